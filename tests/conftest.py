@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import socket
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from chatbi.config import load_settings
+
+# A fixed reference date keeps every test's data identical from day to day.
+TEST_AS_OF = date(2026, 11, 15)
+TEST_SCALE = 0.25
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> Path:
+    from chatbi.demo import build_demo_warehouse
+
+    path = tmp_path_factory.mktemp("warehouse") / "demo.duckdb"
+    build_demo_warehouse(path, scale=TEST_SCALE, as_of=TEST_AS_OF)
+    return path
+
+
+@pytest.fixture(scope="session")
+def bundled_model_path() -> Path:
+    """The real bundled 1.5B GGUF, assembled and verified in the default cache (make test does this)."""
+    from chatbi.llm import resolve_model_file
+
+    return resolve_model_file(load_settings().model.model_copy(update={"kind": "bundled"}))[0]
+
+
+@pytest.fixture(scope="session")
+def llm(bundled_model_path):
+    from chatbi.llm.llama import LlamaCppBackend
+
+    return LlamaCppBackend(bundled_model_path, "qwen2.5-coder-1.5b", n_ctx=2048)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
