@@ -11,7 +11,7 @@ from pathlib import Path
 from bench.run import section
 
 BENCH_AS_OF = date(2026, 11, 15)
-BENCH_SCALE = float(__import__("os").environ.get("BENCH_SCALE", "17"))
+BENCH_SCALE = float(__import__("os").environ.get("BENCH_SCALE", "19"))
 BENCH_WAREHOUSE = Path("data") / f"bench-scale{BENCH_SCALE:g}.duckdb"
 
 

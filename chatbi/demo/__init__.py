@@ -79,6 +79,7 @@ def build_demo_warehouse(path: Path, scale: float = 1.0, seed: int = 20240101, a
     try:
         with duckdb.connect(str(tmp)) as con:
             con.execute("SET enable_progress_bar = false")
+            con.execute("SET preserve_insertion_order = false")  # lets large CREATE TABLE AS stream
             for name, sql in steps:
                 if on_step:
                     on_step(name)

@@ -134,7 +134,7 @@ def fact_sql(as_of: date) -> list[str]:
         """CREATE TABLE fact_bill AS
         WITH x AS (
             SELECT cpm.channel_id, cpm.channel_idx, cpm.plan_id, cpm.plan_idx, cpm.billing_month, cpm.month_start,
-                   cm.arrears_p, p.monthly_fee, i
+                   cpm.month_idx, cm.arrears_p, p.monthly_fee, i
             FROM cpm JOIN cm USING (channel_id, billing_month) JOIN plan p USING (plan_id)
             CROSS JOIN LATERAL (SELECT unnest(range(CAST(cpm.active_end AS BIGINT))) AS i) r
             WHERE cpm.is_closed
@@ -143,7 +143,8 @@ def fact_sql(as_of: date) -> list[str]:
                    u(channel_id, billing_month || plan_id || i, 'owe') AS owe_draw
             FROM x
         )
-        SELECT row_number() OVER (ORDER BY billing_month, channel_id, plan_id, i) AS bill_id,
+        -- Arithmetic ids: a global row_number() over ~100M bills would sort them all in memory.
+        SELECT month_idx * 100000000000 + channel_idx * 10000000 + plan_idx * 500000 + i AS bill_id,
                billing_month, 13000000000 + channel_idx * 10000000 + plan_idx * 500000 + i AS subscriber_id,
                channel_id, plan_id,
                CAST(billed AS DECIMAL(12, 2)) AS billed_amount,

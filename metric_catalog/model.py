@@ -1,0 +1,189 @@
+"""The catalog format: typed specs only. Compiling them to SQL is the semantic layer's job.
+
+A catalog is one YAML document with five sections (see docs/catalog.md): ``catalog`` (name,
+reference date), ``tables`` (keys, grain, time column, joins), ``dimensions``, ``metrics`` and
+``roles``. Ids are the mapping keys, so they are unique by construction.
+"""
+
+from __future__ import annotations
+
+import re
+import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Grain = Literal["day", "week", "month", "quarter", "year"]
+GRAIN_ORDER: list[str] = ["day", "week", "month", "quarter", "year"]
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+WINDOW_PATTERN = re.compile(r"^(current_month|last_closed_month|current_quarter|last_closed_quarter|"
+                            r"year_to_date|last_\d+_(days|months)|reference_date)$")
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Spec):
+    """A label in Chinese and English. A plain string in YAML is taken as both."""
+    zh: str = ""
+    en: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"zh": value, "en": value} if isinstance(value, str) else value
+
+    def pick(self, lang: str) -> str:
+        return (self.zh or self.en) if lang == "zh" else (self.en or self.zh)
+
+
+class Join(Spec):
+    """A many-to-one join from this table to ``to`` (the other side's key is unique)."""
+    to: str
+    # this table's column -> the other table's column. (Not "on": YAML 1.1 reads that as true.)
+    keys: dict[str, str]
+
+
+class TimeSpec(Spec):
+    column: str
+    # date: a DATE column; yyyymm: a billing-period string such as '202410' (账期)
+    format: Literal["date", "yyyymm"] = "date"
+    grain: Literal["day", "month"] = "day"
+    # reference_date: rows up to the reference date; closed_month: only finished billing periods
+    available_through: Literal["reference_date", "closed_month"] = "reference_date"
+
+
+class TableSpec(Spec):
+    description: Text = Text()
+    primary_key: list[str] = Field(default_factory=list)
+    grain: Text = Text()
+    time: TimeSpec | None = None
+    joins: list[Join] = Field(default_factory=list)
+
+    @field_validator("primary_key", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class DimensionSpec(Spec):
+    name: Text
+    synonyms: list[str] = Field(default_factory=list)
+    description: Text = Text()
+    table: str
+    column: str  # column name or SQL expression over the table's columns
+    key: str | None = None  # identifying column (for row-level security and exact filters)
+    type: Literal["category", "number", "boolean"] = "category"
+    values: dict[str, list[str]] = Field(default_factory=dict)  # canonical value -> synonyms
+    parent: str | None = None  # hierarchy, e.g. district -> city
+
+
+class DimensionFilterSpec(Spec):
+    dimension: str
+    op: Literal["=", "!=", "in", "not in", ">", ">=", "<", "<="] = "in"
+    values: list[Any]
+
+
+class Samples(Spec):
+    zh: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+
+class MetricSpec(Spec):
+    name: Text
+    synonyms: list[str] = Field(default_factory=list)
+    description: Text = Text()  # 口径: the definition a data team signs off
+    owner: str = ""
+    unit: Text = Text()
+    format: Literal["integer", "number", "currency", "percent", "score"] = "number"
+    decimals: int = 2
+    direction: Literal["higher_is_better", "lower_is_better", "neutral"] = "neutral"
+    type: Literal["simple", "ratio", "derived", "period_end"]
+    # simple / period_end: an aggregation over one table
+    table: str | None = None
+    agg: Literal["sum", "count", "count_distinct", "avg", "min", "max"] | None = None
+    expr: str | None = None
+    where: str | None = None  # SQL predicate over the table's own columns
+    filters: list[DimensionFilterSpec] = Field(default_factory=list)
+    # ratio
+    numerator: str | None = None
+    denominator: str | None = None
+    # derived: an arithmetic expression whose identifiers are metric ids
+    formula: str | None = None
+    dimensions: list[str] | None = None  # allowed dimensions; None = every reachable one
+    default_window: str = "last_closed_month"
+    default_grain: Grain = "month"
+    hidden: bool = False  # building block for other metrics, not offered to users
+    samples: Samples = Samples()
+
+    @field_validator("default_window")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        if not WINDOW_PATTERN.match(value):
+            raise ValueError(f"unknown default_window {value!r}; use current_month, last_closed_month, "
+                             "current_quarter, last_closed_quarter, year_to_date, last_N_days or last_N_months")
+        return value
+
+    @model_validator(mode="after")
+    def _shape(self) -> MetricSpec:
+        need = {"simple": ("table", "agg"), "period_end": ("table", "agg"), "ratio": ("numerator", "denominator"),
+                "derived": ("formula",)}[self.type]
+        missing = [f for f in need if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"a {self.type} metric needs {', '.join(missing)}")
+        if self.agg and self.agg != "count" and self.expr is None:
+            raise ValueError(f"agg {self.agg} needs expr (the column or expression to aggregate)")
+        if self.type == "period_end" and self.agg not in ("sum", "max", "min"):
+            raise ValueError("a period_end metric aggregates its last period with sum, min or max")
+        return self
+
+
+class RowFilterSpec(Spec):
+    dimension: str
+    attribute: str  # the user attribute whose value the dimension key must equal
+
+
+class RoleSpec(Spec):
+    name: Text
+    description: Text = Text()
+    row_filters: list[RowFilterSpec] = Field(default_factory=list)
+    deny_metrics: list[str] = Field(default_factory=list)
+    deny_dimensions: list[str] = Field(default_factory=list)
+    can_write_sql: bool = False  # analysts' free SQL path
+
+
+class ReferenceDate(Spec):
+    """The data's "today": fixed, the machine's date, or read from the warehouse."""
+    fixed: datetime.date | None = None
+    sql: str | None = None
+
+
+class CatalogInfo(Spec):
+    id: str
+    name: Text
+    description: Text = Text()
+    reference_date: ReferenceDate = ReferenceDate()
+    languages: list[str] = Field(default_factory=lambda: ["zh", "en"])
+
+
+class Catalog(Spec):
+    catalog: CatalogInfo
+    tables: dict[str, TableSpec]
+    dimensions: dict[str, DimensionSpec]
+    metrics: dict[str, MetricSpec]
+    roles: dict[str, RoleSpec] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _ids(self) -> Catalog:
+        for section in ("dimensions", "metrics", "roles"):
+            for key in getattr(self, section):
+                if not ID_PATTERN.match(key):
+                    raise ValueError(f"{section} id {key!r} must be lower_snake_case (a-z, 0-9, _)")
+        clash = set(self.metrics) & set(self.dimensions)
+        if clash:
+            raise ValueError(f"ids used for both a metric and a dimension: {', '.join(sorted(clash))}")
+        return self
+
+    def visible_metrics(self) -> dict[str, MetricSpec]:
+        return {k: m for k, m in self.metrics.items() if not m.hidden}
