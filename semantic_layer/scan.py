@@ -1,0 +1,151 @@
+"""One measure group → one aggregate SELECT over its fact table and the dimension tables it needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlglot
+from sqlglot import exp
+
+from metric_catalog import graph
+from metric_catalog.model import Catalog, MetricSpec
+from semantic_layer import timegrain
+from semantic_layer.plan import MeasureGroup, QueryPlan
+
+TIME_KEY = "__t"
+
+
+def qualify(sql: str, alias: str) -> exp.Expression:
+    """Parse a catalog expression and bind its bare columns to ``alias``."""
+    tree = sqlglot.parse_one(sql)
+    for col in tree.find_all(exp.Column):
+        if not col.table:
+            col.set("table", exp.to_identifier(alias))
+    return tree
+
+
+def dimension_expr(catalog: Catalog, dimension_id: str) -> exp.Expression:
+    spec = catalog.dimensions[dimension_id]
+    return qualify(spec.column, spec.table)
+
+
+def filter_predicate(column: exp.Expression, op: str, values: list) -> exp.Expression:
+    literals = [exp.convert(v) for v in values]
+    if op == "in":
+        return exp.In(this=column, expressions=literals)
+    if op == "not in":
+        return exp.Not(this=exp.In(this=column, expressions=literals))
+    if op == "between":
+        return exp.Between(this=column, low=literals[0], high=literals[1])
+    kinds = {"=": exp.EQ, "!=": exp.NEQ, ">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}
+    return kinds[op](this=column, expression=literals[0])
+
+
+def _metric_predicate(catalog: Catalog, spec: MetricSpec) -> exp.Expression | None:
+    parts: list[exp.Expression] = []
+    if spec.where:
+        parts.append(qualify(spec.where, spec.table))
+    for flt in spec.filters:
+        parts.append(filter_predicate(dimension_expr(catalog, flt.dimension), flt.op, flt.values))
+    return exp.and_(*parts) if parts else None
+
+
+def _aggregate(spec: MetricSpec, predicate: exp.Expression | None) -> exp.Expression:
+    value = qualify(spec.expr, spec.table) if spec.expr else None
+    if spec.agg == "count":
+        if predicate is None:
+            return exp.Count(this=exp.Star())
+        return exp.Count(this=exp.Case(ifs=[exp.If(this=predicate, true=exp.Literal.number(1))]))
+    if predicate is not None:
+        value = exp.Case(ifs=[exp.If(this=predicate, true=value)])
+    if spec.agg == "count_distinct":
+        return exp.Count(this=exp.Distinct(expressions=[value]))
+    return {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[spec.agg](this=value)
+
+
+def _join_tables(plan: QueryPlan, group: MeasureGroup, needed: list[str], select: exp.Select) -> exp.Select:
+    joined = {group.table}
+    for target in needed:
+        for step in graph.join_path(plan.catalog, group.table, target) or []:
+            if step.right in joined:
+                continue
+            condition = exp.and_(*[
+                exp.EQ(this=exp.column(left, step.left), expression=exp.column(right, step.right))
+                for left, right in step.join.keys.items()])
+            select = select.join(exp.alias_(exp.to_table(step.right), step.right, table=True), on=condition,
+                                 join_type="left")
+            joined.add(step.right)
+    return select
+
+
+def _restriction_predicate(plan: QueryPlan, group: MeasureGroup, dimension_id: str, value) -> tuple[exp.Expression, str | None]:
+    """Row filter on the dimension key; on the fact's own foreign key when it is the same column."""
+    spec = plan.catalog.dimensions[dimension_id]
+    path = graph.join_path(plan.catalog, group.table, spec.table) or []
+    if len(path) == 1:
+        for fact_col, dim_col in path[0].join.keys.items():
+            if dim_col == spec.key:
+                return exp.EQ(this=exp.column(fact_col, group.table), expression=exp.convert(value)), None
+    return exp.EQ(this=exp.column(spec.key, spec.table), expression=exp.convert(value)), spec.table
+
+
+def time_predicate(plan: QueryPlan, group: MeasureGroup, start: dt.date | None, end: dt.date) -> exp.Expression:
+    time = plan.catalog.tables[group.table].time
+    column = exp.column(time.column, group.table)
+    if group.period_end:
+        # A balance is read at the end of each bucket, never added up over time.
+        grain = plan.grain
+        if grain and start is not None:
+            ends = [min(timegrain.next_bucket(p, grain) - dt.timedelta(days=1), end)
+                    for p in timegrain.periods(start, end, grain)]
+        else:
+            ends = [end]
+        lits = [exp.Literal.string(timegrain.yyyymm(d)) if time.format == "yyyymm" else timegrain.date_literal(d)
+                for d in ends]
+        return exp.In(this=column, expressions=lits)
+    if start is None:
+        high = exp.Literal.string(timegrain.yyyymm(end)) if time.format == "yyyymm" else timegrain.date_literal(end)
+        return exp.LTE(this=column, expression=high)
+    return timegrain.range_predicate(column, time, start, end)
+
+
+def group_select(plan: QueryPlan, group: MeasureGroup, start: dt.date | None, end: dt.date) -> exp.Select:
+    """SELECT [time bucket AS __t,] dims, leaf aggregates FROM fact … GROUP BY keys."""
+    catalog = plan.catalog
+    specs = [catalog.metrics[leaf] for leaf in group.leaves]
+    predicates = [_metric_predicate(catalog, spec) for spec in specs]
+    shared = predicates[0] if all(p == predicates[0] for p in predicates) else None
+    needed = [catalog.dimensions[d].table for d in plan.dimension_columns()]
+    needed += [catalog.dimensions[f.dimension].table for f in plan.query.filters]
+    for spec in specs:
+        needed += [catalog.dimensions[f.dimension].table for f in spec.filters]
+
+    where: list[exp.Expression] = [time_predicate(plan, group, start, end)]
+    for f in plan.query.filters:
+        where.append(filter_predicate(dimension_expr(catalog, f.dimension), f.op, f.values))
+    for restriction in plan.restrictions:
+        predicate, table = _restriction_predicate(plan, group, restriction.dimension, restriction.value)
+        where.append(predicate)
+        if table:
+            needed.append(table)
+    if shared is not None:
+        where.append(shared)
+
+    keys: list[exp.Expression] = []
+    time = catalog.tables[group.table].time
+    if plan.grain:
+        keys.append(exp.alias_(timegrain.raw_bucket(exp.column(time.column, group.table), time, plan.grain), TIME_KEY))
+    keys += [exp.alias_(dimension_expr(catalog, d), d) for d in plan.dimension_columns()]
+    aggs = [exp.alias_(_aggregate(spec, None if shared is not None else pred), spec_id)
+            for spec, pred, spec_id in zip(specs, predicates, group.leaves, strict=True)]
+    select = exp.select(*keys, *aggs).from_(exp.alias_(exp.to_table(group.table), group.table, table=True))
+    select = _join_tables(plan, group, list(dict.fromkeys(needed)), select)
+    select = select.where(exp.and_(*where))
+    if keys:
+        select = select.group_by(*[exp.Literal.number(i + 1) for i in range(len(keys))])
+    if plan.grain and time.format == "yyyymm":
+        # Aggregate on the cheap YYYYMM string, turn it into a DATE on the few result rows.
+        outer = [exp.alias_(timegrain.bucket_to_date(exp.column(TIME_KEY), time), TIME_KEY)]
+        outer += [exp.column(d) for d in plan.dimension_columns()] + [exp.column(leaf) for leaf in group.leaves]
+        select = exp.select(*outer).from_(select.subquery("agg"))
+    return select

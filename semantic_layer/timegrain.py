@@ -1,0 +1,129 @@
+"""Time: bucketing expressions per column format, period lists, range alignment and shifting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from sqlglot import exp
+
+from metric_catalog.model import TimeSpec
+
+MONTHS_PER = {"month": 1, "quarter": 3, "year": 12}
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    return day.replace(day=1) + relativedelta(months=1, days=-1)
+
+
+def bucket_start(day: dt.date, grain: str) -> dt.date:
+    if grain == "day":
+        return day
+    if grain == "week":
+        return day - dt.timedelta(days=day.weekday())
+    months = MONTHS_PER[grain]
+    return dt.date(day.year, ((day.month - 1) // months) * months + 1, 1)
+
+
+def next_bucket(start: dt.date, grain: str) -> dt.date:
+    if grain == "day":
+        return start + dt.timedelta(days=1)
+    if grain == "week":
+        return start + dt.timedelta(days=7)
+    return start + relativedelta(months=MONTHS_PER[grain])
+
+
+def periods(start: dt.date, end: dt.date, grain: str) -> list[dt.date]:
+    out, cur = [], bucket_start(start, grain)
+    while cur <= end:
+        out.append(cur)
+        cur = next_bucket(cur, grain)
+    return out
+
+
+def is_month_aligned(start: dt.date, end: dt.date) -> bool:
+    return start.day == 1 and end == month_end(end)
+
+
+def whole_months(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+@dataclass(frozen=True)
+class Shift:
+    months: int = 0
+    days: int = 0
+
+    def apply(self, day: dt.date, sign: int = -1) -> dt.date:
+        return day + relativedelta(months=sign * self.months, days=sign * self.days)
+
+    def sql(self, key: exp.Expression, sign: int = 1) -> exp.Expression:
+        unit, amount = ("MONTH", self.months) if self.months else ("DAY", self.days)
+        return exp.DateAdd(this=key, expression=exp.Literal.number(sign * amount), unit=exp.var(unit))
+
+
+def comparison_shift(kind: str, grain: str | None, start: dt.date, end: dt.date) -> Shift:
+    """How far back the compared period lies: one bucket (MoM) or a year (YoY)."""
+    if kind == "yoy":
+        return Shift(months=12)
+    if grain in MONTHS_PER:
+        return Shift(months=MONTHS_PER[grain])
+    if grain == "week":
+        return Shift(days=7)
+    if grain == "day":
+        return Shift(days=1)
+    # No time grouping: the previous period of the same length.
+    if is_month_aligned(start, end):
+        return Shift(months=whole_months(start, end))
+    return Shift(days=(end - start).days + 1)
+
+
+def date_literal(day: dt.date) -> exp.Expression:
+    return exp.cast(exp.Literal.string(day.isoformat()), "DATE")
+
+
+def yyyymm(day: dt.date) -> str:
+    return f"{day.year:04d}{day.month:02d}"
+
+
+def range_predicate(column: exp.Expression, time: TimeSpec, start: dt.date, end: dt.date) -> exp.Expression:
+    if time.format == "yyyymm":
+        return exp.Between(this=column, low=exp.Literal.string(yyyymm(start)), high=exp.Literal.string(yyyymm(end)))
+    return exp.Between(this=column, low=date_literal(start), high=date_literal(end))
+
+
+def raw_bucket(column: exp.Expression, time: TimeSpec, grain: str) -> exp.Expression:
+    """The bucket as cheaply as the column allows (a YYYYMM string for billing periods)."""
+    if time.format == "yyyymm":
+        if grain == "month":
+            return column
+        year = exp.Substring(this=column, start=exp.Literal.number(1), length=exp.Literal.number(4))
+        if grain == "year":
+            return exp.DPipe(this=year, expression=exp.Literal.string("01"))
+        month = exp.Substring(this=column, start=exp.Literal.number(5), length=exp.Literal.number(2))
+        quarter_month = exp.Case(ifs=[
+            exp.If(this=exp.LTE(this=month, expression=exp.Literal.string(bound)), true=exp.Literal.string(first))
+            for bound, first in (("03", "01"), ("06", "04"), ("09", "07"))
+        ], default=exp.Literal.string("10"))
+        return exp.DPipe(this=year, expression=quarter_month)
+    if grain == "day":
+        return column
+    return exp.cast(exp.DateTrunc(this=column, unit=exp.var(grain.upper())), "DATE")
+
+
+def bucket_to_date(raw: exp.Expression, time: TimeSpec) -> exp.Expression:
+    """Turn a raw bucket into the period's first day (a DATE), applied after aggregation."""
+    if time.format == "yyyymm":
+        return exp.StrToDate(this=exp.DPipe(this=raw, expression=exp.Literal.string("01")),
+                             format=exp.Literal.string("%Y%m%d"))
+    return raw
+
+
+def native_period(column: exp.Expression) -> exp.Expression:
+    """The table's own period key, for picking the last period of a balance (period_end metrics)."""
+    return column
