@@ -41,3 +41,28 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(tmp_path_factory):
+    from tests.pg import PostgresCluster
+
+    import shutil
+    import tempfile
+
+    # Not under pytest's tmp dir: that is private to root and the server runs as postgres.
+    base = Path(tempfile.mkdtemp(prefix="chatbi-pg-"))
+    cluster = PostgresCluster(base, free_port()).start()
+    yield cluster
+    cluster.stop()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_demo(pg_cluster, demo_warehouse) -> str:
+    """The same demo warehouse as the DuckDB fixture, loaded into PostgreSQL."""
+    from chatbi.warehouse.load_demo import load_demo_into_postgres
+
+    url = pg_cluster.create_database("demo")
+    load_demo_into_postgres(demo_warehouse, url)
+    return url

@@ -1,0 +1,7 @@
+"""Warehouses ChatBI reads: an embedded DuckDB file (default) or any SQLAlchemy URL. Read-only."""
+
+from __future__ import annotations
+
+from chatbi.warehouse.base import QueryResult, Warehouse, WarehouseError, connect
+
+__all__ = ["QueryResult", "Warehouse", "WarehouseError", "connect"]

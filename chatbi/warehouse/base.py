@@ -1,0 +1,148 @@
+"""Executing SQL: a DuckDB file opened read-only, or a SQLAlchemy engine in a read-only transaction."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+# SQLAlchemy dialect names → sqlglot dialect names
+SQLGLOT_DIALECT = {"postgresql": "postgres", "duckdb": "duckdb", "mysql": "mysql", "trino": "trino",
+                   "clickhouse": "clickhouse", "snowflake": "snowflake", "bigquery": "bigquery",
+                   "starrocks": "starrocks", "doris": "doris", "hive": "spark", "databricks": "databricks",
+                   "sqlite": "sqlite", "oracle": "oracle", "mssql": "tsql"}
+
+
+class WarehouseError(Exception):
+    """The warehouse refused or failed a statement; the message is safe to show."""
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple]
+    elapsed_ms: float
+    truncated: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class Warehouse(Protocol):
+    dialect: str
+    location: str
+
+    def execute(self, sql: str, max_rows: int = 10_000, timeout_s: float = 30.0) -> QueryResult: ...
+
+    def table_columns(self) -> dict[str, dict[str, str]]: ...
+
+    def close(self) -> None: ...
+
+
+class DuckDBWarehouse:
+    dialect = "duckdb"
+
+    def __init__(self, path: str | Path):
+        import duckdb
+
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise WarehouseError(f"DuckDB file {self.path} does not exist. Build the demo with `make demo-data` "
+                                 "or point warehouse.url at your file.")
+        self.location = str(self.path)
+        self._con = duckdb.connect(str(self.path), read_only=True)
+        self._lock = threading.Lock()
+
+    def execute(self, sql: str, max_rows: int = 10_000, timeout_s: float = 30.0) -> QueryResult:
+        import duckdb
+
+        started = time.perf_counter()
+        with self._lock:
+            cursor = self._con.cursor()
+            # DuckDB has no statement timeout: interrupt it from a timer thread.
+            timer = threading.Timer(timeout_s, cursor.interrupt)
+            timer.start()
+            try:
+                cursor.execute(sql)
+                columns = [d[0] for d in cursor.description or []]
+                rows = cursor.fetchmany(max_rows + 1)
+            except duckdb.InterruptException as exc:
+                raise WarehouseError(f"The query ran longer than {timeout_s:g} s and was stopped.") from exc
+            except duckdb.Error as exc:
+                raise WarehouseError(f"DuckDB rejected the query: {str(exc).splitlines()[0]}") from exc
+            finally:
+                timer.cancel()
+                cursor.close()
+        truncated = len(rows) > max_rows
+        return QueryResult(columns, rows[:max_rows], (time.perf_counter() - started) * 1000, truncated)
+
+    def table_columns(self) -> dict[str, dict[str, str]]:
+        rows = self._con.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                                 "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position").fetchall()
+        out: dict[str, dict[str, str]] = {}
+        for table, column, dtype in rows:
+            out.setdefault(table, {})[column] = dtype
+        return out
+
+    def close(self) -> None:
+        self._con.close()
+
+
+class SQLAlchemyWarehouse:
+    def __init__(self, url: str):
+        import sqlalchemy
+
+        try:
+            self.engine = sqlalchemy.create_engine(url, pool_pre_ping=True)
+        except Exception as exc:  # bad URL or missing driver
+            raise WarehouseError(f"Cannot use warehouse URL {_redact(url)}: {exc}") from exc
+        name = self.engine.dialect.name
+        self.dialect = SQLGLOT_DIALECT.get(name, name)
+        self.location = _redact(url)
+
+    def execute(self, sql: str, max_rows: int = 10_000, timeout_s: float = 30.0) -> QueryResult:
+        import sqlalchemy
+
+        started = time.perf_counter()
+        try:
+            with self.engine.connect() as conn:
+                if self.dialect == "postgres":
+                    # Read-only transaction plus a server-side timeout, on top of a read-only role.
+                    conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+                    conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(timeout_s * 1000)}")
+                result = conn.exec_driver_sql(sql)
+                columns = list(result.keys())
+                rows = [tuple(r) for r in result.fetchmany(max_rows + 1)]
+                conn.rollback()
+        except sqlalchemy.exc.DBAPIError as exc:
+            message = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+            if "statement timeout" in message:
+                raise WarehouseError(f"The query ran longer than {timeout_s:g} s and was stopped.") from exc
+            raise WarehouseError(f"The warehouse rejected the query: {message}") from exc
+        truncated = len(rows) > max_rows
+        return QueryResult(columns, rows[:max_rows], (time.perf_counter() - started) * 1000, truncated)
+
+    def table_columns(self) -> dict[str, dict[str, str]]:
+        import sqlalchemy
+
+        inspector = sqlalchemy.inspect(self.engine)
+        return {t: {c["name"]: str(c["type"]) for c in inspector.get_columns(t)} for t in inspector.get_table_names()}
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def connect(url: str) -> Warehouse:
+    """A DuckDB path (or duckdb:///path) or a SQLAlchemy URL."""
+    if url.startswith("duckdb:///"):
+        return DuckDBWarehouse(url.removeprefix("duckdb:///"))
+    if "://" not in url:
+        return DuckDBWarehouse(url)
+    return SQLAlchemyWarehouse(url)
