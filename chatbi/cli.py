@@ -28,6 +28,13 @@ demo_app = typer.Typer(help="演示数据仓库 / the demo telecom warehouse.", 
 app.add_typer(model_app, name="model")
 app.add_typer(demo_app, name="demo")
 
+
+def _register_subcommands() -> None:
+    from chatbi.cli_catalog import catalog_app, query_command
+
+    app.add_typer(catalog_app, name="catalog")
+    app.command("query")(query_command)
+
 console = Console(stderr=True)
 _state: dict[str, str | None] = {"config": None}
 
@@ -142,6 +149,9 @@ def doctor():
 
     ok = run_checks(settings(), console)
     raise typer.Exit(0 if ok else 1)
+
+
+_register_subcommands()
 
 
 def main() -> None:

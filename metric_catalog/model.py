@@ -7,8 +7,8 @@ reference date), ``tables`` (keys, grain, time column, joins), ``dimensions``, `
 
 from __future__ import annotations
 
-import re
 import datetime
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator

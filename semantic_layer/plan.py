@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from metric_catalog import graph
 from metric_catalog.model import Catalog, MetricSpec, RoleSpec, TableSpec
 from semantic_layer import timegrain
-from semantic_layer.access import RowRestriction, User, check_dimension, check_metric, role_of, row_restrictions
+from semantic_layer.access import (
+    RowRestriction,
+    User,
+    check_dimension,
+    check_metric,
+    role_of,
+    row_restrictions,
+)
 from semantic_layer.errors import AccessDenied, NoData, NotAllowed, UnknownName
 from semantic_layer.query import TIME, SemanticQuery
 

@@ -45,10 +45,10 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def pg_cluster(tmp_path_factory):
-    from tests.pg import PostgresCluster
-
     import shutil
     import tempfile
+
+    from tests.pg import PostgresCluster
 
     # Not under pytest's tmp dir: that is private to root and the server runs as postgres.
     base = Path(tempfile.mkdtemp(prefix="chatbi-pg-"))

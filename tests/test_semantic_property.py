@@ -29,7 +29,7 @@ def frames(tmp_path_factory):
     out = {}
     with duckdb.connect(str(path), read_only=True) as con:
         for table in {m.table for m in CATALOG.metrics.values() if m.table}:
-            cols = [f"f.*"]
+            cols = ["f.*"]
             joins: dict[str, str] = {}
             for did, dim in CATALOG.dimensions.items():
                 path_ = graph.join_path(CATALOG, table, dim.table)

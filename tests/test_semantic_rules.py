@@ -6,8 +6,19 @@ import duckdb
 import pytest
 import sqlglot
 
-from semantic_layer import (TIME, AccessDenied, Filter, GroupBy, NoData, NotAllowed, SemanticQuery, TimeRange,
-                            UnknownName, User, compile_query)
+from semantic_layer import (
+    TIME,
+    AccessDenied,
+    Filter,
+    GroupBy,
+    NoData,
+    NotAllowed,
+    SemanticQuery,
+    TimeRange,
+    UnknownName,
+    User,
+    compile_query,
+)
 from tests.semantic_helpers import AS_OF, CATALOG, compiled_rows, run
 
 QUARTER = TimeRange(start=dt.date(2026, 7, 1), end=dt.date(2026, 9, 30))

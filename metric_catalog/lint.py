@@ -1,0 +1,62 @@
+"""`chatbi catalog lint`: the metadata gaps that make answers worse (lesson: the corpus decides quality)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from metric_catalog.model import Catalog
+
+MIN_SYNONYMS = 3
+
+
+@dataclass(frozen=True)
+class Gap:
+    kind: str  # metric | dimension | table
+    id: str
+    field: str
+    message: str
+
+
+def lint_catalog(catalog: Catalog) -> list[Gap]:
+    gaps: list[Gap] = []
+    for mid, m in catalog.metrics.items():
+        def gap(field: str, message: str, mid=mid) -> None:
+            gaps.append(Gap("metric", mid, field, message))
+        if not m.name.zh:
+            gap("name.zh", "no Chinese name")
+        if not m.name.en:
+            gap("name.en", "no English name")
+        if not m.description.zh:
+            gap("description.zh", "no Chinese definition (口径)")
+        if not m.description.en:
+            gap("description.en", "no English definition")
+        if not m.owner:
+            gap("owner", "no owner: who signs off this definition?")
+        if not (m.unit.zh or m.unit.en):
+            gap("unit", "no unit")
+        if m.hidden:
+            continue
+        if len(m.synonyms) < MIN_SYNONYMS:
+            gap("synonyms", f"only {len(m.synonyms)} synonym(s); staff use abbreviations and slang, add ≥ {MIN_SYNONYMS}")
+        if not any(not s.isascii() for s in m.synonyms):
+            gap("synonyms", "no Chinese synonyms")
+        if not any(s.isascii() for s in m.synonyms):
+            gap("synonyms", "no English synonyms")
+        if not m.samples.zh:
+            gap("samples.zh", "no Chinese sample questions")
+        if not m.samples.en:
+            gap("samples.en", "no English sample questions")
+    for did, d in catalog.dimensions.items():
+        if not d.synonyms:
+            gaps.append(Gap("dimension", did, "synonyms", "no synonyms"))
+        if not (d.description.zh or d.description.en):
+            gaps.append(Gap("dimension", did, "description", "no description"))
+        if d.type == "category" and not d.values and d.key is None:
+            gaps.append(Gap("dimension", did, "values", "no value dictionary: values are matched only as written"))
+        for value, synonyms in d.values.items():
+            if not synonyms:
+                gaps.append(Gap("dimension", did, f"values.{value}", "value has no synonyms"))
+    for tid, t in catalog.tables.items():
+        if not (t.description.zh or t.description.en):
+            gaps.append(Gap("table", tid, "description", "no description"))
+    return gaps
