@@ -8,7 +8,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from bench.run import section
+from bench.registry import section
 
 BENCH_AS_OF = date(2026, 11, 15)
 BENCH_SCALE = float(__import__("os").environ.get("BENCH_SCALE", "19"))

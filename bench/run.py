@@ -11,19 +11,12 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.registry import SECTIONS
+
 RESULTS = Path(__file__).parent / "results"
-SECTIONS: dict[str, Callable[[], tuple[dict, str]]] = {}
-
-
-def section(name: str):
-    def register(fn):
-        SECTIONS[name] = fn
-        return fn
-    return register
 
 
 def machine() -> dict:

@@ -43,6 +43,9 @@ class Join(Spec):
     to: str
     # this table's column -> the other table's column. (Not "on": YAML 1.1 reads that as true.)
     keys: dict[str, str]
+    # complete: every row finds its match (checked by `catalog validate`), so an inner join loses
+    # nothing and runs faster; false keeps unmatched rows under an empty key (LEFT JOIN).
+    complete: bool = True
 
 
 class TimeSpec(Spec):
@@ -77,6 +80,9 @@ class DimensionSpec(Spec):
     type: Literal["category", "number", "boolean"] = "category"
     values: dict[str, list[str]] = Field(default_factory=dict)  # canonical value -> synonyms
     parent: str | None = None  # hierarchy, e.g. district -> city
+    # Whether the column may be NULL (checked by `catalog validate`): NULL keys need null-safe
+    # matching when metrics from several tables are combined, which is slower.
+    nullable: bool = False
 
 
 class DimensionFilterSpec(Spec):

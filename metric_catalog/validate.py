@@ -105,6 +105,17 @@ def _check_joins(catalog: Catalog, warehouse, report: ValidationReport) -> None:
                 report.error(f"tables.{name}.joins[{i}]",
                              f"{join.to} is not unique on ({keys}): {duplicates} key(s) repeat, so joining it "
                              "would multiply rows and double-count")
+            if not join.complete:
+                continue
+            on = " AND ".join(f'l."{a}" = r."{b}"' for a, b in join.keys.items())
+            first = next(iter(join.keys))
+            orphans = warehouse.execute(
+                f'SELECT COUNT(*) FROM "{name}" l LEFT JOIN "{join.to}" r ON {on} '
+                f'WHERE r."{join.keys[first]}" IS NULL').rows[0][0]
+            if orphans:
+                report.error(f"tables.{name}.joins[{i}]",
+                             f"{orphans} row(s) of {name} have no match in {join.to}: an inner join would drop "
+                             "them; fix the data or declare the join complete: false")
 
 
 def _check_metrics_run(catalog: Catalog, warehouse, as_of: dt.date, report: ValidationReport) -> None:
@@ -124,6 +135,19 @@ def _check_metrics_run(catalog: Catalog, warehouse, as_of: dt.date, report: Vali
                 report.error(where, exc.en)
             except Exception as exc:
                 report.error(where, f"compiled SQL failed: {exc}")
+
+
+def _check_nulls(catalog: Catalog, warehouse, report: ValidationReport) -> None:
+    for did, dim in catalog.dimensions.items():
+        if dim.nullable:
+            continue
+        try:
+            nulls = warehouse.execute(f'SELECT COUNT(*) FROM "{dim.table}" WHERE ({dim.column}) IS NULL').rows[0][0]
+        except Exception as exc:
+            report.error(f"dimensions.{did}", f"cannot check for NULLs: {exc}")
+            continue
+        if nulls:
+            report.error(f"dimensions.{did}", f"{nulls} row(s) have no value; declare nullable: true")
 
 
 def _check_values(catalog: Catalog, warehouse, report: ValidationReport) -> None:
@@ -168,6 +192,7 @@ def validate_catalog(catalog: Catalog, warehouse) -> ValidationReport:
             report.error("catalog.reference_date", f"the reference date query failed: {exc}")
             as_of = dt.date.today()
         _check_metrics_run(catalog, warehouse, as_of, report)
+        _check_nulls(catalog, warehouse, report)
         _check_values(catalog, warehouse, report)
     report.seconds = time.perf_counter() - started
     return report

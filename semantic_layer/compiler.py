@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import sqlglot
 from sqlglot import exp
 
+from metric_catalog import graph
 from metric_catalog.model import Catalog
 from semantic_layer import timegrain
 from semantic_layer.access import User
@@ -69,50 +70,98 @@ def _metric_expr(plan: QueryPlan, metric_id: str, source: dict[str, str]) -> exp
                           if isinstance(node, exp.Column) else node)
 
 
+def _inline_single_scan(plan: QueryPlan, scan: exp.Select, group_name: str) -> exp.Select:
+    """One scan and no time spine: apply the metric formulas to the aggregates in the same SELECT,
+    which is exactly the query an analyst would write by hand."""
+    aggregates = {e.alias: e.this for e in scan.expressions if isinstance(e, exp.Alias)}
+    keys = [e for e in scan.expressions if e.alias not in aggregates or e.alias in plan.dimension_columns()]
+    source = {leaf: group_name for leaf in plan.groups[0].leaves}
+
+    def substitute(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and node.table == group_name and node.name in aggregates:
+            return aggregates[node.name].copy()
+        return node
+
+    metrics = [exp.alias_(_metric_expr(plan, m, source).transform(substitute), m) for m in plan.query.metrics]
+    inlined = scan.copy()
+    inlined.set("expressions", [k.copy() for k in keys if k.alias in plan.dimension_columns()] + metrics)
+    return inlined
+
+
+def _keys_may_be_null(plan: QueryPlan) -> bool:
+    catalog = plan.catalog
+    for d in plan.dimension_columns():
+        spec = catalog.dimensions[d]
+        if spec.nullable:
+            return True
+        for group in plan.groups:
+            if any(not step.join.complete for step in graph.join_path(catalog, group.table, spec.table) or []):
+                return True
+    return False
+
+
 def _base(plan: QueryPlan, start: dt.date | None, end: dt.date, prefix: str) -> tuple[list[tuple[str, exp.Select]], str]:
-    """CTEs computing every queried metric per key over one period; returns (ctes, name of the last)."""
-    ctes: list[tuple[str, exp.Select]] = []
-    source: dict[str, str] = {}
-    for group in plan.groups:
-        name = f"{prefix}{group.name}"
-        ctes.append((name, group_select(plan, group, start, end)))
-        source.update({leaf: name for leaf in group.leaves})
+    """CTEs computing every queried metric per key over one period; returns (ctes, name of the last).
+
+    Three shapes: a single scan with no time buckets is inlined; several scans without time
+    buckets are FULL OUTER JOINed on their keys; with time buckets, a spine of every period ×
+    every key seen makes empty periods explicit rows.
+    """
+    scans = [(f"{prefix}{g.name}", g, group_select(plan, g, start, end)) for g in plan.groups]
+    source = {leaf: name for name, g, _ in scans for leaf in g.leaves}
     dims = plan.dimension_columns()
     keys = ([TIME_KEY] if plan.grain else []) + dims
-    names = [name for name, _ in ctes]
-    if len(names) == 1 and not plan.grain:
-        driver = names[0]
-        from_ = exp.select().from_(driver)
-    else:
-        spine = f"{prefix}spine"
-        if plan.grain:
-            periods = timegrain.periods(start, end, plan.grain)
-            spine_sql = exp.select(exp.column(TIME_KEY, "p")).from_(
-                exp.values([(timegrain.date_literal(p),) for p in periods], alias="p", columns=[TIME_KEY]))
-            if dims:
-                seen = exp.union(*[exp.select(*dims).from_(n) for n in names], distinct=True) if len(names) > 1 \
-                    else exp.select(*dims).distinct().from_(names[0])
-                spine_sql = exp.select(exp.column(TIME_KEY, "p"), *[exp.column(d, "k") for d in dims]).from_(
-                    exp.values([(timegrain.date_literal(p),) for p in periods], alias="p", columns=[TIME_KEY])
-                ).join(seen.subquery("k"), join_type="cross")
-        elif dims:
-            spine_sql = exp.union(*[exp.select(*dims).from_(n) for n in names], distinct=True)
-        else:
-            spine_sql = None
-        if spine_sql is not None:
-            ctes.append((spine, spine_sql))
-            driver = spine
-            from_ = exp.select().from_(spine)
-            for name in names:
-                from_ = from_.join(name, on=_null_safe_on(spine, name, keys), join_type="left")
-        else:  # no keys at all: each scan is a single row
-            driver = names[0]
-            from_ = exp.select().from_(names[0])
-            for name in names[1:]:
-                from_ = from_.join(name, join_type="cross")
-    selected = [exp.alias_(exp.column(k, driver), k) for k in keys]
-    selected += [exp.alias_(_metric_expr(plan, m, source), m) for m in plan.query.metrics]
     base = f"{prefix}base"
+    if len(scans) == 1 and not plan.grain:
+        name, _, scan = scans[0]
+        return [(base, _inline_single_scan(plan, scan, name))], base
+    ctes: list[tuple[str, exp.Select]] = [(name, scan) for name, _, scan in scans]
+    names = [name for name, _, _ in scans]
+    if plan.grain:
+        periods = exp.values([(timegrain.date_literal(p),) for p in timegrain.periods(start, end, plan.grain)],
+                             alias="p", columns=[TIME_KEY])
+        spine_sql = exp.select(exp.column(TIME_KEY, "p")).from_(periods)
+        if dims:
+            seen = (exp.union(*[exp.select(*dims).from_(n) for n in names], distinct=True) if len(names) > 1
+                    else exp.select(*dims).distinct().from_(names[0]))
+            spine_sql = spine_sql.select(*[exp.column(d, "k") for d in dims]).join(seen.subquery("k"),
+                                                                                    join_type="cross")
+        spine = f"{prefix}spine"
+        ctes.append((spine, spine_sql))
+        from_ = exp.select().from_(spine)
+        for name in names:
+            from_ = from_.join(name, on=_null_safe_on(spine, name, keys), join_type="left")
+        key_exprs = {k: exp.column(k, spine) for k in keys}
+    elif dims and not _keys_may_be_null(plan):
+        # Keys are never NULL (declared and validated), so a plain FULL JOIN matches them; the
+        # engine can run both aggregations side by side.
+        from_ = exp.select().from_(names[0])
+        for i, name in enumerate(names[1:], start=1):
+            on = exp.and_(*[exp.EQ(this=exp.func("COALESCE", *[exp.column(d, n) for n in names[:i]])
+                                   if i > 1 else exp.column(d, names[0]), expression=exp.column(d, name))
+                            for d in dims])
+            from_ = from_.join(name, on=on, join_type="full")
+        key_exprs = {d: exp.func("COALESCE", *[exp.column(d, n) for n in names]) for d in dims}
+    elif dims:
+        # Stack the scans and group once: GROUP BY treats NULL keys as equal in every engine,
+        # where a FULL JOIN would need a null-safe condition PostgreSQL cannot hash.
+        leaves = [leaf for _, g, _ in scans for leaf in g.leaves]
+        branches = [exp.select(*dims, *[exp.column(leaf) if leaf in g.leaves else exp.alias_(exp.null(), leaf)
+                                        for leaf in leaves]).from_(name) for name, g, _ in scans]
+        stacked = f"{prefix}stacked"
+        ctes.append((stacked, exp.select(*dims, *[exp.alias_(exp.Max(this=exp.column(leaf)), leaf) for leaf in leaves])
+                     .from_(exp.union(*branches, distinct=False).subquery("s"))
+                     .group_by(*[exp.Literal.number(i + 1) for i in range(len(dims))])))
+        source = {leaf: stacked for leaf in leaves}
+        from_ = exp.select().from_(stacked)
+        key_exprs = {d: exp.column(d, stacked) for d in dims}
+    else:  # no keys at all: each scan is a single row
+        from_ = exp.select().from_(names[0])
+        for name in names[1:]:
+            from_ = from_.join(name, join_type="cross")
+        key_exprs = {}
+    selected = [exp.alias_(key_exprs[k], k) for k in keys]
+    selected += [exp.alias_(_metric_expr(plan, m, source), m) for m in plan.query.metrics]
     ctes.append((base, from_.select(*selected)))
     return ctes, base
 
@@ -127,6 +176,12 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
     select = exp.select(*[exp.alias_(exp.column(k, "cur"), plan.grain if k == TIME_KEY else k) for k in keys],
                         *[exp.alias_(exp.column(m, "cur"), m) for m in query.metrics])
     select = select.from_(exp.alias_(exp.to_table(base), "cur", table=True))
+    if not query.comparisons:
+        # Nothing to compare: the base SELECT is the answer, no extra layer for the engine to plan.
+        _, select = ctes.pop()
+        for projection in select.expressions:
+            if projection.alias == TIME_KEY:
+                projection.set("alias", exp.to_identifier(plan.grain))
     for kind in [c for c in query.comparisons if c in ("mom", "yoy")]:
         shift = timegrain.comparison_shift(kind, plan.grain, start, end)
         prev_start, prev_end = shift.apply(start), shift.apply(end)
@@ -151,11 +206,11 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
             share = exp.Div(this=exp.cast(exp.column(m, "cur"), "DOUBLE"),
                             expression=exp.func("NULLIF", total, exp.Literal.number(0)))
             select = select.select(exp.alias_(share, f"{m}__share"))
-    final = exp.select("*").from_(select.subquery("r"))
-    if query.having:
+    final = select
+    if query.having:  # conditions on metric values need the values named: one more layer
         ops = {"=": exp.EQ, "!=": exp.NEQ, ">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}
-        final = final.where(exp.and_(*[ops[h.op](this=exp.column(h.metric), expression=exp.convert(h.value))
-                                       for h in query.having]))
+        final = exp.select("*").from_(select.subquery("r")).where(exp.and_(*[
+            ops[h.op](this=exp.column(h.metric), expression=exp.convert(h.value)) for h in query.having]))
     out_keys = [plan.grain if k == TIME_KEY else k for k in keys]
     orders = [exp.Ordered(this=exp.column(o.field), desc=o.descending, nulls_first=False) for o in query.order_by]
     ordered = {o.field for o in query.order_by}

@@ -73,7 +73,7 @@ def _join_tables(plan: QueryPlan, group: MeasureGroup, needed: list[str], select
                 exp.EQ(this=exp.column(left, step.left), expression=exp.column(right, step.right))
                 for left, right in step.join.keys.items()])
             select = select.join(exp.alias_(exp.to_table(step.right), step.right, table=True), on=condition,
-                                 join_type="left")
+                                 join_type="inner" if step.join.complete else "left")
             joined.add(step.right)
     return select
 

@@ -151,3 +151,18 @@ def test_filters_in_not_in_and_having(con):
           AND p.plan_category IN ('5G套餐', '宽带融合') GROUP BY 1 HAVING sum(f.arrears_amount) > 20000"""))
     assert_same(as_map(rows), expected)
     assert 0 < len(rows) < 11
+
+
+def test_nullable_keys_combine_scans_null_safely(con):
+    """With a dimension declared nullable the scans are stacked and grouped; results are the same."""
+    nullable = CATALOG.model_copy(update={"dimensions": {
+        **CATALOG.dimensions, "city": CATALOG.dimensions["city"].model_copy(update={"nullable": True})}})
+    from semantic_layer import compile_query
+    from tests.semantic_helpers import AS_OF
+
+    query = SemanticQuery(metrics=["churn_rate", "net_adds"], group_by=[GroupBy(dimension="city")],
+                          time_range=QUARTER)
+    stacked = compile_query(nullable, query, as_of=AS_OF).sql
+    joined = compile_query(CATALOG, query, as_of=AS_OF).sql
+    assert "UNION ALL" in stacked and "FULL" in joined.upper() and "UNION ALL" not in joined
+    assert run(con, stacked) == run(con, joined)
