@@ -97,6 +97,8 @@ def build_demo_warehouse(path: Path, scale: float = 1.0, seed: int = 20240101, a
             counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
                       for (t,) in con.execute("SELECT table_name FROM information_schema.tables "
                                               "WHERE table_catalog = current_database() AND table_schema = 'main' ORDER BY 1").fetchall()}
+            con.execute("INSERT INTO meta_dataset VALUES ('build_seconds', ?)",
+                        [f"{time.perf_counter() - started:.1f}"])
             con.execute("CHECKPOINT")
         os.replace(tmp, path)
     finally:
