@@ -127,10 +127,6 @@ def _effective_period(catalog: Catalog, query: SemanticQuery, tables: list[str],
     if query.time_range is None:
         return None, end_limit
     start, end = query.time_range.start, query.time_range.end
-    if monthly and not timegrain.is_month_aligned(start, end):
-        raise NotAllowed(f"该指标按账期(月)统计，无法按 {start} 至 {end} 计算，请按整月查询。",
-                         f"This metric is recorded per billing month; {start} to {end} is not whole months.",
-                         start=str(start), end=str(end))
     if start > end_limit:
         closed = " (账期未出账)" if monthly else ""
         raise NoData(f"数据截至 {end_limit}{closed}，{start} 起的时间段还没有数据。",
@@ -140,6 +136,10 @@ def _effective_period(catalog: Catalog, query: SemanticQuery, tables: list[str],
         notes.append((f"数据截至 {end_limit}，时间范围已截止到该日。",
                       f"Data is complete up to {end_limit}; the period was cut there."))
         end = end_limit
+    if monthly and not timegrain.is_month_aligned(start, end):
+        raise NotAllowed(f"该指标按账期(月)统计，无法按 {start} 至 {end} 计算，请按整月查询。",
+                         f"This metric is recorded per billing month; {start} to {end} is not whole months.",
+                         start=str(start), end=str(end))
     return start, end
 
 

@@ -435,7 +435,7 @@ def _quarter_start(day: dt.date) -> dt.date:
 
 
 def _this_quarter(w, as_of, data_end):
-    return Period(_quarter_start(as_of), as_of, "本季度", "this quarter")
+    return Period(_quarter_start(as_of), _to_date(_quarter_start(as_of), as_of, data_end), "本季度", "this quarter")
 
 
 def _last_quarter(w, as_of, data_end):
@@ -463,19 +463,26 @@ def _month_range(w, as_of, data_end):
 
 def _since_month(w, as_of, data_end):
     year = _month_of(w, as_of, w.month)
-    return Period(dt.date(year, w.month, 1), as_of, f"{year}年{w.month}月以来", f"since {dt.date(year, w.month, 1):%B %Y}")
+    return Period(dt.date(year, w.month, 1), _to_date(dt.date(year, w.month, 1), as_of, data_end), f"{year}年{w.month}月以来", f"since {dt.date(year, w.month, 1):%B %Y}")
 
 
 def _year(w, as_of, data_end):
     return Period(dt.date(w.year, 1, 1), dt.date(w.year, 12, 31), f"{w.year}年", str(w.year))
 
 
+def _to_date(start: dt.date, as_of: dt.date, data_end: dt.date) -> dt.date:
+    """"So far" periods end where the metric's data ends (not before they start)."""
+    return max(min(as_of, data_end), start)
+
+
 def _this_year(w, as_of, data_end):
-    return Period(dt.date(as_of.year, 1, 1), as_of, "今年", "this year")
+    start = dt.date(as_of.year, 1, 1)
+    return Period(start, _to_date(start, as_of, data_end), "今年", "this year")
 
 
 def _ytd(w, as_of, data_end):
-    return Period(dt.date(as_of.year, 1, 1), as_of, "今年以来", "year to date")
+    start = dt.date(as_of.year, 1, 1)
+    return Period(start, _to_date(start, as_of, data_end), "今年以来", "year to date")
 
 
 def _half(w, as_of, data_end):

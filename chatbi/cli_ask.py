@@ -1,0 +1,86 @@
+"""`chatbi ask`: questions in, answers out (one JSON object per question with --json)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console(stderr=True)
+
+
+def parse_user(role: str | None, attrs: list[str], name: str | None = None):
+    from semantic_layer import User
+
+    if not role:
+        return User.unrestricted() if not name else User(name, "analyst")
+    pairs = {}
+    for item in attrs:
+        if "=" not in item:
+            console.print(f"[red]error:[/] --attr takes key=value, got {item!r}")
+            raise typer.Exit(2)
+        key, value = item.split("=", 1)
+        pairs[key] = int(value) if value.isdigit() else value
+    return User(name or role, role, pairs)
+
+
+def ask_command(
+    question: str = typer.Argument(None, help="问题 / the question; omit to read one question per line from stdin"),
+    catalog: Path = typer.Option(None, "--catalog", help="catalog YAML (default: configured or the demo catalog)"),
+    database: str = typer.Option(None, "--database", help="DuckDB file or SQLAlchemy URL"),
+    role: str = typer.Option(None, "--role", help="ask as this catalog role (row-level security applies)"),
+    attr: list[str] = typer.Option([], "--attr", help="user attribute for the role, e.g. channel_id=CH330100001"),
+    user: str = typer.Option(None, "--user", help="user name recorded with the question"),
+    as_of: str = typer.Option(None, "--as-of", help="reference date YYYY-MM-DD (default: the data's date)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object per question"),
+    no_model: bool = typer.Option(False, "--no-model", help="rules only: never load the language model"),
+):
+    """提问 / ask a question about the metrics: an answer, a choice of interpretations, or a refusal."""
+    from chatbi.cli import settings
+    from chatbi.core import ChatBI
+    from chatbi.warehouse import WarehouseError
+    from metric_catalog.loader import CatalogError
+
+    try:
+        reference = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        console.print(f"[red]error:[/] --as-of {as_of!r} is not a date; use YYYY-MM-DD.")
+        raise typer.Exit(2) from None
+    try:
+        cfg = settings()
+        bi = ChatBI.from_config(cfg.config_file, catalog=catalog, database=database, use_model=not no_model)
+    except (CatalogError, WarehouseError) as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+    who = parse_user(role, attr, user)
+    questions = [question] if question else [line.strip() for line in sys.stdin if line.strip()]
+    if not questions:
+        console.print("[red]error:[/] no question given (pass one, or pipe questions one per line).")
+        raise typer.Exit(2)
+    for q in questions:
+        answer = bi.ask(q, user=who, as_of=reference)
+        if as_json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False, default=str), flush=True)
+        else:
+            show(answer)
+
+
+def show(answer) -> None:
+    colour = {"answered": "green", "clarify": "yellow", "refused": "red"}[answer.status]
+    console.print(f"[bold {colour}]{answer.status}[/] {answer.message}")
+    if answer.rows and len(answer.rows) > 1 or (answer.rows and len(answer.columns) > 1):
+        table = Table(*[c["label"] for c in answer.columns])
+        for row in answer.rows[:50]:
+            table.add_row(*[str(v) for v in row])
+        console.print(table)
+    for i, c in enumerate(answer.candidates, start=1):
+        console.print(f"  {i}. {c.description_zh}")
+    for s in answer.suggestions:
+        console.print(f"  · {s}")
+    if answer.explanation:
+        console.print(f"[dim]{answer.explanation.get('zh', '')}[/]")

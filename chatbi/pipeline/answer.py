@@ -1,0 +1,89 @@
+"""What ChatBI returns for a question: an answer, a choice of interpretations, or a refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from semantic_layer import SemanticQuery
+
+ANSWERED, CLARIFY, REFUSED = "answered", "clarify", "refused"
+
+
+@dataclass
+class Candidate:
+    interpretation: SemanticQuery
+    description_zh: str
+    description_en: str
+
+    def to_dict(self) -> dict:
+        return {"interpretation": self.interpretation.model_dump(mode="json", exclude_defaults=True),
+                "description": self.description_zh, "description_en": self.description_en}
+
+
+@dataclass
+class Answer:
+    status: str
+    question: str
+    message: str = ""
+    message_en: str = ""
+    interpretation: SemanticQuery | None = None
+    explanation: dict[str, str] = field(default_factory=dict)
+    sql: str = ""
+    columns: list[dict] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    chart: str = "none"
+    candidates: list[Candidate] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    path: str = ""  # matcher | model | verified | clarification
+    model_id: str = ""
+    reason: str = ""  # why refused or clarified (stable code)
+    truncated: bool = False
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["interpretation"] = (self.interpretation.model_dump(mode="json", exclude_defaults=True)
+                                 if self.interpretation else None)
+        out["candidates"] = [c.to_dict() for c in self.candidates]
+        out["rows"] = [[_json_value(v) for v in row] for row in self.rows]
+        out["timings_ms"] = {k: round(v, 1) for k, v in self.timings_ms.items()}
+        return out
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def suggest_chart(columns: list[dict], rows: list) -> str:
+    """Charts by rule: one number → KPI tile; a time key → line; one category → bar; else a table."""
+    kinds = [c["kind"] for c in columns]
+    metrics = kinds.count("metric")
+    if not rows:
+        return "table"
+    if "time" not in kinds and "dimension" not in kinds and len(rows) == 1 and metrics >= 1:
+        return "kpi"
+    if "time" in kinds and kinds.count("dimension") <= 1:
+        return "line"
+    if kinds.count("dimension") == 1 and "time" not in kinds:
+        return "bar"
+    return "table"
+
+
+def format_value(value: Any, fmt: str, unit: str = "", decimals: int = 2) -> str:
+    if value is None:
+        return "—"
+    number = float(value)
+    if fmt == "percent":
+        return f"{number * 100:.{max(decimals, 1)}f}%"
+    if fmt == "integer":
+        return f"{number:,.0f}{unit}"
+    if fmt in ("currency", "number", "score"):
+        return f"{number:,.{decimals}f}{unit}"
+    return f"{value}{unit}"
