@@ -92,6 +92,8 @@ def _reference_problems(cat: Catalog) -> list[tuple[tuple, str]]:
         except ValueError as exc:
             problems.append((("metrics", mid), str(exc)))
             continue
+        if metric.ranked_by and metric.ranked_by not in graph.allowed_dimensions(cat, mid):
+            problems.append((("metrics", mid, "ranked_by"), f"{metric.ranked_by} is not an allowed dimension of {mid}"))
         reachable = graph.allowed_dimensions(cat, mid) if metric.dimensions else []
         for i, did in enumerate(metric.dimensions or []):
             if did not in cat.dimensions:

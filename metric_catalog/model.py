@@ -118,6 +118,7 @@ class MetricSpec(Spec):
     # derived: an arithmetic expression whose identifiers are metric ids
     formula: str | None = None
     dimensions: list[str] | None = None  # allowed dimensions; None = every reachable one
+    ranked_by: str | None = None  # what "排名" ranks when the question does not say (the assessed entity)
     default_window: str = "last_closed_month"
     default_grain: Grain = "month"
     hidden: bool = False  # building block for other metrics, not offered to users
@@ -165,11 +166,18 @@ class ReferenceDate(Spec):
     sql: str | None = None
 
 
+class UnavailableTopic(Spec):
+    """Things people ask for that the catalog does not hold, with the reason given to them."""
+    terms: list[str]
+    reason: Text
+
+
 class CatalogInfo(Spec):
     id: str
     name: Text
     description: Text = Text()
     reference_date: ReferenceDate = ReferenceDate()
+    unavailable: list[UnavailableTopic] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=lambda: ["zh", "en"])
 
 

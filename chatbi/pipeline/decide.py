@@ -123,7 +123,15 @@ class Decider:
             dims = "、".join(self.catalog.dimensions[d].name.zh for d, _ in sorted(hit.payload))
             return self._refuse(question, "ambiguous_value", f"「{hit.text}」可能是{dims}，请说明是哪一个。",
                                 f"'{hit.text}' could be several things ({dims}); please say which.", user)
+        if match.unavailable:
+            topic = self.catalog.catalog.unavailable[match.unavailable[0]]
+            return self._refuse(question, "unavailable", topic.reason.zh + " 你可以问：", topic.reason.en + " You can ask:",
+                                user, self.ranked_metrics(question))
         sets = match.metric_sets
+        denied = [m for s in sets for m in s if len(s) == 1 and m not in visible]
+        if denied:
+            exc = self._denied(user, denied[0])
+            return self._refuse(question, exc.code, exc.zh, exc.en, user)
         path = "matcher"
         if any(len(s) > 1 for s in sets):
             options = [m for m in self.ranked_metrics(question, 8) if m in next(s for s in sets if len(s) > 1)]
@@ -156,7 +164,8 @@ class Decider:
                 return self._refuse(question, "out_of_scope", self._scope_zh(match.residual),
                                     self._scope_en(match.residual), user, ranked)
             risky = [w for w in match.residual if any(r in w for r in RISKY)]
-            if model_metric and ranked and model_metric == ranked[0] and not risky and model_metric in visible:
+            agreed = model_metric and ranked and model_metric == ranked[0] and model_metric in visible
+            if agreed and not risky and self._supported(model_metric, match.residual):
                 metrics, path = [model_metric], "model"
             else:
                 options = ([model_metric] if model_metric else []) + [m for m in ranked if m != model_metric]
@@ -167,6 +176,50 @@ class Decider:
         if draft.query is None:
             return self._draft_problem(question, draft, match, metrics, user, as_of)
         return self.execute(question, draft.query, user, as_of, path, timings)
+
+    def _denied(self, user: User, metric: str) -> AccessDenied:
+        from semantic_layer.access import check_metric, role_of
+
+        try:
+            check_metric(self.catalog, role_of(self.catalog, user), metric)
+        except AccessDenied as exc:
+            return exc
+        return AccessDenied("无权查看该指标。", "You may not see this metric.")
+
+    def _supported(self, metric: str, residual: list[str]) -> bool:
+        """A paraphrase is taken only if its words echo the metric's own vocabulary.
+
+        The model and retrieval can agree on a near-sounding metric for a question about
+        something else (终端库存 → 终端销量); requiring every leftover word to share most of its
+        characters (or, in English, its stem) with the metric's names and synonyms keeps them honest.
+        """
+        spec = self.catalog.metrics[metric]
+        vocabulary = " ".join([spec.name.zh, spec.name.en, *spec.synonyms]).lower()
+        chars = set(vocabulary)
+        words = set(vocabulary.replace("/", " ").split())
+        for token in residual:
+            if token.isascii():
+                stem = token.rstrip("s")
+                if not any(w.startswith(stem[:4]) for w in words if len(stem) >= 3):
+                    return False
+            elif sum(ch in chars for ch in token) * 2 < len(token):
+                return False
+        return True
+
+    def _outside_scope(self, query: SemanticQuery, user: User) -> bool:
+        from semantic_layer.access import role_of, row_restrictions
+        from semantic_layer.scope import scope_probe
+
+        restrictions = row_restrictions(self.catalog, role_of(self.catalog, user), user)
+        for restriction in restrictions:
+            for flt in query.filters:
+                probe = scope_probe(self.catalog, restriction, flt)
+                if probe is None:
+                    continue
+                sql = probe.sql(dialect=self.bi.warehouse.dialect, identify=True)
+                if not self.bi.warehouse.execute(sql, max_rows=1).rows[0][0]:
+                    return True
+        return False
 
     def _scope_zh(self, residual: list[str]) -> str:
         what = f"「{'、'.join(residual)}」" if residual else "这个问题"
@@ -190,6 +243,10 @@ class Decider:
                 timings: dict) -> Answer:
         t0 = time.perf_counter()
         try:
+            if self._outside_scope(query, user):
+                return self._refuse(question, "outside_scope", "你问的对象超出了你的数据权限范围，只能查询本人权限内的数据。",
+                                    "What you asked about is outside the rows you may see.", user, query.metrics,
+                                    path=path)
             compiled = compile_query(self.catalog, query, dialect=self.bi.warehouse.dialect, user=user, as_of=as_of)
         except NoData as exc:
             return self._latest_instead(question, query, exc, user, as_of)

@@ -45,8 +45,10 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     filters = [Filter(dimension=d, op="in" if len(v) > 1 else "=", values=v) for d, v in match.filters.items()]
     filters += [Filter(dimension=d, op="not in", values=v) for d, v in match.excluded.items()]
     filtered = {f.dimension for f in filters}
-    # "杭州各渠道" groups by channel within 杭州; "杭州的新增" must not also group by city.
-    dims = [d for d in dims if d not in filtered or len(match.filters.get(d, [])) > 1]
+    # "杭州各渠道" groups by channel within 杭州; "杭州的新增" must not also group by city; but
+    # "衢州和丽水" names two values, which people want side by side.
+    dims = [d for d in dims if d not in filtered]
+    dims += [d for d, values in match.filters.items() if len(values) > 1 and d not in dims]
     end = data_end(catalog, metrics, as_of)
     window = match.time or (TREND_WINDOW[grain] if grain and match.time is None else None)
     window = window or timeparse.default_window(first.default_window)
@@ -58,6 +60,9 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         if direction in ("best", "worst"):
             higher = first.direction != "lower_is_better"
             direction = "desc" if (direction == "best") == higher else "asc"
+        if not dims and first.ranked_by and first.ranked_by not in filtered:
+            dims = [first.ranked_by]
+            group.append(GroupBy(dimension=first.ranked_by))
         if not dims:
             return Draft(None, period, ("rank_without_dimension", "排名需要说明按什么排（地市、渠道类型还是渠道）。",
                                         "A ranking needs to say what to rank (city, channel type or outlet)."))

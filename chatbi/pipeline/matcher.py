@@ -34,16 +34,16 @@ COMPARISON_WORDS = [("mom", ("环比", "比上月", "较上月", "比上期", "m
                     ("yoy", ("同比", "比去年", "较去年", "year over year", "yoy", "vs last year",
                              "compared with last year")),
                     ("share", ("占比", "份额", "比重", "占全省", "share", "proportion", "percentage of total"))]
-NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除", "非", "excluding ", "except ", "not ",
-                   "other than ")
+NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除", "excluding", "except", "other than", "without")
 # Words that carry no slot: question forms, politeness, filler.
 FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 还有 分别 都 也 就 在 从 到 至 里 中 内 下 上 给 把 被 对
 多少 是多少 有多少 几 几个 多大 多高 怎样 怎么样 如何 什么 哪些 哪个 哪 谁 为 为何 请 请问 帮 帮我 帮忙 给我 我 我们
 我的 我要 我想 想 要 看 看看 看下 看一下 查 查查 查询 查一下 查下 统计 统计下 一下 下 列出 显示 展示 告诉 告诉我 知道 数据
 情况 指标 数 数量 值 多 少 总 总共 一共 合计 汇总 全部 所有 整体 全 全省 全市 本 这 那 个 名 位 元 户 期间 时候 时 期
-期间 如何 呢 么 啥 做 做的 拉 拉了 卖 卖了 卖出 办 办了 办理 发展 发展了 完成 完成了 搞 搞了 有没有 各 各个 按 按照 每 每个 分 以外 之外 外 以来 来 怎么 怎么回事 结果 报表 本渠道 我厅 本厅 我们厅 本店 情况如何 表现 水平 业绩 考核 多少钱
+期间 如何 呢 么 啥 做 做的 末 月末 期末 量 对比 分布 排名 排行 拆分 拆开 明细 分组 维度 拉 拉了 卖 卖了 卖出 办 办了 办理 发展 发展了 完成 完成了 搞 搞了 有没有 各 各个 按 按照 每 每个 分 以外 之外 外 以来 来 怎么 怎么回事 结果 报表 本渠道 我厅 本厅 我们厅 本店 情况如何 表现 水平 业绩 考核 多少钱
 the a an of in on for to by is are was were what how much many show me give list please tell about and with
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
+end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
 """.split())
 PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")
 
@@ -72,6 +72,7 @@ class Match:
     rank: str | None = None  # desc | asc | best | worst
     limit: int | None = None
     residual: list[str] = field(default_factory=list)
+    unavailable: list[int] = field(default_factory=list)  # indexes into catalog.catalog.unavailable
 
     @property
     def metric_sets(self) -> list[set[str]]:
@@ -120,15 +121,25 @@ def _near_miss(text: str, terms: dict[str, set[str]], taken: list[bool]) -> list
 
 
 def _select(hits: list[Hit], length: int) -> list[Hit]:
-    """Longest non-overlapping hits, left to right among equals."""
-    taken = [False] * length
-    chosen = []
+    """Longest non-overlapping hits, left to right among equals.
+
+    Overlapping hits that mean the same thing (在网用户 + 用户规模 → 在网用户规模) are merged.
+    """
+    owner: list[Hit | None] = [None] * length
+    chosen: list[Hit] = []
     for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
-        if any(taken[hit.start:hit.end]):
+        overlapping = {id(o): o for o in owner[hit.start:hit.end] if o is not None}
+        if overlapping:
+            same = [o for o in overlapping.values() if o.kind == hit.kind and o.payload == hit.payload]
+            if len(same) == len(overlapping) == 1:
+                kept = same[0]
+                kept.start, kept.end = min(kept.start, hit.start), max(kept.end, hit.end)
+                for i in range(kept.start, kept.end):
+                    owner[i] = kept
             continue
         chosen.append(hit)
         for i in range(hit.start, hit.end):
-            taken[i] = True
+            owner[i] = hit
     return sorted(chosen, key=lambda h: h.start)
 
 
@@ -160,6 +171,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     hits += _find_terms(text, vocab.metric_terms, "metric")
     hits += _find_terms(text, vocab.dimension_terms, "dimension")
     hits += _find_terms(text, vocab.value_terms, "value")
+    hits += _find_terms(text, vocab.unavailable_terms, "unavailable")
     hits += [Hit("time", text[t.start:t.end], t.start, t.end, t.window) for t in timeparse.find_time(text, as_of)]
     hits += _keyword_hits(text)
     chosen = _select(hits, len(text))
@@ -175,9 +187,23 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
         for i in range(h.start, h.end):
             taken[i] = True
     leftover = "".join(ch if not taken[i] else " " for i, ch in enumerate(text))
-    result.residual = [tok for tok in (t.strip() for t in jieba.lcut(PUNCT.sub(" ", leftover)))
-                       if tok and tok not in FILLER and not tok.isdigit()]
+    result.residual += residual_words(leftover)
     return result
+
+
+FILLER_PHRASES = sorted((w for w in FILLER if not w.isascii() and len(w) > 1), key=len, reverse=True)
+
+
+def residual_words(leftover: str) -> list[str]:
+    """Content words nothing explained. Filler phrases go first, so 帮我查一下 is not split wrongly."""
+    for phrase in FILLER_PHRASES:
+        leftover = leftover.replace(phrase, " ")
+    words = []
+    for token in jieba.lcut(PUNCT.sub(" ", leftover)):
+        token = token.strip()
+        if token and token not in FILLER and not token.isdigit():
+            words.append(token)
+    return words
 
 
 def _interpret(chosen: list[Hit], text: str, result: Match) -> None:
@@ -201,14 +227,16 @@ def _interpret(chosen: list[Hit], text: str, result: Match) -> None:
             bucket = result.excluded if negated else result.filters
             if value not in bucket.setdefault(dim, []):
                 bucket[dim].append(value)
+        elif h.kind == "unavailable":
+            result.unavailable.append(h.payload)
         elif h.kind == "dimension":
-            before, after = text[max(0, h.start - 4):h.start], text[h.end:h.end + 4]
-            grouped = before.endswith(GROUP_BEFORE) or after.startswith(GROUP_AFTER) or ranked
+            before, after = text[max(0, h.start - 6):h.start], text[h.end:h.end + 6]
+            grouped = before.endswith(GROUP_BEFORE) or after.lstrip().startswith(GROUP_AFTER) or ranked
             for dim in sorted(h.payload):
                 if grouped and dim not in result.group_by:
                     result.group_by.append(dim)
             if not grouped:
-                result.residual.append(h.text)  # a dimension named but neither grouped nor filtered
+                result.residual.append(h.text)  # named but neither grouped nor filtered: checked below
         elif h.kind == "grain":
             result.grain = result.grain or h.payload
         elif h.kind == "comparison" and h.payload not in result.comparisons:
@@ -217,3 +245,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match) -> None:
             direction, n = h.payload
             result.rank = result.rank if result.rank and n is None else direction
             result.limit = n or result.limit
+    # "一年以上账龄": a dimension named next to its own value explains itself.
+    named = {h.text: h.payload for h in chosen if h.kind == "dimension"}
+    result.residual = [w for w in result.residual
+                       if not (w in named and named[w] & (set(result.filters) | set(result.excluded)))]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from dataclasses import dataclass, replace
 
 import cn2an
@@ -52,13 +53,27 @@ def month_end(day: dt.date) -> dt.date:
     return day.replace(day=1) + relativedelta(months=1, days=-1)
 
 
+PROTECTED = ("千兆", "万兆", "百兆", "一下", "一些", "一共", "一起", "一样", "一直", "统一", "万家", "千家")
+
+
 def normalise_numbers(text: str) -> str:
+    """Chinese numerals → digits (近十二个月 → 近12个月), leaving words like 千兆 and 一下 alone."""
     text = re.sub(r"(近|最近|过去)半年", r"\g<1>6个月", text)
     text = re.sub(r"两", "二", text)
+    kept = {}
+    for i, word in enumerate(PROTECTED):
+        if word in text:
+            kept[f"\x00{i}\x00"] = word
+            text = text.replace(word, f"\x00{i}\x00")
     try:
-        return cn2an.transform(text, "cn2an")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            text = cn2an.transform(text, "cn2an")
     except (ValueError, KeyError):  # cn2an rejects some strings; keep the original
-        return text
+        pass
+    for placeholder, word in kept.items():
+        text = text.replace(placeholder, word)
+    return text
 
 
 def _full_year(raw: str) -> int:

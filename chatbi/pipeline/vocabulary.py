@@ -23,15 +23,30 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def term_forms(term: str) -> list[str]:
+    """A catalog term as questions spell it: numerals as digits, English plurals."""
+    from chatbi.pipeline.timeparse import normalise_numbers
+
+    base = normalise_numbers(normalise(term))
+    forms = [base]
+    if base.isascii() and base[-1:].isalpha():
+        head, _, last = base.rpartition(" ")
+        plural = (last[:-1] + "ies" if last.endswith("y") and last[-2:-1] not in "aeiou"
+                  else last + "es" if last.endswith(("s", "x", "ch", "sh")) else last + "s")
+        forms.append(f"{head} {plural}".strip())
+    return forms
+
+
 @dataclass
 class Vocabulary:
     metric_terms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     dimension_terms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     value_terms: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     values: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # dimension -> canonical values
+    unavailable_terms: dict[str, int] = field(default_factory=dict)  # term -> index of catalog.unavailable
 
     def all_terms(self) -> list[str]:
-        return list({*self.metric_terms, *self.dimension_terms, *self.value_terms})
+        return list({*self.metric_terms, *self.dimension_terms, *self.value_terms, *self.unavailable_terms})
 
 
 def _short_forms(value: str) -> list[str]:
@@ -49,18 +64,23 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
         if metric.hidden:
             continue
         for term in [metric.name.zh, metric.name.en, mid.replace("_", " "), *metric.synonyms]:
-            if term:
-                vocab.metric_terms[normalise(term)].add(mid)
+            for form in term_forms(term) if term else []:
+                vocab.metric_terms[form].add(mid)
     for did, dim in catalog.dimensions.items():
         for term in [dim.name.zh, dim.name.en, *dim.synonyms]:
-            if term:
-                vocab.dimension_terms[normalise(term)].add(did)
+            for form in term_forms(term) if term else []:
+                vocab.dimension_terms[form].add(did)
         for value, synonyms in dim.values.items():
             vocab.values[did].add(value)
             for term in [value, *synonyms]:
-                vocab.value_terms[normalise(term)].add((did, value))
+                for form in term_forms(term):
+                    vocab.value_terms[form].add((did, value))
         if warehouse is not None and not dim.values:
             _add_live_values(vocab, did, dim, warehouse)
+    for index, topic in enumerate(catalog.catalog.unavailable):
+        for term in topic.terms:
+            for form in term_forms(term):
+                vocab.unavailable_terms[form] = index
     for term in vocab.all_terms():
         if not term.isascii():
             jieba.add_word(term, freq=200000)
