@@ -34,7 +34,7 @@ def bundled_model_path() -> Path:
 def llm(bundled_model_path):
     from chatbi.llm.llama import LlamaCppBackend
 
-    return LlamaCppBackend(bundled_model_path, "qwen2.5-coder-1.5b", n_ctx=2048)
+    return LlamaCppBackend(bundled_model_path, "qwen2.5-coder-1.5b", n_ctx=4096)
 
 
 def free_port() -> int:

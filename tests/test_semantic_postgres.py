@@ -36,7 +36,7 @@ def engines(demo_warehouse, pg_demo):
 
 
 @pytest.mark.parametrize("index", range(len(QUERIES)))
-@pytest.mark.parametrize("user", [None, User("s", "channel_staff", {"channel_id": "CH330100003"})])
+@pytest.mark.parametrize("user", [None, User("c", "city_manager", {"city_id": 3302})])
 def test_postgres_matches_duckdb(engines, index, user):
     duck, pg = engines
     query = QUERIES[index]

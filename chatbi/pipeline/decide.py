@@ -146,6 +146,12 @@ class Decider:
             if model_metric == OUT_OF_SCOPE and risky:
                 return self._refuse(question, "out_of_scope", self._scope_zh(match.residual), self._scope_en(match.residual),
                                     user, metrics)
+            if (len(metrics) == 1 and model_metric == metrics[0] and not risky
+                    and self._supported(metrics[0], match.residual)):
+                # Matcher and model agree, and the leftover words only echo the metric's own words.
+                draft = build_query(self.catalog, match, metrics, as_of)
+                if draft.query is not None:
+                    return self.execute(question, draft.query, user, as_of, "matcher+model", timings)
             alternatives = [[m] for m in self.ranked_metrics(question) if m not in metrics and m in visible][:2]
             first = [metrics] + ([[model_metric]] if model_metric and model_metric not in (OUT_OF_SCOPE, *metrics)
                                  else [])
@@ -198,6 +204,8 @@ class Decider:
         chars = set(vocabulary)
         words = set(vocabulary.replace("/", " ").split())
         for token in residual:
+            if len(token) == 1 and not token.isascii():
+                continue  # measure words and particles: 部, 台, 个
             if token.isascii():
                 stem = token.rstrip("s")
                 if not any(w.startswith(stem[:4]) for w in words if len(stem) >= 3):

@@ -1,0 +1,83 @@
+"""Time expressions resolve to the periods a channel manager means, against the reference date."""
+
+import datetime as dt
+
+import pytest
+
+from chatbi.pipeline.timeparse import AmbiguousTime, combine, find_time, normalise_numbers, resolve
+
+AS_OF = dt.date(2026, 11, 15)
+CLOSED = dt.date(2026, 10, 31)  # a billing-period metric's data end on that date
+D = dt.date
+
+CASES = [
+    # expression, data end, expected start, expected end
+    ("近三个月", AS_OF, D(2026, 9, 1), D(2026, 11, 15)),
+    ("近三个月", CLOSED, D(2026, 8, 1), D(2026, 10, 31)),
+    ("最近3个月", CLOSED, D(2026, 8, 1), D(2026, 10, 31)),
+    ("近十二个月", CLOSED, D(2025, 11, 1), D(2026, 10, 31)),
+    ("过去半年", AS_OF, D(2026, 6, 1), D(2026, 11, 15)),
+    ("上个月", AS_OF, D(2026, 10, 1), D(2026, 10, 31)),
+    ("上月", AS_OF, D(2026, 10, 1), D(2026, 10, 31)),
+    ("本月", AS_OF, D(2026, 11, 1), D(2026, 11, 15)),
+    ("今年", AS_OF, D(2026, 1, 1), D(2026, 11, 15)),
+    ("今年", CLOSED, D(2026, 1, 1), D(2026, 10, 31)),
+    ("今年以来", AS_OF, D(2026, 1, 1), D(2026, 11, 15)),
+    ("去年", AS_OF, D(2025, 1, 1), D(2025, 12, 31)),
+    ("前年", AS_OF, D(2024, 1, 1), D(2024, 12, 31)),
+    ("去年同期", AS_OF, D(2025, 11, 1), D(2025, 11, 15)),
+    ("去年同期上个月", AS_OF, D(2025, 10, 1), D(2025, 10, 31)),
+    ("上季度", AS_OF, D(2026, 7, 1), D(2026, 9, 30)),
+    ("本季度", AS_OF, D(2026, 10, 1), D(2026, 11, 15)),
+    ("本季度", CLOSED, D(2026, 10, 1), D(2026, 10, 31)),
+    ("2024年Q3", AS_OF, D(2024, 7, 1), D(2024, 9, 30)),
+    ("2024年第三季度", AS_OF, D(2024, 7, 1), D(2024, 9, 30)),
+    ("24年Q3", AS_OF, D(2024, 7, 1), D(2024, 9, 30)),
+    ("3月份", AS_OF, D(2026, 3, 1), D(2026, 3, 31)),
+    ("12月份", AS_OF, D(2025, 12, 1), D(2025, 12, 31)),
+    ("2025年3月", AS_OF, D(2025, 3, 1), D(2025, 3, 31)),
+    ("202409账期", AS_OF, D(2024, 9, 1), D(2024, 9, 30)),
+    ("1-3月", AS_OF, D(2026, 1, 1), D(2026, 3, 31)),
+    ("2025年上半年", AS_OF, D(2025, 1, 1), D(2025, 6, 30)),
+    ("最近一周", AS_OF, D(2026, 11, 9), D(2026, 11, 15)),
+    ("近30天", AS_OF, D(2026, 10, 17), D(2026, 11, 15)),
+    ("上周", AS_OF, D(2026, 11, 2), D(2026, 11, 8)),
+    ("昨天", AS_OF, D(2026, 11, 14), D(2026, 11, 14)),
+    ("last 3 months", CLOSED, D(2026, 8, 1), D(2026, 10, 31)),
+    ("last month", AS_OF, D(2026, 10, 1), D(2026, 10, 31)),
+    ("this month", AS_OF, D(2026, 11, 1), D(2026, 11, 15)),
+    ("YTD", AS_OF, D(2026, 1, 1), D(2026, 11, 15)),
+    ("year to date", AS_OF, D(2026, 1, 1), D(2026, 11, 15)),
+    ("Q3 2024", AS_OF, D(2024, 7, 1), D(2024, 9, 30)),
+    ("2025 Q1", AS_OF, D(2025, 1, 1), D(2025, 3, 31)),
+    ("since March", AS_OF, D(2026, 3, 1), D(2026, 11, 15)),
+    ("last quarter", AS_OF, D(2026, 7, 1), D(2026, 9, 30)),
+    ("this year", AS_OF, D(2026, 1, 1), D(2026, 11, 15)),
+    ("last year", AS_OF, D(2025, 1, 1), D(2025, 12, 31)),
+    ("March 2025", AS_OF, D(2025, 3, 1), D(2025, 3, 31)),
+    ("in 2025", AS_OF, D(2025, 1, 1), D(2025, 12, 31)),
+    ("past 7 days", AS_OF, D(2026, 11, 9), D(2026, 11, 15)),
+]
+
+
+@pytest.mark.parametrize("text,data_end,start,end", CASES)
+def test_expression_resolves_to_the_intended_period(text, data_end, start, end):
+    window = combine(find_time(normalise_numbers(text.lower()), AS_OF))
+    period = resolve(window, AS_OF, data_end)
+    assert (period.start, period.end) == (start, end)
+
+
+def test_two_different_periods_are_not_silently_merged():
+    with pytest.raises(AmbiguousTime):
+        combine(find_time(normalise_numbers("上个月和去年"), AS_OF))
+
+
+def test_words_that_only_look_like_numbers_are_left_alone():
+    assert "千兆" in normalise_numbers("千兆宽带近三个月")
+    assert normalise_numbers("近三个月") == "近3个月"
+    assert find_time("千兆宽带", AS_OF) == []
+
+
+@pytest.mark.parametrize("text", ["may I see arrears", "欠费金额", "top 5 cities"])
+def test_no_period_is_invented(text):
+    assert combine(find_time(normalise_numbers(text.lower()), AS_OF)) is None
