@@ -46,6 +46,7 @@ class Outcome:
     latency_ms: float
     detail: str = ""
     metrics: list[str] = field(default_factory=list)
+    model_called: bool = False
 
 
 def load_cases(paths: list[Path] | None = None) -> list[Case]:
@@ -89,7 +90,8 @@ def expected_slots(slots: dict) -> dict:
 
 def score(case: Case, answer) -> Outcome:
     latency = answer.timings_ms.get("total", 0.0)
-    base = dict(case=case, status=answer.status, path=answer.path or answer.status, latency_ms=latency)
+    base = dict(case=case, status=answer.status, path=answer.path or answer.status, latency_ms=latency,
+                model_called="model" in answer.timings_ms)
     if case.expect == "answered":
         if answer.status != "answered":
             return Outcome(**base, verdict="refused" if answer.status == "refused" else "clarified",
@@ -146,6 +148,10 @@ def summarise(outcomes: list[Outcome], model_id: str = "") -> dict:
         "by_metric": {k: dict(v) for k, v in sorted(by_metric.items())},
         "latency_ms": {path: {"n": len(v), "p50": round(percentile(v, 0.5), 1), "p95": round(percentile(v, 0.95), 1)}
                        for path, v in sorted(latency.items())},
+        "latency_by_model_use_ms": {
+            name: {"n": len(v), "p50": round(percentile(v, 0.5), 1), "p95": round(percentile(v, 0.95), 1)}
+            for name, v in (("rules only", [o.latency_ms for o in outcomes if not o.model_called]),
+                            ("model called", [o.latency_ms for o in outcomes if o.model_called]))},
         "misses": [{"q": o.case.question, "verdict": o.verdict, "status": o.status, "detail": o.detail}
                    for o in outcomes if o.verdict != "correct"],
     }
