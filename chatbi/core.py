@@ -18,6 +18,7 @@ from chatbi.pipeline import guard, matcher
 from chatbi.pipeline.answer import CLARIFY, REFUSED, Answer
 from chatbi.pipeline.decide import Decider
 from chatbi.pipeline.vocabulary import build_vocabulary
+from chatbi.sqlguard import SqlGuard
 from chatbi.warehouse import Warehouse, WarehouseError, connect
 from metric_catalog.loader import load_catalog
 from metric_catalog.model import Catalog
@@ -34,6 +35,8 @@ class ChatBI:
         self.warehouse = warehouse
         self.settings = settings or load_settings()
         self.vocabulary = build_vocabulary(catalog, warehouse)
+        self.guard = SqlGuard(catalog, warehouse.table_columns(), warehouse.dialect,
+                              resolve=lambda sql: warehouse.execute(sql, max_rows=100_000).rows)
         self._backend = backend
         self._use_model = use_model
         self._interpreter = None

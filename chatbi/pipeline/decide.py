@@ -17,6 +17,7 @@ from chatbi.pipeline.answer import ANSWERED, CLARIFY, REFUSED, Answer, Candidate
 from chatbi.pipeline.interpret import Draft, build_query, describe
 from chatbi.pipeline.interpreter import OUT_OF_SCOPE
 from chatbi.pipeline.matcher import Match
+from chatbi.sqlguard import SqlRejected
 from chatbi.warehouse import WarehouseError
 from semantic_layer import (
     AccessDenied,
@@ -38,6 +39,7 @@ RISKY = ("平均", "人均", "户均", "均值", "中位", "方差", "标准差"
          "average", "mean", "median", "per", "growth", "target", "forecast", "predict", "next", "budget", "ratio",
          "rate", "cost", "profit")
 MAX_CANDIDATES = 4
+MAX_ROWS = 5000
 
 
 class Decider:
@@ -262,10 +264,14 @@ class Decider:
             return self._refuse(question, exc.code, exc.zh, exc.en, user, query.metrics, path=path)
         except SemanticError as exc:
             return self._refuse(question, exc.code, exc.zh, exc.en, user, query.metrics, path=path)
+        try:  # compiled SQL passes the same guard as anyone else's
+            guarded = self.bi.guard.check(compiled.sql, user, max_rows=MAX_ROWS)
+        except SqlRejected as exc:
+            return self._refuse(question, f"guard_{exc.code}", exc.zh, exc.en, user, query.metrics, path=path)
         timings["compile"] = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
         try:
-            result = self.bi.warehouse.execute(compiled.sql, max_rows=5000, timeout_s=30)
+            result = self.bi.warehouse.execute(guarded.sql, max_rows=MAX_ROWS, timeout_s=30)
         except WarehouseError as exc:
             return Answer(REFUSED, question, f"查询执行失败：{exc}", f"The query failed: {exc}", reason="execution_error",
                           interpretation=query, sql=compiled.sql, path=path)
@@ -275,7 +281,7 @@ class Decider:
         rows = [list(r) for r in result.rows]
         zh, en = self._headline(query, compiled, columns, rows)
         return Answer(ANSWERED, question, zh, en, interpretation=query, explanation=compiled.explanation,
-                      sql=compiled.sql, columns=columns, rows=rows, chart=suggest_chart(columns, rows), path=path,
+                      sql=guarded.sql, columns=columns, rows=rows, chart=suggest_chart(columns, rows), path=path,
                       model_id=self.bi.model_id if path == "model" else "", truncated=result.truncated,
                       timings_ms=timings)
 

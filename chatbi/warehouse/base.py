@@ -51,6 +51,10 @@ class DuckDBWarehouse:
                                  "or point warehouse.url at your file.")
         self.location = str(self.path)
         self._con = duckdb.connect(str(self.path), read_only=True)
+        # DuckDB 2.0's common-subplan optimiser turns a self-join of two identical filtered
+        # subqueries (what row-level security makes of every self-join) with a LIMIT into a
+        # plan that runs for minutes instead of milliseconds (measured: >30 s vs 0.03 s).
+        self._con.execute("SET disabled_optimizers = 'common_subplan'")
         self._lock = threading.Lock()
 
     def execute(self, sql: str, max_rows: int = 10_000, timeout_s: float = 30.0) -> QueryResult:
