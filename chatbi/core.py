@@ -123,11 +123,50 @@ class ChatBI:
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer
 
+    def run_sql(self, sql: str, user: User | None = None, max_rows: int = 1000) -> Answer:
+        """Analysts' own SQL: only roles allowed to write SQL; guarded like everything else; unverified."""
+        from chatbi.pipeline.answer import ANSWERED, suggest_chart
+        from chatbi.sqlguard import SqlRejected
+        from semantic_layer.access import role_of
+
+        started = time.perf_counter()
+        user = user or User.unrestricted()
+        role = role_of(self.catalog, user)
+        if role is not None and not role.can_write_sql:
+            return Answer(REFUSED, sql, f"你的角色（{role.name.zh}）不能直接运行 SQL，请用自然语言提问。",
+                          f"Your role ({role.name.en}) cannot run SQL; ask in plain language.",
+                          reason="sql_not_allowed", path="analyst_sql", verified=False)
+        try:
+            guarded = self.guard.check(sql, user, max_rows=max_rows)
+            result = self.warehouse.execute(guarded.sql, max_rows=max_rows, timeout_s=30)
+        except SqlRejected as exc:
+            return Answer(REFUSED, sql, exc.zh, exc.en, reason=f"guard_{exc.code}", path="analyst_sql", verified=False)
+        except WarehouseError as exc:
+            return Answer(REFUSED, sql, f"查询执行失败：{exc}", f"The query failed: {exc}", reason="execution_error",
+                          sql=guarded.sql, path="analyst_sql", verified=False)
+        columns = [{"name": c, "kind": _column_kind(result.rows, i), "label": c, "label_en": c, "format": "",
+                    "metric": None} for i, c in enumerate(result.columns)]
+        rows = [list(r) for r in result.rows]
+        return Answer(ANSWERED, sql, f"分析师 SQL（未经验证），{len(rows)} 行。", f"Analyst SQL (unverified), {len(rows)} rows.",
+                      sql=guarded.sql, columns=columns, rows=rows, chart=suggest_chart(columns, rows),
+                      path="analyst_sql", truncated=result.truncated, verified=False,
+                      timings_ms={"total": (time.perf_counter() - started) * 1000})
+
     def read_model(self, question: str):
         interpreter = self.interpreter
         if interpreter is None:
             raise LLMError("the model is switched off")
         return interpreter.read(question)
+
+
+def _column_kind(rows: list, index: int) -> str:
+    """Charts for free SQL follow the values: numbers are measures, dates are time, the rest categories."""
+    values = [r[index] for r in rows[:50] if r[index] is not None]
+    if values and all(isinstance(v, dt.date) for v in values):
+        return "time"
+    if values and all(isinstance(v, int | float) or type(v).__name__ == "Decimal" for v in values):
+        return "metric"
+    return "dimension"
 
 
 __all__ = ["CLARIFY", "REFUSED", "ChatBI"]

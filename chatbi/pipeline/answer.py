@@ -41,6 +41,7 @@ class Answer:
     model_id: str = ""
     reason: str = ""  # why refused or clarified (stable code)
     truncated: bool = False
+    verified: bool = True  # False for analysts' free SQL: never shown to staff as an answer
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:

@@ -1,0 +1,58 @@
+"""`chatbi sql` (analysts' guarded SQL) and `chatbi warehouse load-demo` (the demo data into PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+warehouse_app = typer.Typer(help="数据仓库 / warehouses: load the demo data elsewhere.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+@warehouse_app.command("load-demo")
+def load_demo(url: str = typer.Argument(..., help="postgresql+psycopg://user@host:port/db"),
+              source: Path = typer.Option(Path("data/demo.duckdb"), "--source", help="demo DuckDB file to copy")):
+    """把演示数据装入 PostgreSQL / copy every demo table into a PostgreSQL database."""
+    from chatbi.warehouse.load_demo import load_demo_into_postgres
+
+    if not source.is_file():
+        console.print(f"[red]error:[/] {source} does not exist; run `make demo-data` first.")
+        raise typer.Exit(1)
+    if not url.startswith(("postgresql://", "postgresql+psycopg://")):
+        console.print("[red]error:[/] load-demo writes to PostgreSQL: give a postgresql+psycopg:// URL.")
+        raise typer.Exit(2)
+    try:
+        counts = load_demo_into_postgres(source, url, on_table=lambda t, n: console.print(f"  {t:<26} {n:>12,}"))
+    except Exception as exc:  # connection refused, permissions…
+        console.print(f"[red]error:[/] cannot load into {url.split('@')[-1]}: {exc}")
+        raise typer.Exit(1) from None
+    console.print(f"[green]✓[/] {len(counts)} tables, {sum(counts.values()):,} rows")
+
+
+def sql_command(
+    sql: str = typer.Argument(..., help="one SELECT statement, or - for stdin"),
+    catalog: Path = typer.Option(None, "--catalog"),
+    database: str = typer.Option(None, "--database"),
+    role: str = typer.Option("analyst", "--role", help="must be a role allowed to write SQL"),
+    attr: list[str] = typer.Option([], "--attr", help="user attribute k=v for row-level security"),
+    max_rows: int = typer.Option(1000, "--max-rows"),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """运行分析师 SQL / run analyst SQL through the guard (read-only, catalog tables, row filters, limit)."""
+    import sys
+
+    from chatbi.cli import settings
+    from chatbi.cli_ask import parse_user, show
+    from chatbi.core import ChatBI
+
+    text = sys.stdin.read() if sql == "-" else sql
+    bi = ChatBI.from_config(settings().config_file, catalog=catalog, database=database, use_model=False)
+    answer = bi.run_sql(text, user=parse_user(role, attr), max_rows=max_rows)
+    if as_json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, default=str))
+    else:
+        show(answer)
+    raise typer.Exit(0 if answer.status == "answered" else 1)

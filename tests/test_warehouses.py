@@ -1,0 +1,69 @@
+"""The same golden questions give the same answers on PostgreSQL as on DuckDB; analysts' SQL is guarded."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from chatbi.cli import app
+from chatbi.core import ChatBI
+from chatbi.evaluation import GOLDEN_DIR, load_cases
+from chatbi.warehouse import connect
+from metric_catalog.loader import load_catalog
+from tests.semantic_helpers import close, number
+
+
+@pytest.fixture(scope="module")
+def pair(demo_warehouse, pg_demo):
+    catalog = load_catalog()
+    return ChatBI(catalog, connect(str(demo_warehouse)), use_model=False), ChatBI(catalog, connect(pg_demo),
+                                                                                  use_model=False)
+
+
+def test_golden_questions_identical_on_postgres(pair):
+    duck, pg = pair
+    cases = load_cases([GOLDEN_DIR])
+    compared = 0
+    for case in cases:
+        a = duck.ask(case.question, user=case.user, as_of=case.as_of)
+        b = pg.ask(case.question, user=case.user, as_of=case.as_of)
+        assert (a.status, a.reason) == (b.status, b.reason), case.question
+        if a.status != "answered":
+            continue
+        assert a.interpretation == b.interpretation, case.question
+        rows_a = [[number(v) for v in r] for r in a.rows]
+        rows_b = [[number(v) for v in r] for r in b.rows]
+        assert len(rows_a) == len(rows_b), case.question
+        for ra, rb in zip(rows_a, rows_b, strict=True):
+            assert all(close(x, y, rel=1e-9) for x, y in zip(ra, rb, strict=True)), (case.question, ra, rb)
+        compared += 1
+    assert compared >= 120
+
+
+def test_analyst_sql_is_guarded_on_both_engines(pair):
+    for bi in pair:
+        ok = bi.run_sql("SELECT channel_type, count(*) AS n FROM dim_channel GROUP BY 1 ORDER BY 1")
+        assert ok.status == "answered" and not ok.verified and len(ok.rows) == 4
+        bad = bi.run_sql("DELETE FROM dim_channel")
+        assert bad.status == "refused" and bad.reason == "guard_forbidden_statement"
+
+
+def test_postgres_session_is_read_only(pg_demo):
+    from chatbi.warehouse import WarehouseError
+
+    with pytest.raises(WarehouseError, match="read-only"):
+        connect(pg_demo).execute("CREATE TABLE evil (x int)")
+
+
+def test_cli_sql_and_load_demo(demo_warehouse, pg_cluster):
+    runner = CliRunner()
+    result = runner.invoke(app, ["sql", "SELECT count(*) AS n FROM dim_city", "--database", str(demo_warehouse),
+                                 "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["rows"] == [[11]]
+    staff = runner.invoke(app, ["sql", "SELECT 1 AS x", "--role", "channel_staff", "--attr", "channel_id=CH330100003",
+                                "--database", str(demo_warehouse)])
+    assert staff.exit_code == 1
+    url = pg_cluster.create_database("loaded")
+    loaded = runner.invoke(app, ["warehouse", "load-demo", url, "--source", str(demo_warehouse)])
+    assert loaded.exit_code == 0, loaded.output
+    assert connect(url).execute("SELECT count(*) FROM dim_city").rows == [(11,)]
