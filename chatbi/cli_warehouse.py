@@ -32,6 +32,19 @@ def load_demo(url: str = typer.Argument(..., help="postgresql+psycopg://user@hos
     console.print(f"[green]✓[/] {len(counts)} tables, {sum(counts.values()):,} rows")
 
 
+@warehouse_app.command("export-parquet")
+def export_parquet_cmd(output: Path = typer.Argument(..., help="folder for one Parquet file per table"),
+                       source: Path = typer.Option(Path("data/demo.duckdb"), "--source")):
+    """导出为 Parquet / the demo warehouse as Parquet, for Spark (spark+parquet:///folder)."""
+    from chatbi.warehouse.spark import export_parquet
+
+    if not source.is_file():
+        console.print(f"[red]error:[/] {source} does not exist; run `make demo-data` first.")
+        raise typer.Exit(1)
+    counts = export_parquet(source, output)
+    console.print(f"[green]✓[/] {len(counts)} tables → {output}; use --database spark+parquet://{output.resolve()}")
+
+
 def sql_command(
     sql: str = typer.Argument(..., help="one SELECT statement, or - for stdin"),
     catalog: Path = typer.Option(None, "--catalog"),

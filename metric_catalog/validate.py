@@ -44,6 +44,11 @@ class ValidationReport:
         self.findings.append(Finding("warning", where, message))
 
 
+def _sql(sql: str, warehouse) -> str:
+    """Checks are written once and spoken in the warehouse's dialect."""
+    return sqlglot.transpile(sql, write=warehouse.dialect, identify=True)[0]
+
+
 def _columns_of(sql: str) -> list[str]:
     return [c.name for c in sqlglot.parse_one(sql).find_all(exp.Column)]
 
@@ -93,9 +98,9 @@ def _check_schema(catalog: Catalog, schema: dict[str, dict[str, str]], report: V
 def _check_joins(catalog: Catalog, warehouse, report: ValidationReport) -> None:
     for name, table in catalog.tables.items():
         for i, join in enumerate(table.joins):
-            keys = ", ".join(f'"{c}"' for c in join.keys.values())
-            sql = (f'SELECT COUNT(*) FROM (SELECT {keys} FROM "{join.to}" GROUP BY {keys} '
-                   f'HAVING COUNT(*) > 1) AS dup')
+            keys = ", ".join(join.keys.values())
+            sql = _sql(f"SELECT COUNT(*) FROM (SELECT {keys} FROM {join.to} GROUP BY {keys} HAVING COUNT(*) > 1) AS dup",
+                       warehouse)
             try:
                 duplicates = warehouse.execute(sql).rows[0][0]
             except Exception as exc:
@@ -107,11 +112,11 @@ def _check_joins(catalog: Catalog, warehouse, report: ValidationReport) -> None:
                              "would multiply rows and double-count")
             if not join.complete:
                 continue
-            on = " AND ".join(f'l."{a}" = r."{b}"' for a, b in join.keys.items())
+            on = " AND ".join(f"l.{a} = r.{b}" for a, b in join.keys.items())
             first = next(iter(join.keys))
-            orphans = warehouse.execute(
-                f'SELECT COUNT(*) FROM "{name}" l LEFT JOIN "{join.to}" r ON {on} '
-                f'WHERE r."{join.keys[first]}" IS NULL').rows[0][0]
+            orphans = warehouse.execute(_sql(
+                f"SELECT COUNT(*) FROM {name} AS l LEFT JOIN {join.to} AS r ON {on} "
+                f"WHERE r.{join.keys[first]} IS NULL", warehouse)).rows[0][0]
             if orphans:
                 report.error(f"tables.{name}.joins[{i}]",
                              f"{orphans} row(s) of {name} have no match in {join.to}: an inner join would drop "
@@ -142,7 +147,8 @@ def _check_nulls(catalog: Catalog, warehouse, report: ValidationReport) -> None:
         if dim.nullable:
             continue
         try:
-            nulls = warehouse.execute(f'SELECT COUNT(*) FROM "{dim.table}" WHERE ({dim.column}) IS NULL').rows[0][0]
+            nulls = warehouse.execute(_sql(f"SELECT COUNT(*) FROM {dim.table} WHERE ({dim.column}) IS NULL",
+                                           warehouse)).rows[0][0]
         except Exception as exc:
             report.error(f"dimensions.{did}", f"cannot check for NULLs: {exc}")
             continue
@@ -155,7 +161,8 @@ def _check_values(catalog: Catalog, warehouse, report: ValidationReport) -> None
         if not dim.values:
             continue
         try:
-            rows = warehouse.execute(f'SELECT DISTINCT {dim.column} FROM "{dim.table}"', max_rows=5000).rows
+            rows = warehouse.execute(_sql(f"SELECT DISTINCT {dim.column} FROM {dim.table}", warehouse),
+                                     max_rows=5000).rows
         except Exception as exc:
             report.error(f"dimensions.{did}", f"cannot read its values: {exc}")
             continue

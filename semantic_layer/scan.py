@@ -60,7 +60,10 @@ def _aggregate(spec: MetricSpec, predicate: exp.Expression | None) -> exp.Expres
         value = exp.Case(ifs=[exp.If(this=predicate, true=value)])
     if spec.agg == "count_distinct":
         return exp.Count(this=exp.Distinct(expressions=[value]))
-    return {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[spec.agg](this=value)
+    if spec.agg == "avg":
+        # Engines average DECIMALs to different scales (Spark keeps 5 digits); in DOUBLE they agree.
+        return exp.Avg(this=exp.cast(value, "DOUBLE"))
+    return {"sum": exp.Sum, "min": exp.Min, "max": exp.Max}[spec.agg](this=value)
 
 
 def _join_tables(plan: QueryPlan, group: MeasureGroup, needed: list[str], select: exp.Select) -> exp.Select:

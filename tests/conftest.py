@@ -66,3 +66,13 @@ def pg_demo(pg_cluster, demo_warehouse) -> str:
     url = pg_cluster.create_database("demo")
     load_demo_into_postgres(demo_warehouse, url)
     return url
+
+
+@pytest.fixture(scope="session")
+def spark_demo(demo_warehouse, tmp_path_factory) -> str:
+    """The same demo warehouse as Parquet, for Spark SQL in local mode."""
+    from chatbi.warehouse.spark import export_parquet
+
+    folder = tmp_path_factory.mktemp("parquet")
+    export_parquet(demo_warehouse, folder)
+    return f"spark+parquet://{folder}"

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import jieba
+import sqlglot
 
 from metric_catalog.model import Catalog
 
@@ -89,7 +90,8 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
 
 def _add_live_values(vocab: Vocabulary, did: str, dim, warehouse) -> None:
     try:
-        result = warehouse.execute(f'SELECT DISTINCT {dim.column} FROM "{dim.table}"', max_rows=LIVE_VALUE_LIMIT)
+        sql = sqlglot.select(sqlglot.parse_one(dim.column)).distinct().from_(dim.table).sql(dialect=warehouse.dialect)
+        result = warehouse.execute(sql, max_rows=LIVE_VALUE_LIMIT)
     except Exception as exc:  # a broken dimension must not stop the assistant; validate reports it
         log.warning("cannot read values of %s: %s", did, exc)
         return

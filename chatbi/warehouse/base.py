@@ -144,7 +144,11 @@ def _redact(url: str) -> str:
 
 
 def connect(url: str) -> Warehouse:
-    """A DuckDB path (or duckdb:///path) or a SQLAlchemy URL."""
+    """A DuckDB path (or duckdb:///path), spark+parquet:///folder, or a SQLAlchemy URL."""
+    if url.startswith("spark+parquet://"):
+        from chatbi.warehouse.spark import SparkWarehouse
+
+        return SparkWarehouse(url)
     if url.startswith("duckdb:///"):
         return DuckDBWarehouse(url.removeprefix("duckdb:///"))
     if "://" not in url:
