@@ -33,13 +33,14 @@ def _register_subcommands() -> None:
     from chatbi.cli_ask import ask_command
     from chatbi.cli_catalog import catalog_app, query_command
     from chatbi.cli_eval import eval_command
-    from chatbi.cli_warehouse import sql_command, warehouse_app
+    from chatbi.cli_warehouse import draft_command, sql_command, warehouse_app
 
     app.add_typer(catalog_app, name="catalog")
     app.command("query")(query_command)
     app.command("ask")(ask_command)
     app.command("eval")(eval_command)
     app.command("sql")(sql_command)
+    app.command("draft")(draft_command)
     app.add_typer(warehouse_app, name="warehouse")
 
 console = Console(stderr=True)

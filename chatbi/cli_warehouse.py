@@ -69,3 +69,26 @@ def sql_command(
     else:
         show(answer)
     raise typer.Exit(0 if answer.status == "answered" else 1)
+
+
+def draft_command(
+    question: str = typer.Argument(..., help="an analyst's free question the catalog may not cover"),
+    catalog: Path = typer.Option(None, "--catalog"),
+    database: str = typer.Option(None, "--database"),
+    role: str = typer.Option("analyst", "--role"),
+    run: bool = typer.Option(True, "--run/--no-run", help="run the guarded draft, or only show it"),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """SQL 草稿 / vanna drafts SQL with the local model; the guard checks it; the result is unverified."""
+    from chatbi.cli import settings
+    from chatbi.cli_ask import parse_user, show
+    from chatbi.core import ChatBI
+
+    bi = ChatBI.from_config(settings().config_file, catalog=catalog, database=database)
+    answer = bi.draft_sql(question, user=parse_user(role, []), execute=run)
+    if as_json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, default=str))
+    else:
+        show(answer)
+        console.print(f"[dim]{answer.sql}[/]")
+    raise typer.Exit(0 if answer.status == "answered" else 1)

@@ -41,7 +41,8 @@ class ChatBI:
         self._use_model = use_model
         self._interpreter = None
         self._index = None
-        self._lock = threading.Lock()
+        self._vanna = None
+        self._lock = threading.RLock()
         self._reference: dt.date | None = None
         self.decider = Decider(self)
 
@@ -151,6 +152,57 @@ class ChatBI:
                       sql=guarded.sql, columns=columns, rows=rows, chart=suggest_chart(columns, rows),
                       path="analyst_sql", truncated=result.truncated, verified=False,
                       timings_ms={"total": (time.perf_counter() - started) * 1000})
+
+    @property
+    def vanna(self):
+        """The analysts' drafting path, trained once on this catalog and warehouse."""
+        from chatbi.analyst.store import TrainingStore
+        from chatbi.analyst.vanna_path import ChatBIVanna, train_from_catalog
+
+        interpreter = self.interpreter
+        if interpreter is None:
+            raise LLMError("the model is switched off")
+        with self._lock:
+            if self._vanna is None:
+                store = TrainingStore(Path(self.settings.data_dir) / "chatbi-app.sqlite")
+                vn = ChatBIVanna(interpreter.backend, store, self.warehouse.dialect)
+                if not store.all():
+                    train_from_catalog(vn, self.catalog, self.warehouse.table_columns(), self.warehouse.dialect,
+                                       self.reference_date())
+                self._vanna = vn
+        return self._vanna
+
+    def draft_sql(self, question: str, user: User | None = None, execute: bool = True) -> Answer:
+        """An analyst's free question → vanna's SQL draft → the guard → (optionally) run. Unverified."""
+        from chatbi.pipeline.answer import ANSWERED
+        from chatbi.sqlguard import SqlRejected
+        from semantic_layer.access import role_of
+
+        started = time.perf_counter()
+        user = user or User.unrestricted()
+        role = role_of(self.catalog, user)
+        if role is not None and not role.can_write_sql:
+            return Answer(REFUSED, question, f"你的角色（{role.name.zh}）不能使用 SQL 草稿功能。",
+                          f"Your role ({role.name.en}) cannot use SQL drafting.", reason="sql_not_allowed",
+                          path="vanna", verified=False)
+        try:
+            draft = self.vanna.generate_sql(question)
+        except LLMError as exc:
+            return Answer(REFUSED, question, f"模型不可用：{exc}", f"The model is unavailable: {exc}",
+                          reason="model_unavailable", path="vanna", verified=False)
+        timings = {"draft": (time.perf_counter() - started) * 1000}
+        try:
+            guarded = self.guard.check(draft, user)
+        except SqlRejected as exc:
+            return Answer(REFUSED, question, f"草稿 SQL 未通过校验：{exc.zh}", f"The drafted SQL was rejected: {exc.en}",
+                          reason=f"guard_{exc.code}", sql=draft, path="vanna", verified=False, timings_ms=timings)
+        if not execute:
+            return Answer(ANSWERED, question, "SQL 草稿（未经验证，未运行）", "SQL draft (unverified, not run)",
+                          sql=guarded.sql, path="vanna", verified=False, timings_ms=timings)
+        answer = self.run_sql(guarded.sql, user)
+        answer.question, answer.path = question, "vanna"
+        answer.timings_ms = {**timings, "total": (time.perf_counter() - started) * 1000}
+        return answer
 
     def read_model(self, question: str):
         interpreter = self.interpreter
