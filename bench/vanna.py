@@ -74,8 +74,7 @@ def vanna() -> tuple[dict, str]:
             tallies["vanna"]["wrong"] += 1
         else:
             expected = answer.interpretation if outcome.verdict == "correct" else None
-            if expected is None:
-                from chatbi.evaluation import expected_slots  # noqa: F401 (documenting the comparison basis)
+            if expected is None:  # no trusted reference rows for this question: not scored as correct
                 tallies["vanna"]["wrong" if draft.rows else "refused"] += 1
                 continue
             truth = warehouse.execute(compile_query(catalog, expected, as_of=GOLDEN_AS_OF).sql).rows

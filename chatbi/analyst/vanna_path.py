@@ -86,7 +86,7 @@ def catalog_ddl(catalog: Catalog, schema: dict[str, dict[str, str]]) -> list[str
 
 def catalog_documentation(catalog: Catalog) -> list[str]:
     docs = []
-    for mid, m in catalog.visible_metrics().items():
+    for m in catalog.visible_metrics().values():
         if m.type in ("simple", "period_end"):
             how = f"{m.agg}({m.expr or '*'}) FROM {m.table}" + (f" WHERE {m.where}" if m.where else "")
         elif m.type == "ratio":
@@ -96,7 +96,7 @@ def catalog_documentation(catalog: Catalog) -> list[str]:
         docs.append(f"Metric {m.name.zh} ({m.name.en}, synonyms {'、'.join(m.synonyms[:5])}): {m.description.zh} "
                     f"Computed as {how}. Time column: "
                     f"{catalog.tables[m.table].time.column if m.table else 'of its parts'}.")
-    for did, d in catalog.dimensions.items():
+    for d in catalog.dimensions.values():
         values = f" Values: {'、'.join(d.values)}." if d.values else ""
         docs.append(f"Dimension {d.name.zh} ({d.name.en}) is {d.table}.{d.column}.{values}")
     return docs
