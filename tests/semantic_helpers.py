@@ -47,3 +47,25 @@ def assert_same(compiled: dict, reference: dict, context: str = "") -> None:
     assert set(compiled) == set(reference), f"{context}: keys differ {set(compiled) ^ set(reference)}"
     for key in reference:
         assert close(compiled[key], reference[key]), f"{context} {key}: {compiled[key]} != {reference[key]}"
+
+
+def assert_same_golden_answers(reference_bi, other_bi) -> int:
+    """Ask every golden question of both; statuses, interpretations and rows must agree. Returns how many
+    answered questions were compared."""
+    from chatbi.evaluation import GOLDEN_DIR, load_cases
+
+    compared = 0
+    for case in load_cases([GOLDEN_DIR]):
+        a = reference_bi.ask(case.question, user=case.user, as_of=case.as_of)
+        b = other_bi.ask(case.question, user=case.user, as_of=case.as_of)
+        assert (a.status, a.reason) == (b.status, b.reason), (case.question, b.message)
+        if a.status != "answered":
+            continue
+        assert a.interpretation == b.interpretation, case.question
+        rows_a = [[number(v) for v in r] for r in a.rows]
+        rows_b = [[number(v) for v in r] for r in b.rows]
+        assert len(rows_a) == len(rows_b), case.question
+        for ra, rb in zip(rows_a, rows_b, strict=True):
+            assert all(close(x, y, rel=1e-9) for x, y in zip(ra, rb, strict=True)), (case.question, ra, rb)
+        compared += 1
+    return compared

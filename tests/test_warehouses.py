@@ -7,10 +7,9 @@ from typer.testing import CliRunner
 
 from chatbi.cli import app
 from chatbi.core import ChatBI
-from chatbi.evaluation import GOLDEN_DIR, load_cases
 from chatbi.warehouse import connect
 from metric_catalog.loader import load_catalog
-from tests.semantic_helpers import close, number
+from tests.semantic_helpers import assert_same_golden_answers
 
 
 @pytest.fixture(scope="module")
@@ -22,22 +21,7 @@ def pair(demo_warehouse, pg_demo):
 
 def test_golden_questions_identical_on_postgres(pair):
     duck, pg = pair
-    cases = load_cases([GOLDEN_DIR])
-    compared = 0
-    for case in cases:
-        a = duck.ask(case.question, user=case.user, as_of=case.as_of)
-        b = pg.ask(case.question, user=case.user, as_of=case.as_of)
-        assert (a.status, a.reason) == (b.status, b.reason), case.question
-        if a.status != "answered":
-            continue
-        assert a.interpretation == b.interpretation, case.question
-        rows_a = [[number(v) for v in r] for r in a.rows]
-        rows_b = [[number(v) for v in r] for r in b.rows]
-        assert len(rows_a) == len(rows_b), case.question
-        for ra, rb in zip(rows_a, rows_b, strict=True):
-            assert all(close(x, y, rel=1e-9) for x, y in zip(ra, rb, strict=True)), (case.question, ra, rb)
-        compared += 1
-    assert compared >= 120
+    assert assert_same_golden_answers(duck, pg) >= 120
 
 
 def test_analyst_sql_is_guarded_on_both_engines(pair):
