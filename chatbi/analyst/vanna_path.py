@@ -57,13 +57,15 @@ class ChatBIVanna(VannaBase):
         return self.store.add("documentation", documentation)
 
     def get_similar_question_sql(self, question: str, **kwargs) -> list:
-        return [{"question": q, "sql": s} for q, s in self.store.nearest("sql", question, 3)]
+        return [{"question": q, "sql": s} for q, s in self.store.nearest("sql", question, 2)]
 
     def get_related_ddl(self, question: str, **kwargs) -> list:
-        return [c for _, c in self.store.nearest("ddl", question, 4)]
+        return [c for _, c in self.store.nearest("ddl", question, 3)]
 
     def get_related_documentation(self, question: str, **kwargs) -> list:
-        return [c for _, c in self.store.nearest("documentation", question, 4)]
+        # Three of each keeps the prompt near 1,000 tokens: vanna's prompt changes with every question,
+        # so every token is evaluated afresh (~70 tokens/s on two cores).
+        return [c for _, c in self.store.nearest("documentation", question, 3)]
 
     def get_training_data(self, **kwargs) -> pd.DataFrame:
         return pd.DataFrame(self.store.all())
