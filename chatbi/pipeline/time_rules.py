@@ -1,0 +1,333 @@
+"""Recognising time expressions (Chinese and English): each rule turns a match into a TimeWindow.
+
+Which dates a window means is decided later, in timeparse.resolve, against the reference date.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+
+import cn2an
+
+MONTHS_EN = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                          "nov", "dec"], start=1)}
+EN_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
+           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "半": 0}
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    kind: str  # see timeparse.RESOLVERS
+    text: str
+    n: int = 0
+    year: int | None = None
+    month: int | None = None
+    end_month: int | None = None
+    quarter: int | None = None
+    last_year: bool = False  # 去年同期: the same window one year earlier
+
+
+PROTECTED = ("千兆", "万兆", "百兆", "一下", "一些", "一共", "一起", "一样", "一直", "统一", "万家", "千家")
+
+
+def normalise_numbers(text: str) -> str:
+    """Chinese numerals → digits (近十二个月 → 近12个月), leaving words like 千兆 and 一下 alone."""
+    text = re.sub(r"(近|最近|过去)半年", r"\g<1>6个月", text)
+    text = re.sub(r"两", "二", text)
+    kept = {}
+    for i, word in enumerate(PROTECTED):
+        if word in text:
+            kept[f"\x00{i}\x00"] = word
+            text = text.replace(word, f"\x00{i}\x00")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            text = cn2an.transform(text, "cn2an")
+    except (ValueError, KeyError):  # cn2an rejects some strings; keep the original
+        pass
+    for placeholder, word in kept.items():
+        text = text.replace(placeholder, word)
+    return text
+
+
+def _full_year(raw: str) -> int:
+    value = int(raw)
+    return value + 2000 if value < 100 else value
+
+
+PATTERNS: list[tuple[str, callable]] = []
+
+
+def rule(pattern: str):
+    def register(fn):
+        PATTERNS.append((pattern, fn))
+        return fn
+    return register
+
+
+# --- Chinese -------------------------------------------------------------------------------
+@rule(r"(?P<y>\d{2,4})\s*年\s*(?:第\s*)?(?:q|Q)?(?P<q>[1-4])\s*(?:季度|季|q)")
+def _zh_year_quarter(m, as_of):
+    return TimeWindow("quarter", m.group(0), year=_full_year(m["y"]), quarter=int(m["q"]))
+
+
+@rule(r"(?P<y>\d{2,4})\s*年\s*q(?P<q>[1-4])")
+def _zh_year_q(m, as_of):
+    return TimeWindow("quarter", m.group(0), year=_full_year(m["y"]), quarter=int(m["q"]))
+
+
+@rule(r"(?P<y>\d{4})\s*年\s*(?P<m1>\d{1,2})\s*月?\s*(?:到|至|-|~|—)\s*(?P<m2>\d{1,2})\s*月(?:份)?")
+def _zh_year_month_range(m, as_of):
+    return TimeWindow("month_range", m.group(0), year=int(m["y"]), month=int(m["m1"]), end_month=int(m["m2"]))
+
+
+@rule(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?:份)?")
+def _zh_year_month(m, as_of):
+    return TimeWindow("month", m.group(0), year=int(m["y"]), month=int(m["m"]))
+
+
+@rule(r"(?P<y>20\d{2})(?P<m>0[1-9]|1[0-2])(?:账期|期)?(?!\d)")
+def _billing_period(m, as_of):
+    return TimeWindow("month", m.group(0), year=int(m["y"]), month=int(m["m"]))
+
+
+@rule(r"(?P<y>\d{4})\s*年\s*(?P<h>上|下)半年")
+def _zh_year_half(m, as_of):
+    return TimeWindow("half", m.group(0), year=int(m["y"]), n=1 if m["h"] == "上" else 2)
+
+
+@rule(r"(?P<y>\d{4})\s*(?:年|年度|全年)")
+def _zh_year(m, as_of):
+    return TimeWindow("year", m.group(0), year=int(m["y"]))
+
+
+@rule(r"(?:从)?(?P<m1>\d{1,2})\s*月?\s*(?:到|至|-|~)\s*(?P<m2>\d{1,2})\s*月(?:份)?")
+def _zh_month_range(m, as_of):
+    return TimeWindow("month_range", m.group(0), month=int(m["m1"]), end_month=int(m["m2"]))
+
+
+@rule(r"(?:自|从)?(?P<m>\d{1,2})\s*月(?:份)?\s*(?:以来|至今|到现在|起)")
+def _zh_since_month(m, as_of):
+    return TimeWindow("since_month", m.group(0), month=int(m["m"]))
+
+
+@rule(r"(?:近|最近|过去|前)\s*(?P<n>\d{1,2})\s*个?\s*(?:月|自然月)")
+def _zh_last_n_months(m, as_of):
+    return TimeWindow("last_n_months", m.group(0), n=int(m["n"]))
+
+
+@rule(r"(?:近|最近|过去)\s*(?P<n>\d{1,2})\s*(?:个)?\s*(?:季度)")
+def _zh_last_n_quarters(m, as_of):
+    return TimeWindow("last_n_months", m.group(0), n=3 * int(m["n"]))
+
+
+@rule(r"(?:近|最近|过去)\s*(?:1|一)?\s*年")
+def _zh_last_year_span(m, as_of):
+    return TimeWindow("last_n_months", m.group(0), n=12)
+
+
+@rule(r"(?:近|最近|过去)\s*(?P<n>\d{1,3})\s*(?:天|日)")
+def _zh_last_n_days(m, as_of):
+    return TimeWindow("last_n_days", m.group(0), n=int(m["n"]))
+
+
+@rule(r"(?:近|最近|过去)\s*(?P<n>\d{0,2})\s*(?:个)?\s*(?:周|星期|礼拜)")
+def _zh_last_n_weeks(m, as_of):
+    return TimeWindow("last_n_days", m.group(0), n=7 * int(m["n"] or 1))
+
+
+@rule(r"(?:今年|本年|年初)(?:以来|至今|到现在|累计)|年累计|ytd|year[\s-]*to[\s-]*date")
+def _ytd(m, as_of):
+    return TimeWindow("ytd", m.group(0))
+
+
+@rule(r"(?:本|这个|当)季度?(?:度)?(?=[^\d]|$)(?<!季度季)")
+def _this_quarter(m, as_of):
+    return TimeWindow("this_quarter", m.group(0))
+
+
+@rule(r"(?:上|上一|上个)季度?")
+def _last_quarter(m, as_of):
+    return TimeWindow("last_quarter", m.group(0))
+
+
+@rule(r"(?:本|这个|当)月|本期|当期")
+def _this_month(m, as_of):
+    return TimeWindow("this_month", m.group(0))
+
+
+@rule(r"(?:上|上一|上个)月(?:份)?")
+def _last_month(m, as_of):
+    return TimeWindow("last_month", m.group(0))
+
+
+@rule(r"(?:上|上一|上个)(?:周|星期|礼拜)")
+def _last_week(m, as_of):
+    return TimeWindow("last_week", m.group(0))
+
+
+@rule(r"(?:本|这)(?:周|星期)")
+def _this_week(m, as_of):
+    return TimeWindow("this_week", m.group(0))
+
+
+@rule(r"昨天|昨日")
+def _yesterday(m, as_of):
+    return TimeWindow("yesterday", m.group(0))
+
+
+@rule(r"今天|今日|当日")
+def _today(m, as_of):
+    return TimeWindow("today", m.group(0))
+
+
+@rule(r"(?P<h>上|下)半年")
+def _half(m, as_of):
+    return TimeWindow("half", m.group(0), year=as_of.year, n=1 if m["h"] == "上" else 2)
+
+
+@rule(r"(?:q|第)\s*(?P<q>[1-4])\s*(?:季度|季)?")
+def _bare_quarter(m, as_of):
+    return TimeWindow("quarter", m.group(0), quarter=int(m["q"]))
+
+
+@rule(r"去年同期|上年同期")
+def _same_period_last_year(m, as_of):
+    return TimeWindow("same_period_last_year", m.group(0))
+
+
+@rule(r"今年|本年|本年度|今年度")
+def _this_year(m, as_of):
+    return TimeWindow("this_year", m.group(0))
+
+
+@rule(r"去年|上年|上一年")
+def _last_year(m, as_of):
+    return TimeWindow("year", m.group(0), year=as_of.year - 1)
+
+
+@rule(r"前年")
+def _year_before(m, as_of):
+    return TimeWindow("year", m.group(0), year=as_of.year - 2)
+
+
+@rule(r"(?P<m>\d{1,2})\s*月(?:份)?(?!\d)")
+def _zh_month(m, as_of):
+    month = int(m["m"])
+    return TimeWindow("month", m.group(0), month=month) if 1 <= month <= 12 else None
+
+
+# --- English -------------------------------------------------------------------------------
+@rule(r"\b(?:q(?P<q1>[1-4])\s*(?:of\s*)?(?P<y1>20\d{2})|(?P<y2>20\d{2})\s*-?\s*q(?P<q2>[1-4]))\b")
+def _en_quarter_year(m, as_of):
+    return TimeWindow("quarter", m.group(0), year=int(m["y1"] or m["y2"]), quarter=int(m["q1"] or m["q2"]))
+
+
+@rule(r"\b(?:last|past|previous|recent)\s+(?P<n>\d{1,2}|" + "|".join(WORD_NUMBERS) + r")\s+months?\b")
+def _en_last_n_months(m, as_of):
+    n = m["n"]
+    return TimeWindow("last_n_months", m.group(0), n=int(n) if n.isdigit() else WORD_NUMBERS[n])
+
+
+@rule(r"\b(?:last|past|previous)\s+(?P<n>\d{1,2}|" + "|".join(WORD_NUMBERS) + r")\s+quarters?\b")
+def _en_last_n_quarters(m, as_of):
+    n = m["n"]
+    return TimeWindow("last_n_months", m.group(0), n=3 * (int(n) if n.isdigit() else WORD_NUMBERS[n]))
+
+
+@rule(r"\b(?:last|past|previous)\s+(?P<n>\d{1,3}|" + "|".join(WORD_NUMBERS) + r")\s+days?\b")
+def _en_last_n_days(m, as_of):
+    n = m["n"]
+    return TimeWindow("last_n_days", m.group(0), n=int(n) if n.isdigit() else WORD_NUMBERS[n])
+
+
+@rule(r"\b(?:last|past|previous)\s+(?:7\s+days|week|(?P<n>\d{1,2})\s+weeks)\b")
+def _en_last_week_span(m, as_of):
+    if m.group(0).endswith("week"):
+        return TimeWindow("last_week", m.group(0))
+    return TimeWindow("last_n_days", m.group(0), n=7 * int(m["n"]) if m["n"] else 7)
+
+
+@rule(r"\b(?:last|past)\s+(?:12\s+months|year)\b(?=.*\b(?:rolling|trailing)\b)|\btrailing\s+(?:12\s+months|twelve months)\b")
+def _en_trailing_year(m, as_of):
+    return TimeWindow("last_n_months", m.group(0), n=12)
+
+
+@rule(r"\bsince\s+" + EN_MONTH + r"(?:\s+(?P<y>20\d{2}))?\b")
+def _en_since(m, as_of):
+    month = MONTHS_EN[m.group(1)[:3]]
+    return TimeWindow("since_month", m.group(0), month=month, year=int(m["y"]) if m["y"] else None)
+
+
+@rule(r"\b" + EN_MONTH + r"\s*(?P<y>20\d{2})\b")
+def _en_month_year(m, as_of):
+    return TimeWindow("month", m.group(0), year=int(m["y"]), month=MONTHS_EN[m.group(1)[:3]])
+
+
+@rule(r"\b(?:this|current)\s+quarter\b|\bqtd\b|\bquarter[\s-]to[\s-]date\b")
+def _en_this_quarter(m, as_of):
+    return TimeWindow("this_quarter", m.group(0))
+
+
+@rule(r"\b(?:last|previous|prior)\s+quarter\b")
+def _en_last_quarter(m, as_of):
+    return TimeWindow("last_quarter", m.group(0))
+
+
+@rule(r"\b(?:this|current)\s+month\b|\bmtd\b|\bmonth[\s-]to[\s-]date\b")
+def _en_this_month(m, as_of):
+    return TimeWindow("this_month", m.group(0))
+
+
+@rule(r"\b(?:last|previous|prior)\s+month\b")
+def _en_last_month(m, as_of):
+    return TimeWindow("last_month", m.group(0))
+
+
+@rule(r"\b(?:same\s+period\s+last\s+year)\b")
+def _en_same_period(m, as_of):
+    return TimeWindow("same_period_last_year", m.group(0))
+
+
+@rule(r"\b(?:this|current)\s+year\b")
+def _en_this_year(m, as_of):
+    return TimeWindow("this_year", m.group(0))
+
+
+@rule(r"\b(?:last|previous|prior)\s+year\b")
+def _en_last_year(m, as_of):
+    return TimeWindow("year", m.group(0), year=as_of.year - 1)
+
+
+@rule(r"\b(?:this|current)\s+week\b")
+def _en_this_week(m, as_of):
+    return TimeWindow("this_week", m.group(0))
+
+
+@rule(r"\byesterday\b")
+def _en_yesterday(m, as_of):
+    return TimeWindow("yesterday", m.group(0))
+
+
+@rule(r"\btoday\b")
+def _en_today(m, as_of):
+    return TimeWindow("today", m.group(0))
+
+
+@rule(r"\b(?:in\s+)?" + EN_MONTH + r"\b(?!\s*\d)")
+def _en_month(m, as_of):
+    word = m.group(1)
+    if word == "may" and not m.group(0).startswith("in"):
+        return None  # "may" is usually the verb
+    return TimeWindow("month", m.group(0), month=MONTHS_EN[word[:3]])
+
+
+@rule(r"\b(?:in\s+)?(?P<y>20\d{2})\b")
+def _en_year(m, as_of):
+    return TimeWindow("year", m.group(0), year=int(m["y"]))
+
+
