@@ -30,6 +30,7 @@ app.add_typer(demo_app, name="demo")
 
 
 def _register_subcommands() -> None:
+    from chatbi.cli_app import audit_command, review_app, serve_api_command, users_app, verified_app
     from chatbi.cli_ask import ask_command
     from chatbi.cli_catalog import catalog_app, query_command
     from chatbi.cli_eval import eval_command
@@ -42,6 +43,11 @@ def _register_subcommands() -> None:
     app.command("sql")(sql_command)
     app.command("draft")(draft_command)
     app.add_typer(warehouse_app, name="warehouse")
+    app.add_typer(users_app, name="users")
+    app.add_typer(review_app, name="review")
+    app.add_typer(verified_app, name="verified")
+    app.command("audit")(audit_command)
+    app.command("serve-api")(serve_api_command)
 
 console = Console(stderr=True)
 _state: dict[str, str | None] = {"config": None}

@@ -14,6 +14,35 @@ from rich.table import Table
 console = Console(stderr=True)
 
 
+def open_service(catalog: Path | None, database: str | None, use_model: bool = True):
+    """The audited service the CLI's ask/sql/draft go through; errors end the command with advice."""
+    from chatbi.appdb import AppDBError
+    from chatbi.cli import settings
+    from chatbi.service import ChatService
+    from chatbi.warehouse import WarehouseError
+    from metric_catalog.loader import CatalogError
+
+    try:
+        return ChatService.from_config(settings().config_file, catalog=catalog, database=database,
+                                       use_model=use_model)
+    except (CatalogError, WarehouseError, AppDBError) as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+
+
+def resolve_user(service, name: str | None, role: str | None, attrs: list[str]):
+    """--user NAME takes role and attributes from the user store; --role/--attr describe an ad-hoc user."""
+    from chatbi.appdb import AppDBError
+
+    if name and not role:
+        try:
+            return service.db.users.get(name).as_user()
+        except AppDBError as exc:
+            console.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(1) from None
+    return parse_user(role, attrs, name)
+
+
 def parse_user(role: str | None, attrs: list[str], name: str | None = None):
     from semantic_layer import User
 
@@ -35,35 +64,25 @@ def ask_command(
     database: str = typer.Option(None, "--database", help="DuckDB file or SQLAlchemy URL"),
     role: str = typer.Option(None, "--role", help="ask as this catalog role (row-level security applies)"),
     attr: list[str] = typer.Option([], "--attr", help="user attribute for the role, e.g. channel_id=CH330100001"),
-    user: str = typer.Option(None, "--user", help="user name recorded with the question"),
+    user: str = typer.Option(None, "--user", help="ask as this ChatBI user (role and attributes from `chatbi users`)"),
     as_of: str = typer.Option(None, "--as-of", help="reference date YYYY-MM-DD (default: the data's date)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object per question"),
     no_model: bool = typer.Option(False, "--no-model", help="rules only: never load the language model"),
 ):
     """提问 / ask a question about the metrics: an answer, a choice of interpretations, or a refusal."""
-    from chatbi.cli import settings
-    from chatbi.core import ChatBI
-    from chatbi.warehouse import WarehouseError
-    from metric_catalog.loader import CatalogError
-
     try:
         reference = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         console.print(f"[red]error:[/] --as-of {as_of!r} is not a date; use YYYY-MM-DD.")
         raise typer.Exit(2) from None
-    try:
-        cfg = settings()
-        bi = ChatBI.from_config(cfg.config_file, catalog=catalog, database=database, use_model=not no_model)
-    except (CatalogError, WarehouseError) as exc:
-        console.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(1) from None
-    who = parse_user(role, attr, user)
+    service = open_service(catalog, database, use_model=not no_model)
+    who = resolve_user(service, user, role, attr)
     questions = [question] if question else [line.strip() for line in sys.stdin if line.strip()]
     if not questions:
         console.print("[red]error:[/] no question given (pass one, or pipe questions one per line).")
         raise typer.Exit(2)
     for q in questions:
-        answer = bi.ask(q, user=who, as_of=reference)
+        answer = service.ask(q, who, client="cli", as_of=reference)
         if as_json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False, default=str), flush=True)
         else:

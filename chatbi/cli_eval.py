@@ -32,24 +32,32 @@ def eval_command(
     database: str = typer.Option(None, "--database", help="the warehouse the golden set was written for"),
     output: Path = typer.Option(None, "--output", "-o", help="write the full report as JSON here"),
     show_misses: bool = typer.Option(True, "--misses/--no-misses", help="list every question not answered right"),
+    verified: bool = typer.Option(False, "--verified", help="also replay every analyst-verified answer"),
+    only_verified: bool = typer.Option(False, "--only-verified", help="replay the verified answers alone"),
 ):
     """评测 / run the golden questions and report correct, wrong, refused, clarified, latency per path."""
+    from chatbi.appdb import AppDB
     from chatbi.cli import settings
     from chatbi.core import ChatBI
-    from chatbi.evaluation import evaluate, load_cases
+    from chatbi.evaluation import evaluate, load_cases, verified_cases
     from chatbi.llm import create_backend
+    from chatbi.service import ChatService
     from chatbi.warehouse import connect
     from metric_catalog.loader import load_catalog
 
     cfg = settings()
-    cases = load_cases(golden or None)
+    cases = [] if only_verified else load_cases(golden or None)
     cat = load_catalog(catalog or cfg.catalog)
     warehouse = connect(database or cfg.warehouse.url)
+    app_db = AppDB.open(cfg.app_db_url()) if verified or only_verified else None
     reports = []
     for name in model or [cfg.model.bundled if cfg.model.kind == "bundled" else "configured"]:
         chosen = cfg.model if name == "configured" else model_settings(name, cfg.model)
         backend = create_backend(chosen) if chosen is not None else None
         bi = ChatBI(cat, warehouse, cfg, backend=backend, use_model=chosen is not None)
+        if app_db is not None:  # verified answers are used first, exactly as in service
+            service = ChatService(bi, app_db)
+            cases = [c for c in cases if not c.source.startswith("verified#")] + verified_cases(service)
         console.print(f"evaluating {len(cases)} questions with {name} …")
         report = evaluate(bi, cases)
         report["model_option"] = name

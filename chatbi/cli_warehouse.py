@@ -49,21 +49,21 @@ def sql_command(
     sql: str = typer.Argument(..., help="one SELECT statement, or - for stdin"),
     catalog: Path = typer.Option(None, "--catalog"),
     database: str = typer.Option(None, "--database"),
-    role: str = typer.Option("analyst", "--role", help="must be a role allowed to write SQL"),
+    role: str = typer.Option(None, "--role", help="must be a role allowed to write SQL (default analyst)"),
     attr: list[str] = typer.Option([], "--attr", help="user attribute k=v for row-level security"),
+    user: str = typer.Option(None, "--user", help="run as this ChatBI user"),
     max_rows: int = typer.Option(1000, "--max-rows"),
     as_json: bool = typer.Option(False, "--json"),
 ):
     """运行分析师 SQL / run analyst SQL through the guard (read-only, catalog tables, row filters, limit)."""
     import sys
 
-    from chatbi.cli import settings
-    from chatbi.cli_ask import parse_user, show
-    from chatbi.core import ChatBI
+    from chatbi.cli_ask import open_service, resolve_user, show
 
     text = sys.stdin.read() if sql == "-" else sql
-    bi = ChatBI.from_config(settings().config_file, catalog=catalog, database=database, use_model=False)
-    answer = bi.run_sql(text, user=parse_user(role, attr), max_rows=max_rows)
+    service = open_service(catalog, database, use_model=False)
+    who = resolve_user(service, user, role or (None if user else "analyst"), attr)
+    answer = service.sql(text, who, client="cli", max_rows=max_rows)
     if as_json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, default=str))
     else:
@@ -75,17 +75,17 @@ def draft_command(
     question: str = typer.Argument(..., help="an analyst's free question the catalog may not cover"),
     catalog: Path = typer.Option(None, "--catalog"),
     database: str = typer.Option(None, "--database"),
-    role: str = typer.Option("analyst", "--role"),
+    role: str = typer.Option(None, "--role", help="default analyst"),
+    user: str = typer.Option(None, "--user", help="draft as this ChatBI user"),
     run: bool = typer.Option(True, "--run/--no-run", help="run the guarded draft, or only show it"),
     as_json: bool = typer.Option(False, "--json"),
 ):
     """SQL 草稿 / vanna drafts SQL with the local model; the guard checks it; the result is unverified."""
-    from chatbi.cli import settings
-    from chatbi.cli_ask import parse_user, show
-    from chatbi.core import ChatBI
+    from chatbi.cli_ask import open_service, resolve_user, show
 
-    bi = ChatBI.from_config(settings().config_file, catalog=catalog, database=database)
-    answer = bi.draft_sql(question, user=parse_user(role, []), execute=run)
+    service = open_service(catalog, database)
+    who = resolve_user(service, user, role or (None if user else "analyst"), [])
+    answer = service.draft(question, who, client="cli", execute=run)
     if as_json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, default=str))
     else:

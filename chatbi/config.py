@@ -41,14 +41,34 @@ class WarehouseSettings(BaseModel):
     url: str = "data/demo.duckdb"
 
 
+class AppDBSettings(BaseModel):
+    # Users, feedback, verified answers, dashboards and audit. Default: a SQLite file beside the
+    # config file (or in data_dir); any SQLAlchemy URL when several app servers share it.
+    url: str | None = None
+
+
+class AuthSettings(BaseModel):
+    # password: local users with hashed passwords; none: one local user, for trying ChatBI alone.
+    mode: Literal["password", "none"] = "password"
+    none_role: str = "analyst"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CHATBI_", env_nested_delimiter="__", extra="forbid")
 
     model: ModelSettings = Field(default_factory=ModelSettings)
     warehouse: WarehouseSettings = Field(default_factory=WarehouseSettings)
+    app_db: AppDBSettings = Field(default_factory=AppDBSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
     catalog: Path | None = None
     data_dir: Path = Path("data")
     config_file: Path | None = None
+
+    def app_db_url(self) -> str:
+        if self.app_db.url:
+            return self.app_db.url
+        folder = self.config_file.parent if self.config_file else self.data_dir
+        return f"sqlite:///{(folder / 'chatbi-app.sqlite').resolve()}"
 
 
 def resolve_config_file(explicit: str | os.PathLike | None = None) -> Path | None:

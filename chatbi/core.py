@@ -44,6 +44,8 @@ class ChatBI:
         self._vanna = None
         self._lock = threading.RLock()
         self._reference: dt.date | None = None
+        self.verified = None  # a VerifiedIndex once an app database is attached
+        self.app_db = None  # set by ChatService
         self.decider = Decider(self)
 
     @classmethod
@@ -78,6 +80,12 @@ class ChatBI:
                 self._index = MetricIndex(self.catalog)
         return self._index
 
+    def attach_verified(self, load, revision) -> None:
+        """Use analyst-verified answers first; ``load``/``revision`` read the app database's store."""
+        from chatbi.pipeline.verified import VerifiedIndex
+
+        self.verified = VerifiedIndex(self.catalog, self.vocabulary, load, revision)
+
     def warm(self) -> None:
         """Load the model and the embeddings now rather than on the first question."""
         _ = self.index
@@ -111,9 +119,22 @@ class ChatBI:
             t0 = time.perf_counter()
             found = matcher.match(question, self.vocabulary, as_of)
             timings["match"] = (time.perf_counter() - t0) * 1000
-            answer = self.decider.decide(question, found, user, as_of, timings)
+            hit = self._verified_hit(question, found, as_of, timings)
+            if hit is not None:
+                answer = self.decider.execute_verified(question, hit, user, as_of, timings)
+            else:
+                answer = self.decider.decide(question, found, user, as_of, timings)
         answer.timings_ms = {**timings, **answer.timings_ms, "total": (time.perf_counter() - started) * 1000}
         return answer
+
+    def _verified_hit(self, question: str, found, as_of: dt.date, timings: dict):
+        if self.verified is None or found.time_error or found.ambiguous_values:
+            return None
+        t0 = time.perf_counter()
+        try:
+            return self.verified.lookup(question, found, as_of)
+        finally:
+            timings["verified"] = (time.perf_counter() - t0) * 1000
 
     def run(self, query: SemanticQuery, user: User | None = None, as_of: dt.date | None = None,
             question: str = "") -> Answer:
@@ -126,8 +147,7 @@ class ChatBI:
 
     def run_sql(self, sql: str, user: User | None = None, max_rows: int = 1000) -> Answer:
         """Analysts' own SQL: only roles allowed to write SQL; guarded like everything else; unverified."""
-        from chatbi.pipeline.answer import ANSWERED, suggest_chart
-        from chatbi.sqlguard import SqlRejected
+        from chatbi.pipeline.sql_run import run_guarded_sql
         from semantic_layer.access import role_of
 
         started = time.perf_counter()
@@ -137,34 +157,23 @@ class ChatBI:
             return Answer(REFUSED, sql, f"你的角色（{role.name.zh}）不能直接运行 SQL，请用自然语言提问。",
                           f"Your role ({role.name.en}) cannot run SQL; ask in plain language.",
                           reason="sql_not_allowed", path="analyst_sql", verified=False)
-        try:
-            guarded = self.guard.check(sql, user, max_rows=max_rows)
-            result = self.warehouse.execute(guarded.sql, max_rows=max_rows, timeout_s=30)
-        except SqlRejected as exc:
-            return Answer(REFUSED, sql, exc.zh, exc.en, reason=f"guard_{exc.code}", path="analyst_sql", verified=False)
-        except WarehouseError as exc:
-            return Answer(REFUSED, sql, f"查询执行失败：{exc}", f"The query failed: {exc}", reason="execution_error",
-                          sql=guarded.sql, path="analyst_sql", verified=False)
-        columns = [{"name": c, "kind": _column_kind(result.rows, i), "label": c, "label_en": c, "format": "",
-                    "metric": None} for i, c in enumerate(result.columns)]
-        rows = [list(r) for r in result.rows]
-        return Answer(ANSWERED, sql, f"分析师 SQL（未经验证），{len(rows)} 行。", f"Analyst SQL (unverified), {len(rows)} rows.",
-                      sql=guarded.sql, columns=columns, rows=rows, chart=suggest_chart(columns, rows),
-                      path="analyst_sql", truncated=result.truncated, verified=False,
-                      timings_ms={"total": (time.perf_counter() - started) * 1000})
+        answer = run_guarded_sql(self, sql, user, sql, "analyst_sql", verified=False, max_rows=max_rows)
+        answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
+        return answer
 
     @property
     def vanna(self):
         """The analysts' drafting path, trained once on this catalog and warehouse."""
         from chatbi.analyst.store import TrainingStore
         from chatbi.analyst.vanna_path import ChatBIVanna, train_from_catalog
+        from chatbi.appdb import AppDB
 
         interpreter = self.interpreter
         if interpreter is None:
             raise LLMError("the model is switched off")
         with self._lock:
             if self._vanna is None:
-                store = TrainingStore(Path(self.settings.data_dir) / "chatbi-app.sqlite")
+                store = TrainingStore(self.app_db or AppDB.open(self.settings.app_db_url()))
                 vn = ChatBIVanna(interpreter.backend, store, self.warehouse.dialect)
                 if not store.all():
                     train_from_catalog(vn, self.catalog, self.warehouse.table_columns(), self.warehouse.dialect,
@@ -208,17 +217,8 @@ class ChatBI:
         interpreter = self.interpreter
         if interpreter is None:
             raise LLMError("the model is switched off")
-        return interpreter.read(question)
-
-
-def _column_kind(rows: list, index: int) -> str:
-    """Charts for free SQL follow the values: numbers are measures, dates are time, the rest categories."""
-    values = [r[index] for r in rows[:50] if r[index] is not None]
-    if values and all(isinstance(v, dt.date) for v in values):
-        return "time"
-    if values and all(isinstance(v, int | float) or type(v).__name__ == "Decimal" for v in values):
-        return "metric"
-    return "dimension"
+        examples = self.verified.examples(question) if self.verified is not None else []
+        return interpreter.read(question, examples)
 
 
 __all__ = ["CLARIFY", "REFUSED", "ChatBI"]

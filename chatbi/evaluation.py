@@ -31,6 +31,7 @@ class Case:
     user: User
     as_of: dt.date
     source: str
+    want: dict | None = None  # verified answers: the exact interpretation slots, or {"rows": …} for SQL
 
     @property
     def lang(self) -> str:
@@ -65,6 +66,22 @@ def load_cases(paths: list[Path] | None = None) -> list[Case]:
     return cases
 
 
+def verified_cases(service) -> list[Case]:
+    """Every active verified answer as a regression case, asked on the day it was saved: it must
+    still come back exactly as the analyst approved it."""
+    _, answers = service.db.verified.active()
+    cases = []
+    for v in answers:
+        user = User(v.created_by, "analyst")
+        if v.interpretation is not None:
+            want = interpretation_slots(v.interpretation)
+        else:
+            reference = service.bi.run_sql(v.sql, user, max_rows=5000)
+            want = {"rows": [[str(x) for x in r] for r in reference.rows]}
+        cases.append(Case(v.question, "answered", {}, user, v.as_of, f"verified#{v.id}", want))
+    return cases
+
+
 def interpretation_slots(query: SemanticQuery) -> dict:
     """The comparable form of an interpretation (same shorthand as the golden files)."""
     return {
@@ -96,7 +113,13 @@ def score(case: Case, answer) -> Outcome:
         if answer.status != "answered":
             return Outcome(**base, verdict="refused" if answer.status == "refused" else "clarified",
                            detail=answer.reason)
-        got, want = interpretation_slots(answer.interpretation), expected_slots(case.slots)
+        if case.want is not None and "rows" in case.want:  # a verified SQL answer: same rows
+            same = [[str(v) for v in r] for r in answer.rows] == case.want["rows"]
+            return Outcome(**base, verdict="correct" if same else "wrong", detail="" if same else "rows differ")
+        if answer.interpretation is None:
+            return Outcome(**base, verdict="wrong", detail="answered without an interpretation")
+        got = interpretation_slots(answer.interpretation)
+        want = case.want if case.want is not None else expected_slots(case.slots)
         diff = {k: (got[k], want[k]) for k in want if got[k] != want[k]}
         return Outcome(**base, verdict="wrong" if diff else "correct", detail=str(diff) if diff else "",
                        metrics=want["m"])

@@ -13,6 +13,21 @@ TEST_AS_OF = date(2026, 11, 15)
 TEST_SCALE = 0.25
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_app_db(tmp_path_factory):
+    """Every command a test runs writes its audit trail to a throwaway app database, not ./data."""
+    import os
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('appdb') / 'chatbi-app.sqlite'}"
+    previous = os.environ.get("CHATBI_APP_DB__URL")
+    os.environ["CHATBI_APP_DB__URL"] = url
+    yield url
+    if previous is None:
+        os.environ.pop("CHATBI_APP_DB__URL", None)
+    else:
+        os.environ["CHATBI_APP_DB__URL"] = previous
+
+
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory) -> Path:
     from chatbi.demo import build_demo_warehouse

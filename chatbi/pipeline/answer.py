@@ -43,6 +43,8 @@ class Answer:
     truncated: bool = False
     verified: bool = True  # False for analysts' free SQL: never shown to staff as an answer
     timings_ms: dict[str, float] = field(default_factory=dict)
+    verified_id: int | None = None  # the verified answer reused, when path == "verified"
+    event_id: int | None = None  # the audit record, for feedback and picks (set by the service)
 
     def to_dict(self) -> dict:
         out = asdict(self)

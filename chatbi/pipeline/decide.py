@@ -285,6 +285,18 @@ class Decider:
                       model_id=self.bi.model_id if path == "model" else "", truncated=result.truncated,
                       timings_ms=timings)
 
+    def execute_verified(self, question: str, hit, user: User, as_of: dt.date, timings: dict) -> Answer:
+        """An analyst-verified interpretation or SQL for this question: no model call."""
+        if hit.query is not None:
+            answer = self.execute(question, hit.query, user, as_of, "verified", timings)
+        else:
+            from chatbi.pipeline.sql_run import run_guarded_sql
+
+            answer = run_guarded_sql(self.bi, hit.answer.sql, user, question, "verified", verified=True)
+            answer.timings_ms = {**timings, **answer.timings_ms}
+        answer.verified_id = hit.answer.id
+        return answer
+
     def _latest_instead(self, question, query: SemanticQuery, exc: NoData, user, as_of) -> Answer:
         """本月的账单还没出: offer the latest closed period instead of a zero."""
         end = dt.date.fromisoformat(exc.details["available_through"])

@@ -70,10 +70,14 @@ class Interpreter:
     def warm(self) -> None:
         self.backend.warm(self.prefix)
 
-    def read(self, question: str) -> ModelReading:
+    def read(self, question: str, examples: list[tuple[str, str]] = ()) -> ModelReading:
+        """``examples``: analyst-verified (question, metric) pairs close to this question; they go after
+        the fixed prefix, so its cached evaluation is still reused."""
         started = time.perf_counter()
-        completion = self.backend.complete_json([*self.prefix, Message("user", question.strip()[:300])], self.schema,
-                                                max_tokens=24)
+        shots = [m for q, metric in examples if metric in self.metric_ids
+                 for m in (Message("user", q[:300]), Message("assistant", json.dumps({"m": metric})))]
+        completion = self.backend.complete_json([*self.prefix, *shots, Message("user", question.strip()[:300])],
+                                                self.schema, max_tokens=24)
         data = completion.data
         if data.get("m") not in (*self.metric_ids, OUT_OF_SCOPE):
             raise LLMError(f"model answered an unknown metric {data.get('m')!r}")
