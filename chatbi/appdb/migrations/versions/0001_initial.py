@@ -138,6 +138,7 @@ def upgrade() -> None:
         sa.Column("source_event_id", sa.Integer(), nullable=True),
         sa.Column("note", sa.Text(), server_default="", nullable=False),
         sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
+        sa.Column("embedding", sa.LargeBinary(), nullable=True),
         sa.ForeignKeyConstraint(
             ["source_event_id"],
             ["events.id"],
