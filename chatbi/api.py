@@ -26,6 +26,8 @@ bearer = HTTPBearer(auto_error=False, description="an API token from `chatbi use
 class AskIn(BaseModel):
     question: str = Field(min_length=1, max_length=2000, examples=["近三个月杭州的欠费金额"])
     as_of: dt.date | None = Field(None, description="reference date; default: the data's latest date")
+    follow_up_of: int | None = Field(None, description="event_id of the answer this question may refine "
+                                                       "(按渠道类型拆开, 只看杭州, 换成去年同期)")
 
 
 class PickIn(BaseModel):
@@ -100,7 +102,8 @@ def create_app(service: ChatService) -> FastAPI:
     @app.post("/v1/ask", tags=["questions"])
     def ask(body: AskIn, who: Who) -> dict:
         """An answer, a clarification (pick one of ``candidates``) or a refusal with suggestions."""
-        return service.ask(body.question, who, client="api", as_of=body.as_of).to_dict()
+        return service.ask(body.question, who, client="api", as_of=body.as_of,
+                           follow_up_of=body.follow_up_of).to_dict()
 
     @app.post("/v1/answers/{event_id}/pick", tags=["questions"])
     def pick(event_id: int, body: PickIn, who: Who) -> dict:

@@ -136,6 +136,23 @@ class ChatBI:
         finally:
             timings["verified"] = (time.perf_counter() - t0) * 1000
 
+    def follow_up(self, text: str, previous: SemanticQuery, user: User | None = None,
+                  as_of: dt.date | None = None) -> Answer | None:
+        """A refinement of the previous answer (按渠道类型拆开, 只看杭州, 换成去年同期), or None when
+        ``text`` is a question of its own."""
+        from chatbi.pipeline.followup import refine
+
+        if not guard.check(text).allowed:
+            return None
+        as_of = as_of or self.reference_date()
+        refined = refine(previous, matcher.match(text, self.vocabulary, as_of), self.catalog, as_of)
+        if refined is None:
+            return None
+        started = time.perf_counter()
+        answer = self.decider.execute(text, refined, user or User.unrestricted(), as_of, path="follow_up", timings={})
+        answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
+        return answer
+
     def run(self, query: SemanticQuery, user: User | None = None, as_of: dt.date | None = None,
             question: str = "") -> Answer:
         """Answer a typed interpretation directly (a picked clarification, a dashboard tile)."""

@@ -48,8 +48,17 @@ class ChatService:
         return cls(bi, AppDB.open(bi.settings.app_db_url()))
 
     # -- asking -----------------------------------------------------------------------------------
-    def ask(self, question: str, who: Account | User, client: str = "", as_of: dt.date | None = None) -> Answer:
+    def ask(self, question: str, who: Account | User, client: str = "", as_of: dt.date | None = None,
+            follow_up_of: int | None = None) -> Answer:
+        """``follow_up_of``: the event id of the answer this question may refine (按渠道拆开, 只看杭州)."""
         user = as_user(who)
+        if follow_up_of is not None:
+            previous = self._own_event(follow_up_of, user)
+            if previous["status"] == ANSWERED and previous["interpretation"]:
+                refined = self.bi.follow_up(question, SemanticQuery.model_validate(previous["interpretation"]),
+                                            user, previous["as_of"])
+                if refined is not None:
+                    return self._audited(refined, user, "ask", client, previous["as_of"], parent_id=follow_up_of)
         answer = self.bi.ask(question, user=user, as_of=as_of)
         return self._audited(answer, user, "ask", client, as_of)
 
