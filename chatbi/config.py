@@ -23,8 +23,9 @@ class ConfigError(Exception):
 
 class ModelSettings(BaseModel):
     # bundled: a GGUF assembled from the installed chunk packages; gguf: any local file;
-    # openai: an OpenAI-compatible HTTP endpoint run by the company.
-    kind: Literal["bundled", "gguf", "openai"] = "bundled"
+    # openai: an OpenAI-compatible HTTP endpoint run by the company; none: rules only (no model:
+    # paraphrases the matcher cannot place are clarified instead of read).
+    kind: Literal["bundled", "gguf", "openai", "none"] = "bundled"
     bundled: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"] = "qwen2.5-coder-1.5b"
     path: Path | None = None
     base_url: str | None = None

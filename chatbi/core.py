@@ -53,7 +53,8 @@ class ChatBI:
                     database: str | None = None, use_model: bool = True, backend=None) -> ChatBI:
         settings = load_settings(config)
         cat = load_catalog(catalog or settings.catalog)
-        return cls(cat, connect(database or settings.warehouse.url), settings, backend=backend, use_model=use_model)
+        return cls(cat, connect(database or settings.warehouse.url), settings, backend=backend,
+                   use_model=use_model and settings.model.kind != "none")
 
     # -- lazily built, long-lived parts ---------------------------------------------------------
     @property

@@ -66,9 +66,11 @@ def tile_query(service: ChatService, tile: Tile, filters: dict, as_of: dt.date) 
     return query.model_copy(update={"filters": kept + added, "time_range": time_range}), ""
 
 
-def run_dashboard(service: ChatService, board: Dashboard, user: User, overrides: dict | None, client: str
-                  ) -> list[TileResult]:
-    filters = {**board.filters, **{k: v for k, v in (overrides or {}).items() if v not in (None, "", [])}}
+def run_dashboard(service: ChatService, board: Dashboard, user: User, overrides: dict | None, client: str,
+                  replace: bool = False) -> list[TileResult]:
+    """``overrides`` change the dashboard's saved filters; with ``replace`` they are the whole set."""
+    given = {k: v for k, v in (overrides or {}).items() if v not in (None, "", [])}
+    filters = given if replace else {**board.filters, **given}
     unknown = set(filters) - {*FILTER_DIMENSIONS, "period"}
     if unknown:
         raise ValueError(f"Dashboard filters can be city, channel_type, period; not {', '.join(sorted(unknown))}.")

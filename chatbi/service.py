@@ -173,7 +173,7 @@ class ChatService:
 
     # -- dashboards ----------------------------------------------------------------------------------
     def run_dashboard(self, dashboard_id: int, who: Account | User, filters: dict | None = None,
-                      client: str = ""):
+                      client: str = "", replace: bool = False):
         from chatbi.dashboards import run_dashboard
 
         user = as_user(who)
@@ -181,6 +181,6 @@ class ChatService:
         if not board.visible_to(user.name, user.role):
             raise PermissionDenied(f"Dashboard {board.name} is not shared with your role ({user.role}).")
         started = time.perf_counter()
-        results = run_dashboard(self, board, user, filters, client)
+        results = run_dashboard(self, board, user, filters, client, replace)
         log.debug("dashboard %s ran in %.0f ms", board.name, (time.perf_counter() - started) * 1000)
         return board, results

@@ -1,0 +1,139 @@
+"""One answer as the user sees it: headline, KPI or chart, table with downloads, how it was
+computed (口径, filters, period, SQL), feedback and pin-to-dashboard."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from chatbi.appdb import AppDBError
+from chatbi.pipeline.answer import ANSWERED, CLARIFY, Answer, format_value
+from chatbi.pipeline.interpret import describe
+from ui.charts import excel_bytes, figure, frame
+from ui.common import EDITORS, account, lang, service, t
+
+PATHS = {"matcher": ("规则精确匹配", "matched exactly by rule"), "model": ("模型理解", "read by the model"),
+         "matcher+model": ("规则与模型一致", "rule and model agree"), "verified": ("分析师已验证", "analyst-verified"),
+         "clarification": ("你选择的解释", "the interpretation you picked"), "follow_up": ("基于上一问", "refines the last answer"),
+         "interpretation": ("指定解释", "given interpretation"), "dashboard": ("看板", "dashboard"),
+         "analyst_sql": ("分析师 SQL（未验证）", "analyst SQL (unverified)"), "vanna": ("SQL 草稿（未验证）", "SQL draft (unverified)")}
+
+
+def message(answer: Answer) -> str:
+    return answer.message_en if lang() == "en" and answer.message_en else answer.message
+
+
+def render(answer: Answer, key: str, on_pick=None, on_ask=None, compact: bool = False) -> None:
+    if answer.status == ANSWERED:
+        _answered(answer, key, compact)
+    elif answer.status == CLARIFY:
+        st.info(message(answer))
+        for i, candidate in enumerate(answer.candidates):
+            label = candidate.description_en if lang() == "en" else candidate.description_zh
+            if st.button(label, key=f"{key}-pick-{i}", width="stretch") and on_pick:
+                on_pick(answer, i)
+    else:
+        st.warning(message(answer))
+        for i, suggestion in enumerate(answer.suggestions):
+            if st.button(f"💡 {suggestion}", key=f"{key}-sugg-{i}") and on_ask:
+                on_ask(suggestion)
+    if not compact and answer.event_id and answer.status == ANSWERED:
+        _feedback(answer, key)
+
+
+def _kpi(answer: Answer) -> None:
+    catalog = service().bi.catalog
+    metric_cols = [(i, c) for i, c in enumerate(answer.columns) if c["kind"] == "metric"]
+    columns = st.columns(max(len(metric_cols), 1))
+    for slot, (i, c) in zip(columns, metric_cols, strict=False):
+        spec = catalog.metrics.get(c["metric"]) if c["metric"] else None
+        value = answer.rows[0][i]
+        if spec is not None:
+            unit = "" if spec.format == "percent" else (spec.unit.en if lang() == "en" else spec.unit.zh)
+            shown = format_value(value, spec.format, unit if lang() == "zh" else f" {unit}", spec.decimals)
+        else:
+            shown = str(value)
+        delta = next((answer.rows[0][j] for j, d in enumerate(answer.columns)
+                      if d["kind"] == "comparison" and not d["name"].endswith("_prev") and d["name"].startswith(
+                          c["name"]) and answer.rows[0][j] is not None), None)
+        label = (c["label_en"] if lang() == "en" else c["label"])
+        slot.metric(label, shown, delta=None if delta is None else f"{float(delta) * 100:+.1f}%",
+                    delta_color="inverse" if spec is not None and spec.direction == "lower_is_better" else "normal")
+
+
+def _answered(answer: Answer, key: str, compact: bool) -> None:
+    if not answer.verified:
+        st.caption("⚠️ " + t("未经验证的结果，仅供分析参考。", "Unverified result, for analysis only."))
+    st.markdown(f"**{message(answer)}**")
+    if answer.chart == "kpi":
+        _kpi(answer)
+    else:
+        fig = figure(answer, lang(), height=280 if compact else 360)
+        if fig is not None:
+            st.plotly_chart(fig, key=f"{key}-chart", width="stretch", config={"displaylogo": False})
+    df = frame(answer, lang())
+    if answer.chart not in ("kpi",) and not compact or answer.chart == "table":
+        st.dataframe(df, hide_index=True, width="stretch", key=f"{key}-table")
+    if answer.truncated:
+        st.caption(t("结果行数较多，只显示前面的部分。", "Only the first rows are shown."))
+    if compact:
+        return
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button("CSV", df.to_csv(index=False).encode("utf-8-sig"), file_name="chatbi.csv",
+                         mime="text/csv", key=f"{key}-csv")
+    right.download_button("Excel", excel_bytes(df), file_name="chatbi.xlsx", key=f"{key}-xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    with st.expander(t("口径与计算过程", "How this was computed")):
+        if answer.interpretation is not None:
+            zh, en = describe(service().bi.catalog, answer.interpretation)
+            st.markdown(f"**{t('解释', 'Interpretation')}**：{en if lang() == 'en' else zh}")
+        explanation = answer.explanation.get("en" if lang() == "en" else "zh", "")
+        if explanation:
+            st.markdown(explanation)
+        path = PATHS.get(answer.path, (answer.path, answer.path))
+        st.caption(f"{t('来源', 'Path')}: {t(*path)}" + (f" · {answer.model_id}" if answer.model_id else "")
+                   + f" · {answer.timings_ms.get('total', 0):.0f} ms")
+        st.code(answer.sql, language="sql")
+
+
+def _feedback(answer: Answer, key: str) -> None:
+    who = account()
+    done = st.session_state.setdefault("rated", {})
+    cols = st.columns([2, 5, 2])
+    with cols[0]:
+        choice = st.feedback("thumbs", key=f"{key}-thumbs")
+    if choice is not None and answer.event_id not in done:
+        rating = 1 if choice == 1 else -1
+        try:
+            service().rate(answer.event_id, who, rating)
+            done[answer.event_id] = rating
+        except AppDBError as exc:
+            st.error(str(exc))
+    if done.get(answer.event_id) == -1:
+        with cols[1]:
+            comment = st.text_input(t("哪里不对？（可选）", "What was wrong? (optional)"), key=f"{key}-comment")
+            if comment and st.button(t("提交意见", "Send"), key=f"{key}-send"):
+                service().rate(answer.event_id, who, -1, comment)
+                st.toast(t("已收到，分析师会处理。", "Thanks — an analyst will review it."))
+    if answer.interpretation is not None and who.role in EDITORS:
+        with cols[2]:
+            _pin(answer, key)
+
+
+def _pin(answer: Answer, key: str) -> None:
+    svc, who = service(), account()
+    with st.popover("📌 " + t("固定到看板", "Pin"), width="stretch"):
+        boards = [d for d in svc.db.dashboards.list_for(who.name, who.role) if d.owner == who.name
+                  or who.role == "admin"]
+        names = [d.name for d in boards] + [t("＋ 新建看板", "+ New dashboard")]
+        choice = st.selectbox(t("看板", "Dashboard"), names, key=f"{key}-board")
+        new_name = st.text_input(t("新看板名称", "New dashboard name"), key=f"{key}-newboard") \
+            if choice == names[-1] else ""
+        title = st.text_input(t("标题", "Title"), value=answer.question[:60], key=f"{key}-title")
+        if st.button(t("固定", "Pin"), key=f"{key}-pin", type="primary"):
+            try:
+                board = boards[names.index(choice)].id if choice != names[-1] else svc.db.dashboards.create(
+                    new_name or t("我的看板", "My dashboard"), who.name, shared_roles=[who.role])
+                svc.db.dashboards.pin(board, title, answer.interpretation, question=answer.question)
+                st.success(t("已固定到看板。", "Pinned."))
+            except AppDBError as exc:
+                st.error(str(exc))

@@ -1,0 +1,163 @@
+"""分析工作台 / Analyst workbench: the review queue, correcting answers into verified ones, the vanna
+drafting path for questions the catalog does not cover, verified answers, catalog lint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import streamlit as st
+from pydantic import ValidationError
+
+from chatbi.appdb import AppDBError
+from metric_catalog import graph
+from metric_catalog.lint import lint_catalog
+from semantic_layer import TIME, GroupBy, SemanticQuery, TimeRange
+from ui import answer_card
+from ui.common import can_write_sql, require_account, service, t
+
+who = require_account()
+svc = service()
+if not can_write_sql(who):
+    st.error(t("只有分析师可以使用工作台。", "Only analysts can use the workbench."))
+    st.stop()
+catalog = svc.bi.catalog
+st.title(t("分析工作台", "Analyst workbench"))
+review_tab, correct_tab, draft_tab, verified_tab, lint_tab = st.tabs(
+    [t("待审队列", "Review queue"), t("修正答案", "Correct an answer"), t("SQL 草稿", "SQL draft"),
+     t("已验证答案", "Verified answers"), t("目录检查", "Catalog lint")])
+
+KIND = {"thumbs_down": ("👎 差评", "👎 thumbs down"), "refused": ("🚫 拒答（目录缺口）", "🚫 refused (catalog gap)"),
+        "clarify": ("❓ 需澄清", "❓ clarified")}
+
+with review_tab:
+    items = svc.db.review.items()
+    if not items:
+        st.success(t("待审队列是空的。", "The review queue is empty."))
+    for i, item in enumerate(items):
+        with st.container(border=True):
+            cols = st.columns([5, 1, 1, 2])
+            cols[0].markdown(f"**{item.question}**  \n{t(*KIND[item.kind])} · "
+                             f"{t('次数', 'times')} {item.count} · {t('人数', 'people')} {item.users}")
+            detail = "; ".join(item.reasons + item.comments)
+            if detail:
+                cols[0].caption(detail)
+            if cols[1].button(t("修正", "Correct"), key=f"open-{i}"):
+                st.session_state["correct_event"] = item.event_id
+                st.toast(t("已在「修正答案」中打开。", "Opened in 'Correct an answer'."))
+            if cols[2].button(t("忽略", "Dismiss"), key=f"dismiss-{i}"):
+                svc.db.review.resolve(item.key, "dismissed", who.name)
+                st.rerun()
+            if item.kind == "refused" and cols[3].button(t("提交目录负责人", "Send to catalog owners"),
+                                                         key=f"catalog-{i}"):
+                svc.db.review.resolve(item.key, "catalog", who.name)
+                st.rerun()
+
+
+def editor(original: SemanticQuery | None, key: str) -> SemanticQuery | None:
+    """Structured fields for what analysts change most; filters as JSON (every operator allowed)."""
+    base = original or SemanticQuery(metrics=[next(iter(catalog.visible_metrics()))])
+    metric_ids = list(catalog.visible_metrics())
+    metrics = st.multiselect(t("指标", "Metrics"), metric_ids, default=list(base.metrics), key=f"{key}-m",
+                             format_func=lambda m: f"{catalog.metrics[m].name.zh} ({m})")
+    allowed = sorted(set.intersection(*[set(graph.allowed_dimensions(catalog, m)) for m in metrics])) if metrics else []
+    dims = st.multiselect(t("拆分维度", "Break down by"), allowed, key=f"{key}-g",
+                          default=[g.dimension for g in base.group_by if g.dimension != TIME and g.dimension in allowed],
+                          format_func=lambda d: f"{catalog.dimensions[d].name.zh} ({d})")
+    grains = ["", "day", "week", "month", "quarter", "year"]
+    grain = st.selectbox(t("时间粒度", "Time grain"), grains, key=f"{key}-grain",
+                         index=grains.index(base.time_group.grain if base.time_group else ""))
+    rng = base.time_range or TimeRange(start=svc.bi.reference_date().replace(day=1), end=svc.bi.reference_date())
+    start, end = st.columns(2)
+    start_date = start.date_input(t("开始", "From"), value=rng.start, key=f"{key}-start")
+    end_date = end.date_input(t("结束", "To"), value=rng.end, key=f"{key}-end")
+    comparisons = st.multiselect(t("对比", "Comparisons"), ["mom", "yoy", "share"], default=list(base.comparisons),
+                                 key=f"{key}-c")
+    filters = st.text_area(t("筛选（JSON）", "Filters (JSON)"), key=f"{key}-f", height=100,
+                           value=json.dumps([f.model_dump(mode="json") for f in base.filters], ensure_ascii=False))
+    try:
+        return SemanticQuery.model_validate({
+            **base.model_dump(mode="json"), "metrics": metrics, "comparisons": comparisons,
+            "group_by": ([GroupBy(dimension=TIME, grain=grain).model_dump()] if grain else [])
+            + [GroupBy(dimension=d).model_dump() for d in dims],
+            "time_range": {"start": str(start_date), "end": str(end_date)}, "filters": json.loads(filters or "[]"),
+            "order_by": [o.model_dump() for o in base.order_by if o.field in metrics or o.field in dims]})
+    except (ValidationError, ValueError) as exc:
+        st.error(t("解释无效：", "Invalid interpretation: ") + str(exc).splitlines()[0])
+        return None
+
+
+with correct_tab:
+    event_id = st.number_input(t("答案编号（来自待审队列或审计日志）", "Answer id (from the review queue or audit)"),
+                               min_value=0, step=1, value=int(st.session_state.get("correct_event") or 0),
+                               key="correct-id")
+    event = svc.db.audit.get(int(event_id)) if event_id else None
+    question = st.text_input(t("问题", "Question"), value=event["question"] if event else "", key="correct-q")
+    original = SemanticQuery.model_validate(event["interpretation"]) if event and event["interpretation"] else None
+    as_of = event["as_of"] if event and event["as_of"] else svc.bi.reference_date()
+    mode = st.radio(t("修正方式", "Correct by"), ["interpretation", "sql"], horizontal=True, key="correct-mode",
+                    format_func=lambda m: t("修改解释", "editing the interpretation") if m == "interpretation"
+                    else t("替换 SQL", "replacing the SQL"))
+    corrected, sql = None, ""
+    if mode == "interpretation":
+        corrected = editor(original, "edit")
+    else:
+        sql = st.text_area("SQL", value=st.session_state.get("draft_sql") or (event["sql"] if event else ""),
+                           height=180, key="correct-sql")
+    left, right = st.columns(2)
+    if left.button(t("运行修正", "Run the correction"), key="run-correction", type="primary"):
+        preview = svc.preview(who, question, corrected, sql, as_of if isinstance(as_of, dt.date) else None)
+        st.session_state["preview"] = preview
+    preview = st.session_state.get("preview")
+    if event and original is not None:
+        with left:
+            st.caption(t("原答案", "Original answer"))
+            answer_card.render(svc.bi.run(original, user=who.as_user(), as_of=as_of, question=question),
+                               key="original", compact=True)
+    if preview is not None:
+        with right:
+            st.caption(t("修正后", "Corrected"))
+            answer_card.render(preview, key="preview", compact=True)
+        if preview.status == "answered" and st.button(t("保存为已验证答案", "Save as verified answer"), key="verify"):
+            try:
+                new_id = svc.verify(question, who, interpretation=corrected, sql=sql,
+                                    source_event_id=int(event_id) or None, as_of=as_of)
+                st.success(t(f"已保存为已验证答案 #{new_id}。相同及近似问题将直接使用它。",
+                             f"Saved as verified answer #{new_id}; the question and its paraphrases now use it."))
+                st.session_state.pop("preview", None)
+            except AppDBError as exc:
+                st.error(str(exc))
+
+with draft_tab:
+    st.caption(t("目录没有覆盖的问题：由 vanna 调用本地模型起草 SQL，经过 SQL 守卫，结果未经验证。",
+                 "Questions the catalog does not cover: vanna drafts SQL with the local model; the guard checks it; "
+                 "the result is unverified."))
+    free = st.text_input(t("问题", "Question"), key="draft-q")
+    if st.button(t("起草 SQL", "Draft SQL"), key="draft") and free.strip():
+        with st.spinner(t("模型正在起草 SQL（约 15–20 秒）…", "The model is drafting SQL (about 15–20 s)…")):
+            st.session_state["draft_answer"] = svc.draft(free, who, client="app")
+    draft = st.session_state.get("draft_answer")
+    if draft is not None:
+        st.code(draft.sql or "", language="sql")
+        answer_card.render(draft, key="draft-answer", compact=True)
+        if draft.sql and st.button(t("用作修正 SQL", "Use as correction SQL"), key="use-draft"):
+            st.session_state["draft_sql"] = draft.sql
+
+with verified_tab:
+    rows = svc.db.verified.rows()
+    if not rows:
+        st.info(t("还没有已验证答案。", "No verified answers yet."))
+    for r in rows:
+        cols = st.columns([5, 2, 1])
+        kind = "SQL" if r["sql"] else t("解释", "interpretation")
+        cols[0].markdown(f"**#{r['id']} {r['question']}**  \n{kind} · {r['created_by']} · {str(r['created_at'])[:16]}")
+        cols[1].caption(t("时间随问题", "period follows the question") if r["time_mode"] == "question"
+                        else t("固定日期", "fixed dates"))
+        if cols[2].button(t("停用", "Retire"), key=f"retire-{r['id']}"):
+            svc.retire(r["id"], who)
+            st.rerun()
+
+with lint_tab:
+    gaps = lint_catalog(catalog)
+    st.caption(t(f"{len(gaps)} 处元数据缺口会让回答变差。", f"{len(gaps)} metadata gaps make answers worse."))
+    st.dataframe([g.__dict__ for g in gaps], hide_index=True, width="stretch")
