@@ -13,9 +13,16 @@ ROLE_NAMES = {"channel_staff": ("渠道员工", "Channel staff"), "city_manager"
 EDITORS = ("manager", "city_manager", "analyst", "admin")  # may create dashboards and pin answers
 
 
-@st.cache_resource(show_spinner="正在启动 ChatBI… / Starting ChatBI…")
 def service():
-    """One service per server process: the catalog, the warehouse, the app database and the model."""
+    """One service per server process and configuration: the catalog, the warehouse, the app
+    database and the model (keyed by the settings, so a changed configuration is a new service)."""
+    from chatbi.config import load_settings
+
+    return _service(load_settings().model_dump_json())
+
+
+@st.cache_resource(show_spinner="正在启动 ChatBI… / Starting ChatBI…")
+def _service(settings_json: str):
     from chatbi.demo.dashboard import ensure_default_dashboard
     from chatbi.service import ChatService
 

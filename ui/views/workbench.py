@@ -30,6 +30,15 @@ review_tab, correct_tab, draft_tab, verified_tab, lint_tab = st.tabs(
 KIND = {"thumbs_down": ("👎 差评", "👎 thumbs down"), "refused": ("🚫 拒答（目录缺口）", "🚫 refused (catalog gap)"),
         "clarify": ("❓ 需澄清", "❓ clarified")}
 
+def open_event(event_id: int) -> None:
+    """Load an answer into the correction form (its widgets are created further down this run)."""
+    for key in [k for k in st.session_state if str(k).startswith("edit-")] + ["preview", "correct-sql", "draft_sql"]:
+        st.session_state.pop(key, None)
+    event = svc.db.audit.get(event_id)
+    st.session_state["correct-id"] = event_id
+    st.session_state["correct-q"] = event["question"] if event else ""
+
+
 with review_tab:
     items = svc.db.review.items()
     if not items:
@@ -43,7 +52,7 @@ with review_tab:
             if detail:
                 cols[0].caption(detail)
             if cols[1].button(t("修正", "Correct"), key=f"open-{i}"):
-                st.session_state["correct_event"] = item.event_id
+                open_event(item.event_id)
                 st.toast(t("已在「修正答案」中打开。", "Opened in 'Correct an answer'."))
             if cols[2].button(t("忽略", "Dismiss"), key=f"dismiss-{i}"):
                 svc.db.review.resolve(item.key, "dismissed", who.name)
@@ -89,10 +98,9 @@ def editor(original: SemanticQuery | None, key: str) -> SemanticQuery | None:
 
 with correct_tab:
     event_id = st.number_input(t("答案编号（来自待审队列或审计日志）", "Answer id (from the review queue or audit)"),
-                               min_value=0, step=1, value=int(st.session_state.get("correct_event") or 0),
-                               key="correct-id")
+                               min_value=0, step=1, key="correct-id")
     event = svc.db.audit.get(int(event_id)) if event_id else None
-    question = st.text_input(t("问题", "Question"), value=event["question"] if event else "", key="correct-q")
+    question = st.text_input(t("问题", "Question"), key="correct-q")
     original = SemanticQuery.model_validate(event["interpretation"]) if event and event["interpretation"] else None
     as_of = event["as_of"] if event and event["as_of"] else svc.bi.reference_date()
     mode = st.radio(t("修正方式", "Correct by"), ["interpretation", "sql"], horizontal=True, key="correct-mode",
