@@ -9,7 +9,7 @@ WAREHOUSE ?= data/demo.duckdb
 # llama.cpp's multimodal helper is not used; skipping it builds ~20% faster.
 export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 
-.PHONY: install run test bench lint model demo-data warehouse clean
+.PHONY: install run test bench lint model demo-data warehouse browser clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ChatBI needs Python >= 3.11")'
@@ -35,7 +35,14 @@ run: install model warehouse
 	CHATBI_WAREHOUSE__URL=$(WAREHOUSE) $(BIN)/streamlit run ui/app.py --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
-test: install model
+# The browser test drives Debian's chromium (a tool's own browser download fails offline); CJK and
+# emoji fonts make its screenshots readable.
+browser:
+	@command -v chromium >/dev/null && fc-list | grep -q "Noto Sans CJK" && fc-list | grep -qi "emoji" || \
+		{ echo "installing chromium and fonts (apt)"; apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+		  apt-get install -y -q chromium fonts-noto-cjk fonts-noto-color-emoji; }
+
+test: install model browser
 	$(BIN)/python -m pytest -q
 
 bench: install model

@@ -156,6 +156,22 @@ def demo_build(
     console.print(f"[green]✓[/] {report.path}: {report.fact_rows:,} fact rows in {report.seconds:.1f}s")
 
 
+@demo_app.command("users")
+def demo_users(password: str = typer.Option(..., "--password", prompt=True, hide_input=True,
+                                            help="one password for every demo account (8+ characters)")):
+    """演示账号 / add demo accounts (admin, boss, analyst, hz.manager, li.na) for trying the roles."""
+    from chatbi.appdb import AppDB, AppDBError
+    from chatbi.demo.dashboard import DEMO_USERS
+
+    db = AppDB.open(settings().app_db_url())
+    for name, role, attrs, display in DEMO_USERS:
+        try:
+            db.users.add(name, role, password, display, attrs)
+            console.print(f"[green]✓[/] {name} ({role})")
+        except AppDBError as exc:
+            console.print(f"[yellow]·[/] {exc}")
+
+
 @app.command()
 def doctor():
     """自检 / report model file and hash, warehouse, versions."""

@@ -72,7 +72,7 @@ def _answered(answer: Answer, key: str, compact: bool) -> None:
             st.plotly_chart(fig, key=f"{key}-chart", width="stretch", config={"displaylogo": False})
     df = frame(answer, lang())
     if answer.chart not in ("kpi",) and not compact or answer.chart == "table":
-        st.dataframe(df, hide_index=True, width="stretch", key=f"{key}-table")
+        st.dataframe(df, hide_index=True, width="stretch", key=f"{key}-table", column_config=column_formats(answer))
     if answer.truncated:
         st.caption(t("结果行数较多，只显示前面的部分。", "Only the first rows are shown."))
     if compact:
@@ -93,6 +93,19 @@ def _answered(answer: Answer, key: str, compact: bool) -> None:
         st.caption(f"{t('来源', 'Path')}: {t(*path)}" + (f" · {answer.model_id}" if answer.model_id else "")
                    + f" · {answer.timings_ms.get('total', 0):.0f} ms")
         st.code(answer.sql, language="sql")
+
+
+def column_formats(answer: Answer) -> dict:
+    """Numbers as people read them: 3.94% not 0.0394, thousands separated."""
+    formats = {"percent": "percent", "integer": "localized", "currency": "%.2f", "number": "%.2f", "score": "%.1f"}
+    out = {}
+    for c in answer.columns:
+        label = c["label_en"] if lang() == "en" else c["label"]
+        if c["kind"] == "comparison" and not c["name"].endswith("_prev"):
+            out[label] = st.column_config.NumberColumn(format="percent")
+        elif c["format"] in formats:
+            out[label] = st.column_config.NumberColumn(format=formats[c["format"]])
+    return out
 
 
 def _feedback(answer: Answer, key: str) -> None:
