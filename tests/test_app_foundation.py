@@ -14,11 +14,15 @@ from tests.conftest import free_port
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_app_page_shows_the_warehouse(demo_warehouse, monkeypatch):
+def test_status_page_shows_the_warehouse(demo_warehouse, monkeypatch, tmp_path):
     monkeypatch.setenv("CHATBI_WAREHOUSE__URL", str(demo_warehouse))
-    at = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=30).run()
+    monkeypatch.setenv("CHATBI_APP_DB__URL", f"sqlite:///{tmp_path / 'app.sqlite'}")
+    monkeypatch.setenv("CHATBI_MODEL__KIND", "none")
+    monkeypatch.setenv("CHATBI_AUTH__MODE", "none")
+    at = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=120).run()
+    at.switch_page("views/status.py").run()
     assert not at.exception
-    assert "ChatBI" in at.title[0].value
+    assert "状态" in at.title[0].value
     assert "2026-11-15" in at.success[0].value
     tables = set(at.dataframe[0].value["table"])
     assert {"fact_bill", "dim_channel"} <= tables

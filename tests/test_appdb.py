@@ -144,3 +144,22 @@ def test_dashboards_pin_arrange_share(db):
     assert [t.title for t in db.dashboards.get(board).tiles] == ["新增"]
     with pytest.raises(AppDBError, match="filters can be"):
         db.dashboards.update(board, filters={"staff": ["x"]})
+
+
+def test_the_same_stores_work_on_postgres(pg_cluster):
+    """Several app servers share one PostgreSQL app database: schema, users, verified, review."""
+    url = pg_cluster.create_database("appdb_shared")
+    db = AppDB.open(url)
+    again = AppDB.open(url)  # a second server starting against the migrated database
+    assert db.revision() == again.revision() == "0001"
+    db.users.add("li", "analyst", "long-enough")
+    assert again.users.authenticate("li", "long-enough").role == "analyst"
+    query = SemanticQuery(metrics=["new_subscribers"])
+    before = again.verified.revision()
+    db.verified.save("本月新增用户", "li", dt.date(2026, 11, 15), interpretation=query, time_mode="question",
+                     resolves=["refused:本月新增用户"])
+    revision, answers = again.verified.active()
+    assert revision == before + 1 and answers[0].interpretation == query and answers[0].embedding
+    event = again.audit.record(_event(status="refused", question="上月的终端库存"))
+    db.feedback.rate(event, "li", -1, "要补指标")
+    assert {i.kind for i in again.review.items()} == {"refused", "thumbs_down"}

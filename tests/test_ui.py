@@ -167,3 +167,11 @@ def test_catalog_search_and_sample_question(app_env):
     at.text_input(key="catalog-search").input("欠费").run()
     assert 0 < len(at.expander) < everything
     assert all("出账收入 ·" not in e.label for e in at.expander), "channel staff do not see denied metrics"
+
+
+def test_english_is_one_click_away(app_env):
+    at = signed_in("boss", "boss-password")
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == "Ask"
+    at = ask(at, "new subscribers by city last month")
+    assert any("new subscribers for 2026-10-01 to 2026-10-31" in m.lower() for m in markdowns(at))
