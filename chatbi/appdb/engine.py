@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from chatbi.appdb import schema
+from chatbi.warehouse.base import redact_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -59,7 +60,7 @@ class AppDB:
             engine = _sqlite_engine(parsed) if parsed.get_backend_name() == "sqlite" else sa.create_engine(
                 parsed, pool_pre_ping=True, pool_size=10, max_overflow=40)
         except Exception as exc:  # a malformed URL or a missing driver
-            raise AppDBError(f"Cannot use app_db.url {_redact(url)}: {exc}. Set app_db.url to a SQLAlchemy URL, "
+            raise AppDBError(f"Cannot use app_db.url {redact_url(url)}: {exc}. Set app_db.url to a SQLAlchemy URL, "
                              "e.g. sqlite:///data/chatbi-app.sqlite or postgresql+psycopg://user@host/chatbi.") from exc
         db = cls(engine)
         if migrate:
@@ -68,7 +69,7 @@ class AppDB:
 
     @property
     def url(self) -> str:
-        return _redact(self.engine.url.render_as_string(hide_password=True))
+        return redact_url(self.engine.url.render_as_string(hide_password=True))
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sa.Connection]:
@@ -179,9 +180,3 @@ class AppDB:
     def close(self) -> None:
         self.engine.dispose()
 
-
-def _redact(url: str) -> str:
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
-    return url

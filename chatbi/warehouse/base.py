@@ -99,10 +99,10 @@ class SQLAlchemyWarehouse:
         try:
             self.engine = sqlalchemy.create_engine(url, pool_pre_ping=True)
         except Exception as exc:  # bad URL or missing driver
-            raise WarehouseError(f"Cannot use warehouse URL {_redact(url)}: {exc}") from exc
+            raise WarehouseError(f"Cannot use warehouse URL {redact_url(url)}: {exc}") from exc
         name = self.engine.dialect.name
         self.dialect = SQLGLOT_DIALECT.get(name, name)
-        self.location = _redact(url)
+        self.location = redact_url(url)
 
     def execute(self, sql: str, max_rows: int = 10_000, timeout_s: float = 30.0) -> QueryResult:
         import sqlalchemy
@@ -136,10 +136,11 @@ class SQLAlchemyWarehouse:
         self.engine.dispose()
 
 
-def _redact(url: str) -> str:
+def redact_url(url: str) -> str:
+    """A URL safe to show and log: user and password replaced by ***."""
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+        return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
     return url
 
 
