@@ -57,6 +57,10 @@ def test_thumbs_down_correction_then_question_and_paraphrase_answer_from_the_ver
     assert before.status == "answered"
     service.verify(first.question, ANALYST, interpretation=fixed, source_event_id=first.event_id, as_of=TEST_AS_OF)
     assert service.db.review.items() == [], "the correction resolved the 👎"
+    from chatbi.analyst.store import TrainingStore
+
+    taught = [r for r in TrainingStore(service.db).all() if r["kind"] == "sql"]
+    assert [r["question"] for r in taught] == [first.question], "the vanna path learns the verified pair"
     for question in ("杭州宽带新装上个月的量", "上个月杭州宽带新装的量？"):
         again = service.ask(question, MANAGER, as_of=TEST_AS_OF)
         assert again.status == "answered" and again.path == "verified", (question, again.message)

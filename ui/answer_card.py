@@ -40,9 +40,33 @@ def render(answer: Answer, key: str, on_pick=None, on_ask=None, compact: bool = 
         _feedback(answer, key)
 
 
+def _changes(answer: Answer) -> dict[str, dict[str, float]]:
+    """MoM / YoY for a single number: from the answer when it was asked for, else one extra
+    (audited) run of the same interpretation with both comparisons — a number without its trend
+    is hard to judge, and the comparison follows the same 口径 and the same rows."""
+    out: dict[str, dict[str, float]] = {}
+    cols = answer.columns
+    for j, d in enumerate(cols):
+        if d["kind"] == "comparison" and "__" in d["name"] and not d["name"].endswith("_prev"):
+            metric, kind = d["name"].split("__", 1)
+            if answer.rows[0][j] is not None:
+                out.setdefault(metric, {})[kind] = float(answer.rows[0][j])
+    query = answer.interpretation
+    if out or query is None or query.group_by or query.time_range is None or not answer.event_id:
+        return out
+    cache = st.session_state.setdefault("kpi_changes", {})
+    if answer.event_id not in cache:
+        context = service().run(query.model_copy(update={"comparisons": ["mom", "yoy"]}), account(),
+                                question=answer.question, client="app")
+        cache[answer.event_id] = _changes(context) if context.status == ANSWERED and context.interpretation \
+            and context.interpretation.comparisons else {}
+    return cache[answer.event_id]
+
+
 def _kpi(answer: Answer) -> None:
     catalog = service().bi.catalog
     metric_cols = [(i, c) for i, c in enumerate(answer.columns) if c["kind"] == "metric"]
+    changes = _changes(answer)
     columns = st.columns(max(len(metric_cols), 1))
     for slot, (i, c) in zip(columns, metric_cols, strict=False):
         spec = catalog.metrics.get(c["metric"]) if c["metric"] else None
@@ -52,12 +76,12 @@ def _kpi(answer: Answer) -> None:
             shown = format_value(value, spec.format, unit if lang() == "zh" else f" {unit}", spec.decimals)
         else:
             shown = str(value)
-        delta = next((answer.rows[0][j] for j, d in enumerate(answer.columns)
-                      if d["kind"] == "comparison" and not d["name"].endswith("_prev") and d["name"].startswith(
-                          c["name"]) and answer.rows[0][j] is not None), None)
+        change = changes.get(c["name"], {})
         label = (c["label_en"] if lang() == "en" else c["label"])
-        slot.metric(label, shown, delta=None if delta is None else f"{float(delta) * 100:+.1f}%",
+        slot.metric(label, shown, delta=None if "mom" not in change else f"{t('环比', 'MoM')} {change['mom'] * 100:+.1f}%",
                     delta_color="inverse" if spec is not None and spec.direction == "lower_is_better" else "normal")
+        if "yoy" in change:
+            slot.caption(f"{t('同比', 'YoY')} {change['yoy'] * 100:+.1f}%")
 
 
 def _answered(answer: Answer, key: str, compact: bool) -> None:
