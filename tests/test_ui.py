@@ -87,7 +87,7 @@ def test_chat_answer_card_feedback_and_follow_up(app_env):
     assert at.metric[0].label == "欠费率" and at.metric[0].value.endswith("%")
     assert at.metric[0].delta.startswith("环比") and any(c.value.startswith("同比") for c in at.caption), \
         "a single number comes with its month-on-month and year-on-year change"
-    assert app_env.audit.list(user="boss")[0]["path"] == "follow_up"
+    assert app_env.audit.list(user="boss", kinds=["ask"])[0]["path"] == "follow_up"
 
 
 def test_clarification_buttons_answer_and_record_the_pick(app_env):
