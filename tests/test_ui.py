@@ -81,7 +81,7 @@ def test_chat_answer_card_feedback_and_follow_up(app_env):
     assert {b.label for b in at.get("download_button")} == {"CSV", "Excel"}
     assert any(c.value.startswith("SELECT") for c in at.code), "the SQL is shown under 口径与计算过程"
     at.feedback[0].set_value(0).run()  # 👎
-    event = app_env.audit.list(user="boss")[0]
+    event = app_env.audit.list(user="boss", kinds=["ask"])[0]
     assert app_env.feedback.for_event(event["id"])[0]["rating"] == -1
     at = ask(at, "只看杭州")
     assert at.metric[0].label == "欠费率" and at.metric[0].value.endswith("%")
@@ -138,7 +138,7 @@ def test_dashboard_tiles_filters_and_pinning(app_env):
 
 def test_workbench_review_correct_and_verify(app_env):
     staff = ask(signed_in("boss", "boss-password"), "宁波上月放号情况怎么样")
-    event = app_env.audit.list(user="boss")[0]
+    event = app_env.audit.list(user="boss", kinds=["ask"])[0]
     if event["status"] == "answered":
         staff.feedback[0].set_value(0).run()
     at = signed_in("analyst", "analyst-password")
@@ -156,7 +156,7 @@ def test_workbench_review_correct_and_verify(app_env):
     assert any("已验证答案" in s.value for s in at.success), [e.value for e in at.error]
     assert app_env.verified.rows()[0]["question"] == "宁波上月放号情况怎么样"
     again = ask(signed_in("boss", "boss-password"), "宁波上月放号情况怎么样")
-    assert app_env.audit.list(user="boss")[0]["path"] == "verified" and not again.exception
+    assert app_env.audit.list(user="boss", kinds=["ask"])[0]["path"] == "verified" and not again.exception
     # The invalid interpretation is reported inline, not as a crash.
     at.text_area(key="edit-f").input("[{bad json").run()
     assert any("解释无效" in e.value for e in at.error)
