@@ -132,6 +132,11 @@ def query_command(spec: str = typer.Argument(..., help="a SemanticQuery as JSON,
     if sql_only:
         print(compiled.sql)
         return
-    result = warehouse.execute(compiled.sql)
-    print(json.dumps({"sql": compiled.sql, "explanation": compiled.explanation, "columns": result.columns,
-                      "rows": result.rows}, ensure_ascii=False, default=str, indent=2))
+    from chatbi.cli_ask import open_service
+
+    # Run like every other statement: through the SQL guard, recorded in the audit trail.
+    answer = open_service(catalog, database, use_model=False).run(query, user, client="cli", as_of=reference)
+    if answer.status != "answered":
+        _fail(f"{answer.message} / {answer.message_en}")
+    print(json.dumps({"sql": answer.sql, "explanation": answer.explanation, "columns": [c["name"] for c in
+                      answer.columns], "rows": answer.to_dict()["rows"]}, ensure_ascii=False, default=str, indent=2))
