@@ -61,22 +61,23 @@ class DuckDBWarehouse:
         import duckdb
 
         started = time.perf_counter()
-        with self._lock:
+        with self._lock:  # the shared connection hands out cursors one at a time ...
             cursor = self._con.cursor()
-            # DuckDB has no statement timeout: interrupt it from a timer thread.
-            timer = threading.Timer(timeout_s, cursor.interrupt)
-            timer.start()
-            try:
-                cursor.execute(sql)
-                columns = [d[0] for d in cursor.description or []]
-                rows = cursor.fetchmany(max_rows + 1)
-            except duckdb.InterruptException as exc:
-                raise WarehouseError(f"The query ran longer than {timeout_s:g} s and was stopped.") from exc
-            except duckdb.Error as exc:
-                raise WarehouseError(f"DuckDB rejected the query: {str(exc).splitlines()[0]}") from exc
-            finally:
-                timer.cancel()
-                cursor.close()
+        # ... and each cursor (its own connection to the same database) runs in parallel with others.
+        # DuckDB has no statement timeout: interrupt it from a timer thread.
+        timer = threading.Timer(timeout_s, cursor.interrupt)
+        timer.start()
+        try:
+            cursor.execute(sql)
+            columns = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchmany(max_rows + 1)
+        except duckdb.InterruptException as exc:
+            raise WarehouseError(f"The query ran longer than {timeout_s:g} s and was stopped.") from exc
+        except duckdb.Error as exc:
+            raise WarehouseError(f"DuckDB rejected the query: {str(exc).splitlines()[0]}") from exc
+        finally:
+            timer.cancel()
+            cursor.close()
         truncated = len(rows) > max_rows
         return QueryResult(columns, rows[:max_rows], (time.perf_counter() - started) * 1000, truncated)
 
