@@ -330,4 +330,13 @@ class Decider:
             return f"{rng}，" + "，".join(parts_zh) + "。", f"For {rng_en}: " + "; ".join(parts_en) + "."
         i, c = metric_cols[0]
         spec = self.catalog.metrics[c["metric"]]
-        return (f"{rng}，{spec.name.zh}，共 {len(rows)} 行。", f"{spec.name.en} for {rng_en}: {len(rows)} rows.")
+        zh, en = f"{rng}，{spec.name.zh}，共 {len(rows)} 行", f"{spec.name.en} for {rng_en}: {len(rows)} rows"
+        dims = [k for k, col in enumerate(columns) if col["kind"] == "dimension"]
+        if query.order_by and len(dims) == 1 and rows[0][i] is not None:  # a ranking: name the first place
+            top = format_value(rows[0][i], spec.format, "" if spec.format == "percent" else spec.unit.zh, spec.decimals)
+            top_en = format_value(rows[0][i], spec.format, "" if spec.format == "percent" else f" {spec.unit.en}",
+                                  spec.decimals)
+            high = query.order_by[0].descending
+            zh += f"；{'最高' if high else '最低'}的是{rows[0][dims[0]]}（{top}）"
+            en += f"; {'highest' if high else 'lowest'}: {rows[0][dims[0]]} ({top_en})"
+        return zh + "。", en + "."
