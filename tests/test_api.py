@@ -131,3 +131,13 @@ def test_fifty_concurrent_clients_get_no_errors(api):
     with ThreadPoolExecutor(50) as pool:
         codes = [c for result in pool.map(client, range(50)) for c in result]
     assert codes == [200] * 200
+
+
+def test_follow_up_refines_the_previous_answer(api):
+    first = call(api, "boss", "POST", "/v1/ask", json={"question": "上个月各地市新增用户数"}).json()
+    refined = call(api, "boss", "POST", "/v1/ask", json={"question": "只看杭州",
+                                                           "follow_up_of": first["event_id"]}).json()
+    assert refined["path"] == "follow_up" and len(refined["rows"]) == 1
+    assert {"dimension": "city", "op": "=", "values": ["杭州"]} in refined["interpretation"]["filters"]
+    other = call(api, "li", "POST", "/v1/ask", json={"question": "只看杭州", "follow_up_of": first["event_id"]})
+    assert other.status_code == 400, "one user cannot build on another user's answer"

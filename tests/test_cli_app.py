@@ -69,3 +69,12 @@ def test_verified_add_list_retire(run):
     assert [r["question"] for r in rows] == ["新增的人有多少"]
     assert run("verified", "retire", str(rows[0]["id"]), "--user", "li").exit_code == 0
     assert json.loads(run("verified", "list", "--json").stdout) == []
+
+
+def test_demo_users_give_one_account_per_role(run):
+    created = run("demo", "users", "--password", "demo-password")
+    assert created.exit_code == 0, created.output
+    roles = {u["name"]: u["role"] for u in json.loads(run("users", "list", "--json").stdout)}
+    assert set(roles.values()) == {"admin", "manager", "analyst", "city_manager", "channel_staff"}
+    again = run("demo", "users", "--password", "demo-password")
+    assert again.exit_code == 0 and "already exists" in flat(again), "running it twice changes nothing"
