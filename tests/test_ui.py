@@ -177,3 +177,11 @@ def test_english_is_one_click_away(app_env):
     assert at.title[0].value == "Ask"
     at = ask(at, "new subscribers by city last month")
     assert any("new subscribers for 2026-10-01 to 2026-10-31" in m.lower() for m in markdowns(at))
+
+
+def test_a_bad_app_database_url_is_explained(demo_warehouse, monkeypatch):
+    monkeypatch.setenv("CHATBI_WAREHOUSE__URL", str(demo_warehouse))
+    monkeypatch.setenv("CHATBI_APP_DB__URL", "nosuchdriver://nowhere/db")
+    monkeypatch.setenv("CHATBI_MODEL__KIND", "none")
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception and "app_db.url" in at.error[0].value

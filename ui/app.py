@@ -20,10 +20,18 @@ if problem:  # nothing works without the warehouse: say how to get it
     st.error(problem)
     st.stop()
 
+from chatbi.appdb import AppDBError  # noqa: E402
+from chatbi.config import ConfigError  # noqa: E402
+from metric_catalog.loader import CatalogError  # noqa: E402
 from ui.common import service  # noqa: E402
 from ui.sign_in import sign_in_page, single_user_account  # noqa: E402
 
-settings = service().bi.settings
+try:
+    settings = service().bi.settings
+except (ConfigError, AppDBError, CatalogError) as exc:  # say what to fix instead of a stack trace
+    st.title("ChatBI 渠道考核助手")
+    st.error(str(exc))
+    st.stop()
 if settings.auth.mode == "none" and "account" not in st.session_state:
     st.session_state["account"] = single_user_account()
 who = st.session_state.get("account")
