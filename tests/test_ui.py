@@ -147,7 +147,7 @@ def test_workbench_review_correct_and_verify(app_env):
     at.button(key="open-0").click().run()
     at.radio(key="correct-mode").set_value("interpretation").run()
     at.multiselect(key="edit-m").set_value(["new_subscribers"]).run()
-    at.text_area(key="edit-f").input('[{"dimension": "city", "op": "=", "values": ["宁波"]}]').run()
+    at.multiselect(key="edit-f-city").set_value(["宁波"]).run()
     at.date_input(key="edit-start").set_value(dt.date(2026, 10, 1)).run()
     at.date_input(key="edit-end").set_value(dt.date(2026, 10, 31)).run()
     at.button(key="run-correction").click().run()
@@ -155,6 +155,8 @@ def test_workbench_review_correct_and_verify(app_env):
     at.button(key="verify").click().run()
     assert any("已验证答案" in s.value for s in at.success), [e.value for e in at.error]
     assert app_env.verified.rows()[0]["question"] == "宁波上月放号情况怎么样"
+    saved = app_env.verified.active()[1][0].interpretation
+    assert saved.metrics == ["new_subscribers"] and [f.values for f in saved.filters] == [["宁波"]]
     again = ask(signed_in("boss", "boss-password"), "宁波上月放号情况怎么样")
     assert app_env.audit.list(user="boss", kinds=["ask"])[0]["path"] == "verified" and not again.exception
     # The invalid interpretation is reported inline, not as a crash.

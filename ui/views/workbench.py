@@ -14,7 +14,7 @@ from metric_catalog import graph
 from metric_catalog.lint import lint_catalog
 from semantic_layer import TIME, GroupBy, SemanticQuery, TimeRange
 from ui import answer_card
-from ui.common import can_write_sql, require_account, service, t
+from ui.common import can_write_sql, dimension_values, require_account, service, t
 
 who = require_account()
 svc = service()
@@ -82,14 +82,28 @@ def editor(original: SemanticQuery | None, key: str) -> SemanticQuery | None:
     end_date = end.date_input(t("结束", "To"), value=rng.end, key=f"{key}-end")
     comparisons = st.multiselect(t("对比", "Comparisons"), ["mom", "yoy", "share"], default=list(base.comparisons),
                                  key=f"{key}-c")
-    filters = st.text_area(t("筛选（JSON）", "Filters (JSON)"), key=f"{key}-f", height=100,
-                           value=json.dumps([f.model_dump(mode="json") for f in base.filters], ensure_ascii=False))
+    # Dimensions with a short list of values get a picker; the rest (outlets, staff, exclusions) stay JSON.
+    pickable = [d for d in allowed if 0 < len(dimension_values(d)) <= 200]
+    chosen_filters, rest = [], []
+    for f in base.filters:
+        (chosen_filters if f.dimension in pickable and f.op in ("=", "in") else rest).append(f)
+    picked = []
+    for d in pickable:
+        current = [str(v) for f in chosen_filters if f.dimension == d for v in f.values]
+        values = st.multiselect(t(f"筛选：{catalog.dimensions[d].name.zh}", f"Filter: {catalog.dimensions[d].name.en}"),
+                                dimension_values(d), default=[v for v in current if v in dimension_values(d)],
+                                key=f"{key}-f-{d}")
+        if values:
+            picked.append({"dimension": d, "op": "in" if len(values) > 1 else "=", "values": values})
+    other = st.text_area(t("其他筛选（JSON）", "Other filters (JSON)"), key=f"{key}-f", height=80,
+                         value=json.dumps([f.model_dump(mode="json") for f in rest], ensure_ascii=False))
     try:
         return SemanticQuery.model_validate({
             **base.model_dump(mode="json"), "metrics": metrics, "comparisons": comparisons,
             "group_by": ([GroupBy(dimension=TIME, grain=grain).model_dump()] if grain else [])
             + [GroupBy(dimension=d).model_dump() for d in dims],
-            "time_range": {"start": str(start_date), "end": str(end_date)}, "filters": json.loads(filters or "[]"),
+            "time_range": {"start": str(start_date), "end": str(end_date)},
+            "filters": picked + json.loads(other or "[]"),
             "order_by": [o.model_dump() for o in base.order_by if o.field in metrics or o.field in dims]})
     except (ValidationError, ValueError) as exc:
         st.error(t("解释无效：", "Invalid interpretation: ") + str(exc).splitlines()[0])
