@@ -141,3 +141,22 @@ def test_follow_up_refines_the_previous_answer(api):
     assert {"dimension": "city", "op": "=", "values": ["杭州"]} in refined["interpretation"]["filters"]
     other = call(api, "li", "POST", "/v1/ask", json={"question": "只看杭州", "follow_up_of": first["event_id"]})
     assert other.status_code == 400, "one user cannot build on another user's answer"
+
+
+def test_analysts_review_and_verify_over_http(api):
+    asked = call(api, "boss", "POST", "/v1/ask", json={"question": "温州的宽带上个月装得怎么样"}).json()
+    call(api, "boss", "POST", f"/v1/answers/{asked['event_id']}/feedback", json={"rating": -1, "comment": "要温州的"})
+    queue = call(api, "li", "GET", "/v1/review").json()
+    assert any(i["question"] == "温州的宽带上个月装得怎么样" for i in queue)
+    assert call(api, "li.na", "GET", "/v1/review").status_code == 403
+    fix = {"question": "温州的宽带上个月装得怎么样", "source_event_id": asked["event_id"],
+           "interpretation": {"metrics": ["broadband_installs"],
+                              "filters": [{"dimension": "city", "op": "=", "values": ["温州"]}],
+                              "time_range": {"start": "2026-10-01", "end": "2026-10-31"}}}
+    assert call(api, "li.na", "POST", "/v1/verified", json=fix).status_code == 403
+    assert call(api, "li", "POST", "/v1/verified", json={**fix, "interpretation": None}).status_code == 422
+    saved = call(api, "li", "POST", "/v1/verified", json=fix)
+    assert saved.status_code == 200 and saved.json()["verified_id"]
+    again = call(api, "boss", "POST", "/v1/ask", json={"question": "温州的宽带上个月装得怎么样"}).json()
+    assert again["path"] == "verified" and again["verified_id"] == saved.json()["verified_id"]
+    assert not any(i["question"] == "温州的宽带上个月装得怎么样" for i in call(api, "li", "GET", "/v1/review").json())
