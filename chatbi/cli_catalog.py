@@ -35,7 +35,7 @@ def open_warehouse(database: str | None):
     from chatbi.warehouse import WarehouseError, connect
 
     try:
-        return connect(database or settings().warehouse.url)
+        return connect(database or settings().warehouse.url, **settings().warehouse.limits())
     except WarehouseError as exc:
         _fail(str(exc))
 

@@ -48,7 +48,7 @@ def eval_command(
     cfg = settings()
     cases = [] if only_verified else load_cases(golden or None)
     cat = load_catalog(catalog or cfg.catalog)
-    warehouse = connect(database or cfg.warehouse.url)
+    warehouse = connect(database or cfg.warehouse.url, **cfg.warehouse.limits())
     app_db = AppDB.open(cfg.app_db_url()) if verified or only_verified else None
     reports = []
     for name in model or [cfg.model.bundled if cfg.model.kind == "bundled" else "configured"]:

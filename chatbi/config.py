@@ -40,6 +40,14 @@ class ModelSettings(BaseModel):
 class WarehouseSettings(BaseModel):
     # A DuckDB file path, or any SQLAlchemy URL (postgresql+psycopg://…).
     url: str = "data/demo.duckdb"
+    # Limits on every embedded DuckDB connection (the guard is not the only barrier).
+    memory_limit: str = "4GB"
+    threads: int | None = None  # default: the machine's cores
+    max_result_mb: float = 16.0  # a result bigger than this is refused, whatever its row count
+
+    def limits(self) -> dict:
+        return {"memory_limit": self.memory_limit, "threads": self.threads,
+                "max_result_bytes": int(self.max_result_mb * 2**20)}
 
 
 class AppDBSettings(BaseModel):

@@ -17,6 +17,7 @@ from chatbi.llm import LLMError
 from chatbi.pipeline import guard, matcher
 from chatbi.pipeline.answer import CLARIFY, REFUSED, Answer
 from chatbi.pipeline.decide import Decider
+from chatbi.pipeline.row_scope import RowScope
 from chatbi.pipeline.vocabulary import build_vocabulary
 from chatbi.sqlguard import SqlGuard
 from chatbi.warehouse import Warehouse, WarehouseError, connect
@@ -47,13 +48,14 @@ class ChatBI:
         self.verified = None  # a VerifiedIndex once an app database is attached
         self.app_db = None  # set by ChatService
         self.decider = Decider(self)
+        self.row_scope = RowScope(catalog, warehouse)
 
     @classmethod
     def from_config(cls, config: str | Path | None = None, catalog: str | Path | None = None,
                     database: str | None = None, use_model: bool = True, backend=None) -> ChatBI:
         settings = load_settings(config)
         cat = load_catalog(catalog or settings.catalog)
-        return cls(cat, connect(database or settings.warehouse.url), settings, backend=backend,
+        return cls(cat, connect(database or settings.warehouse.url, **settings.warehouse.limits()), settings, backend=backend,
                    use_model=use_model and settings.model.kind != "none")
 
     # -- lazily built, long-lived parts ---------------------------------------------------------
@@ -109,6 +111,7 @@ class ChatBI:
     def ask(self, question: str, user: User | None = None, as_of: dt.date | None = None) -> Answer:
         started = time.perf_counter()
         user = user or User.unrestricted()
+        question = guard.clean(question)
         timings: dict[str, float] = {}
         verdict = guard.check(question)
         timings["guard"] = (time.perf_counter() - started) * 1000
@@ -143,6 +146,7 @@ class ChatBI:
         ``text`` is a question of its own."""
         from chatbi.pipeline.followup import refine
 
+        text = guard.clean(text)
         if not guard.check(text).allowed:
             return None
         as_of = as_of or self.reference_date()

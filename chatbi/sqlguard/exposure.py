@@ -7,6 +7,7 @@ from sqlglot import exp
 
 from metric_catalog import graph
 from metric_catalog.model import Catalog, RoleSpec
+from semantic_layer import access
 from semantic_layer.access import RowRestriction
 
 
@@ -17,7 +18,7 @@ def _columns(sql: str | None) -> set[str]:
 def exposed_columns(catalog: Catalog, role: RoleSpec | None) -> dict[str, set[str]]:
     """Columns the catalog itself uses (keys, time, dimensions, measures), minus what the role may not see."""
     denied_dims = set(role.deny_dimensions) if role else set()
-    denied_metrics = set(role.deny_metrics) if role else set()
+    denied_metrics = set(access.denied_metrics(catalog, role))
     out: dict[str, set[str]] = {t.lower(): set() for t in catalog.tables}
     for name, table in catalog.tables.items():
         cols = out[name.lower()]

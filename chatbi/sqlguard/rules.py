@@ -73,3 +73,80 @@ def forbidden_function(node: exp.Func) -> bool:
     if isinstance(node, exp.Anonymous):
         return bool(FORBIDDEN_FUNCTION.match(name)) or name not in ALLOWED_ANONYMOUS
     return bool(FORBIDDEN_FUNCTION.match(name))
+
+
+# -- resources: functions whose arguments decide how big their output is -------------------------
+MAX_GENERATED = 10_000  # elements of range / generate_series, characters of repeat / lpad / rpad
+_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 28, "months": 28, "quarter": 90, "quarters": 90,
+         "year": 365, "years": 365}
+_SERIES = tuple(getattr(exp, n) for n in ("GenerateSeries", "ExplodingGenerateSeries", "GenerateDateArray",
+                                          "GenerateTimestampArray") if hasattr(exp, n))
+
+
+def _number(node: exp.Expression | None) -> float | None:
+    if isinstance(node, exp.Neg):
+        inner = _number(node.this)
+        return -inner if inner is not None else None
+    if isinstance(node, exp.Literal) and not node.is_string:
+        try:
+            return float(node.this)
+        except ValueError:
+            return None
+    return None
+
+
+def _date_ordinal(node: exp.Expression | None) -> int | None:
+    """Days since year 1 of a literal date (DATE '2026-01-01', '2026-01-01'::DATE, a string)."""
+    import datetime as dt
+
+    while isinstance(node, exp.Cast | exp.TsOrDsToDate | exp.StrToDate):
+        node = node.this
+    if isinstance(node, exp.Literal) and node.is_string:
+        try:
+            return dt.date.fromisoformat(node.this[:10]).toordinal()
+        except ValueError:
+            return None
+    return None
+
+
+def _step_days(node: exp.Expression | None) -> float | None:
+    """Days in a literal INTERVAL step (INTERVAL 1 MONTH, INTERVAL '7 days'); None otherwise."""
+    if not isinstance(node, exp.Interval) or not isinstance(node.this, exp.Literal):
+        return None
+    text, unit = str(node.this.this).strip(), node.text("unit").lower()
+    if not unit and len(text.split()) == 2:
+        text, unit = text.split()[0], text.split()[1].lower()
+    try:
+        count = float(text)
+    except ValueError:
+        return None
+    return count * _DAYS[unit] if count and unit in _DAYS else None
+
+
+def _series_size(node: exp.Expression) -> float | None:
+    start, end, step = node.args.get("start"), node.args.get("end"), node.args.get("step")
+    a, b = _number(start), _number(end)
+    if a is not None and b is not None:
+        s = _number(step) if step is not None else 1.0
+        return abs(b - a) / abs(s) + 1 if s else None
+    a, b = _date_ordinal(start), _date_ordinal(end)
+    s = _step_days(step) if step is not None else 1.0
+    if a is not None and b is not None and s:
+        return abs(b - a) / s + 1
+    return None
+
+
+def generator_problem(node: exp.Expression) -> str | None:
+    """Why this call could build an unbounded value, or None. Sizes must be literals within bounds."""
+    if isinstance(node, _SERIES):
+        size = _series_size(node)
+        if size is None:
+            return "range / generate_series need literal bounds and step"
+        return None if size <= MAX_GENERATED else f"range / generate_series of {size:,.0f} elements"
+    size_arg = {exp.Repeat: "times", exp.Pad: "expression", exp.Space: "this"}.get(type(node))
+    if size_arg is not None:
+        n = _number(node.args.get(size_arg))
+        if n is None:
+            return f"{function_name(node)} needs a literal length"
+        return None if n <= MAX_GENERATED else f"{function_name(node)} of {n:,.0f} characters"
+    return None

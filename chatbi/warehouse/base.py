@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -15,8 +16,44 @@ SQLGLOT_DIALECT = {"postgresql": "postgres", "duckdb": "duckdb", "mysql": "mysql
                    "sqlite": "sqlite", "oracle": "oracle", "mssql": "tsql"}
 
 
+DEFAULT_MAX_RESULT_BYTES = 16 * 2**20
+ATTACHED = "warehouse"  # the catalog name a DuckDB file is attached under
+FETCH_BATCH = 256
+
+
 class WarehouseError(Exception):
     """The warehouse refused or failed a statement; the message is safe to show."""
+
+
+def value_bytes(value: Any) -> int:
+    """A cheap upper-bound-ish size of one fetched value, nested lists and structs included."""
+    if isinstance(value, str):
+        return len(value) * (1 if value.isascii() else 3)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return len(value)
+    if isinstance(value, list | tuple | set):
+        return 8 + sum(value_bytes(v) for v in value)
+    if isinstance(value, dict):
+        return 8 + sum(value_bytes(k) + value_bytes(v) for k, v in value.items())
+    return 8
+
+
+def fetch_bounded(fetchmany, max_rows: int, max_bytes: int) -> list[tuple]:
+    """Up to ``max_rows + 1`` rows (the extra one says "truncated"), refused past ``max_bytes``:
+    a row cap alone lets one row carry a 60 MB list or string_agg."""
+    rows: list[tuple] = []
+    size = 0
+    while len(rows) <= max_rows:
+        batch = fetchmany(min(FETCH_BATCH, max_rows + 1 - len(rows)))
+        if not batch:
+            break
+        for row in batch:
+            size += sum(value_bytes(v) for v in row)
+            if size > max_bytes:
+                raise WarehouseError(f"The result is larger than {max_bytes / 2**20:g} MB; add filters, aggregate, "
+                                     "or select fewer columns.")
+        rows.extend(tuple(r) for r in batch)
+    return rows
 
 
 @dataclass
@@ -42,7 +79,8 @@ class Warehouse(Protocol):
 class DuckDBWarehouse:
     dialect = "duckdb"
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, memory_limit: str = "4GB", threads: int | None = None,
+                 max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES):
         import duckdb
 
         self.path = Path(path)
@@ -50,11 +88,31 @@ class DuckDBWarehouse:
             raise WarehouseError(f"DuckDB file {self.path} does not exist. Build the demo with `make demo-data` "
                                  "or point warehouse.url at your file.")
         self.location = str(self.path)
-        self._con = duckdb.connect(str(self.path), read_only=True)
-        # DuckDB 2.0's common-subplan optimiser turns a self-join of two identical filtered
-        # subqueries (what row-level security makes of every self-join) with a LIMIT into a
-        # plan that runs for minutes instead of milliseconds (measured: >30 s vs 0.03 s).
-        self._con.execute("SET disabled_optimizers = 'common_subplan'")
+        self.max_result_bytes = max_result_bytes
+        config = {
+            "memory_limit": memory_limit,
+            "threads": threads or os.cpu_count() or 2,
+            "autoload_known_extensions": False,
+            "autoinstall_known_extensions": False,
+            # DuckDB 2.0's common-subplan optimiser turns a self-join of two identical filtered
+            # subqueries (what row-level security makes of every self-join) with a LIMIT into a
+            # plan that runs for minutes instead of milliseconds (measured: >30 s vs 0.03 s).
+            "disabled_optimizers": "common_subplan",
+        }
+        try:
+            # The file is attached read-only to a private in-memory instance rather than opened
+            # directly: DuckDB shares one instance per file in a process and refuses a second
+            # connection with other settings, so limits set here would break any other code of
+            # the process that opens the same file.
+            self._con = duckdb.connect(":memory:", config=config)
+            self._con.execute(f"ATTACH {_sql_string(str(self.path))} AS {ATTACHED} (READ_ONLY)")
+            self._con.execute(f"USE {ATTACHED}")
+            # Defence in depth behind the SQL guard: no file, network or extension access at all,
+            # and no statement may change any setting afterwards.
+            self._con.execute("SET enable_external_access = false")
+            self._con.execute("SET lock_configuration = true")
+        except duckdb.Error as exc:
+            raise WarehouseError(f"Cannot open DuckDB file {self.path}: {str(exc).splitlines()[0]}") from exc
         self._lock = threading.Lock()
 
     def execute(self, sql: str, max_rows: int = 10_000, timeout_s: float = 30.0) -> QueryResult:
@@ -63,6 +121,7 @@ class DuckDBWarehouse:
         started = time.perf_counter()
         with self._lock:  # the shared connection hands out cursors one at a time ...
             cursor = self._con.cursor()
+        cursor.execute(f"USE {ATTACHED}")  # a cursor is a new connection: it starts in the memory catalog
         # ... and each cursor (its own connection to the same database) runs in parallel with others.
         # DuckDB has no statement timeout: interrupt it from a timer thread.
         timer = threading.Timer(timeout_s, cursor.interrupt)
@@ -70,7 +129,7 @@ class DuckDBWarehouse:
         try:
             cursor.execute(sql)
             columns = [d[0] for d in cursor.description or []]
-            rows = cursor.fetchmany(max_rows + 1)
+            rows = fetch_bounded(cursor.fetchmany, max_rows, self.max_result_bytes)
         except duckdb.InterruptException as exc:
             raise WarehouseError(f"The query ran longer than {timeout_s:g} s and was stopped.") from exc
         except duckdb.Error as exc:
@@ -83,7 +142,8 @@ class DuckDBWarehouse:
 
     def table_columns(self) -> dict[str, dict[str, str]]:
         rows = self._con.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                                 "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position").fetchall()
+                                 f"WHERE table_catalog = '{ATTACHED}' AND table_schema = 'main' "
+                                 "ORDER BY table_name, ordinal_position").fetchall()
         out: dict[str, dict[str, str]] = {}
         for table, column, dtype in rows:
             out.setdefault(table, {})[column] = dtype
@@ -94,8 +154,10 @@ class DuckDBWarehouse:
 
 
 class SQLAlchemyWarehouse:
-    def __init__(self, url: str):
+    def __init__(self, url: str, max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES, **_engine_limits):
         import sqlalchemy
+
+        self.max_result_bytes = max_result_bytes
 
         try:
             self.engine = sqlalchemy.create_engine(url, pool_pre_ping=True)
@@ -117,7 +179,7 @@ class SQLAlchemyWarehouse:
                     conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(timeout_s * 1000)}")
                 result = conn.exec_driver_sql(sql)
                 columns = list(result.keys())
-                rows = [tuple(r) for r in result.fetchmany(max_rows + 1)]
+                rows = fetch_bounded(result.fetchmany, max_rows, self.max_result_bytes)
                 conn.rollback()
         except sqlalchemy.exc.DBAPIError as exc:
             message = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
@@ -137,6 +199,10 @@ class SQLAlchemyWarehouse:
         self.engine.dispose()
 
 
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def redact_url(url: str) -> str:
     """A URL safe to show and log: user and password replaced by ***."""
     if "@" in url and "://" in url:
@@ -145,14 +211,16 @@ def redact_url(url: str) -> str:
     return url
 
 
-def connect(url: str) -> Warehouse:
-    """A DuckDB path (or duckdb:///path), spark+parquet:///folder, or a SQLAlchemy URL."""
+def connect(url: str, memory_limit: str = "4GB", threads: int | None = None,
+            max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES) -> Warehouse:
+    """A DuckDB path (or duckdb:///path), spark+parquet:///folder, or a SQLAlchemy URL.
+
+    ``memory_limit`` and ``threads`` bind embedded DuckDB; a company warehouse's own server settings
+    and the read-only role bind the others (docs/warehouses.md)."""
     if url.startswith("spark+parquet://"):
         from chatbi.warehouse.spark import SparkWarehouse
 
         return SparkWarehouse(url)
-    if url.startswith("duckdb:///"):
-        return DuckDBWarehouse(url.removeprefix("duckdb:///"))
-    if "://" not in url:
-        return DuckDBWarehouse(url)
-    return SQLAlchemyWarehouse(url)
+    if url.startswith("duckdb:///") or "://" not in url:
+        return DuckDBWarehouse(url.removeprefix("duckdb:///"), memory_limit, threads, max_result_bytes)
+    return SQLAlchemyWarehouse(url, max_result_bytes)

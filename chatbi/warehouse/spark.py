@@ -8,13 +8,14 @@ single SELECT over catalog tables) and from giving ChatBI read-only storage cred
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 import uuid
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from chatbi.warehouse.base import QueryResult, WarehouseError
+from chatbi.warehouse.base import DEFAULT_MAX_RESULT_BYTES, QueryResult, WarehouseError, fetch_bounded
 
 TYPE_NAMES = {"StringType": "VARCHAR", "DateType": "DATE", "TimestampType": "TIMESTAMP", "IntegerType": "INTEGER",
               "LongType": "BIGINT", "DoubleType": "DOUBLE", "FloatType": "FLOAT", "BooleanType": "BOOLEAN",
@@ -56,7 +57,11 @@ class SparkWarehouse:
             try:
                 frame = self.spark.sql(sql)
                 columns = frame.columns
-                rows = [tuple(r) for r in frame.take(max_rows + 1)]
+                taken = iter(frame.take(max_rows + 1))
+                rows = fetch_bounded(lambda n: list(itertools.islice(taken, n)), max_rows,
+                                     DEFAULT_MAX_RESULT_BYTES)
+            except WarehouseError:
+                raise
             except Exception as exc:  # py4j/analysis errors: report the first line
                 if not timer.is_alive():
                     raise WarehouseError(f"The query ran longer than {timeout_s:g} s and was stopped.") from exc
