@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from metric_catalog.model import Catalog, Join
+from metric_catalog.model import Catalog, Join, RoleSpec
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,25 @@ def leaf_metrics(catalog: Catalog, metric_id: str, _stack: tuple[str, ...] = ())
     return out
 
 
+def metric_inputs(catalog: Catalog, metric_id: str) -> list[str]:
+    """Every metric a metric is computed from, at any depth (not itself)."""
+    out: list[str] = []
+    stack = [metric_id]
+    while stack:
+        spec = catalog.metrics[stack.pop()]
+        if spec.type == "ratio":
+            refs = [spec.numerator, spec.denominator]
+        elif spec.type == "derived":
+            refs = formula_refs(spec.formula or "")
+        else:
+            refs = []
+        for ref in refs:
+            if ref in catalog.metrics and ref not in out and ref != metric_id:
+                out.append(ref)
+                stack.append(ref)
+    return out
+
+
 def formula_refs(formula: str) -> list[str]:
     import sqlglot
     from sqlglot import exp
@@ -71,3 +90,20 @@ def allowed_dimensions(catalog: Catalog, metric_id: str) -> list[str]:
     if spec.dimensions is not None:
         return [d for d in spec.dimensions if d in common]
     return common
+
+
+def denied_metrics(catalog: Catalog, role: RoleSpec | None) -> dict[str, str]:
+    """Every metric the role may not see → the denied metric that causes it (itself, or an input).
+
+    A ratio or formula over a denied metric is denied too: with the ratio and its other input
+    visible, the denied one is one division away (a rate and its numerator give the denominator).
+    """
+    if role is None or not role.deny_metrics:
+        return {}
+    out = {m: m for m in role.deny_metrics if m in catalog.metrics}
+    for mid in catalog.metrics:
+        for ref in metric_inputs(catalog, mid):
+            if ref in out and mid not in out:
+                out[mid] = out[ref]
+                break
+    return out

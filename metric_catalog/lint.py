@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from metric_catalog.graph import denied_metrics
 from metric_catalog.model import Catalog
 
 MIN_SYNONYMS = 3
@@ -11,7 +12,7 @@ MIN_SYNONYMS = 3
 
 @dataclass(frozen=True)
 class Gap:
-    kind: str  # metric | dimension | table
+    kind: str  # metric | dimension | table | role
     id: str
     field: str
     message: str
@@ -56,6 +57,12 @@ def lint_catalog(catalog: Catalog) -> list[Gap]:
         for value, synonyms in d.values.items():
             if not synonyms:
                 gaps.append(Gap("dimension", did, f"values.{value}", "value has no synonyms"))
+    for rid, role in catalog.roles.items():
+        for mid, cause in denied_metrics(catalog, role).items():
+            if mid != cause and mid not in role.deny_metrics and not catalog.metrics[mid].hidden:
+                gaps.append(Gap("role", rid, "deny_metrics",
+                                f"{mid} is computed from the denied {cause}, so {rid} cannot see it either; "
+                                f"list it in deny_metrics to say so, or allow {cause}"))
     for tid, t in catalog.tables.items():
         if not (t.description.zh or t.description.en):
             gaps.append(Gap("table", tid, "description", "no description"))

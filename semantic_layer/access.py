@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from metric_catalog import graph
 from metric_catalog.model import Catalog, RoleSpec
 from semantic_layer.errors import AccessDenied
 
@@ -31,11 +32,22 @@ def role_of(catalog: Catalog, user: User) -> RoleSpec | None:
     return role
 
 
+denied_metrics = graph.denied_metrics  # re-exported: callers ask access questions here
+
+
 def check_metric(catalog: Catalog, role: RoleSpec | None, metric_id: str) -> None:
-    if role is not None and metric_id in role.deny_metrics:
-        name = catalog.metrics[metric_id].name
+    cause = denied_metrics(catalog, role).get(metric_id)
+    if cause is None:
+        return
+    name = catalog.metrics[metric_id].name
+    if cause == metric_id:
         raise AccessDenied(f"你的角色({role.name.zh})无权查看指标「{name.zh}」。",
                            f"Your role ({role.name.en}) may not see the metric '{name.en}'.", metric=metric_id)
+    via = catalog.metrics[cause].name
+    raise AccessDenied(f"「{name.zh}」由「{via.zh}」算出，而你的角色({role.name.zh})无权查看「{via.zh}」，"
+                       "所以也不能查看它。",
+                       f"'{name.en}' is computed from '{via.en}', which your role ({role.name.en}) may not see, "
+                       "so it is not available to you either.", metric=metric_id)
 
 
 def check_dimension(catalog: Catalog, role: RoleSpec | None, dimension_id: str) -> None:

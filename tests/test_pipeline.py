@@ -98,13 +98,36 @@ def test_row_level_security_and_scope(rules_only):
     assert denied.status == "refused" and denied.reason == "access_denied"
 
 
+def test_an_answer_narrowed_by_row_security_says_whose_rows_it_covers(rules_only):
+    staff = rules_only.ask("全省欠费金额", user=STAFF, as_of=TEST_AS_OF)
+    assert staff.status == "answered" and "仅含你的渠道「杭州上城天成合作营业厅" in staff.message
+    assert "Covers only your outlet" in staff.message_en and staff.scope
+    manager = rules_only.ask("全省欠费金额", user=User("zhao", "manager"), as_of=TEST_AS_OF)
+    assert manager.status == "answered" and not manager.scope and "仅含" not in manager.message
+
+
+def test_a_ratio_over_a_denied_metric_is_refused_in_words_not_column_names(demo_warehouse):
+    """欠费率 with 欠费金额 would give away 出账收入 (denied to staff): the ratio is denied too, even
+    when the catalog forgets to list it (lint says so)."""
+    from metric_catalog.lint import lint_catalog
+
+    catalog = load_catalog()
+    catalog.roles["channel_staff"].deny_metrics.remove("arrears_rate")
+    assert any(g.kind == "role" and "arrears_rate" in g.message for g in lint_catalog(catalog))
+    bi = ChatBI(catalog, connect(str(demo_warehouse)), use_model=False)
+    answer = bi.ask("各地市欠费率排名前5", user=STAFF, as_of=TEST_AS_OF)
+    assert answer.status == "refused" and answer.reason == "access_denied"
+    assert "「出账收入」" in answer.message and "billed_amount" not in answer.message + answer.message_en
+    assert "arrears_rate" not in bi.decider.visible(STAFF)
+
+
 @pytest.mark.model
 def test_golden_set_with_the_bundled_model(bi):
     report = evaluate(bi, load_cases([GOLDEN_DIR]))
     assert report["wrong"] == 0, report["misses"]
     assert report["correct_rate"] >= 0.95, report["misses"]
     refused, total = map(int, report["must_refuse_refused"].split("/"))
-    assert refused == total and total >= 60
+    assert refused == total and total >= 60, report["misses"]
     assert report["cases"] >= 200
 
 

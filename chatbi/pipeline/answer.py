@@ -44,7 +44,17 @@ class Answer:
     verified: bool = True  # False for analysts' free SQL: never shown to staff as an answer
     timings_ms: dict[str, float] = field(default_factory=dict)
     verified_id: int | None = None  # the verified answer reused, when path == "verified"
+    scope: str = ""  # whose rows the answer covers when row-level security narrowed it
+    scope_en: str = ""
     event_id: int | None = None  # the audit record, for feedback and picks (set by the service)
+
+    def with_scope(self, zh: str, en: str) -> Answer:
+        """Say in the headline itself whose rows an answer covers."""
+        if zh:
+            self.scope, self.scope_en = zh, en
+            self.message = f"{self.message}（{zh}）"
+            self.message_en = f"{self.message_en} ({en}.)"
+        return self
 
     def to_dict(self) -> dict:
         out = asdict(self)

@@ -52,8 +52,9 @@ class Decider:
 
     # -- helpers --------------------------------------------------------------------------------
     def visible(self, user: User) -> list[str]:
-        role = self.catalog.roles.get(user.role)
-        denied = set(role.deny_metrics) if role else set()
+        from semantic_layer.access import denied_metrics
+
+        denied = denied_metrics(self.catalog, self.catalog.roles.get(user.role))
         return [m for m in self.catalog.visible_metrics() if m not in denied]
 
     def suggestions(self, user: User, ranked: list[str] | None = None) -> list[str]:
@@ -283,7 +284,7 @@ class Decider:
         return Answer(ANSWERED, question, zh, en, interpretation=query, explanation=compiled.explanation,
                       sql=guarded.sql, columns=columns, rows=rows, chart=suggest_chart(columns, rows), path=path,
                       model_id=self.bi.model_id if path == "model" else "", truncated=result.truncated,
-                      timings_ms=timings)
+                      timings_ms=timings).with_scope(*self.bi.row_scope.note(user))
 
     def execute_verified(self, question: str, hit, user: User, as_of: dt.date, timings: dict) -> Answer:
         """An analyst-verified interpretation or SQL for this question: no model call."""

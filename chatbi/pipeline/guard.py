@@ -7,6 +7,7 @@ before any model runs (a small model still maps "把所有欠费用户改成停�
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from chatbi.pipeline.vocabulary import normalise
@@ -39,6 +40,20 @@ CHITCHAT = re.compile(
     r"新闻|八卦|电影|音乐|唱歌|菜谱|做饭|减肥|星座|算命|\brecipe\b|\bmovie\b|\bsong\b|lottery|bitcoin|"
     r"世界杯|足球|篮球|旅游|机票|酒店|recommend a|推荐一?[部本首个家].{0,6}(?:电影|书|歌|餐厅|酒店)",
     re.IGNORECASE)
+
+
+# Control, zero-width and bidirectional-override characters: they change how a text looks (or
+# hide parts of it) without changing what it asks, so they never reach matching or an echo.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                        "\u2066-\u2069\ufeff\u00ad]")
+
+
+def clean(question: str) -> str:
+    """The question as it will be read, audited and echoed: NFC, no invisible characters,
+    tabs and newlines as spaces."""
+    text = unicodedata.normalize("NFC", question or "")
+    text = re.sub(r"[\t\r\n]+", " ", text)
+    return _INVISIBLE.sub("", text).strip()
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ def run_guarded_sql(bi: ChatBI, sql: str, user: User, question: str, path: str, 
         zh, en = f"分析师 SQL（未经验证），{len(rows)} 行。", f"Analyst SQL (unverified), {len(rows)} rows."
     return Answer(ANSWERED, question, zh, en, sql=guarded.sql, columns=columns, rows=rows,
                   chart=suggest_chart(columns, rows), path=path, truncated=result.truncated, verified=verified,
-                  timings_ms={"execute": (time.perf_counter() - started) * 1000})
+                  timings_ms={"execute": (time.perf_counter() - started) * 1000}
+                  ).with_scope(*bi.row_scope.note(user))
 
 
 def column_kind(rows: list, index: int) -> str:
