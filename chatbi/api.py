@@ -9,29 +9,34 @@ import datetime as dt
 import logging
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, model_validator
 
 from chatbi.appdb import AppDBError
 from chatbi.appdb.users import Account
-from chatbi.service import ChatService, PermissionDenied
+from chatbi.service import AS_OF_RANGE, ChatService, PermissionDenied
 from semantic_layer import SemanticQuery
 
 log = logging.getLogger(__name__)
 bearer = HTTPBearer(auto_error=False, description="an API token from `chatbi users token NAME`")
+MAX_ID = 2**31 - 1  # ids are INTEGER columns in every app database
+EventId = Annotated[int, Path(ge=1, le=MAX_ID, description="event_id of an earlier answer")]
 
 
 class AskIn(BaseModel):
     question: str = Field(min_length=1, max_length=2000, examples=["近三个月杭州的欠费金额"])
-    as_of: dt.date | None = Field(None, description="reference date; default: the data's latest date")
-    follow_up_of: int | None = Field(None, description="event_id of the answer this question may refine "
-                                                       "(按渠道类型拆开, 只看杭州, 换成去年同期)")
+    as_of: dt.date | None = Field(None, ge=AS_OF_RANGE[0], le=AS_OF_RANGE[1],
+                                  description="reference date; default: the data's latest date")
+    follow_up_of: int | None = Field(None, ge=1, le=MAX_ID,
+                                     description="event_id of the answer this question may refine "
+                                                 "(按渠道类型拆开, 只看杭州, 换成去年同期)")
 
 
 class PickIn(BaseModel):
-    index: int = Field(ge=0, description="0-based position in the answer's candidates")
+    index: int = Field(ge=0, le=100, description="0-based position in the answer's candidates")
 
 
 class FeedbackIn(BaseModel):
@@ -48,8 +53,8 @@ class VerifyIn(BaseModel):
     question: str = Field(min_length=1, max_length=2000)
     interpretation: SemanticQuery | None = None
     sql: str = ""
-    source_event_id: int | None = None
-    note: str = ""
+    source_event_id: int | None = Field(None, ge=1, le=MAX_ID)
+    note: str = Field("", max_length=2000)
 
     @model_validator(mode="after")
     def _one(self) -> "VerifyIn":
@@ -81,6 +86,15 @@ def create_app(service: ChatService) -> FastAPI:
     def _forbidden(_request, exc: PermissionDenied):
         return JSONResponse({"detail": str(exc)}, status_code=403)
 
+    @app.exception_handler(RequestValidationError)
+    def _invalid(_request, exc: RequestValidationError):
+        # The submitted value is left out: it may be NaN or bytes, which JSON cannot carry.
+        problems = [{"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "problem": e.get("msg", "")}
+                    for e in exc.errors()]
+        hint = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
+        return JSONResponse({"detail": f"Fix the request and send it again — {hint}", "errors": problems},
+                            status_code=422)
+
     @app.exception_handler(Exception)
     def _internal(_request, exc: Exception):
         log.exception("API request failed")
@@ -95,6 +109,8 @@ def create_app(service: ChatService) -> FastAPI:
     def health() -> dict:
         """No token needed: for load balancers."""
         bi = service.bi
+        if bi.verified is not None:
+            bi.verified.refresh()  # a revision check; loads the store only after a change (or a restart)
         return {"status": "ok", "warehouse": bi.warehouse.location, "dialect": bi.warehouse.dialect,
                 "model": bi.model_id or ("not loaded" if bi._use_model else "rules only"),
                 "reference_date": str(bi.reference_date()), "verified_answers": len(bi.verified or [])}
@@ -106,11 +122,11 @@ def create_app(service: ChatService) -> FastAPI:
                            follow_up_of=body.follow_up_of).to_dict()
 
     @app.post("/v1/answers/{event_id}/pick", tags=["questions"])
-    def pick(event_id: int, body: PickIn, who: Who) -> dict:
+    def pick(event_id: EventId, body: PickIn, who: Who) -> dict:
         return service.pick(event_id, body.index, who, client="api").to_dict()
 
     @app.post("/v1/answers/{event_id}/feedback", tags=["questions"])
-    def feedback(event_id: int, body: FeedbackIn, who: Who) -> dict:
+    def feedback(event_id: EventId, body: FeedbackIn, who: Who) -> dict:
         return {"feedback_id": service.rate(event_id, who, body.rating, body.comment)}
 
     @app.get("/v1/metrics", tags=["catalog"])
@@ -127,7 +143,7 @@ def create_app(service: ChatService) -> FastAPI:
                 for d in service.db.dashboards.list_for(who.name, who.role)]
 
     @app.post("/v1/dashboards/{dashboard_id}/run", tags=["dashboards"])
-    def run_dashboard(dashboard_id: int, body: DashboardRunIn, who: Who) -> dict:
+    def run_dashboard(dashboard_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: DashboardRunIn, who: Who) -> dict:
         try:
             board, results = service.run_dashboard(dashboard_id, who, body.filters, client="api")
         except ValueError as exc:
@@ -138,12 +154,13 @@ def create_app(service: ChatService) -> FastAPI:
     @app.post("/v1/sql", tags=["analysts"])
     def sql(body: SqlIn, who: Who) -> dict:
         """Analysts only: guarded, read-only, row filters applied; the result is marked unverified."""
-        service.require_analyst(who)
+        service.require_analyst(who, "run SQL")
         return service.sql(body.sql, who, client="api", max_rows=body.max_rows).to_dict()
 
     @app.get("/v1/review", tags=["analysts"])
-    def review(who: Who, days: int = 90) -> list[dict]:
-        service.require_analyst(who)
+    def review(who: Who, days: Annotated[int, Query(ge=1, le=3650, description="look back this many days")] = 90
+               ) -> list[dict]:
+        service.require_analyst(who, "read the review queue")
         return [i.__dict__ | {"last_ts": i.last_ts.isoformat()} for i in service.db.review.items(days=days)]
 
     @app.post("/v1/verified", tags=["analysts"])

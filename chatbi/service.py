@@ -27,6 +27,17 @@ from semantic_layer.access import role_of
 log = logging.getLogger(__name__)
 
 
+# Reference dates outside this range are refused: period arithmetic (a year back, a quarter on)
+# must stay within what dates can hold, and no warehouse has data there anyway.
+AS_OF_RANGE = (dt.date(1900, 1, 1), dt.date(2199, 12, 31))
+
+
+def check_as_of(as_of: dt.date | None) -> None:
+    if as_of is not None and not AS_OF_RANGE[0] <= as_of <= AS_OF_RANGE[1]:
+        raise AppDBError(f"The reference date {as_of} is out of range; give a date from {AS_OF_RANGE[0]} "
+                         f"to {AS_OF_RANGE[1]}, or none for the data's latest date.")
+
+
 class PermissionDenied(AppDBError):
     """The user's role may not do this; the message says who may."""
 
@@ -52,6 +63,7 @@ class ChatService:
             follow_up_of: int | None = None) -> Answer:
         """``follow_up_of``: the event id of the answer this question may refine (按渠道拆开, 只看杭州)."""
         user = as_user(who)
+        check_as_of(as_of)
         if follow_up_of is not None:
             previous = self._own_event(follow_up_of, user)
             if previous["status"] == ANSWERED and previous["interpretation"]:
@@ -117,11 +129,12 @@ class ChatService:
         return self.db.feedback.rate(event_id, as_user(who).name, rating, comment)
 
     # -- analysts: corrections become verified answers ------------------------------------------------
-    def require_analyst(self, who: Account | User) -> User:
+    def require_analyst(self, who: Account | User, action: str = "correct and verify answers") -> User:
         user = as_user(who)
         role = role_of(self.bi.catalog, user)
         if role is not None and not role.can_write_sql:
-            raise PermissionDenied(f"Only analysts can correct and verify answers; {user.name} is {user.role}.")
+            raise PermissionDenied(f"Only analysts can {action}; {user.name} is {user.role}. "
+                                   "Ask in plain language instead, or ask an administrator for an analyst role.")
         return user
 
     def preview(self, who: Account | User, question: str = "", interpretation: SemanticQuery | None = None,

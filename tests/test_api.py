@@ -1,5 +1,6 @@
 """The HTTP API, live over loopback: tokens, ask, pick, feedback, dashboards, analysts' SQL, RLS."""
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -8,7 +9,7 @@ import pytest
 from chatbi.appdb import AppDB
 from semantic_layer import Filter, GroupBy, SemanticQuery
 from tests.api_server import start_api
-from tests.conftest import free_port
+from tests.conftest import TEST_AS_OF, free_port
 
 OWN_CHANNEL = "CH330100003"
 
@@ -36,6 +37,7 @@ def api(demo_warehouse, tmp_path_factory):
 def call(api, who, method, path, **kw):
     base, tokens, *_ = api
     headers = {"Authorization": f"Bearer {tokens[who]}"} if who else {}
+    headers.update(kw.pop("headers", {}))
     return httpx.request(method, base + path, headers=headers, timeout=60, **kw)
 
 
@@ -160,3 +162,66 @@ def test_analysts_review_and_verify_over_http(api):
     again = call(api, "boss", "POST", "/v1/ask", json={"question": "温州的宽带上个月装得怎么样"}).json()
     assert again["path"] == "verified" and again["verified_id"] == saved.json()["verified_id"]
     assert not any(i["question"] == "温州的宽带上个月装得怎么样" for i in call(api, "li", "GET", "/v1/review").json())
+
+
+BAD_REQUESTS = [
+    ("POST", "/v1/ask", {"json": {"question": "本月新增用户", "as_of": "9999-12-31"}}),
+    ("POST", "/v1/ask", {"json": {"question": "本月新增用户", "as_of": "0001-01-01"}}),
+    ("POST", "/v1/ask", {"json": {"question": "本月新增用户", "as_of": "2026-13-45"}}),
+    ("POST", "/v1/ask", {"json": {"question": "本月新增用户", "follow_up_of": 2**40}}),
+    ("POST", "/v1/ask", {"json": {"question": "本月新增用户", "follow_up_of": -3}}),
+    ("POST", "/v1/ask", {"content": '{"question": "本月新增用户", "follow_up_of": NaN}',
+                         "headers": {"Content-Type": "application/json"}}),
+    ("POST", "/v1/ask", {"content": '{"question": "x", "follow_up_of": Infinity}',
+                         "headers": {"Content-Type": "application/json"}}),
+    ("POST", "/v1/ask", {"content": "not json", "headers": {"Content-Type": "application/json"}}),
+    ("POST", "/v1/ask", {"json": {"question": "x" * 5000}}),
+    ("POST", "/v1/ask", {"json": {"question": 12}}),
+    ("GET", "/v1/review?days=99999999999", {}),
+    ("GET", "/v1/review?days=1000000000", {}),
+    ("GET", "/v1/review?days=-1", {}),
+    ("GET", "/v1/review?days=0", {}),
+    ("GET", "/v1/review?days=abc", {}),
+    ("POST", "/v1/answers/99999999999999999999/pick", {"json": {"index": 0}}),
+    ("POST", "/v1/answers/0/feedback", {"json": {"rating": 1}}),
+    ("POST", "/v1/answers/1/pick", {"json": {"index": 10**12}}),
+    ("POST", "/v1/answers/1/feedback", {"json": {"rating": 5}}),
+    ("POST", "/v1/dashboards/99999999999/run", {"json": {}}),
+    ("POST", "/v1/sql", {"json": {"sql": "SELECT 1", "max_rows": 10**9}}),
+]
+
+
+@pytest.mark.parametrize("method,path,kw", BAD_REQUESTS, ids=[f"{m} {p[:40]}" for m, p, _ in BAD_REQUESTS])
+def test_bad_input_is_a_4xx_that_says_what_to_do_never_a_500(api, method, path, kw):
+    response = call(api, "li", method, path, **kw)
+    assert 400 <= response.status_code < 500, (response.status_code, response.text)
+    detail = response.json()["detail"]
+    assert detail and "Internal error" not in str(detail)
+
+
+def test_control_characters_never_come_back_in_an_answer(api):
+    question = "本月\x00新增\u202e用户\u200b数\u2066排名"
+    body = call(api, "boss", "POST", "/v1/ask", json={"question": question}).json()
+    echoed = json.dumps(body, ensure_ascii=False)
+    assert not any(ch in echoed for ch in "\x00\u202e\u200b\u2066")
+    assert body["question"] == "本月新增用户数排名"
+
+
+def test_sql_is_refused_to_staff_in_words_about_sql(api):
+    response = call(api, "li.na", "POST", "/v1/sql", json={"sql": "SELECT 1"})
+    assert response.status_code == 403 and "run SQL" in response.json()["detail"]
+    assert "correct" not in response.json()["detail"]
+
+
+def test_health_counts_verified_answers_before_any_question(demo_warehouse, tmp_path):
+    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    db = AppDB.open(url)
+    db.verified.save("各地市新增", "li", TEST_AS_OF, interpretation=SemanticQuery(
+        metrics=["new_subscribers"], group_by=[GroupBy(dimension="city")]))
+    port = free_port()
+    proc = start_api(port, str(demo_warehouse), url)
+    try:
+        assert httpx.get(f"http://127.0.0.1:{port}/v1/health").json()["verified_answers"] == 1
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
