@@ -126,7 +126,7 @@ def test_explanation_names_definitions_filters_and_period():
 
 DIALECTS = ["duckdb", "postgres", "trino", "spark", "clickhouse", "starrocks", "doris", "snowflake", "bigquery"]
 SHAPES = [
-    SemanticQuery(metrics=["arrears_rate", "arrears_balance"], group_by=[GroupBy(dimension="city")],
+    SemanticQuery(metrics=["arrears_amount", "arrears_balance"], group_by=[GroupBy(dimension="city")],
                   time_range=QUARTER, comparisons=["mom"]),
     SemanticQuery(metrics=["new_subscribers", "churn_rate"], time_range=QUARTER,
                   group_by=[GroupBy(dimension=TIME, grain="quarter"), GroupBy(dimension="channel_type")],
