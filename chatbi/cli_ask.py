@@ -78,6 +78,8 @@ def ask_command(
     service = open_service(catalog, database, use_model=not no_model)
     who = resolve_user(service, user, role, attr)
     questions = [question] if question else [line.strip() for line in sys.stdin if line.strip()]
+    if len(questions) > 1:  # a batch will almost surely need the model: load it beside the first answers
+        service.bi.preload()
     if not questions:
         console.print("[red]error:[/] no question given (pass one, or pipe questions one per line).")
         raise typer.Exit(2)
@@ -87,6 +89,7 @@ def ask_command(
             print(json.dumps(answer.to_dict(), ensure_ascii=False, default=str), flush=True)
         else:
             show(answer)
+    service.bi.close()
 
 
 def show(answer) -> None:

@@ -44,6 +44,8 @@ class ChatBI:
         self._index = None
         self._vanna = None
         self._lock = threading.RLock()
+        self._model_lock = threading.Lock()
+        self._preload: threading.Thread | None = None
         self._reference: dt.date | None = None
         self.verified = None  # a VerifiedIndex once an app database is attached
         self.app_db = None  # set by ChatService
@@ -64,7 +66,7 @@ class ChatBI:
         """The constrained model; loaded once, its fixed prompt evaluated once."""
         if not self._use_model:
             return None
-        with self._lock:
+        with self._model_lock:  # its own lock: retrieval must not wait for a model that is loading
             if self._interpreter is None:
                 from chatbi.llm import create_backend
                 from chatbi.pipeline.interpreter import Interpreter
@@ -80,8 +82,21 @@ class ChatBI:
             if self._index is None:
                 from chatbi.pipeline.retrieval import MetricIndex
 
-                self._index = MetricIndex(self.catalog)
+                cache = self.settings.model.cache_dir.parent / "embeddings"
+                self._index = MetricIndex(self.catalog, cache_dir=cache)
         return self._index
+
+    def preload(self) -> None:
+        """Start loading the model (and restoring its prompt state) in the background now, while the
+        process does its other start-up work: llama.cpp releases the GIL while it loads."""
+        if self._use_model and self._interpreter is None and self._preload is None:
+            self._preload = threading.Thread(target=lambda: self.interpreter, name="chatbi-model-load", daemon=True)
+            self._preload.start()
+
+    def close(self) -> None:
+        """Wait for a background model load: a process must not exit while llama.cpp is loading."""
+        if self._preload is not None:
+            self._preload.join()
 
     def attach_verified(self, load, revision) -> None:
         """Use analyst-verified answers first; ``load``/``revision`` read the app database's store."""

@@ -56,7 +56,7 @@ def page(app_url):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"])
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
         page = context.new_page()
-        page.set_default_timeout(120_000)
+        page.set_default_timeout(STEP_BUDGET_S * 1000)
         yield page
         browser.close()
 
@@ -64,6 +64,23 @@ def page(app_url):
 def shot(page, name: str) -> None:
     page.wait_for_timeout(800)  # let charts finish their transition
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+# A step's budget holds on a loaded 2-core machine (the model may be reading beside a busy suite).
+STEP_BUDGET_S = 300
+
+
+def wait(page, locator, what: str, budget_s: float = STEP_BUDGET_S) -> None:
+    """Wait for ``locator``; on failure say what was awaited, show the page, keep a screenshot."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        locator.wait_for(timeout=budget_s * 1000)
+    except PlaywrightTimeout:
+        name = re.sub(r"\W+", "-", what)[:40]
+        page.screenshot(path=str(ARTIFACTS / f"failed-{name}.png"), full_page=True)
+        text = page.locator("body").inner_text()[-1500:]
+        pytest.fail(f"waited {budget_s:g} s for {what}; screenshot failed-{name}.png; the page ends with:\n{text}")
 
 
 def ask(page, question: str) -> None:
@@ -79,34 +96,34 @@ def test_sign_in_ask_clarify_and_pin(page, app_url):
     page.get_by_label("密码").fill("boss-password")
     shot(page, "01-sign-in")
     page.get_by_role("button", name="登录").click()
-    page.get_by_text("王经理").wait_for()
+    wait(page, page.get_by_text("王经理"), "the signed-in name in the sidebar")
 
     ask(page, "上个月各地市欠费率排名前3")
-    page.get_by_text(re.compile("欠费率，共 3 行")).wait_for()
-    page.locator(".js-plotly-plot").first.wait_for()
+    wait(page, page.get_by_text(re.compile("欠费率，共 3 行")), "the ranking headline")
+    wait(page, page.locator(".js-plotly-plot").first, "the ranking chart")
     assert page.locator(".js-plotly-plot").count() == 1
     shot(page, "02-answer-chart")
 
     ask(page, "只看杭州")
-    page.get_by_test_id("stMetricValue").first.wait_for()
+    wait(page, page.get_by_test_id("stMetricValue").first, "the follow-up KPI tile")
     assert page.get_by_test_id("stMetricValue").first.inner_text().endswith("%")
     shot(page, "03-follow-up-kpi")
 
     ask(page, "我要看下近三个月的欠费指标")
-    page.get_by_text("这个问题可能指以下几个指标，请选择：").wait_for()
+    wait(page, page.get_by_text("这个问题可能指以下几个指标，请选择："), "the clarification (a model reading)")
     choice = page.get_by_role("button", name=re.compile("欠费金额，.*2026-08-01")).first
     choice.click()
-    page.get_by_text(re.compile("欠费金额为")).last.wait_for()
+    wait(page, page.get_by_text(re.compile("欠费金额为")).last, "the picked answer")
     shot(page, "04-clarification-picked")
 
     page.get_by_role("button", name=re.compile("固定到看板")).last.click()
     page.get_by_label("新看板名称").last.fill("我的看板")
     page.get_by_role("button", name="固定", exact=True).last.click()
-    page.get_by_text("已固定到看板。").wait_for()
+    wait(page, page.get_by_text("已固定到看板。"), "the pin confirmation")
     board = AppDB.open(db_url).dashboards.find("我的看板")
     assert board is not None and board.tiles[0].query.metrics == ["arrears_amount"]
 
     page.get_by_role("link", name=re.compile("看板")).click()
-    page.get_by_text("上月新增用户数（按地市）").wait_for()
-    page.locator(".js-plotly-plot").nth(2).wait_for()
+    wait(page, page.get_by_text("上月新增用户数（按地市）"), "the dashboard tile title")
+    wait(page, page.locator(".js-plotly-plot").nth(2), "the dashboard charts")
     shot(page, "05-dashboard")

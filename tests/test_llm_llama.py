@@ -51,3 +51,48 @@ def test_greedy_first_matches_stock_grammar_sampling(llm):
             messages=[{"role": "system", "content": SYSTEM.content}, {"role": "user", "content": question}],
             response_format={"type": "json_object", "schema": SCHEMA}, temperature=0.0, max_tokens=64)
         assert ours.data == json.loads(stock["choices"][0]["message"]["content"])
+
+
+def test_a_prompt_computes_the_same_logits_whatever_was_asked_before(llm):
+    """Resuming from different cache points gave logits up to 0.5 apart (enough to flip a near tie);
+    every prompt now resumes right after the fixed prefix."""
+    import hashlib
+
+    llm.warm([SYSTEM])
+    questions = ["近三个月杭州的欠费金额", "近三个月宁波的新增用户", "how many broadband installs"]
+
+    def fingerprints(order):
+        out = {}
+        for q in order:
+            llm._feed(llm._tokenize(llm.render([SYSTEM, Message("user", q)])))
+            out[q] = hashlib.sha256(llm._logits().tobytes()).hexdigest()
+        return out
+
+    first = fingerprints(questions)
+    llm.complete_text([Message("user", "unrelated text evaluated in between")], max_tokens=2)
+    assert fingerprints(list(reversed(questions))) == first
+
+
+def test_the_evaluated_prefix_is_saved_and_restored_by_a_new_backend(bundled_model_path, tmp_path):
+    from chatbi.llm.llama import LlamaCppBackend
+
+    def fresh():
+        return LlamaCppBackend(bundled_model_path, "qwen2.5-coder-1.5b", n_ctx=4096, state_dir=tmp_path)
+
+    one = fresh()
+    one.warm([SYSTEM])
+    assert "prefix_evaluated_ms" in one.stats and list(tmp_path.glob("*.state"))
+    answer = one.complete_json([SYSTEM, Message("user", "近三个月杭州的欠费金额")], SCHEMA)
+    del one
+    two = fresh()
+    two.warm([SYSTEM])
+    assert "prefix_restored_ms" in two.stats
+    again = two.complete_json([SYSTEM, Message("user", "近三个月杭州的欠费金额")], SCHEMA)
+    assert again.text == answer.text and again.timings_ms["reused_prompt_tokens"] == two.stats["prefix_tokens"]
+    for f in tmp_path.glob("*.state"):  # a damaged file is evaluated again, never handed to llama.cpp
+        data = f.read_bytes()
+        f.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    three = fresh()
+    three.warm([SYSTEM])
+    assert "prefix_evaluated_ms" in three.stats
+    assert three.complete_json([SYSTEM, Message("user", "近三个月杭州的欠费金额")], SCHEMA).text == answer.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import re
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
@@ -92,15 +93,29 @@ class AppDB:
         return cfg
 
     def revision(self) -> str | None:
-        from alembic.migration import MigrationContext
-
-        with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+        """The schema's revision, read with plain SQL: importing alembic costs ~0.4 s of every start."""
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").fetchall()
+        except sa.exc.DBAPIError:  # no version table yet: a new database
+            return None
+        return rows[0][0] if len(rows) == 1 else None
 
     def head(self) -> str:
-        from alembic.script import ScriptDirectory
-
-        return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+        """The newest migration: each file of versions/ names its ``revision`` and ``down_revision``."""
+        revisions, parents = {}, set()
+        for path in (MIGRATIONS / "versions").glob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            rev = re.search(r'^revision\s*=\s*["\']([^"\']+)', text, re.M)
+            down = re.search(r'^down_revision\s*=\s*["\']([^"\']+)', text, re.M)
+            if rev:
+                revisions[rev.group(1)] = path
+            if down:
+                parents.add(down.group(1))
+        heads = sorted(set(revisions) - parents)
+        if len(heads) != 1:
+            raise AppDBError(f"The app database migrations have {len(heads)} heads; expected one.")
+        return heads[0]
 
     def migrate(self) -> None:
         """Upgrade to the newest schema; several processes starting at once migrate only once."""

@@ -37,4 +37,5 @@ def create_backend(settings: ModelSettings) -> LLMBackend:
     path, model_id = resolve_model_file(settings)
     from chatbi.llm.llama import LlamaCppBackend
 
-    return LlamaCppBackend(path, model_id, n_ctx=settings.n_ctx, n_threads=settings.n_threads)
+    return LlamaCppBackend(path, model_id, n_ctx=settings.n_ctx, n_threads=settings.n_threads,
+                           state_dir=settings.cache_dir)

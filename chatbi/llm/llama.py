@@ -1,5 +1,13 @@
 """llama.cpp backend: one long-lived model, a reused prompt prefix, greedy-first grammar checks.
 
+Why answers do not depend on what was asked before: llama.cpp's logits for a prompt differ
+slightly (measured: up to 0.5) with where the evaluation resumes from the KV cache, because a
+different batch split takes different kernels. Reusing "the longest common prefix" made a
+question's reading depend on the previous question, and a near tie could flip. Every prompt
+therefore resumes from exactly one point: the end of the fixed prefix, whose evaluated state is
+kept in memory and on disk (keyed by model file, prompt tokens, context size and llama.cpp
+version), so a new process restores it instead of re-evaluating it.
+
 Why a hand-written decode loop: stock grammar sampling filters the whole vocabulary (~150k
 tokens) at every step. We take the greedy token first and ask the grammar about that single
 token; only when it is rejected do we fall back to the full scan. Output is identical to
@@ -11,11 +19,14 @@ This is the only module that imports llama_cpp.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
+import logging
 import math
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,17 +34,25 @@ import numpy as np
 
 from chatbi.llm.backend import Completion, LLMError, Message
 
+log = logging.getLogger(__name__)
+KEEP_STATES = 4
+STATE_MAGIC = b"CHATBI-PREFIX-STATE-1\n"
 _TOKEN_DTYPE = np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)])
 
 
 class LlamaCppBackend:
-    def __init__(self, model_path: Path, model_id: str, n_ctx: int = 4096, n_threads: int | None = None):
+    def __init__(self, model_path: Path, model_id: str, n_ctx: int = 4096, n_threads: int | None = None,
+                 state_dir: Path | None = None):
         import llama_cpp
         from llama_cpp import llama_chat_format
 
         self._lc = llama_cpp
         self.model_id = model_id
         self.model_path = Path(model_path)
+        self.state_dir = Path(state_dir) if state_dir else self.model_path.parent
+        self._prefix: list[int] = []  # the fixed prefix's tokens; every prompt resumes right after them
+        self._prefix_state: bytes | None = None
+        self.stats: dict[str, float] = {}
         threads = n_threads or os.cpu_count() or 2
         try:
             self.llama = llama_cpp.Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=threads,
@@ -72,26 +91,96 @@ class LlamaCppBackend:
         return self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=True)
 
     def _feed(self, tokens: list[int]) -> int:
-        """Evaluate ``tokens`` reusing the longest cached prefix; returns how many were reused."""
-        cached = self.llama._input_ids.tolist()
-        reuse = 0
-        for a, b in zip(cached, tokens, strict=False):
-            if a != b:
-                break
-            reuse += 1
-        reuse = min(reuse, len(tokens) - 1)  # at least one token must run to refresh logits
+        """Evaluate ``tokens``, resuming after the fixed prefix when they start with it (else from
+        nothing): the same prompt is always computed the same way. Returns the tokens reused."""
+        n = len(self._prefix)
+        reuse = n if n and tokens[:n] == self._prefix and len(tokens) > n else 0
+        if reuse and self.llama._input_ids.tolist()[:n] != self._prefix:
+            self._restore_prefix()
         if not self.llama._ctx.kv_cache_seq_rm(-1, reuse, -1):
             reuse = 0
+        if reuse == 0:
             self.llama.reset()
+            self.llama._ctx.kv_cache_clear()
         self.llama.n_tokens = reuse
         self.llama.eval(tokens[reuse:])
         return reuse
 
     def warm(self, messages: list[Message]) -> None:
+        """Make ``messages`` the fixed prefix: restored from disk when saved before, else evaluated
+        once and saved for the next process."""
         with self._lock:
             tokens = self._tokenize(self.render(messages, add_generation_prompt=False))
-            if tokens:
-                self._feed(tokens)
+            if not tokens or tokens == self._prefix:
+                return
+            started = time.perf_counter()
+            self._prefix, self._prefix_state = tokens, None
+            path = self._state_path(tokens)
+            if path.is_file() and self._load_state_file(path):
+                self.stats = {"prefix_tokens": len(tokens), "prefix_restored_ms": (time.perf_counter() - started) * 1000}
+                return
+            self.llama.reset()
+            self.llama._ctx.kv_cache_clear()
+            self.llama.eval(tokens)
+            self._prefix_state = self._state_bytes()
+            self.stats = {"prefix_tokens": len(tokens), "prefix_evaluated_ms": (time.perf_counter() - started) * 1000}
+            self._save_state_file(path)
+
+    # -- the prefix's evaluated state -------------------------------------------------------
+    def _state_path(self, tokens: list[int]) -> Path:
+        st = self.model_path.stat()
+        key = json.dumps([str(self.model_path.resolve()), st.st_size, st.st_mtime_ns, self.llama.n_ctx(),
+                          self._lc.__version__, tokens])
+        return self.state_dir / f"{self.model_path.stem}.prefix-{hashlib.sha256(key.encode()).hexdigest()[:16]}.state"
+
+    def _state_bytes(self) -> bytes:
+        ctx = self.llama._ctx.ctx
+        size = self._lc.llama_state_get_size(ctx)
+        buffer = (ctypes.c_uint8 * size)()
+        written = self._lc.llama_state_get_data(ctx, buffer, size)
+        return bytes(memoryview(buffer)[:written])
+
+    def _restore_prefix(self) -> None:
+        data = self._prefix_state
+        buffer = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
+        self.llama.reset()
+        if self._lc.llama_state_set_data(self.llama._ctx.ctx, buffer, len(data)) != len(data):
+            raise LLMError("llama.cpp could not restore the prompt prefix state")
+        n = len(self._prefix)
+        self.llama.input_ids[:n] = self._prefix
+        self.llama.n_tokens = n
+
+    def _load_state_file(self, path: Path) -> bool:
+        try:
+            raw = path.read_bytes()
+            header, digest, data = raw[:len(STATE_MAGIC)], raw[len(STATE_MAGIC):len(STATE_MAGIC) + 64], \
+                raw[len(STATE_MAGIC) + 64:]
+            # Checked before llama.cpp sees it: a truncated or foreign file must never be parsed by C code.
+            if header != STATE_MAGIC or hashlib.sha256(data).hexdigest().encode() != digest:
+                raise LLMError("not a complete ChatBI prefix state")
+            self._prefix_state = data
+            self._restore_prefix()
+            return True
+        except (OSError, LLMError) as exc:  # a stale or damaged file: evaluate instead
+            log.warning("prefix state %s unusable (%s); evaluating the prefix", path, exc)
+            self._prefix_state = None
+            path.unlink(missing_ok=True)
+            return False
+
+    def _save_state_file(self, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_bytes(STATE_MAGIC + hashlib.sha256(self._prefix_state).hexdigest().encode()
+                            + self._prefix_state)
+            os.replace(tmp, path)  # atomic: a concurrent reader sees a whole file or none
+            # Keep the few newest prefixes of this model (a catalog edit makes a new one).
+            saved = sorted(path.parent.glob(f"{self.model_path.stem}.prefix-*.state"),
+                           key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in saved[KEEP_STATES:]:
+                old.unlink(missing_ok=True)
+        except OSError as exc:  # a read-only cache only costs the next process the evaluation
+            log.warning("could not save prefix state to %s: %s", path, exc)
 
     # -- constrained decoding --------------------------------------------------------------
     def _grammar_for(self, schema: dict[str, Any]) -> str:
@@ -123,7 +212,9 @@ class LlamaCppBackend:
         self._lc.llama_sampler_apply(sampler, ctypes.byref(full))
         return int(np.argmax(self._candidates_np["logit"])), True
 
-    def _generate(self, prompt: str, grammar: str | None, max_tokens: int) -> tuple[str, int, int, dict]:
+    def _generate(self, prompt: str, grammar: str | None, max_tokens: int,
+                  done: Callable[[list[int]], bool] | None = None) -> tuple[str, int, int, dict]:
+        """Greedy decoding under ``grammar``; ``done(tokens)`` may end it early (the rest is forced)."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
         tokens = self._tokenize(prompt)
@@ -149,6 +240,8 @@ class LlamaCppBackend:
                 if sampler is not None:
                     self._lc.llama_sampler_accept(sampler, token)
                 out.append(token)
+                if done is not None and done(out):
+                    break
                 self.llama.eval([token])
             else:
                 if grammar:
@@ -171,6 +264,28 @@ class LlamaCppBackend:
         except ValueError as exc:
             raise LLMError(f"Grammar-constrained output is not JSON: {text[:200]!r}") from exc
         return Completion(data=data, text=text, model_id=self.model_id, prompt_tokens=n_prompt,
+                          completion_tokens=n_out, timings_ms=timings)
+
+    def choose(self, messages: list[Message], lead: str, options: list[str], tail: str) -> Completion:
+        """One of ``options``, written by the model after ``lead`` (e.g. ``{"m": "``) and followed by
+        ``tail``. The lead is part of the prompt (one batch, not token-by-token sampling), and decoding
+        stops as soon as the tokens so far fit a single option: the remaining tokens are forced."""
+        endings = [o + tail for o in options]
+        grammar = "root ::= " + " | ".join(json.dumps(e, ensure_ascii=False) for e in endings)
+
+        def settled(tokens: list[int]) -> bool:
+            text = self.llama.detokenize(tokens).decode("utf-8", errors="ignore")
+            return sum(e.startswith(text) for e in endings) == 1
+
+        with self._lock:
+            text, n_prompt, n_out, timings = self._generate(self.render(messages) + lead, grammar,
+                                                            max_tokens=64, done=settled)
+        chosen = next(e for e in endings if e.startswith(text))
+        try:
+            data = json.loads(lead + chosen)
+        except ValueError as exc:
+            raise LLMError(f"lead, option and tail do not make JSON: {lead + chosen!r}") from exc
+        return Completion(data=data, text=lead + chosen, model_id=self.model_id, prompt_tokens=n_prompt,
                           completion_tokens=n_out, timings_ms=timings)
 
     def complete_text(self, messages: list[Message], max_tokens: int = 512) -> str:

@@ -11,7 +11,7 @@ import json
 import time
 from dataclasses import dataclass, field
 
-from chatbi.llm import LLMBackend, LLMError, Message
+from chatbi.llm import Completion, LLMBackend, LLMError, Message
 from metric_catalog.model import Catalog
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -35,6 +35,7 @@ class ModelReading:
     raw: dict = field(default_factory=dict)
     model_id: str = ""
     elapsed_ms: float = 0.0
+    completion: Completion | None = None  # tokens in/out and timings, for benchmarks and the audit
 
 
 class Interpreter:
@@ -76,11 +77,14 @@ class Interpreter:
         started = time.perf_counter()
         shots = [m for q, metric in examples if metric in self.metric_ids
                  for m in (Message("user", q[:300]), Message("assistant", json.dumps({"m": metric})))]
-        completion = self.backend.complete_json([*self.prefix, *shots, Message("user", question.strip()[:300])],
-                                                self.schema, max_tokens=24)
+        messages = [*self.prefix, *shots, Message("user", question.strip()[:300])]
+        if hasattr(self.backend, "choose"):  # llama.cpp: the JSON's fixed parts are not sampled
+            completion = self.backend.choose(messages, '{"m": "', [*self.metric_ids, OUT_OF_SCOPE], '"}')
+        else:
+            completion = self.backend.complete_json(messages, self.schema, max_tokens=24)
         data = completion.data
         if data.get("m") not in (*self.metric_ids, OUT_OF_SCOPE):
             raise LLMError(f"model answered an unknown metric {data.get('m')!r}")
         return ModelReading(metric=data["m"], raw=data, model_id=completion.model_id,
-                            elapsed_ms=(time.perf_counter() - started) * 1000)
+                            elapsed_ms=(time.perf_counter() - started) * 1000, completion=completion)
 

@@ -11,8 +11,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-import jieba
-
 from chatbi.pipeline import timeparse
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
 
@@ -187,23 +185,38 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
         for i in range(h.start, h.end):
             taken[i] = True
     leftover = "".join(ch if not taken[i] else " " for i, ch in enumerate(text))
-    result.residual += residual_words(leftover)
+    result.residual += residual_words(leftover, vocab)
     return result
 
 
 FILLER_PHRASES = sorted((w for w in FILLER if not w.isascii() and len(w) > 1), key=len, reverse=True)
 
 
-def residual_words(leftover: str) -> list[str]:
+def residual_words(leftover: str, vocab: Vocabulary) -> list[str]:
     """Content words nothing explained. Filler phrases go first, so 帮我查一下 is not split wrongly."""
     for phrase in FILLER_PHRASES:
         leftover = leftover.replace(phrase, " ")
+    leftover = PUNCT.sub(" ", leftover)
+    if not leftover.strip():
+        return []
     words = []
-    for token in jieba.lcut(PUNCT.sub(" ", leftover)):
+    for token in _tokens(leftover, vocab):
         token = token.strip()
         if token and token not in FILLER and not token.isdigit():
             words.append(token)
     return words
+
+
+def _tokens(leftover: str, vocab: Vocabulary) -> list[str]:
+    """Single characters and plain ASCII words are their own tokens (jieba returns them unchanged);
+    only longer non-ASCII runs need jieba, so a question the catalog nearly explains never loads it."""
+    out = []
+    for fragment in leftover.split():
+        if len(fragment) == 1 or re.fullmatch(r"[A-Za-z]+|[0-9]+", fragment):
+            out.append(fragment)
+        else:
+            out += vocab.segment(fragment)
+    return out
 
 
 def _interpret(chosen: list[Hit], text: str, result: Match) -> None:

