@@ -161,7 +161,7 @@ class SqlGuard:
 
     def _schema(self, role) -> dict[str, dict[str, str]]:
         """The role's tables → columns → types; the same for every statement of the role."""
-        key = role.name.en if role is not None else ""
+        key = role.model_dump_json() if role is not None else ""  # by content: two roles may share a name
         if key not in self._exposed:
             self._exposed[key] = exposed_schema(self.catalog, self.warehouse_schema, role)
         return self._exposed[key]
