@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from rich.table import Table
 console = Console(stderr=True)
 
 
-def open_service(catalog: Path | None, database: str | None, use_model: bool = True):
+def open_service(catalog: Path | None, database: str | None, use_model: bool = True, backend=None):
     """The audited service the CLI's ask/sql/draft go through; errors end the command with advice."""
     from chatbi.appdb import AppDBError
     from chatbi.cli import settings
@@ -24,10 +25,29 @@ def open_service(catalog: Path | None, database: str | None, use_model: bool = T
 
     try:
         return ChatService.from_config(settings().config_file, catalog=catalog, database=database,
-                                       use_model=use_model)
+                                       use_model=use_model, backend=backend)
     except (CatalogError, WarehouseError, AppDBError) as exc:
         console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(1) from None
+
+
+def _load_backend_early():
+    from concurrent.futures import Future
+
+    from chatbi.cli import settings
+
+    future: Future = Future()
+
+    def load() -> None:
+        from chatbi.llm import create_backend
+
+        try:
+            future.set_result(create_backend(settings().model) if settings().model.kind != "none" else None)
+        except BaseException as exc:  # the first question that needs the model reports it
+            future.set_exception(exc)
+
+    threading.Thread(target=load, name="chatbi-model-file", daemon=True).start()
+    return future
 
 
 def resolve_user(service, name: str | None, role: str | None, attrs: list[str]):
@@ -75,14 +95,17 @@ def ask_command(
     except ValueError:
         console.print(f"[red]error:[/] --as-of {as_of!r} is not a date; use YYYY-MM-DD.")
         raise typer.Exit(2) from None
-    service = open_service(catalog, database, use_model=not no_model)
-    who = resolve_user(service, user, role, attr)
     questions = [question] if question else [line.strip() for line in sys.stdin if line.strip()]
-    if len(questions) > 1:  # a batch will almost surely need the model: load it beside the first answers
-        service.bi.preload()
     if not questions:
         console.print("[red]error:[/] no question given (pass one, or pipe questions one per line).")
         raise typer.Exit(2)
+    # A batch will almost surely need the model: its load (C code, the GIL released) starts now and
+    # runs beside the rest of start-up and the first answers.
+    early = _load_backend_early() if len(questions) > 1 and not no_model else None
+    service = open_service(catalog, database, use_model=not no_model, backend=early)
+    who = resolve_user(service, user, role, attr)
+    if early is not None:
+        service.bi.preload()
     for q in questions:
         answer = service.ask(q, who, client="cli", as_of=reference)
         if as_json:

