@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from chatbi.cachefile import write_atomic
 from chatbi.llm.backend import Completion, LLMError, Message
 
 log = logging.getLogger(__name__)
@@ -168,19 +169,14 @@ class LlamaCppBackend:
             return False
 
     def _save_state_file(self, path: Path) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_bytes(STATE_MAGIC + hashlib.sha256(self._prefix_state).hexdigest().encode()
-                            + self._prefix_state)
-            os.replace(tmp, path)  # atomic: a concurrent reader sees a whole file or none
-            # Keep the few newest prefixes of this model (a catalog edit makes a new one).
-            saved = sorted(path.parent.glob(f"{self.model_path.stem}.prefix-*.state"),
-                           key=lambda p: p.stat().st_mtime, reverse=True)
-            for old in saved[KEEP_STATES:]:
-                old.unlink(missing_ok=True)
-        except OSError as exc:  # a read-only cache only costs the next process the evaluation
-            log.warning("could not save prefix state to %s: %s", path, exc)
+        data = STATE_MAGIC + hashlib.sha256(self._prefix_state).hexdigest().encode() + self._prefix_state
+        if not write_atomic(path, data):
+            return
+        # Keep the few newest prefixes of this model (a catalog edit makes a new one).
+        saved = sorted(path.parent.glob(f"{self.model_path.stem}.prefix-*.state"),
+                       key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in saved[KEEP_STATES:]:
+            old.unlink(missing_ok=True)
 
     # -- constrained decoding --------------------------------------------------------------
     def _grammar_for(self, schema: dict[str, Any]) -> str:

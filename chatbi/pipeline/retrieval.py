@@ -8,14 +8,15 @@ similarity cannot tell an out-of-scope question from a weakly related one).
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from chatbi.cachefile import write_atomic
 from metric_catalog.model import Catalog
 
 _lock = threading.Lock()
@@ -81,13 +82,9 @@ def _cached_passages(texts: list[str], cache_dir: Path | None) -> np.ndarray:
     except (OSError, ValueError):
         pass
     vectors = np.asarray(_model().passage(texts), dtype=np.float32)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}.npy")
-        np.save(tmp, vectors)
-        os.replace(tmp, path)
-    except OSError:  # a read-only cache only costs the next start the embedding
-        pass
+    buffer = io.BytesIO()
+    np.save(buffer, vectors)
+    write_atomic(path, buffer.getvalue())
     return vectors
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import os
 import re
 import threading
 import unicodedata
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import sqlglot
 
+from chatbi.cachefile import write_atomic
 from metric_catalog.model import Catalog
 
 log = logging.getLogger(__name__)
@@ -105,15 +105,8 @@ class _NumeralForms:
     def save(self) -> None:
         if not self._dirty:
             return
-        path = self._path()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_text(json.dumps(self._memo, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, path)
+        if write_atomic(self._path(), json.dumps(self._memo, ensure_ascii=False).encode("utf-8")):
             self._dirty = False
-        except OSError:  # a read-only cache only costs the next start the import
-            pass
 
 
 _TERM_NUMBERS = _NumeralForms()
