@@ -131,7 +131,7 @@ def create_app(service: ChatService) -> FastAPI:
 
     @app.get("/v1/metrics", tags=["catalog"])
     def metrics(who: Who) -> list[dict]:
-        visible = service.bi.decider.visible(who.as_user())
+        visible = service.bi.visible_metrics(who.as_user())
         cat = service.bi.catalog
         return [{"id": m, "name": cat.metrics[m].name.zh, "name_en": cat.metrics[m].name.en,
                  "unit": cat.metrics[m].unit.zh, "description": cat.metrics[m].description.zh,

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -17,7 +16,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from chatbi.config import ConfigError, Settings, load_settings
+from chatbi.cli_common import _state, console, fail, settings
 
 app = typer.Typer(
     help="ChatBI：用自然语言查询考核指标 / ask your assessment metrics in plain language.",
@@ -48,23 +47,6 @@ def _register_subcommands() -> None:
     app.add_typer(verified_app, name="verified")
     app.command("audit")(audit_command)
     app.command("serve-api")(serve_api_command)
-
-console = Console(stderr=True)
-_state: dict[str, str | None] = {"config": None}
-
-
-def fail(message: str, code: int = 1) -> None:
-    console.print(f"[bold red]错误 / error:[/] {message}")
-    raise typer.Exit(code)
-
-
-def settings() -> Settings:
-    try:
-        return load_settings(_state["config"])
-    except ConfigError as exc:
-        fail(str(exc))
-        raise  # unreachable; keeps type checkers calm
-
 
 @app.callback()
 def _main(config: str = typer.Option(None, "--config", "-c", help="配置文件 / config file (YAML); "

@@ -19,7 +19,7 @@ verified_app = typer.Typer(help="已验证答案 / analyst-verified answers.", n
 
 def _db():
     from chatbi.appdb import AppDB, AppDBError
-    from chatbi.cli import fail, settings
+    from chatbi.cli_common import fail, settings
 
     try:
         return AppDB.open(settings().app_db_url())
@@ -28,7 +28,7 @@ def _db():
 
 
 def _catalog():
-    from chatbi.cli import fail, settings
+    from chatbi.cli_common import fail, settings
     from metric_catalog.loader import CatalogError, load_catalog
 
     try:
@@ -38,7 +38,7 @@ def _catalog():
 
 
 def _attrs(items: list[str]) -> dict:
-    from chatbi.cli import fail
+    from chatbi.cli_common import fail
 
     out = {}
     for item in items:
@@ -51,7 +51,7 @@ def _attrs(items: list[str]) -> dict:
 
 def check_role(catalog, role: str, attrs: dict) -> None:
     """A user's role must exist in the catalog, with every attribute its row filters need."""
-    from chatbi.cli import fail
+    from chatbi.cli_common import fail
 
     spec = catalog.roles.get(role)
     if spec is None:
@@ -81,7 +81,7 @@ def users_add(
 ):
     """添加用户 / add a user (password hashed with argon2)."""
     from chatbi.appdb import AppDBError
-    from chatbi.cli import fail
+    from chatbi.cli_common import fail
 
     attrs = _attrs(attr)
     check_role(_catalog(), role, attrs)
@@ -104,7 +104,7 @@ def users_set(
 ):
     """修改用户 / change a user's role, attributes, password, or disable them."""
     from chatbi.appdb import AppDBError
-    from chatbi.cli import fail
+    from chatbi.cli_common import fail
 
     db = _db()
     try:
@@ -137,7 +137,7 @@ def users_list(as_json: bool = typer.Option(False, "--json")):
 def users_token(name: str = typer.Argument(...), label: str = typer.Option("", "--label")):
     """签发 API 令牌 / issue an API token for a user (printed once; only a digest is stored)."""
     from chatbi.appdb import AppDBError
-    from chatbi.cli import fail
+    from chatbi.cli_common import fail
 
     try:
         token = _db().users.issue_token(name, label)
@@ -151,7 +151,7 @@ def users_token(name: str = typer.Argument(...), label: str = typer.Option("", "
 def users_revoke(name: str = typer.Argument(...)):
     """吊销令牌 / revoke all of a user's API tokens."""
     from chatbi.appdb import AppDBError
-    from chatbi.cli import fail
+    from chatbi.cli_common import fail
 
     try:
         n = _db().users.revoke_tokens(name)
@@ -162,7 +162,7 @@ def users_revoke(name: str = typer.Argument(...)):
 
 def parse_since(text: str) -> dt.datetime:
     """2026-11-01, 2026-11-01T08:00, or a span back from now: 30m, 12h, 7d."""
-    from chatbi.cli import fail
+    from chatbi.cli_common import fail
 
     span = re.fullmatch(r"(\d+)\s*([mhd])", text.strip())
     if span:
@@ -219,7 +219,7 @@ def review_resolve(key: str = typer.Argument(..., help="the item key, e.g. refus
                    note: str = typer.Option("", "--note")):
     """处理待审项 / mark a review item dismissed or sent to the catalog owners."""
     from chatbi.appdb import AppDBError
-    from chatbi.cli import fail
+    from chatbi.cli_common import fail
 
     try:
         _db().review.resolve(key, resolution, user, note)
@@ -255,8 +255,8 @@ def verified_add(
     from pydantic import ValidationError
 
     from chatbi.appdb import AppDBError
-    from chatbi.cli import fail
     from chatbi.cli_ask import open_service
+    from chatbi.cli_common import fail
     from semantic_layer import SemanticQuery
 
     service = open_service(None, None, use_model=False)
@@ -275,8 +275,8 @@ def verified_add(
 def verified_retire(verified_id: int = typer.Argument(...), user: str = typer.Option(..., "--user")):
     """停用已验证答案 / stop reusing a verified answer (kept for the audit trail)."""
     from chatbi.appdb import AppDBError
-    from chatbi.cli import fail
     from chatbi.cli_ask import open_service
+    from chatbi.cli_common import fail
 
     service = open_service(None, None, use_model=False)
     try:

@@ -18,7 +18,7 @@ console = Console(stderr=True)
 def open_service(catalog: Path | None, database: str | None, use_model: bool = True, backend=None):
     """The audited service the CLI's ask/sql/draft go through; errors end the command with advice."""
     from chatbi.appdb import AppDBError
-    from chatbi.cli import settings
+    from chatbi.cli_common import settings
     from chatbi.service import ChatService
     from chatbi.warehouse import WarehouseError
     from metric_catalog.loader import CatalogError
@@ -34,7 +34,7 @@ def open_service(catalog: Path | None, database: str | None, use_model: bool = T
 def _load_backend_early():
     from concurrent.futures import Future
 
-    from chatbi.cli import settings
+    from chatbi.cli_common import settings
 
     future: Future = Future()
 

@@ -21,7 +21,7 @@ def _fail(message: str) -> None:
 
 
 def load(catalog_path: Path | None):
-    from chatbi.cli import settings
+    from chatbi.cli_common import settings
     from metric_catalog.loader import CatalogError, load_catalog
 
     try:
@@ -31,7 +31,7 @@ def load(catalog_path: Path | None):
 
 
 def open_warehouse(database: str | None):
-    from chatbi.cli import settings
+    from chatbi.cli_common import settings
     from chatbi.warehouse import WarehouseError, connect
 
     try:

@@ -37,7 +37,7 @@ def eval_command(
 ):
     """评测 / run the golden questions and report correct, wrong, refused, clarified, latency per path."""
     from chatbi.appdb import AppDB
-    from chatbi.cli import settings
+    from chatbi.cli_common import settings
     from chatbi.core import ChatBI
     from chatbi.evaluation import evaluate, load_cases, verified_cases
     from chatbi.llm import create_backend

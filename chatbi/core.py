@@ -17,7 +17,10 @@ from chatbi.config import Settings, load_settings
 from chatbi.llm import LLMError
 from chatbi.pipeline import guard, matcher
 from chatbi.pipeline.answer import CLARIFY, REFUSED, Answer
+from chatbi.pipeline.context import PipelineContext
 from chatbi.pipeline.decide import Decider
+from chatbi.pipeline.execute import Executor
+from chatbi.pipeline.replies import Replies
 from chatbi.pipeline.row_scope import RowScope
 from chatbi.pipeline.vocabulary import build_vocabulary
 from chatbi.sqlguard import SqlGuard
@@ -50,8 +53,12 @@ class ChatBI:
         self._reference: dt.date | None = None
         self.verified = None  # a VerifiedIndex once an app database is attached
         self.app_db = None  # set by ChatService
-        self.decider = Decider(self)
         self.row_scope = RowScope(catalog, warehouse)
+        context = PipelineContext(catalog, warehouse, self.guard, self.row_scope, read_model=self.read_model,
+                                  rank_metrics=self._rank_metrics, model_id=lambda: self.model_id)
+        self.replies = Replies(context)
+        self.executor = Executor(context, self.replies)
+        self.decider = Decider(context, self.replies, self.executor)
 
     @classmethod
     def from_config(cls, config: str | Path | None = None, catalog: str | Path | None = None,
@@ -89,6 +96,13 @@ class ChatBI:
                 cache = self.settings.model.cache_dir.parent / "embeddings"
                 self._index = MetricIndex(self.catalog, cache_dir=cache)
         return self._index
+
+    def _rank_metrics(self, question: str, top: int) -> list[str]:
+        return [s.id for s in self.index.rank(question, top)]
+
+    def visible_metrics(self, user: User) -> list[str]:
+        """Metric ids ``user`` may ask about."""
+        return self.replies.visible(user)
 
     def preload(self) -> None:
         """Start loading the model (and restoring its prompt state) in the background now, while the
@@ -136,7 +150,7 @@ class ChatBI:
         timings["guard"] = (time.perf_counter() - started) * 1000
         if not verdict.allowed:
             answer = Answer(REFUSED, question, verdict.zh, verdict.en, reason=verdict.reason, path="guard",
-                            suggestions=self.decider.suggestions(user))
+                            suggestions=self.replies.suggestions(user))
         else:
             as_of = as_of or self.reference_date()
             t0 = time.perf_counter()
@@ -144,7 +158,7 @@ class ChatBI:
             timings["match"] = (time.perf_counter() - t0) * 1000
             hit = self._verified_hit(question, found, as_of, timings)
             if hit is not None:
-                answer = self.decider.execute_verified(question, hit, user, as_of, timings)
+                answer = self.executor.execute_verified(question, hit, user, as_of, timings)
             else:
                 answer = self.decider.decide(question, found, user, as_of, timings)
         answer.timings_ms = {**timings, **answer.timings_ms, "total": (time.perf_counter() - started) * 1000}
@@ -173,7 +187,7 @@ class ChatBI:
         if refined is None:
             return None
         started = time.perf_counter()
-        answer = self.decider.execute(text, refined, user or User.unrestricted(), as_of, path="follow_up", timings={})
+        answer = self.executor.execute(text, refined, user or User.unrestricted(), as_of, path="follow_up", timings={})
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer
 
@@ -181,7 +195,7 @@ class ChatBI:
             question: str = "") -> Answer:
         """Answer a typed interpretation directly (a picked clarification, a dashboard tile)."""
         started = time.perf_counter()
-        answer = self.decider.execute(question, query, user or User.unrestricted(), as_of or self.reference_date(),
+        answer = self.executor.execute(question, query, user or User.unrestricted(), as_of or self.reference_date(),
                                       path="interpretation", timings={})
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer
@@ -198,7 +212,7 @@ class ChatBI:
             return Answer(REFUSED, sql, f"你的角色（{role.name.zh}）不能直接运行 SQL，请用自然语言提问。",
                           f"Your role ({role.name.en}) cannot run SQL; ask in plain language.",
                           reason="sql_not_allowed", path="analyst_sql", verified=False)
-        answer = run_guarded_sql(self, sql, user, sql, "analyst_sql", verified=False, max_rows=max_rows)
+        answer = run_guarded_sql(self.executor.ctx, sql, user, sql, "analyst_sql", verified=False, max_rows=max_rows)
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer
 

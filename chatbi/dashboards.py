@@ -7,18 +7,20 @@ A filter a tile's metric cannot take is not silently dropped: the tile says it d
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from chatbi.appdb.dashboards import Dashboard, Tile
 from chatbi.pipeline import timeparse
 from chatbi.pipeline.answer import REFUSED, Answer
 from chatbi.pipeline.interpret import data_end
 from metric_catalog import graph
-from semantic_layer import Filter, SemanticQuery, TimeRange, User
+from metric_catalog.model import Catalog
+from semantic_layer import Filter, SemanticQuery, TimeRange
 
-if TYPE_CHECKING:
-    from chatbi.service import ChatService
+# How a tile is answered: (its interpretation, its question, the reference date) → an answer. The
+# service passes its own run, so tiles take the question path's guard, audit and scope.
+RunTile = Callable[[SemanticQuery, str, dt.date], Answer]
 
 # Period codes a dashboard (or a tile) can follow; they move with the data.
 PERIODS = {
@@ -41,9 +43,8 @@ class TileResult:
     answer: Answer
 
 
-def tile_query(service: ChatService, tile: Tile, filters: dict, as_of: dt.date) -> tuple[SemanticQuery | None, str]:
+def tile_query(catalog: Catalog, tile: Tile, filters: dict, as_of: dt.date) -> tuple[SemanticQuery | None, str]:
     """The tile's interpretation under the dashboard filters, or why the filters cannot apply."""
-    catalog = service.bi.catalog
     query = tile.query
     for metric in query.metrics:
         allowed = set(graph.allowed_dimensions(catalog, metric))
@@ -66,7 +67,7 @@ def tile_query(service: ChatService, tile: Tile, filters: dict, as_of: dt.date) 
     return query.model_copy(update={"filters": kept + added, "time_range": time_range}), ""
 
 
-def run_dashboard(service: ChatService, board: Dashboard, user: User, overrides: dict | None, client: str,
+def run_dashboard(catalog: Catalog, run_tile: RunTile, board: Dashboard, as_of: dt.date, overrides: dict | None,
                   replace: bool = False) -> list[TileResult]:
     """``overrides`` change the dashboard's saved filters; with ``replace`` they are the whole set."""
     given = {k: v for k, v in (overrides or {}).items() if v not in (None, "", [])}
@@ -74,15 +75,13 @@ def run_dashboard(service: ChatService, board: Dashboard, user: User, overrides:
     unknown = set(filters) - {*FILTER_DIMENSIONS, "period"}
     if unknown:
         raise ValueError(f"Dashboard filters can be city, channel_type, period; not {', '.join(sorted(unknown))}.")
-    as_of = service.bi.reference_date()
     results = []
     for tile in board.tiles:
-        query, problem = tile_query(service, tile, filters, as_of)
+        query, problem = tile_query(catalog, tile, filters, as_of)
         if query is None:
             answer = Answer(REFUSED, tile.title, problem, problem, reason="filter_not_applicable", path="dashboard")
         else:
-            answer = service.run(query, user, question=tile.question or tile.title, client=client, as_of=as_of,
-                                 kind="dashboard")
+            answer = run_tile(query, tile.question or tile.title, as_of)
         results.append(TileResult(tile, query, answer))
     return results
 

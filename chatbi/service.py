@@ -194,6 +194,9 @@ class ChatService:
         if not board.visible_to(user.name, user.role):
             raise PermissionDenied(f"Dashboard {board.name} is not shared with your role ({user.role}).")
         started = time.perf_counter()
-        results = run_dashboard(self, board, user, filters, client, replace)
+        def run_tile(query, question, as_of):
+            return self.run(query, user, question=question, client=client, as_of=as_of, kind="dashboard")
+
+        results = run_dashboard(self.bi.catalog, run_tile, board, self.bi.reference_date(), filters, replace)
         log.debug("dashboard %s ran in %.0f ms", board.name, (time.perf_counter() - started) * 1000)
         return board, results

@@ -118,7 +118,7 @@ def test_a_ratio_over_a_denied_metric_is_refused_in_words_not_column_names(demo_
     answer = bi.ask("各地市欠费率排名前5", user=STAFF, as_of=TEST_AS_OF)
     assert answer.status == "refused" and answer.reason == "access_denied"
     assert "「出账收入」" in answer.message and "billed_amount" not in answer.message + answer.message_en
-    assert "arrears_rate" not in bi.decider.visible(STAFF)
+    assert "arrears_rate" not in bi.visible_metrics(STAFF)
 
 
 @pytest.mark.model

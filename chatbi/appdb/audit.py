@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from chatbi.appdb.engine import utcnow
+from chatbi.appdb.errors import utcnow
 from chatbi.appdb.schema import events
 
 

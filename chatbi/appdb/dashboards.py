@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from chatbi.appdb.engine import AppDBError, utcnow
+from chatbi.appdb.errors import AppDBError, utcnow
 from chatbi.appdb.schema import dashboard_tiles, dashboards
 from semantic_layer import SemanticQuery
 

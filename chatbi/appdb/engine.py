@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import fcntl
 import re
 from collections.abc import Iterator
@@ -13,17 +12,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from chatbi.appdb import schema
+from chatbi.appdb.errors import AppDBError
 from chatbi.warehouse.base import redact_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-class AppDBError(Exception):
-    """The application database cannot be used; the message says what to do."""
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _sqlite_engine(url: sa.URL) -> sa.Engine:

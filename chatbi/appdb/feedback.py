@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from chatbi.appdb.engine import AppDBError, utcnow
+from chatbi.appdb.errors import AppDBError, utcnow
 from chatbi.appdb.schema import events, feedback
 
 MAX_COMMENT = 2000

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from chatbi.appdb.engine import AppDBError, utcnow
+from chatbi.appdb.errors import AppDBError, utcnow
 from chatbi.appdb.schema import events, feedback, review_resolutions
 
 KINDS = ("thumbs_down", "refused", "clarify")

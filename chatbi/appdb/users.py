@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from chatbi.appdb.engine import AppDBError, utcnow
+from chatbi.appdb.errors import AppDBError, utcnow
 from chatbi.appdb.schema import api_tokens, users
 from semantic_layer import User
 

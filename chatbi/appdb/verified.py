@@ -10,7 +10,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from chatbi.appdb.engine import AppDBError, utcnow
+from chatbi.appdb.errors import AppDBError, utcnow
 from chatbi.appdb.schema import review_resolutions, verified_answers
 from chatbi.pipeline.verified import VerifiedAnswer, embed_questions, normalize_question
 from semantic_layer import SemanticQuery

@@ -64,8 +64,10 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
             dims = [first.ranked_by]
             group.append(GroupBy(dimension=first.ranked_by))
         if not dims:
-            return Draft(None, period, ("rank_without_dimension", "排名需要说明按什么排（地市、渠道类型还是渠道）。",
-                                        "A ranking needs to say what to rank (city, channel type or outlet)."))
+            options = [catalog.dimensions[d].name for d in rank_dimensions(catalog, metrics[0], filtered)]
+            return Draft(None, period, ("rank_without_dimension",
+                                        f"排名需要说明按什么排（{'、'.join(n.zh for n in options)}）。",
+                                        f"A ranking needs to say what to rank ({', '.join(n.en for n in options)})."))
         order = [OrderBy(field=metrics[0], descending=direction == "desc")]
         limit = limit or (None if match.limit is None else match.limit)
     comparisons = [c for c in match.comparisons if c != "share" or first.type in ("simple", "period_end")]
@@ -76,6 +78,14 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     except ValueError as exc:
         return Draft(None, period, ("invalid", f"无法组成查询：{exc}", f"Cannot form a query: {exc}"))
     return Draft(query, period)
+
+
+def rank_dimensions(catalog: Catalog, metric: str, exclude: set[str], top: int = 3) -> list[str]:
+    """What a ranking of ``metric`` could rank, for a question that does not say: the catalog's
+    assessed entity first, then the metric's dimensions in the catalog's order."""
+    allowed = graph.allowed_dimensions(catalog, metric)
+    first = [d for d in [catalog.metrics[metric].ranked_by] if d in allowed]
+    return [d for d in dict.fromkeys(first + allowed) if d not in exclude][:top]
 
 
 def describe(catalog: Catalog, query: SemanticQuery) -> tuple[str, str]:

@@ -5,23 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import TYPE_CHECKING
 
 from chatbi.pipeline.answer import ANSWERED, REFUSED, Answer, suggest_chart
+from chatbi.pipeline.context import PipelineContext
 from chatbi.sqlguard import SqlRejected
 from chatbi.warehouse import WarehouseError
 from semantic_layer import User
 
-if TYPE_CHECKING:
-    from chatbi.core import ChatBI
 
-
-def run_guarded_sql(bi: ChatBI, sql: str, user: User, question: str, path: str, verified: bool,
+def run_guarded_sql(ctx: PipelineContext, sql: str, user: User, question: str, path: str, verified: bool,
                     max_rows: int = 1000) -> Answer:
     started = time.perf_counter()
     try:
-        guarded = bi.guard.check(sql, user, max_rows=max_rows)
-        result = bi.warehouse.execute(guarded.sql, max_rows=max_rows, timeout_s=30)
+        guarded = ctx.guard.check(sql, user, max_rows=max_rows)
+        result = ctx.warehouse.execute(guarded.sql, max_rows=max_rows, timeout_s=30)
     except SqlRejected as exc:
         return Answer(REFUSED, question, exc.zh, exc.en, reason=f"guard_{exc.code}", path=path, verified=verified)
     except WarehouseError as exc:
@@ -37,7 +34,7 @@ def run_guarded_sql(bi: ChatBI, sql: str, user: User, question: str, path: str, 
     return Answer(ANSWERED, question, zh, en, sql=guarded.sql, columns=columns, rows=rows,
                   chart=suggest_chart(columns, rows), path=path, truncated=result.truncated, verified=verified,
                   timings_ms={"execute": (time.perf_counter() - started) * 1000}
-                  ).with_scope(*bi.row_scope.note(user))
+                  ).with_scope(*ctx.row_scope.note(user))
 
 
 def column_kind(rows: list, index: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from chatbi.warehouse.base import QueryResult, Warehouse, WarehouseError, connect
+from chatbi.warehouse.base import QueryResult, Warehouse, WarehouseError
+from chatbi.warehouse.connect import connect
 
 __all__ = ["QueryResult", "Warehouse", "WarehouseError", "connect"]

@@ -13,7 +13,7 @@ catalog = svc.bi.catalog
 st.title(t("指标目录", "Metric catalog"))
 query = st.text_input(t("搜索指标", "Search metrics"), key="catalog-search",
                       placeholder=t("例如：欠费、宽带、5G", "e.g. arrears, broadband, 5G")).strip().lower()
-visible = svc.bi.decider.visible(who.as_user())
+visible = svc.bi.visible_metrics(who.as_user())
 shown = 0
 for mid in visible:
     m = catalog.metrics[mid]

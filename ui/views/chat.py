@@ -54,7 +54,7 @@ def ask_and_rerun(question: str) -> None:
 st.title(t("问数", "Ask"))
 if not turns:
     catalog = svc.bi.catalog
-    visible = svc.bi.decider.visible(who.as_user())
+    visible = svc.bi.visible_metrics(who.as_user())
     samples = [s for m in visible for s in (catalog.metrics[m].samples.en if st.session_state.get("lang") == "en"
                                             else catalog.metrics[m].samples.zh)[:1]][:6]
     st.caption(t("试试这些问题：", "Try one of these:"))

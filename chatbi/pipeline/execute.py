@@ -1,0 +1,100 @@
+"""Execution of a typed interpretation: scope check → compile → the SQL guard → the warehouse →
+an answer with its headline. Every path that answers with numbers ends here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from chatbi.pipeline.answer import ANSWERED, REFUSED, Answer, suggest_chart
+from chatbi.pipeline.context import PipelineContext
+from chatbi.pipeline.headline import headline
+from chatbi.pipeline.replies import Replies
+from chatbi.pipeline.sql_run import run_guarded_sql
+from chatbi.sqlguard import SqlRejected
+from chatbi.warehouse import WarehouseError
+from semantic_layer import (
+    AccessDenied,
+    NoData,
+    NotAllowed,
+    SemanticError,
+    SemanticQuery,
+    TimeRange,
+    User,
+    compile_query,
+)
+from semantic_layer.access import role_of, row_restrictions
+from semantic_layer.scope import scope_probe
+
+MAX_ROWS = 5000
+
+
+class Executor:
+    def __init__(self, ctx: PipelineContext, replies: Replies):
+        self.ctx, self.replies = ctx, replies
+
+    def execute(self, question: str, query: SemanticQuery, user: User, as_of: dt.date, path: str,
+                timings: dict) -> Answer:
+        ctx, refuse = self.ctx, self.replies.refuse
+        t0 = time.perf_counter()
+        try:
+            if self._outside_scope(query, user):
+                return refuse(question, "outside_scope", "你问的对象超出了你的数据权限范围，只能查询本人权限内的数据。",
+                              "What you asked about is outside the rows you may see.", user, query.metrics, path=path)
+            compiled = compile_query(ctx.catalog, query, dialect=ctx.dialect, user=user, as_of=as_of)
+        except NoData as exc:
+            return self._latest_instead(question, query, exc, user, as_of)
+        except (NotAllowed, AccessDenied, SemanticError) as exc:
+            return refuse(question, exc.code, exc.zh, exc.en, user, query.metrics, path=path)
+        try:  # compiled SQL passes the same guard as anyone else's
+            guarded = ctx.guard.check(compiled.sql, user, max_rows=MAX_ROWS)
+        except SqlRejected as exc:
+            return refuse(question, f"guard_{exc.code}", exc.zh, exc.en, user, query.metrics, path=path)
+        timings["compile"] = (time.perf_counter() - t0) * 1000
+        t0 = time.perf_counter()
+        try:
+            result = ctx.warehouse.execute(guarded.sql, max_rows=MAX_ROWS, timeout_s=30)
+        except WarehouseError as exc:
+            return Answer(REFUSED, question, f"查询执行失败：{exc}", f"The query failed: {exc}", reason="execution_error",
+                          interpretation=query, sql=compiled.sql, path=path)
+        timings["execute"] = (time.perf_counter() - t0) * 1000
+        columns = [{"name": c.name, "kind": c.kind, "label": c.label_zh, "label_en": c.label_en, "format": c.format,
+                    "metric": c.metric} for c in compiled.columns]
+        rows = [list(r) for r in result.rows]
+        zh, en = headline(ctx.catalog, query, compiled, columns, rows)
+        return Answer(ANSWERED, question, zh, en, interpretation=query, explanation=compiled.explanation,
+                      sql=guarded.sql, columns=columns, rows=rows, chart=suggest_chart(columns, rows), path=path,
+                      model_id=ctx.model_id() if path == "model" else "", truncated=result.truncated,
+                      timings_ms=timings).with_scope(*ctx.row_scope.note(user))
+
+    def execute_verified(self, question: str, hit, user: User, as_of: dt.date, timings: dict) -> Answer:
+        """An analyst-verified interpretation or SQL for this question: no model call."""
+        if hit.query is not None:
+            answer = self.execute(question, hit.query, user, as_of, "verified", timings)
+        else:
+            answer = run_guarded_sql(self.ctx, hit.answer.sql, user, question, "verified", verified=True)
+            answer.timings_ms = {**timings, **answer.timings_ms}
+        answer.verified_id = hit.answer.id
+        return answer
+
+    def _outside_scope(self, query: SemanticQuery, user: User) -> bool:
+        catalog = self.ctx.catalog
+        for restriction in row_restrictions(catalog, role_of(catalog, user), user):
+            for flt in query.filters:
+                probe = scope_probe(catalog, restriction, flt)
+                if probe is None:
+                    continue
+                sql = probe.sql(dialect=self.ctx.dialect, identify=True)
+                if not self.ctx.warehouse.execute(sql, max_rows=1).rows[0][0]:
+                    return True
+        return False
+
+    def _latest_instead(self, question, query: SemanticQuery, exc: NoData, user, as_of) -> Answer:
+        """本月的账单还没出: offer the latest closed period instead of a zero."""
+        end = dt.date.fromisoformat(exc.details["available_through"])
+        start = end.replace(day=1)
+        latest = query.model_copy(update={"time_range": TimeRange(start=start, end=end)})
+        three = query.model_copy(update={"time_range": TimeRange(
+            start=(start.replace(day=1) - dt.timedelta(days=62)).replace(day=1), end=end)})
+        return self.replies.clarify(question, [latest, three], "no_data_yet", exc.zh + " 要看最近的数据吗？",
+                                    exc.en + " Would you like the latest data instead?", user, as_of)

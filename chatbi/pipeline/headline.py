@@ -1,0 +1,46 @@
+"""The one-sentence answer above the table: period, metric values, changes, the first place."""
+
+from __future__ import annotations
+
+from chatbi.pipeline.answer import format_value
+from metric_catalog.model import Catalog
+from semantic_layer import SemanticQuery
+
+
+def _value(catalog: Catalog, metric: str, value) -> tuple[str, str]:
+    spec = catalog.metrics[metric]
+    percent = spec.format == "percent"
+    return (format_value(value, spec.format, "" if percent else spec.unit.zh, spec.decimals),
+            format_value(value, spec.format, "" if percent else f" {spec.unit.en}", spec.decimals))
+
+
+def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dict], rows: list) -> tuple[str, str]:
+    rng = f"{compiled.start} 至 {compiled.end}" if compiled.start else f"截至 {compiled.end}"
+    rng_en = f"{compiled.start} to {compiled.end}" if compiled.start else f"up to {compiled.end}"
+    metric_cols = [(i, c) for i, c in enumerate(columns) if c["kind"] == "metric"]
+    if not rows:
+        return f"{rng}没有符合条件的数据。", f"No data matches for {rng_en}."
+    if not metric_cols:  # a listing
+        return f"{rng}，共 {len(rows)} 行。", f"{len(rows)} rows for {rng_en}."
+    if len(rows) == 1 and all(c["kind"] in ("metric", "comparison") for c in columns):
+        parts_zh, parts_en = [], []
+        for i, c in metric_cols:
+            spec = catalog.metrics[c["metric"]]
+            zh, en = _value(catalog, c["metric"], rows[0][i])
+            parts_zh.append(f"{spec.name.zh}为 {zh}")
+            parts_en.append(f"{spec.name.en} was {en}")
+        for i, c in enumerate(columns):
+            if c["kind"] == "comparison" and c["format"] == "percent" and rows[0][i] is not None:
+                parts_zh.append(f"{c['label']} {float(rows[0][i]) * 100:+.1f}%")
+                parts_en.append(f"{c['label_en']} {float(rows[0][i]) * 100:+.1f}%")
+        return f"{rng}，" + "，".join(parts_zh) + "。", f"For {rng_en}: " + "; ".join(parts_en) + "."
+    i, c = metric_cols[0]
+    spec = catalog.metrics[c["metric"]]
+    zh, en = f"{rng}，{spec.name.zh}，共 {len(rows)} 行", f"{spec.name.en} for {rng_en}: {len(rows)} rows"
+    dims = [k for k, col in enumerate(columns) if col["kind"] == "dimension"]
+    if query.order_by and len(dims) == 1 and rows[0][i] is not None:  # a ranking: name the first place
+        top, top_en = _value(catalog, c["metric"], rows[0][i])
+        high = query.order_by[0].descending
+        zh += f"；{'最高' if high else '最低'}的是{rows[0][dims[0]]}（{top}）"
+        en += f"; {'highest' if high else 'lowest'}: {rows[0][dims[0]]} ({top_en})"
+    return zh + "。", en + "."

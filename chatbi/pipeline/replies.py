@@ -1,0 +1,69 @@
+"""The two answers that are not numbers: a refusal naming what can be asked instead, and a
+clarification offering 2–4 interpretations that are known to compile."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from chatbi.pipeline.answer import CLARIFY, REFUSED, Answer, Candidate
+from chatbi.pipeline.context import PipelineContext
+from chatbi.pipeline.interpret import describe
+from semantic_layer import AccessDenied, SemanticError, SemanticQuery, User, compile_query
+from semantic_layer.access import check_metric, denied_metrics, role_of
+
+MAX_CANDIDATES = 4
+
+
+class Replies:
+    def __init__(self, ctx: PipelineContext):
+        self.ctx = ctx
+
+    @property
+    def catalog(self):
+        return self.ctx.catalog
+
+    def visible(self, user: User) -> list[str]:
+        """Metric ids this user may see, derived metrics over denied inputs excluded."""
+        denied = denied_metrics(self.catalog, self.catalog.roles.get(user.role))
+        return [m for m in self.catalog.visible_metrics() if m not in denied]
+
+    def suggestions(self, user: User, ranked: list[str] | None = None) -> list[str]:
+        visible = self.visible(user)
+        ids = [m for m in (ranked or []) if m in visible] or visible
+        return [samples[0] for mid in ids[:3] if (samples := self.catalog.metrics[mid].samples.zh)]
+
+    def refuse(self, question: str, reason: str, zh: str, en: str, user: User, ranked=None, path="") -> Answer:
+        return Answer(REFUSED, question, zh, en, reason=reason, suggestions=self.suggestions(user, ranked),
+                      path=path, model_id=self.ctx.model_id())
+
+    def clarify(self, question: str, drafts: list[SemanticQuery], reason: str, zh: str, en: str, user: User,
+                as_of: dt.date) -> Answer:
+        candidates, seen = [], set()
+        for query in drafts:
+            key = query.model_dump_json()
+            if key in seen or not self.compiles(query, user, as_of):
+                continue
+            seen.add(key)
+            d_zh, d_en = describe(self.catalog, query)
+            candidates.append(Candidate(query, d_zh, d_en))
+            if len(candidates) == MAX_CANDIDATES:
+                break
+        if not candidates:
+            return self.refuse(question, reason, zh, en, user)
+        return Answer(CLARIFY, question, zh, en, candidates=candidates, reason=reason, path="clarification",
+                      model_id=self.ctx.model_id())
+
+    def compiles(self, query: SemanticQuery, user: User, as_of: dt.date) -> bool:
+        try:
+            compile_query(self.catalog, query, dialect=self.ctx.dialect, user=user, as_of=as_of)
+            return True
+        except SemanticError:
+            return False
+
+    def denied(self, user: User, metric: str) -> AccessDenied:
+        """Why this user may not see ``metric`` (a derived metric names the input that is denied)."""
+        try:
+            check_metric(self.catalog, role_of(self.catalog, user), metric)
+        except AccessDenied as exc:
+            return exc
+        return AccessDenied("无权查看该指标。", "You may not see this metric.")
