@@ -11,6 +11,7 @@ Shape of every compiled query (MetricFlow's lesson: aggregate each fact before j
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -19,11 +20,11 @@ from sqlglot import exp
 
 from metric_catalog import graph
 from metric_catalog.model import Catalog
-from semantic_layer import timegrain
+from semantic_layer import shapes, timegrain
 from semantic_layer.access import User
 from semantic_layer.explain import explain
 from semantic_layer.plan import ADDITIVE, QueryPlan, build_plan
-from semantic_layer.query import SemanticQuery
+from semantic_layer.query import TIME, SemanticQuery
 from semantic_layer.scan import TIME_KEY, group_select
 
 
@@ -168,16 +169,25 @@ def _base(plan: QueryPlan, start: dt.date | None, end: dt.date, prefix: str) -> 
 
 def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb", user: User | None = None,
                   as_of: dt.date | None = None) -> CompiledQuery:
-    plan = build_plan(catalog, query, user or User.unrestricted(), as_of or dt.date.today())
+    shaped, parts = shapes.share_parts(query)
+    shaped = shapes.per_period(shaped)
+    plan = build_plan(catalog, shaped, user or User.unrestricted(), as_of or dt.date.today())
+    shapes.check(plan, query)
     start, end = plan.start, plan.end
     ctes, base = _base(plan, start, end, "")
     dims = plan.dimension_columns()
-    keys = ([TIME_KEY] if plan.grain else []) + dims
-    select = exp.select(*[exp.alias_(exp.column(k, "cur"), plan.grain if k == TIME_KEY else k) for k in keys],
+    timed = bool(plan.grain) and not query.average_over
+    if query.average_over:  # the per-period values become one mean per key
+        ctes.append(("per_period", shapes.average_over_periods(base, dims, query.metrics)))
+        base = "per_period"
+    keys = ([TIME_KEY] if timed else []) + dims
+    grain = plan.grain if timed else None
+    select = exp.select(*[exp.alias_(exp.column(k, "cur"), grain if k == TIME_KEY else k) for k in keys],
                         *[exp.alias_(exp.column(m, "cur"), m) for m in query.metrics])
     select = select.from_(exp.alias_(exp.to_table(base), "cur", table=True))
-    if not query.comparisons:
-        # Nothing to compare: the base SELECT is the answer, no extra layer for the engine to plan.
+    layered = query.comparisons or query.cumulative or query.top_within or query.having or parts
+    if not layered and not query.average_over:
+        # Nothing computed from the values: the base SELECT is the answer, no extra layer to plan.
         _, select = ctes.pop()
         for projection in select.expressions:
             if projection.alias == TIME_KEY:
@@ -206,14 +216,31 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
             share = exp.Div(this=exp.cast(exp.column(m, "cur"), "DOUBLE"),
                             expression=exp.func("NULLIF", total, exp.Literal.number(0)))
             select = select.select(exp.alias_(share, f"{m}__share"))
+    if query.cumulative:
+        select = shapes.running_totals(plan, select, dims)
+    if query.top_within:
+        select = shapes.ranks_within(plan, select, timed)
+    overall = None
+    if shapes.needs_overall(plan):  # one more base over the whole scope, on the same periods
+        whole = build_plan(catalog, shaped.model_copy(update={"group_by": [g for g in shaped.group_by
+                                                                           if g.dimension == TIME]}),
+                           plan.user, as_of or dt.date.today())
+        whole_ctes, overall = _base(whole, start, end, "all_")
+        ctes += whole_ctes
+        on = [exp.EQ(this=exp.column(TIME_KEY, overall), expression=exp.column(TIME_KEY, "cur"))] if timed else []
+        table = exp.alias_(exp.to_table(overall), overall, table=True)
+        select = select.join(table, on=exp.and_(*on), join_type="left") if on else select.join(table, join_type="cross")
+    select = shapes.averages(plan, select, overall, timed)
     final = select
-    if query.having:  # conditions on metric values need the values named: one more layer
-        ops = {"=": exp.EQ, "!=": exp.NEQ, ">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}
-        final = exp.select("*").from_(select.subquery("r")).where(exp.and_(*[
-            ops[h.op](this=exp.column(h.metric), expression=exp.convert(h.value)) for h in query.having]))
-    out_keys = [plan.grain if k == TIME_KEY else k for k in keys]
+    where = shapes.conditions(plan, parts)
+    if where:  # conditions on computed values need the values named: one more layer
+        final = exp.select("*").from_(select.subquery("r")).where(exp.and_(*where))
+    out_keys = [grain if k == TIME_KEY else k for k in keys]
     orders = [exp.Ordered(this=exp.column(o.field), desc=o.descending, nulls_first=False) for o in query.order_by]
-    ordered = {o.field for o in query.order_by}
+    if query.top_within:
+        within = [exp.Ordered(this=exp.column(d), nulls_first=False) for d in query.top_within.within]
+        orders = [*within, exp.Ordered(this=exp.column(f"{query.top_within.metric}__rank")), *orders]
+    ordered = {o.this.name for o in orders}
     orders += [exp.Ordered(this=exp.column(k), nulls_first=False) for k in out_keys if k not in ordered]
     if orders:
         final = final.order_by(*orders)
@@ -222,17 +249,20 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
     for name, cte in ctes:  # CTEs stay at the top level: some engines reject WITH inside a subquery
         final = final.with_(name, as_=cte)
     sql = final.sql(dialect=dialect, identify=True)
-    return CompiledQuery(sql=sql, dialect=dialect, expression=final, columns=output_columns(plan),
-                         explanation=explain(plan), start=start, end=end, notes=plan.notes)
+    shown = dataclasses.replace(plan, query=query)
+    return CompiledQuery(sql=sql, dialect=dialect, expression=final, columns=output_columns(shown, dims),
+                         explanation=explain(shown), start=start, end=end, notes=plan.notes)
 
 
-def output_columns(plan: QueryPlan) -> list[OutputColumn]:
+def output_columns(plan: QueryPlan, dims: list[str] | None = None) -> list[OutputColumn]:
+    """The answer's columns, in the compiled SELECT's order. ``dims`` are the key columns when the
+    shape added some (a share's part: 杭州占全省 shows the city it is about)."""
     catalog, query = plan.catalog, plan.query
     cols: list[OutputColumn] = []
     if plan.grain:
         zh = {"day": "日期", "week": "周", "month": "月份", "quarter": "季度", "year": "年份"}[plan.grain]
         cols.append(OutputColumn(plan.grain, "time", zh, plan.grain, format=plan.grain))
-    for d in plan.dimension_columns():
+    for d in plan.dimension_columns() if dims is None else dims:
         spec = catalog.dimensions[d]
         cols.append(OutputColumn(d, "dimension", spec.name.zh, spec.name.en))
     for m in query.metrics:
@@ -251,4 +281,15 @@ def output_columns(plan: QueryPlan) -> list[OutputColumn]:
             spec = catalog.metrics[m]
             cols.append(OutputColumn(f"{m}__share", "comparison", f"{spec.name.zh}占比", f"{spec.name.en} share",
                                      "percent", m))
+    for m in query.metrics if query.cumulative else []:
+        spec = catalog.metrics[m]
+        cols.append(OutputColumn(f"{m}__cumulative", "comparison", f"累计{spec.name.zh}", f"{spec.name.en} (running total)",
+                                 spec.format, m))
+    if query.top_within:
+        cols.append(OutputColumn(f"{query.top_within.metric}__rank", "comparison", "名次", "rank", "integer",
+                                 query.top_within.metric))
+    for m in dict.fromkeys(h.metric for h in query.having if h.against == "average"):
+        spec = catalog.metrics[m]
+        cols.append(OutputColumn(f"{m}__average", "comparison", f"{spec.name.zh}(平均)", f"{spec.name.en} (average)",
+                                 spec.format, m))
     return cols

@@ -18,6 +18,10 @@ def _values(values: list, lang: str) -> str:
     return sep.join(str(v) for v in values)
 
 
+HAVING_OF = {"value": ("", ""), "mom": ("环比", " MoM change"), "yoy": ("同比", " YoY change"),
+             "share": ("占比", " share"), "cumulative": ("累计", " running total")}
+
+
 def explain(plan: QueryPlan) -> dict[str, str]:
     catalog, query = plan.catalog, plan.query
     zh: list[str] = []
@@ -46,8 +50,25 @@ def explain(plan: QueryPlan) -> dict[str, str]:
         en.append(f"Compared: {COMPARISON[c][1]}")
     for h in query.having:
         m = catalog.metrics[h.metric]
-        zh.append(f"条件：{m.name.zh}{OPS_ZH[h.op]}{h.value:g}")
-        en.append(f"Condition: {m.name.en} {OPS_EN[h.op]} {h.value:g}")
+        of_zh, of_en = HAVING_OF[h.of]
+        if h.against == "average":
+            target_zh, target_en = "平均值（可加指标为各组平均，比率为整体值）", "the average (mean of the groups for additive metrics, the overall value for ratios)"
+        else:
+            target_zh = target_en = f"{h.value * 100:g}%" if h.of in ("mom", "yoy", "share") else f"{h.value:g}"
+        zh.append(f"条件：{m.name.zh}{of_zh}{OPS_ZH[h.op]}{target_zh}")
+        en.append(f"Condition: {m.name.en}{of_en} {OPS_EN[h.op]} {target_en}")
+    if query.cumulative:
+        zh.append("累计：从时间范围起点逐期累加")
+        en.append("Running total from the start of the period")
+    if query.average_over:
+        zh.append(f"按{GRAIN_ZH[query.average_over]}平均：各期数值的平均（无数据的期按 0 计）")
+        en.append(f"Average per {query.average_over}: the mean of the per-period values (empty periods count as 0)")
+    if query.top_within:
+        t = query.top_within
+        within_zh = "、".join(catalog.dimensions[d].name.zh for d in t.within)
+        within_en = ", ".join(catalog.dimensions[d].name.en for d in t.within)
+        zh.append(f"每个{within_zh}取{'前' if t.descending else '后'}{t.n}名（并列的都保留）")
+        en.append(f"{'Top' if t.descending else 'Bottom'} {t.n} within each {within_en} (ties all kept)")
     if query.limit:
         order = query.order_by[0] if query.order_by else None
         word_zh = "前" if order is None or order.descending else "后"

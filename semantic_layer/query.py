@@ -48,10 +48,39 @@ class Filter(QueryModel):
 
 
 class MetricFilter(QueryModel):
-    """Having-style: keep groups whose metric value satisfies the comparison."""
+    """Having-style: keep groups whose metric value satisfies the comparison.
+
+    ``of`` picks what is compared: the value itself, its growth (mom/yoy, as a fraction: 0.1 is
+    +10%), its share of total, or its running total. ``against="average"`` compares with the
+    metric over the whole scope instead of a number (高于全省平均): for additive metrics the mean
+    of the groups shown, for ratios and distinct counts the overall value.
+    """
     metric: str
     op: Literal["=", "!=", ">", ">=", "<", "<="]
-    value: float
+    value: float | None = None
+    of: Literal["value", "mom", "yoy", "share", "cumulative"] = "value"
+    against: Literal["number", "average"] = "number"
+
+    @model_validator(mode="after")
+    def _target(self) -> MetricFilter:
+        if (self.against == "number") != (self.value is not None):
+            raise ValueError("a condition compares with a number (value) or with the average, not both or neither")
+        if self.against == "average" and self.of != "value":
+            raise ValueError("only a metric's value can be compared with its average")
+        return self
+
+    @property
+    def column(self) -> str:
+        return self.metric if self.of == "value" else f"{self.metric}__{self.of}"
+
+
+class TopWithin(QueryModel):
+    """The first ``n`` rows by ``metric`` inside each group of ``within`` (每个地市最多的3个渠道).
+    Ties share a place and are all kept, so a group can show more than ``n`` rows."""
+    within: list[str] = Field(min_length=1)
+    n: int = Field(ge=1, le=1000)
+    metric: str
+    descending: bool = True
 
 
 class TimeRange(QueryModel):
@@ -82,6 +111,9 @@ class SemanticQuery(QueryModel):
     comparisons: list[Comparison] = Field(default_factory=list)
     order_by: list[OrderBy] = Field(default_factory=list)
     limit: int | None = Field(default=None, ge=1)
+    cumulative: bool = False  # add each metric's running total along the time grain
+    top_within: TopWithin | None = None
+    average_over: Grain | None = None  # 月均: the mean of the per-period values over the range
 
     @model_validator(mode="after")
     def _unique(self) -> SemanticQuery:
@@ -92,6 +124,16 @@ class SemanticQuery(QueryModel):
             raise ValueError("a group-by is listed twice")
         if sum(g.dimension == TIME for g in self.group_by) > 1:
             raise ValueError("group by at most one time grain")
+        if self.cumulative and self.time_group is None:
+            raise ValueError("a running total needs a time grain to run along")
+        if self.average_over and self.time_group is not None:
+            raise ValueError("an average per period cannot also be broken down by period")
+        if self.top_within:
+            grouped = {g.dimension for g in self.group_by}
+            if not set(self.top_within.within) < grouped:
+                raise ValueError("top-N within groups needs its groups and one more breakdown in group_by")
+            if self.top_within.metric not in self.metrics:
+                raise ValueError("top-N within groups ranks one of the queried metrics")
         return self
 
     @property

@@ -1,0 +1,152 @@
+"""The answer's last layer: what is computed from the per-key metric values.
+
+Comparisons with earlier periods, share of total, running totals, ranks within groups, averages
+over periods and conditions (HAVING-style, on a value, a growth, a share or the overall average).
+Each is exact SQL over the base values, or the query is refused with the reason; nothing here
+approximates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlglot import exp
+
+from semantic_layer import timegrain
+from semantic_layer.errors import NotAllowed
+from semantic_layer.plan import ADDITIVE, QueryPlan
+from semantic_layer.query import TIME, Filter, GroupBy, SemanticQuery
+from semantic_layer.scan import TIME_KEY, filter_predicate
+
+OPS = {"=": exp.EQ, "!=": exp.NEQ, ">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}
+
+
+def share_parts(query: SemanticQuery) -> tuple[SemanticQuery, list[Filter]]:
+    """A share's denominator is the whole, not the part asked about.
+
+    杭州占全省比例 filters to 杭州; computed after that filter every share is 100%. So a filter
+    on a grouped dimension (衢州和丽水 → by city, city in …), or any filter when nothing is
+    grouped, selects the *part*: the base is computed for every value of that dimension, the
+    share taken over all of them, and the part selected afterwards. Filters on other dimensions
+    set the scope both share.
+    """
+    if "share" not in query.comparisons:
+        return query, []
+    grouped = {g.dimension for g in query.group_by if g.dimension != TIME}
+    parts = [f for f in query.filters if f.dimension in grouped or not grouped]
+    if not parts and not grouped:
+        raise NotAllowed("占比需要说明是谁占谁：请按某个维度拆分，或指出要看的部分（如某个地市）。",
+                         "A share needs a breakdown or a part to compare with the whole (say, one city).")
+    added = [GroupBy(dimension=f.dimension) for f in parts if f.dimension not in grouped]
+    added = list({g.dimension: g for g in added}.values())
+    shaped = query.model_copy(update={"filters": [f for f in query.filters if f not in parts],
+                                      "group_by": [*query.group_by, *added]})
+    return shaped, parts
+
+
+def per_period(query: SemanticQuery) -> SemanticQuery:
+    """月均: the base is computed per period, then averaged."""
+    if not query.average_over:
+        return query
+    return query.model_copy(update={"group_by": [GroupBy(dimension=TIME, grain=query.average_over),
+                                                 *query.group_by]})
+
+
+def check(plan: QueryPlan, query: SemanticQuery) -> None:
+    """Shapes that would give a number that is not what was asked are refused here."""
+    catalog = plan.catalog
+    additive = {m: catalog.metrics[m].type == "simple" and catalog.metrics[m].agg in ADDITIVE
+                for m in query.metrics}
+    if query.cumulative:
+        for m, ok in additive.items():
+            if not ok:
+                name = catalog.metrics[m].name
+                raise NotAllowed(f"「{name.zh}」不能逐期累加（不是可加总的发生额），累计值没有意义。",
+                                 f"'{name.en}' does not add up over periods, so a running total is meaningless.")
+    if query.average_over:
+        if query.comparisons:
+            raise NotAllowed("期均值不能同时做环比、同比或占比。",
+                             "An average per period cannot also be compared or shared.")
+        for m in query.metrics:
+            spec = catalog.metrics[m]
+            if not (additive[m] or spec.type == "period_end"):
+                raise NotAllowed(f"「{spec.name.zh}」是比率或去重数，按期平均不等于它本身的口径，请直接问「{spec.name.zh}」。",
+                                 f"'{spec.name.en}' is a ratio or distinct count; averaging it per period is not "
+                                 f"its definition. Ask for '{spec.name.en}' itself.")
+        start, end = plan.start, plan.end
+        if start is None or timegrain.bucket_start(start, query.average_over) != start or \
+                timegrain.next_bucket(timegrain.bucket_start(end, query.average_over), query.average_over) \
+                - dt.timedelta(days=1) != end:
+            raise NotAllowed(f"按期平均需要完整的周期，{start} 至 {end} 不是整{_GRAIN_ZH[query.average_over]}"
+                             "（数据可能还没到期末）。",
+                             f"An average per {query.average_over} needs whole periods; {start} to {end} is not "
+                             "(the data may not reach the period's end yet).")
+    for h in query.having:
+        needs = {"mom": "mom" in query.comparisons, "yoy": "yoy" in query.comparisons,
+                 "share": "share" in query.comparisons, "cumulative": query.cumulative, "value": True}
+        if not needs[h.of]:
+            raise NotAllowed("条件引用的对比值没有被计算。", f"The condition uses {h.of}, which the query does not compute.")
+
+
+_GRAIN_ZH = {"day": "日", "week": "周", "month": "月", "quarter": "季度", "year": "年"}
+
+
+def average_over_periods(base: str, dims: list[str], metrics: list[str]) -> exp.Select:
+    """The mean over the periods of each key; the spine made empty periods zero, so they count."""
+    return (exp.select(*[exp.column(d) for d in dims],
+                       *[exp.alias_(exp.Avg(this=exp.cast(exp.column(m), "DOUBLE")), m) for m in metrics])
+            .from_(base).group_by(*[exp.column(d) for d in dims]) if dims else
+            exp.select(*[exp.alias_(exp.Avg(this=exp.cast(exp.column(m), "DOUBLE")), m) for m in metrics]).from_(base))
+
+
+def running_totals(plan: QueryPlan, select: exp.Select, dims: list[str]) -> exp.Select:
+    for m in plan.query.metrics:
+        window = exp.Window(this=exp.Sum(this=exp.column(m, "cur")),
+                            partition_by=[exp.column(d, "cur") for d in dims] or None,
+                            order=exp.Order(expressions=[exp.Ordered(this=exp.column(TIME_KEY, "cur"))]),
+                            spec=exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING"))
+        select = select.select(exp.alias_(window, f"{m}__cumulative"))
+    return select
+
+
+def ranks_within(plan: QueryPlan, select: exp.Select, timed: bool) -> exp.Select:
+    top = plan.query.top_within
+    partition = ([exp.column(TIME_KEY, "cur")] if timed else []) + [exp.column(d, "cur") for d in top.within]
+    window = exp.Window(this=exp.Anonymous(this="RANK"), partition_by=partition,
+                        order=exp.Order(expressions=[exp.Ordered(this=exp.column(top.metric, "cur"),
+                                                                 desc=top.descending, nulls_first=False)]))
+    return select.select(exp.alias_(window, f"{top.metric}__rank"))
+
+
+def averages(plan: QueryPlan, select: exp.Select, overall: str | None, timed: bool) -> exp.Select:
+    """The value each group is compared with when a condition says 高于平均."""
+    for m in dict.fromkeys(h.metric for h in plan.query.having if h.against == "average"):
+        spec = plan.catalog.metrics[m]
+        if spec.type == "simple" and spec.agg in ADDITIVE:
+            value = exp.Window(this=exp.Avg(this=exp.cast(exp.column(m, "cur"), "DOUBLE")),
+                               partition_by=[exp.column(TIME_KEY, "cur")] if timed else None)
+        else:
+            value = exp.column(m, overall)
+        select = select.select(exp.alias_(value, f"{m}__average"))
+    return select
+
+
+def conditions(plan: QueryPlan, parts: list[Filter]) -> list[exp.Expression]:
+    query = plan.query
+    out = [filter_predicate(exp.column(f.dimension), f.op, f.values) for f in parts]
+    for h in query.having:
+        target = exp.column(f"{h.metric}__average") if h.against == "average" else exp.convert(h.value)
+        out.append(OPS[h.op](this=exp.column(h.column), expression=target))
+    if query.top_within:
+        out.append(exp.LTE(this=exp.column(f"{query.top_within.metric}__rank"),
+                           expression=exp.Literal.number(query.top_within.n)))
+    return out
+
+
+def needs_overall(plan: QueryPlan) -> bool:
+    """Ratios and distinct counts compare with the overall value, which needs its own scan."""
+    for h in plan.query.having:
+        spec = plan.catalog.metrics[h.metric]
+        if h.against == "average" and not (spec.type == "simple" and spec.agg in ADDITIVE):
+            return True
+    return False
