@@ -8,10 +8,12 @@ with 2–4 concrete interpretations, or a refusal that names what can be asked i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 
 from chatbi.llm import LLMError
+from chatbi.pipeline import timeparse
 from chatbi.pipeline.answer import Answer
 from chatbi.pipeline.context import PipelineContext
 from chatbi.pipeline.execute import Executor
@@ -161,9 +163,21 @@ class Decider:
     def _draft_problem(self, question: str, draft: Draft, match: Match, metrics: list[str], user: User,
                        as_of: dt.date) -> Answer:
         code, zh, en = draft.problem
-        if code == "rank_without_dimension":
-            options = rank_dimensions(self.catalog, metrics[0], set(match.filters))
-            drafts = [q for d in options
-                      if (q := build_query(self.catalog, match, metrics, as_of, group_by=[d]).query) is not None]
+        if draft.alternatives:
+            return self.replies.clarify(question, draft.alternatives, code, zh, en, user, as_of)
+        variants: list[Match] = []
+        groups: list[list[str] | None] = [None]
+        if code in ("rank_without_dimension", "threshold_without_dimension"):
+            groups = [[d] for d in rank_dimensions(self.catalog, metrics[0], set(match.filters))]
+            variants = [match]
+        elif code == "growth_base":
+            variants = [dataclasses.replace(match, comparisons=[*match.comparisons, c]) for c in ("mom", "yoy")]
+        elif code == "cumulative_needs_period":
+            this_year = timeparse.TimeWindow("this_year", "")
+            variants = [dataclasses.replace(match, time=this_year, cumulative=False),
+                        dataclasses.replace(match, time=this_year, grain="month")]
+        drafts = [q for m in variants for g in groups
+                  if (q := build_query(self.catalog, m, metrics, as_of, group_by=g).query) is not None]
+        if drafts:
             return self.replies.clarify(question, drafts, code, zh, en, user, as_of)
         return self.replies.refuse(question, code, zh, en, user, metrics)

@@ -22,7 +22,8 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         return f"{rng}没有符合条件的数据。", f"No data matches for {rng_en}."
     if not metric_cols:  # a listing
         return f"{rng}，共 {len(rows)} 行。", f"{len(rows)} rows for {rng_en}."
-    if len(rows) == 1 and all(c["kind"] in ("metric", "comparison") for c in columns):
+    if len(rows) == 1:
+        keys = [str(rows[0][i]) for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
         parts_zh, parts_en = [], []
         for i, c in metric_cols:
             spec = catalog.metrics[c["metric"]]
@@ -31,9 +32,12 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
             parts_en.append(f"{spec.name.en} was {en}")
         for i, c in enumerate(columns):
             if c["kind"] == "comparison" and c["format"] == "percent" and rows[0][i] is not None:
-                parts_zh.append(f"{c['label']} {float(rows[0][i]) * 100:+.1f}%")
-                parts_en.append(f"{c['label_en']} {float(rows[0][i]) * 100:+.1f}%")
-        return f"{rng}，" + "，".join(parts_zh) + "。", f"For {rng_en}: " + "; ".join(parts_en) + "."
+                sign = "" if c["name"].endswith("__share") else "+"  # a share has no direction
+                parts_zh.append(f"{c['label']} {float(rows[0][i]) * 100:{sign}.1f}%")
+                parts_en.append(f"{c['label_en']} {float(rows[0][i]) * 100:{sign}.1f}%")
+        who_zh, who_en = (f"{'、'.join(keys)}：", f" ({', '.join(keys)})") if keys else ("", "")
+        return (f"{rng}，{who_zh}" + "，".join(parts_zh) + "。",
+                f"For {rng_en}{who_en}: " + "; ".join(parts_en) + ".")
     i, c = metric_cols[0]
     spec = catalog.metrics[c["metric"]]
     zh, en = f"{rng}，{spec.name.zh}，共 {len(rows)} 行", f"{spec.name.en} for {rng_en}: {len(rows)} rows"

@@ -9,13 +9,23 @@ slot cannot be honoured the result says so and the question is clarified or refu
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chatbi.pipeline import timeparse
 from chatbi.pipeline.matcher import Match
 from metric_catalog import graph
 from metric_catalog.model import Catalog
-from semantic_layer import TIME, Filter, GroupBy, OrderBy, SemanticQuery, TimeRange
+from semantic_layer import (
+    TIME,
+    Filter,
+    GroupBy,
+    MetricFilter,
+    OrderBy,
+    SemanticQuery,
+    TimeRange,
+    TopWithin,
+    timegrain,
+)
 from semantic_layer.plan import available_through
 
 TREND_WINDOW = {"month": timeparse.TimeWindow("last_n_months", "trend", n=6),
@@ -25,11 +35,15 @@ TREND_WINDOW = {"month": timeparse.TimeWindow("last_n_months", "trend", n=6),
                 "day": timeparse.TimeWindow("last_n_days", "trend", n=30)}
 
 
+GRAIN_ZH = {"month": "月", "quarter": "季度", "week": "周", "day": "日", "year": "年"}
+
+
 @dataclass
 class Draft:
     query: SemanticQuery | None
     period: timeparse.Period | None = None
     problem: tuple[str, str, str] | None = None  # (code, zh, en) when no query can be formed
+    alternatives: list[SemanticQuery] = field(default_factory=list)  # what can be answered instead
 
 
 def data_end(catalog: Catalog, metrics: list[str], as_of: dt.date) -> dt.date:
@@ -54,8 +68,12 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     window = window or timeparse.default_window(first.default_window)
     period = timeparse.resolve(window, as_of, end, default=timeparse.default_window(first.default_window))
     group = ([GroupBy(dimension=TIME, grain=grain)] if grain else []) + [GroupBy(dimension=d) for d in dims]
-    order, limit = [], match.limit
-    if match.rank:
+    order, limit, top_within = [], match.limit, None
+    if match.rank and limit is not None or match.rank and len(dims) > 1:
+        top_within = _top_within(match, dims, metrics[0])
+    if top_within is not None:
+        limit = None
+    elif match.rank:
         direction = match.rank
         if direction in ("best", "worst"):
             higher = first.direction != "lower_is_better"
@@ -70,14 +88,121 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
                                         f"A ranking needs to say what to rank ({', '.join(n.en for n in options)})."))
         order = [OrderBy(field=metrics[0], descending=direction == "desc")]
         limit = limit or (None if match.limit is None else match.limit)
-    comparisons = [c for c in match.comparisons if c != "share" or first.type in ("simple", "period_end")]
+    if top_within is not None:
+        higher = first.direction != "lower_is_better"
+        descending = match.rank == "desc" or (match.rank in ("best", "worst") and (match.rank == "best") == higher)
+        top_within = top_within.model_copy(update={"descending": descending})
+    shape = _shape(catalog, match, metrics, dims, grain)
+    if isinstance(shape, tuple):
+        if shape[0] in ("threshold_without_dimension",):
+            options = [catalog.dimensions[d].name for d in rank_dimensions(catalog, metrics[0], filtered)]
+            shape = (shape[0], shape[1] + f"（{'、'.join(n.zh for n in options)}）",
+                     shape[2] + f" ({', '.join(n.en for n in options)})")
+        return Draft(None, period, shape)
     try:
         query = SemanticQuery(metrics=metrics, group_by=group, filters=filters,
-                              time_range=TimeRange(start=period.start, end=period.end), comparisons=comparisons,
-                              order_by=order, limit=limit)
+                              time_range=TimeRange(start=period.start, end=period.end),
+                              comparisons=list(match.comparisons), order_by=order, limit=limit,
+                              top_within=top_within, **shape)
     except ValueError as exc:
         return Draft(None, period, ("invalid", f"无法组成查询：{exc}", f"Cannot form a query: {exc}"))
+    if query.average_over:
+        return _whole_periods(query, period)
     return Draft(query, period)
+
+
+def _whole_periods(query: SemanticQuery, period: timeparse.Period) -> Draft:
+    """月均 over a period whose last month has not ended (今年 on 11-15) would divide half a month
+    as if it were whole: offer the whole periods instead."""
+    grain, rng = query.average_over, query.time_range
+    start = timegrain.bucket_start(rng.start, grain)
+    if start != rng.start:
+        start = timegrain.next_bucket(start, grain)
+    end = timegrain.next_bucket(timegrain.bucket_start(rng.end, grain), grain) - dt.timedelta(days=1)
+    if start == rng.start and end == rng.end:
+        return Draft(query, period)
+    if end > rng.end:
+        end = timegrain.bucket_start(rng.end, grain) - dt.timedelta(days=1)
+    problem = ("partial_period", f"{rng.start} 至 {rng.end} 不是完整的{GRAIN_ZH[grain]}，按{GRAIN_ZH[grain]}平均只能用完整的周期：",
+               f"{rng.start} to {rng.end} is not whole {grain}s; an average per {grain} needs whole periods:")
+    if end <= start:
+        return Draft(None, period, problem)
+    return Draft(None, period, problem, [query.model_copy(update={"time_range": TimeRange(start=start, end=end)})])
+
+
+def _top_within(match: Match, dims: list[str], metric: str) -> TopWithin | None:
+    """每个地市新增最多的3个渠道: groups named before the ranking word hold the ranking of the
+    groups named after it."""
+    if match.rank_at is None:
+        return None
+    before = [d for d in dims if match.positions.get(d, match.rank_at) < match.rank_at]
+    after = [d for d in dims if d not in before]
+    if not before or not after:
+        return None
+    return TopWithin(within=before, n=match.limit or 1, metric=metric)
+
+
+def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], grain: str | None):
+    """Conditions, running totals, averages per period: query fields, or (code, zh, en) when the
+    words cannot be computed as said."""
+    first = catalog.metrics[metrics[0]]
+    additive = all(catalog.metrics[m].type == "simple" and catalog.metrics[m].agg in ("sum", "count")
+                   for m in metrics)
+    shape: dict = {"share_scope": [d for d in match.share_scope if d in {f for f in match.filters}]}
+    if match.growth and not {"mom", "yoy"} & set(match.comparisons):
+        return ("growth_base", "增长是和上期（环比）还是去年同期（同比）比？请选择：",
+                "Growth against the previous period (MoM) or the same period last year (YoY)? Please pick:")
+    if match.cumulative:
+        if not additive:
+            return ("not_additive", f"「{first.name.zh}」不是可逐期累加的指标，没有累计值。",
+                    f"'{first.name.en}' does not add up over periods, so it has no running total.")
+        if grain:
+            shape["cumulative"] = True
+        elif match.time is None:
+            return ("cumulative_needs_period", "累计从什么时候算起？请选择时间范围：",
+                    "A running total from when? Please pick a period:")
+        # 今年累计新增 with no breakdown by period is the period's total itself
+    if match.average_over:
+        if grain:
+            return ("two_grains", "问题里同时有按期拆分和按期平均，请只保留一个。",
+                    "The question both breaks down by period and averages per period; keep one.")
+        shape["average_over"] = match.average_over
+    having = []
+    for position, threshold in match.thresholds:
+        said = [m for m in metrics if match.positions.get(m, -1) <= position]
+        metric = max(said, key=lambda m: match.positions.get(m, -1)) if said else metrics[0]
+        condition = _condition(catalog, match, metric, position, threshold)
+        if isinstance(condition, tuple):
+            return condition
+        having.append(condition)
+    if having and not dims:
+        return ("threshold_without_dimension", "条件需要作用在分组上：请说明是哪些对象满足条件",
+                "A condition applies to groups: say which things should meet it")
+    shape["having"] = having
+    return shape
+
+
+def _condition(catalog: Catalog, match: Match, metric: str, position: int, threshold) -> MetricFilter | tuple:
+    spec = catalog.metrics[metric]
+    if threshold.value is None:
+        return MetricFilter(metric=metric, op=threshold.op, against="average")
+    if threshold.unit == "pp":
+        return ("percentage_points", "暂不支持按百分点变化筛选，请用百分比（如 增长超过10%）。",
+                "Conditions on percentage-point changes are not supported; use a percentage (growth above 10%).")
+    compared = [c for c in ("mom", "yoy") if c in match.comparisons]
+    if threshold.unit == "%":
+        if compared:
+            return MetricFilter(metric=metric, op=threshold.op, value=threshold.value / 100, of=compared[0])
+        if "share" in match.comparisons:
+            return MetricFilter(metric=metric, op=threshold.op, value=threshold.value / 100, of="share")
+        if spec.format == "percent":
+            return MetricFilter(metric=metric, op=threshold.op, value=threshold.value / 100)
+        return ("percent_of_what", f"「{spec.name.zh}」不是百分比，{threshold.value:g}% 是和什么比？",
+                f"'{spec.name.en}' is not a percentage; {threshold.value:g}% of what?")
+    if spec.format == "percent" or (compared and match.growth):
+        return ("ambiguous_number", f"{threshold.value:g} 是百分比吗？请写成 {threshold.value:g}%。",
+                f"Is {threshold.value:g} a percentage? Please write {threshold.value:g}%.")
+    return MetricFilter(metric=metric, op=threshold.op, value=threshold.value)
 
 
 def rank_dimensions(catalog: Catalog, metric: str, exclude: set[str], top: int = 3) -> list[str]:
@@ -95,13 +220,50 @@ def describe(catalog: Catalog, query: SemanticQuery) -> tuple[str, str]:
     rng = query.time_range
     when = f"{rng.start} 至 {rng.end}" if rng else ""
     when_en = f"{rng.start} to {rng.end}" if rng else ""
-    by_zh = [("按" + ({"month": "月", "quarter": "季度", "week": "周", "day": "日", "year": "年"}[g.grain]
+    by_zh = [("按" + (GRAIN_ZH[g.grain]
                       if g.grain else catalog.dimensions[g.dimension].name.zh)) for g in query.group_by]
     by_en = [f"by {g.grain or catalog.dimensions[g.dimension].name.en}" for g in query.group_by]
     flt_zh = [f"{catalog.dimensions[f.dimension].name.zh}{'不含' if f.op == 'not in' else '='}{'/'.join(map(str, f.values))}"
               for f in query.filters]
     flt_en = [f"{catalog.dimensions[f.dimension].name.en} {'not ' if f.op == 'not in' else ''}{'/'.join(map(str, f.values))}"
               for f in query.filters]
-    zh = "，".join(x for x in [names_zh, *flt_zh, *by_zh, when] if x)
-    en = ", ".join(x for x in [names_en, *flt_en, *by_en, when_en] if x)
+    shape_zh, shape_en = _describe_shape(catalog, query)
+    zh = "，".join(x for x in [names_zh, *flt_zh, *by_zh, *shape_zh, when] if x)
+    en = ", ".join(x for x in [names_en, *flt_en, *by_en, *shape_en, when_en] if x)
+    return zh, en
+
+
+COMPARED = {"mom": ("环比", "vs previous period"), "yoy": ("同比", "vs last year"), "share": ("占比", "share of total")}
+OPS = {">": ("高于", "above"), ">=": ("不低于", "at least"), "<": ("低于", "below"), "<=": ("不高于", "at most"),
+       "=": ("等于", "equal to"), "!=": ("不等于", "not")}
+
+
+def _describe_shape(catalog: Catalog, query: SemanticQuery) -> tuple[list[str], list[str]]:
+    zh = [COMPARED[c][0] for c in query.comparisons]
+    en = [COMPARED[c][1] for c in query.comparisons]
+    for h in query.having:
+        name = catalog.metrics[h.metric].name
+        of_zh, of_en = {"value": ("", ""), "mom": ("环比", " MoM"), "yoy": ("同比", " YoY"), "share": ("占比", " share"),
+                        "cumulative": ("累计", " running total")}[h.of]
+        if h.against == "average":
+            target_zh, target_en = "平均", "the average"
+        else:
+            shown = f"{h.value * 100:g}%" if h.of in ("mom", "yoy", "share") or catalog.metrics[h.metric].format == \
+                "percent" else f"{h.value:g}"
+            target_zh = target_en = shown
+        zh.append(f"{name.zh}{of_zh}{OPS[h.op][0]}{target_zh}")
+        en.append(f"{name.en}{of_en} {OPS[h.op][1]} {target_en}")
+    if query.cumulative:
+        zh.append("逐期累计")
+        en.append("running total")
+    if query.average_over:
+        zh.append(f"按{GRAIN_ZH[query.average_over]}平均")
+        en.append(f"average per {query.average_over}")
+    if query.top_within:
+        t = query.top_within
+        zh.append(f"每个{'、'.join(catalog.dimensions[d].name.zh for d in t.within)}{'前' if t.descending else '后'}{t.n}")
+        en.append(f"{'top' if t.descending else 'bottom'} {t.n} per {', '.join(catalog.dimensions[d].name.en for d in t.within)}")
+    if query.limit:
+        zh.append(f"取{query.limit}名")
+        en.append(f"first {query.limit}")
     return zh, en

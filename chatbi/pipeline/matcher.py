@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from chatbi.pipeline import timeparse
+from chatbi.pipeline import shape_words, timeparse
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
 
 GROUP_BEFORE = ("各个", "各", "按照", "按", "分", "每个", "每一个", "每", "by ", "per ", "each ", "across ", "by each ")
@@ -22,9 +22,11 @@ ASCENDING = ("最低", "最少", "最小", "倒数", "后", "bottom", "lowest", 
 GRAIN_WORDS = [
     ("day", ("每天", "每日", "按天", "按日", "逐日", "日趋势", "daily", "by day", "per day", "each day")),
     ("week", ("每周", "按周", "逐周", "周趋势", "weekly", "by week", "per week", "each week")),
-    ("quarter", ("每季度", "按季度", "各季度", "分季度", "逐季", "季度趋势", "quarterly", "by quarter", "per quarter")),
-    ("year", ("每年", "按年", "各年", "分年", "逐年", "年度趋势", "yearly", "annually", "by year", "per year")),
-    ("month", ("每月", "每个月", "按月", "各月", "分月", "逐月", "月度趋势", "月趋势", "趋势", "走势", "变化趋势",
+    ("quarter", ("每季度", "按季度", "各季度", "分季度", "逐季", "季度趋势", "每个季度", "每一季度", "各个季度", "每季",
+                 "按季", "quarterly", "by quarter", "per quarter", "each quarter")),
+    ("year", ("每年", "按年", "各年", "分年", "逐年", "年度趋势", "每一年", "每个年度", "各年度", "按年度", "按年份", "各年份",
+              "分年份", "yearly", "annually", "by year", "per year", "each year")),
+    ("month", ("每月", "每个月", "按月", "各月", "按月份", "各月份", "分月份", "每个月份", "分月", "逐月", "月度趋势", "月趋势", "趋势", "走势", "变化趋势",
                "monthly", "by month", "per month", "each month", "trend", "over time", "month by month")),
 ]
 COMPARISON_WORDS = [("mom", ("环比", "比上月", "较上月", "比上期", "month over month", "mom", "vs last month",
@@ -71,6 +73,13 @@ class Match:
     limit: int | None = None
     residual: list[str] = field(default_factory=list)
     unavailable: list[int] = field(default_factory=list)  # indexes into catalog.catalog.unavailable
+    thresholds: list[tuple[int, shape_words.Threshold]] = field(default_factory=list)  # (position, condition)
+    cumulative: bool = False
+    average_over: str | None = None  # 月均 → month
+    growth: bool = False  # 增长率, growth: a change asked for, against mom or yoy
+    share_scope: list[str] = field(default_factory=list)  # dimensions whose values name the whole (占华东的比例)
+    positions: dict[str, int] = field(default_factory=dict)  # grouped dimension / metric → where it was said
+    rank_at: int | None = None  # where the ranking word was said
 
     @property
     def metric_sets(self) -> list[set[str]]:
@@ -159,6 +168,16 @@ def _keyword_hits(text: str) -> list[Hit]:
             direction = "worst"
         hits += _find_terms(text, {word: (direction, None)}, "rank")
     hits += _find_terms(text, {w: None for w in NEGATION_BEFORE}, "negation")
+    hits += [Hit("threshold", text[a:b], a, b, t) for a, b, t in shape_words.threshold_spans(text)]
+    hits += [Hit("cumulative", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.CUMULATIVE)]
+    hits += [Hit("growth", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.GROWTH)]
+    hits += [Hit("which", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.WHICH)]
+    for grain, words in shape_words.PER_PERIOD:
+        hits += [Hit("per_period", text[a:b], a, b, grain) for a, b in shape_words.word_spans(text, words)]
+    # 占…比例: "占" opens a share; what it names up to the share word is the whole
+    for m in re.finditer(r"占(?![用线据领])[^，,。？?]{0,12}?(比例|百分比|比重|份额|多少)", text):
+        hits.append(Hit("share_of", "占", m.start(), m.start() + 1, "share"))
+        hits.append(Hit("comparison", m.group(1), m.start(1), m.end(1), "share"))
     return hits
 
 
@@ -179,7 +198,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
             taken[i] = True
     if not any(h.kind == "metric" for h in chosen):
         chosen = _select(chosen + _near_miss(text, vocab.metric_terms, taken), len(text))
-    _interpret(chosen, text, result)
+    _interpret(chosen, text, result, as_of)
     taken = [False] * len(text)
     for h in chosen:
         for i in range(h.start, h.end):
@@ -219,23 +238,33 @@ def _tokens(leftover: str, vocab: Vocabulary) -> list[str]:
     return out
 
 
-def _interpret(chosen: list[Hit], text: str, result: Match) -> None:
+def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date) -> None:
     times = [timeparse.TimeMatch(h.payload, h.start, h.end) for h in chosen if h.kind == "time"]
     try:
-        result.time = timeparse.combine(times)
+        result.time = timeparse.combine(times, as_of)
     except timeparse.AmbiguousTime as exc:
         result.time_error = "、".join(exc.texts)
     negations = [h for h in chosen if h.kind == "negation"]
     ranked = any(h.kind == "rank" for h in chosen)
+    # a dimension named right after a condition or a question word is what the answer lists:
+    # 销售额超过50万的门店, 哪些地市
+    openers = [h.end for h in chosen if h.kind in ("threshold", "which")]
+    share_at = next((h.start for h in chosen if h.kind == "share_of"), None)
+    share_end = next((h.end for h in chosen if h.kind == "comparison" and h.payload == "share"
+                      and share_at is not None and h.start > share_at), len(text))
     for h in chosen:
         if h.kind == "metric":
             result.metric_hits.append(h)
+            for mid in h.payload:
+                result.positions.setdefault(mid, h.start)
         elif h.kind == "value":
             targets = h.payload
             if len({d for d, _ in targets}) > 1:
                 result.ambiguous_values.append(h)
                 continue
             (dim, value), *_ = sorted(targets)
+            if share_at is not None and share_at < h.start < share_end and dim not in result.share_scope:
+                result.share_scope.append(dim)
             negated = any(0 <= h.start - n.end <= 1 for n in negations)
             bucket = result.excluded if negated else result.filters
             if value not in bucket.setdefault(dim, []):
@@ -245,16 +274,29 @@ def _interpret(chosen: list[Hit], text: str, result: Match) -> None:
         elif h.kind == "dimension":
             before, after = text[max(0, h.start - 6):h.start], text[h.end:h.end + 6]
             grouped = before.endswith(GROUP_BEFORE) or after.lstrip().startswith(GROUP_AFTER) or ranked
+            grouped = grouped or any(0 <= h.start - end <= 4 for end in openers)
             for dim in sorted(h.payload):
                 if grouped and dim not in result.group_by:
                     result.group_by.append(dim)
+                    result.positions[dim] = h.start
             if not grouped:
                 result.residual.append(h.text)  # named but neither grouped nor filtered: checked below
         elif h.kind == "grain":
             result.grain = result.grain or h.payload
         elif h.kind == "comparison" and h.payload not in result.comparisons:
             result.comparisons.append(h.payload)
+        elif h.kind == "threshold":
+            result.thresholds.append((h.start, h.payload))
+        elif h.kind == "cumulative":
+            result.cumulative = True
+        elif h.kind == "growth":
+            result.growth = True
+        elif h.kind == "per_period":
+            result.average_over = result.average_over or h.payload
+        elif h.kind == "share_of" and "share" not in result.comparisons:
+            result.comparisons.append("share")
         elif h.kind == "rank":
+            result.rank_at = h.start if result.rank_at is None else result.rank_at
             direction, n = h.payload
             result.rank = result.rank if result.rank and n is None else direction
             result.limit = n or result.limit

@@ -61,11 +61,14 @@ def find_time(text: str, as_of: dt.date) -> list[TimeMatch]:
     return sorted(found, key=lambda t: t.start)
 
 
-def combine(matches: list[TimeMatch]) -> TimeWindow | None:
-    """One window from what was said: 去年同期 modifies the other expression; otherwise one only."""
+def combine(matches: list[TimeMatch], as_of: dt.date | None = None) -> TimeWindow | None:
+    """One window from what was said: 去年同期 modifies the other expression; a year said apart
+    from its month (今年10月, 2025年 … 3月) sets the month's year; otherwise one period only."""
     windows = [t.window for t in matches]
     same = [w for w in windows if w.kind == "same_period_last_year"]
     rest = [w for w in windows if w.kind != "same_period_last_year"]
+    if len(rest) > 1 and as_of is not None:
+        rest = [replace(w, kind="year", year=as_of.year) if w.kind == "this_year" else w for w in rest]
     if len(rest) > 1:
         years = [w for w in rest if w.kind == "year" and w.year]
         others = [w for w in rest if w not in years]

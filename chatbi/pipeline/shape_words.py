@@ -1,0 +1,88 @@
+"""Words that shape the computation rather than name catalog things: thresholds (超过 50万,
+more than 10%), comparison with the average, running totals, averages per period, growth.
+
+These are words of the language, not of any domain: what they apply to (which metric, which
+dimension) always comes from the catalog's own words around them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMBER = r"(-?\d+(?:\.\d+)?)\s*(万亿|亿|万|千|百|k|m|million|thousand|billion)?\s*(%|个百分点|percentage points?|percent)?"
+MULTIPLIER = {"": 1, "百": 100, "千": 1_000, "k": 1_000, "thousand": 1_000, "万": 10_000, "m": 1_000_000,
+              "million": 1_000_000, "亿": 100_000_000, "billion": 1_000_000_000, "万亿": 1_000_000_000_000}
+GREATER = ("超过", "超出", "大于", "高于", "多于", "above", "over", "more than", "greater than", "higher than",
+           "exceeding", "exceeds", "exceed", ">")
+AT_LEAST = ("不少于", "不低于", "不小于", "至少", "起码", "以上", "at least", "no less than", ">=", "≥")
+LESS = ("低于", "小于", "少于", "不足", "不到", "below", "under", "less than", "fewer than", "lower than", "<")
+AT_MOST = ("不超过", "不高于", "不大于", "不多于", "至多", "最多不超过", "at most", "no more than", "<=", "≤")
+OPERATORS = [(w, ">=") for w in AT_LEAST] + [(w, "<=") for w in AT_MOST] + [(w, ">") for w in GREATER] + \
+            [(w, "<") for w in LESS]
+NEGATIVE = ("为负", "是负的", "负数", "小于零", "小于0", "低于零", "negative", "below zero", "less than zero")
+AVERAGE_WORDS = r"(?:全省|全国|全市|整体|总体|所有|全部|the\s+)?(?:overall\s+|national\s+|group\s+)?(?:的)?" \
+                r"(?:平均水平|平均值|平均数|平均|均值|average|mean)"
+CUMULATIVE = ("累计", "累积", "累加", "逐月累计", "running total", "cumulative", "cumulatively", "accumulated",
+              "year to date total")
+PER_PERIOD = [("month", ("月均", "每月平均", "平均每月", "月平均", "average per month", "monthly average",
+                         "avg per month", "average monthly")),
+              ("day", ("日均", "每天平均", "平均每天", "每日平均", "平均每日", "average per day", "daily average",
+                       "average daily")),
+              ("week", ("周均", "每周平均", "平均每周", "average per week", "weekly average", "average weekly")),
+              ("quarter", ("季均", "每季度平均", "平均每季度", "average per quarter", "quarterly average")),
+              ("year", ("年均", "每年平均", "平均每年", "average per year", "yearly average", "annual average"))]
+GROWTH = ("增长率", "增速", "增幅", "涨幅", "降幅", "变化率", "变动率", "增长", "下降", "growth rate", "growth",
+          "grew", "increase", "decrease", "change rate", "% change", "percent change")
+WHICH = ("哪些", "哪几个", "哪几家", "哪个", "哪家", "哪一个", "which", "what")
+
+
+@dataclass(frozen=True)
+class Threshold:
+    op: str
+    value: float | None  # None: compared with the average
+    unit: str = ""  # "" | "%" | "pp"
+
+
+def _number(text: str, multiplier: str, unit: str) -> tuple[float, str]:
+    value = float(text) * MULTIPLIER[(multiplier or "").lower()]
+    unit = unit or ""
+    return value, "%" if unit in ("%", "percent") else ("pp" if unit else "")
+
+
+def threshold_spans(text: str) -> list[tuple[int, int, Threshold]]:
+    """Every comparison with a number or with the average, as (start, end, threshold)."""
+    out = []
+    for word, op in sorted(OPERATORS, key=lambda w: -len(w[0])):
+        escaped = re.escape(word)
+        # "超过 5000", "5000 以上" (以上 follows its number)
+        if word == "以上":
+            pattern = rf"{NUMBER}\s*{escaped}"
+        else:
+            pattern = rf"{escaped}\s*(?:了\s*)?{NUMBER}"
+        for m in re.finditer(pattern, text):
+            value, unit = _number(*m.groups(default=""))
+            out.append((m.start(), m.end(), Threshold(op, value, unit)))
+        for m in re.finditer(rf"{escaped}\s*{AVERAGE_WORDS}", text):
+            if op in (">", ">=", "<", "<="):
+                out.append((m.start(), m.end(), Threshold(op, None)))
+    for word in NEGATIVE:
+        for m in re.finditer(re.escape(word), text):
+            out.append((m.start(), m.end(), Threshold("<", 0.0)))
+    return out
+
+
+def word_spans(text: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    out = []
+    for word in words:
+        for m in re.finditer(re.escape(word), text):
+            if word.isascii() and not _bounded(text, m.start(), m.end()):
+                continue
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())

@@ -1,0 +1,121 @@
+"""Questions in the shapes analysts ask are read into the computation they mean, by rules that
+take every noun from the catalog; what cannot be computed as said is clarified, never guessed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from chatbi.core import ChatBI
+from chatbi.warehouse import connect
+from metric_catalog.loader import load_catalog
+from semantic_layer import MetricFilter, TopWithin
+from tests.conftest import TEST_AS_OF
+
+LAST_MONTH = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+
+
+@pytest.fixture(scope="module")
+def bi(demo_warehouse):
+    return ChatBI(load_catalog(), connect(str(demo_warehouse)), use_model=False)
+
+
+def read(bi, question):
+    answer = bi.ask(question, as_of=TEST_AS_OF)
+    return answer, answer.interpretation
+
+
+def test_a_threshold_on_groups_becomes_a_condition_on_the_named_groups(bi):
+    answer, query = read(bi, "上个月新增用户超过200的地市")
+    assert answer.status == "answered", answer.message
+    assert [g.dimension for g in query.group_by] == ["city"]
+    assert query.having == [MetricFilter(metric="new_subscribers", op=">", value=200)]
+    assert (query.time_range.start, query.time_range.end) == LAST_MONTH
+    assert answer.rows and all(row[1] > 200 for row in answer.rows)
+
+
+def test_a_number_with_a_chinese_multiplier_is_read_exactly(bi):
+    _, query = read(bi, "上个月欠费金额超过1.5万的地市")
+    assert query.having[0].value == 15_000
+
+
+def test_top_n_within_each_group(bi):
+    answer, query = read(bi, "上个月每个地市新增用户最多的3个渠道")
+    assert answer.status == "answered", answer.message
+    assert query.top_within == TopWithin(within=["city"], n=3, metric="new_subscribers")
+    assert query.limit is None
+    cities = {row[0] for row in answer.rows}
+    assert len(cities) > 1 and all(row[-1] <= 3 for row in answer.rows)
+
+
+def test_a_running_total_by_month(bi):
+    answer, query = read(bi, "今年每月累计宽带新装")
+    assert answer.status == "answered" and query.cumulative and query.time_group.grain == "month"
+    running = [row[-1] for row in answer.rows]
+    assert running == sorted(running) and running[-1] == sum(row[1] for row in answer.rows)
+
+
+def test_a_running_total_with_no_start_asks_from_when(bi):
+    answer, _ = read(bi, "5G迁转的累计值")
+    assert answer.status == "clarify" and answer.reason == "cumulative_needs_period"
+
+
+def test_a_share_of_the_whole_is_never_the_part_over_itself(bi):
+    answer, query = read(bi, "上个月杭州新增用户占全省的比例")
+    assert answer.status == "answered" and query.comparisons == ["share"]
+    share = answer.rows[0][-1]
+    assert 0 < share < 0.5, "杭州's share of the province, not 100%"
+    assert "占比" in answer.message and "+" not in answer.message
+
+
+def test_growth_threshold(bi):
+    answer, query = read(bi, "上个月欠费金额环比增长超过5%的地市")
+    assert answer.status == "answered", answer.message
+    assert query.having == [MetricFilter(metric="arrears_amount", op=">", value=0.05, of="mom")]
+    assert all(row[-1] > 0.05 for row in answer.rows)
+
+
+def test_growth_with_no_base_offers_both(bi):
+    answer, _ = read(bi, "欠费金额的增长率")
+    assert answer.status == "clarify" and answer.reason == "growth_base"
+    assert {"环比", "同比"} <= {w for c in answer.candidates for w in ("环比", "同比") if w in c.description_zh}
+
+
+def test_above_the_average(bi):
+    answer, query = read(bi, "上个月离网率高于全省平均的地市")
+    assert answer.status == "answered", answer.message
+    assert query.having == [MetricFilter(metric="churn_rate", op=">", against="average")]
+    assert answer.rows and all(row[1] > row[2] for row in answer.rows)
+
+
+def test_a_monthly_average_over_a_part_month_offers_whole_months(bi):
+    answer, _ = read(bi, "今年月均新增用户")
+    assert answer.status == "clarify" and answer.reason == "partial_period"
+    (candidate,) = answer.candidates
+    assert candidate.interpretation.time_range.end == dt.date(2026, 10, 31)
+
+
+def test_a_monthly_average_over_whole_months(bi):
+    answer, query = read(bi, "上个季度各地市月均新增用户")
+    assert answer.status == "answered" and query.average_over == "month"
+
+
+def test_this_year_and_a_month_said_apart_are_one_period(bi):
+    _, query = read(bi, "今年10月新增用户")
+    assert (query.time_range.start, query.time_range.end) == LAST_MONTH
+
+
+def test_quarterly_breakdown(bi):
+    answer, query = read(bi, "今年每个季度新增用户")
+    assert answer.status == "answered" and query.time_group.grain == "quarter"
+
+
+def test_a_condition_with_nothing_to_apply_to_is_clarified(bi):
+    answer, _ = read(bi, "上个月新增用户超过200")
+    assert answer.status == "clarify" and answer.reason == "threshold_without_dimension"
+
+
+def test_a_percentage_condition_on_a_count_is_not_guessed(bi):
+    answer, _ = read(bi, "上个月新增用户超过10%的地市")
+    assert answer.status != "answered"
