@@ -74,6 +74,13 @@ def eval_command(
         for path, v in r["latency_ms"].items():
             paths.add_row(r["model_option"], path, str(v["n"]), str(v["p50"]), str(v["p95"]))
     console.print(paths)
+    if any(len(r["by_shape"]) > 3 for r in reports):  # a set that tags its questions by shape
+        shapes = Table("model", "shape", "correct", "wrong", "clarified", "refused")
+        for r in reports:
+            for shape, v in r["by_shape"].items():
+                shapes.add_row(r["model_option"], shape, str(v.get("correct", 0)), str(v.get("wrong", 0)),
+                               str(v.get("clarified", 0)), str(v.get("refused", 0)))
+        console.print(shapes)
     if show_misses:
         for r in reports:
             for miss in r["misses"]:

@@ -105,7 +105,75 @@ def expected_slots(slots: dict) -> dict:
             "c": list(slots.get("c", [])), "o": list(slots["o"]) if "o" in slots else None, "n": slots.get("n")}
 
 
-def score(case: Case, answer) -> Outcome:
+def _cell(value):
+    """A comparable form of one cell: numbers as floats, dates as ISO text, the rest as text."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float) or type(value).__name__ == "Decimal":
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _same_value(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+    return a == b
+
+
+def _column_matches(got: list, want: list, scale: float) -> bool:
+    ordered = sorted(want, key=repr)
+    mine = sorted((v * scale if isinstance(v, float) else v for v in got), key=repr)
+    if all(isinstance(v, float) for v in ordered if v is not None):
+        ordered = sorted(want, key=lambda v: (v is None, v or 0))
+        mine = sorted(mine, key=lambda v: (v is None, v if isinstance(v, float) else 0))
+    return len(mine) == len(ordered) and all(_same_value(a, b) for a, b in zip(mine, ordered, strict=True))
+
+
+def compare_rows(answer, gold: list[tuple]) -> str:
+    """"" when the answer holds exactly the hand-written SQL's result, else what differs.
+
+    Every gold column must be one of the answer's columns (matched by its values; a percentage
+    may be shown as a fraction), and the rows must pair up one to one. The answer may show more
+    columns (the previous period, a rank, the part a share is of) but never more or fewer rows.
+    """
+    rows = [[_cell(v) for v in r] for r in answer.rows]
+    gold = [[_cell(v) for v in r] for r in gold]
+    if len(rows) != len(gold):
+        return f"{len(rows)} rows, the hand-written SQL gives {len(gold)}"
+    if not gold:
+        return ""
+    formats = [c.get("format", "") for c in answer.columns] or [""] * len(rows[0])
+    mapping: list[tuple[int, float]] = []
+    for j in range(len(gold[0])):
+        want = [r[j] for r in gold]
+        kinds = [c.get("kind", "") for c in answer.columns] or [""] * len(rows[0])
+        # the answer's own values first; computed columns (previous period, share…) after
+        for i in sorted(range(len(rows[0])), key=lambda i: i < len(kinds) and kinds[i] == "comparison"):
+            if any(i == k for k, _ in mapping):
+                continue
+            scales = (1.0, 100.0) if i < len(formats) and formats[i] == "percent" else (1.0,)
+            scale = next((s for s in scales if _column_matches([r[i] for r in rows], want, s)), None)
+            if scale is not None:
+                mapping.append((i, scale))
+                break
+        else:
+            return f"no column of the answer holds the hand-written column {j + 1} ({want[:3]}…)"
+    mine = sorted(_row_key([r[i] * s if isinstance(r[i], float) else r[i] for i, s in mapping]) for r in rows)
+    theirs = sorted(_row_key(r) for r in gold)
+    return "" if mine == theirs else "the rows pair up differently"
+
+
+def _row_key(row: list) -> tuple:
+    return tuple(repr(float(f"{v:.6g}")) if isinstance(v, float) else repr(v) for v in row)
+
+
+def score(case: Case, answer, gold: list[tuple] | None = None) -> Outcome:
     latency = answer.timings_ms.get("total", 0.0)
     base = dict(case=case, status=answer.status, path=answer.path or answer.status, latency_ms=latency,
                 model_called="model" in answer.timings_ms)
@@ -113,6 +181,10 @@ def score(case: Case, answer) -> Outcome:
         if answer.status != "answered":
             return Outcome(**base, verdict="refused" if answer.status == "refused" else "clarified",
                            detail=answer.reason)
+        if gold is not None:  # a hand-written SQL answer: the same numbers, whatever the reading
+            problem = compare_rows(answer, gold)
+            return Outcome(**base, verdict="wrong" if problem else "correct", detail=problem,
+                           metrics=list(answer.interpretation.metrics) if answer.interpretation else [])
         if case.want is not None and "rows" in case.want:  # a verified SQL answer: same rows
             same = [[str(v) for v in r] for r in answer.rows] == case.want["rows"]
             return Outcome(**base, verdict="correct" if same else "wrong", detail="" if same else "rows differ")
@@ -134,8 +206,11 @@ def score(case: Case, answer) -> Outcome:
 def run(bi, cases: list[Case]) -> list[Outcome]:
     outcomes = []
     for case in cases:
+        gold = None
+        if case.expect == "answered" and "sql" in case.slots:
+            gold = bi.warehouse.execute(case.slots["sql"], max_rows=100_000).rows
         answer = bi.ask(case.question, user=case.user, as_of=case.as_of)
-        outcomes.append(score(case, answer))
+        outcomes.append(score(case, answer, gold))
     return outcomes
 
 
@@ -153,10 +228,12 @@ def summarise(outcomes: list[Outcome], model_id: str = "") -> dict:
     by_lang: dict[str, Counter] = defaultdict(Counter)
     by_metric: dict[str, Counter] = defaultdict(Counter)
     by_expect: dict[str, Counter] = defaultdict(Counter)
+    by_shape: dict[str, Counter] = defaultdict(Counter)
     latency: dict[str, list[float]] = defaultdict(list)
     for o in outcomes:
         by_lang[o.case.lang][o.verdict] += 1
         by_expect[o.case.expect][o.verdict] += 1
+        by_shape[o.case.slots.get("shape") or f"must_{o.case.expect}"][o.verdict] += 1
         for m in o.metrics or ([o.case.slots["m"]] if isinstance(o.case.slots.get("m"), str) else []):
             by_metric[m][o.verdict] += 1
         latency[o.path].append(o.latency_ms)
@@ -169,6 +246,7 @@ def summarise(outcomes: list[Outcome], model_id: str = "") -> dict:
         "must_clarify_clarified": f"{by_expect['clarify']['correct']}/{sum(by_expect['clarify'].values())}",
         "by_language": {k: dict(v) for k, v in sorted(by_lang.items())},
         "by_metric": {k: dict(v) for k, v in sorted(by_metric.items())},
+        "by_shape": {k: dict(v) for k, v in sorted(by_shape.items())},
         "latency_ms": {path: {"n": len(v), "p50": round(percentile(v, 0.5), 1), "p95": round(percentile(v, 0.95), 1)}
                        for path, v in sorted(latency.items())},
         "latency_by_model_use_ms": {

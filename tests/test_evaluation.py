@@ -1,0 +1,53 @@
+"""Scoring against hand-written SQL: the same numbers count as correct whatever the layout; a
+different number, a missing or an extra row is wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from chatbi.evaluation import Case, compare_rows, score
+from chatbi.pipeline.answer import ANSWERED, Answer
+from semantic_layer import User
+
+COLUMNS = [{"name": "city", "kind": "dimension", "format": ""}, {"name": "sales", "kind": "metric", "format": "currency"},
+           {"name": "sales__share", "kind": "comparison", "format": "percent"}]
+
+
+def answer(rows):
+    return Answer(ANSWERED, "q", columns=COLUMNS, rows=rows)
+
+
+def test_the_same_numbers_in_another_layout_are_correct():
+    got = answer([["上海", Decimal("120.50"), 0.6], ["北京", Decimal("80.3333333"), 0.4]])
+    assert compare_rows(got, [("北京", 80.3333333), ("上海", 120.5)]) == ""
+    assert compare_rows(got, [("上海", 60.0), ("北京", 40.0)]) == ""  # a share given in percent
+
+
+def test_a_different_number_is_wrong():
+    got = answer([["上海", 120.5, 0.6], ["北京", 80.0, 0.4]])
+    assert compare_rows(got, [("上海", 120.5), ("北京", 81.0)]) != ""
+
+
+def test_numbers_paired_with_the_wrong_keys_are_wrong():
+    got = answer([["上海", 80.0, 0.4], ["北京", 120.5, 0.6]])
+    assert "pair up" in compare_rows(got, [("上海", 120.5), ("北京", 80.0)])
+
+
+def test_a_missing_or_extra_row_is_wrong():
+    got = answer([["上海", 120.5, 0.6]])
+    assert "rows" in compare_rows(got, [("上海", 120.5), ("北京", 80.0)])
+
+
+def test_dates_compare_with_the_first_day_of_the_period():
+    columns = [{"name": "month", "kind": "time", "format": "month"}, {"name": "n", "kind": "metric", "format": ""}]
+    got = Answer(ANSWERED, "q", columns=columns, rows=[[dt.date(2026, 1, 1), 5], [dt.date(2026, 2, 1), 7]])
+    assert compare_rows(got, [(dt.datetime(2026, 1, 1), 5), (dt.date(2026, 2, 1), 7)]) == ""
+
+
+def test_score_uses_the_gold_rows_when_the_case_has_sql():
+    case = Case("q", "answered", {"sql": "SELECT 1", "shape": "breakdown"}, User("eval", "analyst"),
+                dt.date(2026, 11, 15), "t.yaml")
+    right = score(case, answer([["上海", 1.0, 0.5]]), gold=[("上海", 1.0)])
+    wrong = score(case, answer([["上海", 2.0, 0.5]]), gold=[("上海", 1.0)])
+    assert (right.verdict, wrong.verdict) == ("correct", "wrong")
