@@ -107,3 +107,9 @@ def denied_metrics(catalog: Catalog, role: RoleSpec | None) -> dict[str, str]:
                 out[mid] = out[ref]
                 break
     return out
+
+
+def entity_dimension(catalog: Catalog, table: str) -> str | None:
+    """The dimension that names one row of ``table`` (its key is the table's primary key)."""
+    keys = set(catalog.tables[table].primary_key) if table in catalog.tables else set()
+    return next((d for d, spec in catalog.dimensions.items() if spec.table == table and spec.key in keys), None)

@@ -23,6 +23,7 @@ from metric_catalog.model import Catalog
 from semantic_layer import shapes, timegrain
 from semantic_layer.access import User
 from semantic_layer.explain import explain
+from semantic_layer.listing import listing_select
 from semantic_layer.plan import ADDITIVE, QueryPlan, build_plan
 from semantic_layer.query import TIME, SemanticQuery
 from semantic_layer.scan import TIME_KEY, group_select
@@ -169,6 +170,8 @@ def _base(plan: QueryPlan, start: dt.date | None, end: dt.date, prefix: str) -> 
 
 def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb", user: User | None = None,
                   as_of: dt.date | None = None) -> CompiledQuery:
+    if not query.metrics:
+        return _compile_listing(catalog, query, dialect, user or User.unrestricted(), as_of or dt.date.today())
     shaped, parts = shapes.share_parts(query)
     shaped = shapes.per_period(shaped)
     plan = build_plan(catalog, shaped, user or User.unrestricted(), as_of or dt.date.today())
@@ -252,6 +255,18 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
     shown = dataclasses.replace(plan, query=query)
     return CompiledQuery(sql=sql, dialect=dialect, expression=final, columns=output_columns(shown, dims),
                          explanation=explain(shown), start=start, end=end, notes=plan.notes)
+
+
+def _compile_listing(catalog: Catalog, query: SemanticQuery, dialect: str, user: User, as_of: dt.date) -> CompiledQuery:
+    select = listing_select(catalog, query, user)
+    dims = [g.dimension for g in query.group_by]
+    columns = [OutputColumn(d, "dimension", catalog.dimensions[d].name.zh, catalog.dimensions[d].name.en) for d in dims]
+    names_zh = "、".join(c.label_zh for c in columns)
+    names_en = ", ".join(c.label_en for c in columns)
+    explanation = {"zh": f"清单：{names_zh}（目录中的维度取值，不含时间范围）",
+                   "en": f"Listing: {names_en} (values from the catalog's dimensions; no period)"}
+    return CompiledQuery(sql=select.sql(dialect=dialect, identify=True), dialect=dialect, expression=select,
+                         columns=columns, explanation=explanation, start=None, end=as_of)
 
 
 def output_columns(plan: QueryPlan, dims: list[str] | None = None) -> list[OutputColumn]:

@@ -103,7 +103,7 @@ Comparison = Literal["mom", "yoy", "share"]
 
 
 class SemanticQuery(QueryModel):
-    metrics: list[str] = Field(min_length=1)
+    metrics: list[str] = Field(default_factory=list)  # none: a listing of the group_by dimensions
     group_by: list[GroupBy] = Field(default_factory=list)
     filters: list[Filter] = Field(default_factory=list)
     having: list[MetricFilter] = Field(default_factory=list)
@@ -114,9 +114,16 @@ class SemanticQuery(QueryModel):
     cumulative: bool = False  # add each metric's running total along the time grain
     top_within: TopWithin | None = None
     average_over: Grain | None = None  # 月均: the mean of the per-period values over the range
+    share_scope: list[str] = Field(default_factory=list)  # filters on these name the whole of a share (占华东)
 
     @model_validator(mode="after")
     def _unique(self) -> SemanticQuery:
+        if not self.metrics:
+            if not self.group_by or self.time_group is not None:
+                raise ValueError("a query without metrics lists dimensions: name at least one (not a time grain)")
+            if self.comparisons or self.having or self.order_by or self.cumulative or self.top_within or \
+                    self.average_over:
+                raise ValueError("a listing has no metric to compare, rank, filter or average")
         if len(set(self.metrics)) != len(self.metrics):
             raise ValueError("a metric is listed twice")
         columns = [g.column for g in self.group_by]

@@ -28,12 +28,13 @@ def share_parts(query: SemanticQuery) -> tuple[SemanticQuery, list[Filter]]:
     on a grouped dimension (衢州和丽水 → by city, city in …), or any filter when nothing is
     grouped, selects the *part*: the base is computed for every value of that dimension, the
     share taken over all of them, and the part selected afterwards. Filters on other dimensions
-    set the scope both share.
+    set the scope both share, as do filters the question names as the whole (上海占华东的比例:
+    ``share_scope`` holds the region).
     """
     if "share" not in query.comparisons:
         return query, []
     grouped = {g.dimension for g in query.group_by if g.dimension != TIME}
-    parts = [f for f in query.filters if f.dimension in grouped or not grouped]
+    parts = [f for f in query.filters if (f.dimension in grouped or not grouped) and f.dimension not in query.share_scope]
     if not parts and not grouped:
         raise NotAllowed("占比需要说明是谁占谁：请按某个维度拆分，或指出要看的部分（如某个地市）。",
                          "A share needs a breakdown or a part to compare with the whole (say, one city).")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pytest
 
 from chatbi.core import ChatBI
 from chatbi.warehouse import connect
 from metric_catalog.loader import load_catalog
-from semantic_layer import MetricFilter, TopWithin
+from semantic_layer import MetricFilter, TopWithin, User
 from tests.conftest import TEST_AS_OF
 
 LAST_MONTH = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
@@ -119,3 +120,24 @@ def test_a_condition_with_nothing_to_apply_to_is_clarified(bi):
 def test_a_percentage_condition_on_a_count_is_not_guessed(bi):
     answer, _ = read(bi, "上个月新增用户超过10%的地市")
     assert answer.status != "answered"
+
+
+def test_a_listing_names_the_things_the_values_describe(bi, demo_warehouse):
+    answer, query = read(bi, "列出杭州所有自营厅")
+    assert answer.status == "answered" and not query.metrics
+    assert query.group_by[0].dimension == "channel"
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        (n,), = con.execute("""SELECT count(*) FROM dim_channel ch JOIN dim_city ci ON ci.city_id = ch.city_id
+                                WHERE ci.city_name = '杭州' AND ch.channel_type = '自营厅'""").fetchall()
+    assert len(answer.rows) == n > 0 and answer.message.startswith(f"共 {n} 个")
+
+
+def test_a_listing_shows_only_the_rows_the_user_may_see(bi):
+    staff = User("li.na", "channel_staff", {"channel_id": "CH330100003"})
+    answer = bi.ask("列出杭州的所有营业厅", user=staff, as_of=TEST_AS_OF)
+    assert answer.status == "answered" and len(answer.rows) <= 1 and answer.scope
+
+
+def test_a_listing_for_a_period_is_refused_with_what_to_ask(bi):
+    answer, _ = read(bi, "上个月列出杭州的营业厅")
+    assert answer.status == "refused" and answer.reason == "listing_with_period"

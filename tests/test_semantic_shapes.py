@@ -100,6 +100,12 @@ SHAPES = {
         SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="city")], average_over="month",
                       time_range=QUARTER),
         f"SELECT ci.city_name, COUNT(*) / 3.0 FROM {ACT} WHERE {IN_QUARTER} GROUP BY 1"),
+    "a listing with filters": (
+        SemanticQuery(group_by=[GroupBy(dimension="channel"), GroupBy(dimension="channel_type")],
+                      filters=[Filter(dimension="city", op="=", values=["杭州"]),
+                               Filter(dimension="channel_type", op="in", values=["自营厅", "合作厅"])]),
+        """SELECT DISTINCT ch.channel_name, ch.channel_type FROM dim_channel ch JOIN dim_city ci ON ci.city_id = ch.city_id
+           WHERE ci.city_name = '杭州' AND ch.channel_type IN ('自营厅', '合作厅')"""),
 }
 
 

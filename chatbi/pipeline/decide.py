@@ -17,7 +17,7 @@ from chatbi.pipeline import timeparse
 from chatbi.pipeline.answer import Answer
 from chatbi.pipeline.context import PipelineContext
 from chatbi.pipeline.execute import Executor
-from chatbi.pipeline.interpret import Draft, build_query, rank_dimensions
+from chatbi.pipeline.interpret import Draft, build_listing, build_query, rank_dimensions
 from chatbi.pipeline.interpreter import OUT_OF_SCOPE
 from chatbi.pipeline.matcher import Match
 from chatbi.pipeline.replies import Replies
@@ -108,6 +108,12 @@ class Decider:
                                  f"我没有完全理解「{unknown}」。以下是我能准确回答的查询，请选择：",
                                  f"I could not place '{unknown}'. These are the queries I can answer exactly; "
                                  "please pick one:", user, as_of)
+        if not metrics and match.listing and not match.residual:
+            draft = build_listing(self.catalog, match)
+            if draft.query is None:
+                code, zh, en = draft.problem
+                return self.replies.refuse(question, code, zh, en, user)
+            return self.executor.execute(question, draft.query, user, as_of, "matcher", timings)
         if not metrics:
             model_metric = self._model(question, timings)
             t0 = time.perf_counter()

@@ -20,8 +20,9 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     metric_cols = [(i, c) for i, c in enumerate(columns) if c["kind"] == "metric"]
     if not rows:
         return f"{rng}没有符合条件的数据。", f"No data matches for {rng_en}."
-    if not metric_cols:  # a listing
-        return f"{rng}，共 {len(rows)} 行。", f"{len(rows)} rows for {rng_en}."
+    if not metric_cols:  # a listing: as the catalog has them now, no period
+        first = columns[0]
+        return f"共 {len(rows)} 个{first['label']}。", f"{len(rows)} × {first['label_en']}."
     if len(rows) == 1:
         keys = [str(rows[0][i]) for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
         parts_zh, parts_en = [], []

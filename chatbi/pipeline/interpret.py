@@ -130,6 +130,34 @@ def _whole_periods(query: SemanticQuery, period: timeparse.Period) -> Draft:
     return Draft(None, period, problem, [query.model_copy(update={"time_range": TimeRange(start=start, end=end)})])
 
 
+def build_listing(catalog: Catalog, match: Match) -> Draft:
+    """列出杭州所有自营厅: the things named (or, when only values are named, the things those values
+    describe: outlets of type 自营厅), with the catalog's other attributes of them."""
+    if match.time is not None:
+        return Draft(None, None, ("listing_with_period", "清单不按时间统计；要看某段时间内有业绩的对象，请问具体指标（如 上个月各渠道新增用户）。",
+                                  "A listing has no period; to see what had activity then, ask for a metric by it."))
+    filters = [Filter(dimension=d, op="in" if len(v) > 1 else "=", values=v) for d, v in match.filters.items()]
+    filters += [Filter(dimension=d, op="not in", values=v) for d, v in match.excluded.items()]
+    listed = list(match.group_by)
+    if not listed:
+        tables = list(dict.fromkeys(catalog.dimensions[f.dimension].table for f in filters))
+        for table in tables:  # the most detailed table: every other named table is reachable from it
+            entity = graph.entity_dimension(catalog, table)
+            if entity and all(graph.join_path(catalog, table, t) is not None for t in tables):
+                listed = [entity]
+                break
+    if not listed:
+        return Draft(None, None, ("listing_without_subject", "要列出什么？请说明对象（如 渠道、地市）。",
+                                  "What should be listed? Name the things (an outlet, a city…)."))
+    table = catalog.dimensions[listed[0]].table
+    if graph.entity_dimension(catalog, table) == listed[0]:  # its attributes on the same table
+        listed += [d for d, spec in catalog.dimensions.items() if spec.table == table and d not in listed][:4]
+    try:
+        return Draft(SemanticQuery(group_by=[GroupBy(dimension=d) for d in listed], filters=filters))
+    except ValueError as exc:
+        return Draft(None, None, ("invalid", f"无法组成查询：{exc}", f"Cannot form a query: {exc}"))
+
+
 def _top_within(match: Match, dims: list[str], metric: str) -> TopWithin | None:
     """每个地市新增最多的3个渠道: groups named before the ranking word hold the ranking of the
     groups named after it."""

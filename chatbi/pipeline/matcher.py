@@ -37,11 +37,11 @@ COMPARISON_WORDS = [("mom", ("环比", "比上月", "较上月", "比上期", "m
 NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除", "excluding", "except", "other than", "without")
 # Words that carry no slot: question forms, politeness, filler.
 FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 还有 分别 都 也 就 在 从 到 至 里 中 内 下 上 给 把 被 对
-多少 是多少 有多少 几 几个 多大 多高 怎样 怎么样 如何 什么 哪些 哪个 哪 谁 为 为何 请 请问 帮 帮我 帮忙 给我 我 我们
+多少 是多少 有多少 几 几个 及其 其 它们的 他们的 多大 多高 怎样 怎么样 如何 什么 哪些 哪个 哪 谁 为 为何 请 请问 帮 帮我 帮忙 给我 我 我们
 我的 我要 我想 想 要 看 看看 看下 看一下 查 查查 查询 查一下 查下 统计 统计下 一下 下 列出 显示 展示 告诉 告诉我 知道 数据
 情况 指标 数 数量 值 多 少 总 总共 一共 合计 汇总 全部 所有 整体 全 全省 全市 本 这 那 个 名 位 元 户 期间 时候 时 期
 期间 如何 呢 么 啥 做 做的 末 月末 期末 量 对比 分布 排名 排行 拆分 拆开 明细 分组 维度 拉 拉了 卖 卖了 卖出 办 办了 办理 发展 发展了 完成 完成了 搞 搞了 有没有 各 各个 按 按照 每 每个 分 以外 之外 外 以来 来 怎么 怎么回事 结果 报表 本渠道 我厅 本厅 我们厅 本店 情况如何 表现 水平 业绩 考核 多少钱
-the a an of in on for to by is are was were what how much many show me give list please tell about and with
+the a an of in on for to by is are was were what how much many show me give list please tell about and with their its
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
 """.split())
@@ -80,6 +80,8 @@ class Match:
     share_scope: list[str] = field(default_factory=list)  # dimensions whose values name the whole (占华东的比例)
     positions: dict[str, int] = field(default_factory=dict)  # grouped dimension / metric → where it was said
     rank_at: int | None = None  # where the ranking word was said
+    listing: bool = False  # 列出 / list: the things themselves, not a metric of them
+    named: list[str] = field(default_factory=list)  # dimensions named but neither grouped nor filtered
 
     @property
     def metric_sets(self) -> list[set[str]]:
@@ -172,6 +174,7 @@ def _keyword_hits(text: str) -> list[Hit]:
     hits += [Hit("cumulative", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.CUMULATIVE)]
     hits += [Hit("growth", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.GROWTH)]
     hits += [Hit("which", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.WHICH)]
+    hits += [Hit("listing", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.LISTING)]
     for grain, words in shape_words.PER_PERIOD:
         hits += [Hit("per_period", text[a:b], a, b, grain) for a, b in shape_words.word_spans(text, words)]
     # 占…比例: "占" opens a share; what it names up to the share word is the whole
@@ -281,12 +284,15 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date) -> N
                     result.positions[dim] = h.start
             if not grouped:
                 result.residual.append(h.text)  # named but neither grouped nor filtered: checked below
+                result.named += [d for d in sorted(h.payload) if d not in result.named]
         elif h.kind == "grain":
             result.grain = result.grain or h.payload
         elif h.kind == "comparison" and h.payload not in result.comparisons:
             result.comparisons.append(h.payload)
         elif h.kind == "threshold":
             result.thresholds.append((h.start, h.payload))
+        elif h.kind == "listing":
+            result.listing = True
         elif h.kind == "cumulative":
             result.cumulative = True
         elif h.kind == "growth":
@@ -300,6 +306,10 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date) -> N
             direction, n = h.payload
             result.rank = result.rank if result.rank and n is None else direction
             result.limit = n or result.limit
+    if result.listing and not result.metric_hits:  # 列出…营业厅: the named dimensions are what is listed
+        listed = {h.text for h in chosen if h.kind == "dimension" and set(h.payload) & set(result.named)}
+        result.group_by += [d for d in result.named if d not in result.group_by]
+        result.residual = [w for w in result.residual if w not in listed]
     # "一年以上账龄": a dimension named next to its own value explains itself.
     named = {h.text: h.payload for h in chosen if h.kind == "dimension"}
     result.residual = [w for w in result.residual

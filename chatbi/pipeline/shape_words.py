@@ -34,6 +34,8 @@ PER_PERIOD = [("month", ("月均", "每月平均", "平均每月", "月平均", 
               ("year", ("年均", "每年平均", "平均每年", "average per year", "yearly average", "annual average"))]
 GROWTH = ("增长率", "增速", "增幅", "涨幅", "降幅", "变化率", "变动率", "增长", "下降", "growth rate", "growth",
           "grew", "increase", "decrease", "change rate", "% change", "percent change")
+LISTING = ("列出", "列一下", "列举", "罗列", "清单", "名单", "列表", "明细清单", "都有哪些", "有哪些", "list all", "list the",
+           "list", "show all", "show me all", "what are the", "which are the", "enumerate")
 WHICH = ("哪些", "哪几个", "哪几家", "哪个", "哪家", "哪一个", "which", "what")
 
 
