@@ -23,11 +23,13 @@ from chatbi.pipeline.matcher import Match
 from chatbi.pipeline.replies import Replies
 from semantic_layer import SemanticQuery, User
 
-# Unexplained words that would change *what* is computed: never answer past them.
+# Unexplained words of the language (not of any domain) that would change *what* is computed:
+# never answer past them. When the reading expresses them (a running total, a share…) they are
+# explained and no longer left over.
 RISKY = ("平均", "人均", "户均", "均值", "中位", "方差", "标准差", "累计", "增长率", "增速", "增幅", "完成率", "达成率",
-         "目标", "预测", "预计", "预算", "明年", "下个月", "下月", "未来", "明天", "比例", "占", "率", "成本", "利润",
+         "目标", "预测", "预计", "预算", "明年", "下个月", "下月", "未来", "明天", "比例", "占", "率",
          "average", "mean", "median", "per", "growth", "target", "forecast", "predict", "next", "budget", "ratio",
-         "rate", "cost", "profit")
+         "rate")
 
 
 class Decider:
