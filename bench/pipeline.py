@@ -76,3 +76,18 @@ def pipeline() -> tuple[dict, str]:
           f"Held-out set (written after tuning, never tuned on):\n\n{_table(holdout)}")
     strip = lambda r: {k: v for k, v in r.items() if k != "by_metric"}  # noqa: E731
     return {"golden": [strip(r) for r in golden], "holdout": [strip(r) for r in holdout]}, md
+
+
+@section("shapes")
+def shapes() -> tuple[dict, str]:
+    """eval/shapes: one question set per query shape, scored against hand-written SQL."""
+    from chatbi.evaluation import GOLDEN_DIR
+
+    reports = evaluate_models([MODELS[0], "none"], [GOLDEN_DIR.parent / "shapes"])
+    rows = ["| model | shape | correct | wrong | clarified | refused |", "|---|---|---|---|---|---|"]
+    for r in reports:
+        rows += [f"| {r['model_option']} | {shape} | {v.get('correct', 0)} | {v.get('wrong', 0)} | "
+                 f"{v.get('clarified', 0)} | {v.get('refused', 0)} |" for shape, v in r["by_shape"].items()]
+    md = (f"Query shapes on the demo catalog ({reports[0]['cases']} questions, gold SQL, SCALE=1):\n\n"
+          f"{_table(reports)}\n\nPer shape:\n\n" + "\n".join(rows))
+    return {"shapes": [{k: v for k, v in r.items() if k != "by_metric"} for r in reports]}, md

@@ -4,6 +4,7 @@ take every noun from the catalog; what cannot be computed as said is clarified, 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -141,3 +142,13 @@ def test_a_listing_shows_only_the_rows_the_user_may_see(bi):
 def test_a_listing_for_a_period_is_refused_with_what_to_ask(bi):
     answer, _ = read(bi, "上个月列出杭州的营业厅")
     assert answer.status == "refused" and answer.reason == "listing_with_period"
+
+
+def test_the_shape_question_set_has_no_wrong_answer(bi):
+    """eval/shapes: every shape with hand-written gold SQL, scored by its numbers."""
+    from chatbi.evaluation import evaluate, load_cases
+
+    cases = load_cases([Path(__file__).resolve().parents[1] / "eval" / "shapes"])
+    report = evaluate(bi, cases, warm=False)
+    assert report["wrong"] == 0, report["misses"]
+    assert report["correct"] == len(cases), report["misses"]

@@ -34,6 +34,7 @@ COMPARISON_WORDS = [("mom", ("环比", "比上月", "较上月", "比上期", "m
                     ("yoy", ("同比", "比去年", "较去年", "year over year", "yoy", "vs last year",
                              "compared with last year")),
                     ("share", ("占比", "份额", "比重", "占全省", "share", "proportion", "percentage of total"))]
+RELATIVE = ("with ", "whose ", "that ", "where ", "which ", "having ")
 NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除", "excluding", "except", "other than", "without")
 # Words that carry no slot: question forms, politeness, filler.
 FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 还有 分别 都 也 就 在 从 到 至 里 中 内 下 上 给 把 被 对
@@ -41,7 +42,7 @@ FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 �
 我的 我要 我想 想 要 看 看看 看下 看一下 查 查查 查询 查一下 查下 统计 统计下 一下 下 列出 显示 展示 告诉 告诉我 知道 数据
 情况 指标 数 数量 值 多 少 总 总共 一共 合计 汇总 全部 所有 整体 全 全省 全市 本 这 那 个 名 位 元 户 期间 时候 时 期
 期间 如何 呢 么 啥 做 做的 末 月末 期末 量 对比 分布 排名 排行 拆分 拆开 明细 分组 维度 拉 拉了 卖 卖了 卖出 办 办了 办理 发展 发展了 完成 完成了 搞 搞了 有没有 各 各个 按 按照 每 每个 分 以外 之外 外 以来 来 怎么 怎么回事 结果 报表 本渠道 我厅 本厅 我们厅 本店 情况如何 表现 水平 业绩 考核 多少钱
-the a an of in on for to by is are was were what how much many show me give list please tell about and with their its
+the a an of in on for to by is are was were what how much many show me give list please tell about and with their its whose where having than
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
 """.split())
@@ -278,6 +279,10 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date) -> N
             before, after = text[max(0, h.start - 6):h.start], text[h.end:h.end + 6]
             grouped = before.endswith(GROUP_BEFORE) or after.lstrip().startswith(GROUP_AFTER) or ranked
             grouped = grouped or any(0 <= h.start - end <= 4 for end in openers)
+            # "cities with more than 1000 …", "states whose profit is negative": a relative clause
+            # with a condition names the groups the condition selects
+            grouped = grouped or (text[h.end:].lstrip().startswith(RELATIVE) and any(
+                c.kind == "threshold" and c.start > h.end for c in chosen))
             for dim in sorted(h.payload):
                 if grouped and dim not in result.group_by:
                     result.group_by.append(dim)
