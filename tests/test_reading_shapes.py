@@ -152,3 +152,16 @@ def test_the_shape_question_set_has_no_wrong_answer(bi):
     report = evaluate(bi, cases, warm=False)
     assert report["wrong"] == 0, report["misses"]
     assert report["correct"] == len(cases), report["misses"]
+
+
+def test_a_typo_one_character_from_two_metrics_is_clarified_not_guessed(bi):
+    """离网绿 is one character from 离网率 (a rate) and from 离网数 (a count): never silently the count."""
+    answer, _ = read(bi, "上个月离网绿")
+    assert answer.status == "clarify"
+    assert {c.interpretation.metrics[0] for c in answer.candidates} == {"churn_rate", "churned_subscribers"}
+
+
+def test_a_corrected_typo_is_said_in_the_answer(bi):
+    answer, query = read(bi, "上个月欠废金额")
+    assert answer.status == "answered" and query.metrics == ["arrears_amount"]
+    assert answer.message.startswith("（按「欠费金额」理解）")

@@ -63,6 +63,14 @@ class Decider:
 
     # -- the decision ---------------------------------------------------------------------------
     def decide(self, question: str, match: Match, user: User, as_of: dt.date, timings: dict) -> Answer:
+        answer = self._decide(question, match, user, as_of, timings)
+        if match.corrections and answer.status == "answered":  # say how a typo was read
+            zh = "、".join(f"「{read}」" for _, read in match.corrections)
+            answer.message = f"（按{zh}理解）{answer.message}"
+            answer.message_en = f"(Read as {', '.join(repr(read) for _, read in match.corrections)}.) {answer.message_en}"
+        return answer
+
+    def _decide(self, question: str, match: Match, user: User, as_of: dt.date, timings: dict) -> Answer:
         visible = self.replies.visible(user)
         if match.time_error:
             return self.replies.refuse(question, "several_periods", f"问题里有多个时间（{match.time_error}），请只保留一个。",

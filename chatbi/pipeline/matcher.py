@@ -56,6 +56,7 @@ class Hit:
     start: int
     end: int
     payload: object = None
+    corrected: str = ""  # the catalog term a typo was read as (欠废金额 → 欠费金额)
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Match:
     positions: dict[str, int] = field(default_factory=dict)  # grouped dimension / metric → where it was said
     rank_at: int | None = None  # where the ranking word was said
     listing: bool = False  # 列出 / list: the things themselves, not a metric of them
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # (as written, as read)
     named: list[str] = field(default_factory=list)  # dimensions named but neither grouped nor filtered
 
     @property
@@ -115,8 +117,14 @@ def _word_boundary(text: str, start: int, end: int) -> bool:
 
 
 def _near_miss(text: str, terms: dict[str, set[str]], taken: list[bool]) -> list[Hit]:
-    """Typos: a Chinese metric term of ≥ 3 characters with exactly one character wrong."""
-    hits = []
+    """Typos: a Chinese metric term of ≥ 3 characters with exactly one character wrong.
+
+    One window can be one typo away from terms of different metrics (离网绿: 离网数 and 离网率);
+    it then carries every one of them and the question is clarified, never silently read as one.
+    """
+    found: dict[tuple[int, int], set[str]] = {}
+    meant: dict[tuple[int, int], str] = {}
+    filler = _filler_mask(text)
     for term, payload in terms.items():
         n = len(term)
         if n < 3 or term.isascii():
@@ -125,9 +133,43 @@ def _near_miss(text: str, terms: dict[str, set[str]], taken: list[bool]) -> list
             if any(taken[i:i + n]):
                 continue
             window = text[i:i + n]
-            if sum(a != b for a, b in zip(window, term, strict=True)) == 1 and not window.isascii():
-                hits.append(Hit("metric", window, i, i + n, payload))
-    return hits
+            differ = [i + k for k, (a, b) in enumerate(zip(window, term, strict=True)) if a != b]
+            if len(differ) == 1 and not filler[differ[0]] and not window.isascii():
+                found.setdefault((i, i + n), set()).update(payload)
+                meant.setdefault((i, i + n), term)
+    return [Hit("metric", text[a:b], a, b, payload, corrected=meant[a, b]) for (a, b), payload in found.items()]
+
+
+def _filler_mask(text: str) -> list[bool]:
+    """Characters inside filler phrases: 欠费多少's 多 belongs to 多少, so 欠费多 is no typo of 欠费率."""
+    mask = [False] * len(text)
+    for phrase in FILLER_PHRASES:
+        for m in re.finditer(re.escape(phrase), text):
+            mask[m.start():m.end()] = [True] * (m.end() - m.start())
+    return mask
+
+
+def _typo_neighbours(chosen: list[Hit], text: str, terms: dict[str, set[str]], taken: list[bool]) -> None:
+    """离网绿: 离网 names one metric, but with the next character it is one typo from 离网率, another.
+    Such a hit could mean either, so it carries both and the question is clarified — a typo must
+    never silently become a different metric."""
+    filler = _filler_mask(text)
+    for hit in [h for h in chosen if h.kind == "metric"]:
+        for term, payload in terms.items():
+            n, size = len(term), hit.end - hit.start
+            if n <= size or n < 3 or term.isascii() or payload <= set(hit.payload):
+                continue
+            for start in range(max(0, hit.end - n), min(hit.start, len(text) - n) + 1):
+                window = text[start:start + n]
+                outside = [i for i in range(start, start + n) if not hit.start <= i < hit.end]
+                if any(taken[i] or filler[i] for i in outside) or window.isascii():
+                    continue
+                if sum(a != b for a, b in zip(window, term, strict=True)) == 1:
+                    hit.payload = set(hit.payload) | payload
+                    hit.start, hit.end, hit.text = min(start, hit.start), max(start + n, hit.end), window
+                    for i in range(hit.start, hit.end):
+                        taken[i] = True
+                    break
 
 
 def _select(hits: list[Hit], length: int) -> list[Hit]:
@@ -202,6 +244,8 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
             taken[i] = True
     if not any(h.kind == "metric" for h in chosen):
         chosen = _select(chosen + _near_miss(text, vocab.metric_terms, taken), len(text))
+    else:
+        _typo_neighbours(chosen, text, vocab.metric_terms, taken)
     _interpret(chosen, text, result, as_of)
     taken = [False] * len(text)
     for h in chosen:
@@ -259,6 +303,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date) -> N
     for h in chosen:
         if h.kind == "metric":
             result.metric_hits.append(h)
+            if h.corrected and len(h.payload) == 1:
+                result.corrections.append((h.text, h.corrected))
             for mid in h.payload:
                 result.positions.setdefault(mid, h.start)
         elif h.kind == "value":
