@@ -238,6 +238,13 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
     where = shapes.conditions(plan, parts)
     if where:  # conditions on computed values need the values named: one more layer
         final = exp.select("*").from_(select.subquery("r")).where(exp.and_(*where))
+    if _ties_kept(query, timed):  # 前5: every row tied with the 5th is shown, not cut at random
+        order = query.order_by[0]
+        place = exp.Window(this=exp.Anonymous(this="RANK"), order=exp.Order(expressions=[
+            exp.Ordered(this=exp.column(order.field), desc=order.descending, nulls_first=False)]))
+        ranked = exp.select("*", exp.alias_(place, f"{order.field}__place")).from_(final.subquery("ranked"))
+        final = exp.select("*").from_(ranked.subquery("placed")).where(
+            exp.LTE(this=exp.column(f"{order.field}__place"), expression=exp.Literal.number(query.limit)))
     out_keys = [grain if k == TIME_KEY else k for k in keys]
     orders = [exp.Ordered(this=exp.column(o.field), desc=o.descending, nulls_first=False) for o in query.order_by]
     if query.top_within:
@@ -247,14 +254,26 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
     orders += [exp.Ordered(this=exp.column(k), nulls_first=False) for k in out_keys if k not in ordered]
     if orders:
         final = final.order_by(*orders)
-    if query.limit:
+    if query.limit and not _ties_kept(query, timed):
         final = final.limit(query.limit)
     for name, cte in ctes:  # CTEs stay at the top level: some engines reject WITH inside a subquery
         final = final.with_(name, as_=cte)
     sql = final.sql(dialect=dialect, identify=True)
     shown = dataclasses.replace(plan, query=query)
-    return CompiledQuery(sql=sql, dialect=dialect, expression=final, columns=output_columns(shown, dims),
+    columns = output_columns(shown, dims)
+    if _ties_kept(query, timed):
+        metric = query.order_by[0].field.split("__")[0]
+        columns.append(OutputColumn(f"{query.order_by[0].field}__place", "comparison", "名次", "place", "integer",
+                                    metric if metric in query.metrics else None))
+    return CompiledQuery(sql=sql, dialect=dialect, expression=final, columns=columns,
                          explanation=explain(shown), start=start, end=end, notes=plan.notes)
+
+
+def _ties_kept(query: SemanticQuery, timed: bool) -> bool:
+    """A top-N by a value, over groups (not periods): cut by place, so ties at the cut all show."""
+    grouped = {g.dimension for g in query.group_by if g.dimension != TIME}
+    return bool(query.limit and query.order_by and grouped and not timed and not query.top_within
+                and query.order_by[0].field not in grouped)
 
 
 def _compile_listing(catalog: Catalog, query: SemanticQuery, dialect: str, user: User, as_of: dt.date) -> CompiledQuery:

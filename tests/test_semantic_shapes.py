@@ -15,6 +15,7 @@ from semantic_layer import (
     GroupBy,
     MetricFilter,
     NotAllowed,
+    OrderBy,
     SemanticQuery,
     TimeRange,
     TopWithin,
@@ -100,6 +101,13 @@ SHAPES = {
         SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="city")], average_over="month",
                       time_range=QUARTER),
         f"SELECT ci.city_name, COUNT(*) / 3.0 FROM {ACT} WHERE {IN_QUARTER} GROUP BY 1"),
+    "top 5 outlets on one day, ties at the cut kept": (
+        SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="channel")],
+                      order_by=[OrderBy(field="new_subscribers")], limit=5,
+                      time_range=TimeRange(start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 1))),
+        f"""SELECT channel, n, r FROM (SELECT ch.channel_name AS channel, COUNT(*) AS n,
+            RANK() OVER (ORDER BY COUNT(*) DESC) AS r FROM {ACT}
+            WHERE f.activation_date = DATE '2026-09-01' GROUP BY 1) t WHERE r <= 5"""),
     "a listing with filters": (
         SemanticQuery(group_by=[GroupBy(dimension="channel"), GroupBy(dimension="channel_type")],
                       filters=[Filter(dimension="city", op="=", values=["杭州"]),
@@ -192,3 +200,10 @@ def test_a_threshold_keeps_some_groups_and_drops_others(engines):
     every = engines["duckdb"].execute(compile_query(CATALOG, query.model_copy(update={"having": []}),
                                                     as_of=AS_OF).sql).rows
     assert 0 < len(kept) < len(every) and all(value > 600 for _, value in kept)
+
+
+def test_a_top_n_shows_every_row_tied_at_the_cut(engines):
+    query, _ = SHAPES["top 5 outlets on one day, ties at the cut kept"]
+    rows = engines["duckdb"].execute(compile_query(CATALOG, query, as_of=AS_OF).sql).rows
+    assert len(rows) > 5, "one day of outlet counts ties at place 5 in the test warehouse"
+    assert rows[-1][1] == rows[4][1] and rows[-1][-1] <= 5

@@ -77,7 +77,9 @@ def test_single_user_mode_is_labelled(app_env, monkeypatch):
 def test_chat_answer_card_feedback_and_follow_up(app_env):
     at = ask(signed_in("boss", "boss-password"), "上个月各地市欠费率排名前3")
     assert any("欠费率，共 3 行；最高的是" in m for m in markdowns(at)), "a ranking names its first place"
-    assert len(at.get("plotly_chart")) == 1 and at.dataframe[0].value.shape == (3, 2)
+    table = at.dataframe[0].value
+    assert len(at.get("plotly_chart")) == 1 and table.shape == (3, 3)
+    assert list(table.iloc[:, -1]) == [1, 2, 3], "a top-N shows each row's place (ties would share one)"
     assert {b.label for b in at.get("download_button")} == {"CSV", "Excel"}
     assert any(c.value.startswith("SELECT") for c in at.code), "the SQL is shown under 口径与计算过程"
     at.feedback[0].set_value(0).run()  # 👎

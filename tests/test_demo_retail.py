@@ -1,0 +1,143 @@
+"""The retail demo warehouse is deterministic, referentially intact and arithmetically consistent."""
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from chatbi.demo.retail import DATA_START, FACT_TABLES, build_retail_warehouse
+
+AS_OF = date(2026, 11, 15)
+SCALE = 0.05
+DIMENSIONS = ["dim_region", "dim_store", "dim_customer", "dim_product", "dim_payment_mode"]
+
+
+@pytest.fixture(scope="module")
+def retail(tmp_path_factory):
+    return build_retail_warehouse(tmp_path_factory.mktemp("retail") / "retail.duckdb", scale=SCALE, as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def con(retail):
+    with duckdb.connect(str(retail.path), read_only=True) as connection:
+        yield connection
+
+
+def one(con, sql):
+    return con.execute(sql).fetchone()[0]
+
+
+def fingerprint(path):
+    with duckdb.connect(str(path), read_only=True) as c:
+        return {t: c.execute(f"SELECT count(*), sum(hash(COLUMNS(*))) FROM {t}").fetchall()
+                for t in FACT_TABLES + DIMENSIONS}
+
+
+def test_same_seed_scale_and_date_give_identical_data(tmp_path, retail, con):
+    again = build_retail_warehouse(tmp_path / "again.duckdb", scale=SCALE, as_of=AS_OF)
+    assert again.row_counts == retail.row_counts
+    assert fingerprint(again.path) == fingerprint(retail.path)
+    sums = "SELECT sum(quantity), sum(sales_amount), sum(cost_amount), sum(profit) FROM fact_order_line"
+    with duckdb.connect(str(again.path), read_only=True) as c:
+        assert c.execute(sums).fetchall() == con.execute(sums).fetchall()
+    other = build_retail_warehouse(tmp_path / "other.duckdb", scale=SCALE, seed=7, as_of=AS_OF)
+    assert fingerprint(other.path)["fact_order_line"] != fingerprint(retail.path)["fact_order_line"]
+
+
+def test_the_scale_sets_the_volume(retail):
+    counts = retail.row_counts
+    assert set(FACT_TABLES + DIMENSIONS) <= set(counts)
+    assert counts["dim_store"] == 60 and counts["dim_region"] == 7 and counts["dim_payment_mode"] == 5
+    # scale 1 gives ~630k order lines; 0.05 about a twentieth
+    assert 20_000 < counts["fact_order_line"] < 45_000
+    assert counts["fact_order"] < counts["fact_order_line"]
+    assert 0 < counts["fact_return"] < counts["fact_order_line"] * 0.1
+
+
+@pytest.mark.parametrize("child, column, parent, key", [
+    ("fact_order", "customer_id", "dim_customer", "customer_id"),
+    ("fact_order", "store_id", "dim_store", "store_id"),
+    ("fact_order", "payment_mode_id", "dim_payment_mode", "payment_mode_id"),
+    ("fact_order_line", "order_id", "fact_order", "order_id"),
+    ("fact_order_line", "product_id", "dim_product", "product_id"),
+    ("fact_return", "order_id", "fact_order", "order_id"),
+    ("fact_return", "product_id", "dim_product", "product_id"),
+    ("dim_store", "region_id", "dim_region", "region_id"),
+])
+def test_every_foreign_key_resolves(con, child, column, parent, key):
+    assert one(con, f"SELECT count(*) FROM {parent} GROUP BY {key} ORDER BY 1 DESC LIMIT 1") == 1
+    orphans = one(con, f"SELECT count(*) FROM {child} c WHERE c.{column} IS NOT NULL "
+                       f"AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{key} = c.{column})")
+    assert orphans == 0
+    if child.startswith("fact_"):
+        assert one(con, f"SELECT count(*) FROM {child} WHERE {column} IS NULL") == 0
+
+
+def test_keys_are_unique(con):
+    assert one(con, "SELECT count(*) - count(DISTINCT order_id) FROM fact_order") == 0
+    assert one(con, "SELECT count(*) - count(DISTINCT (order_id, line_no)) FROM fact_order_line") == 0
+    # a product appears once per order, so a return names its line by (order_id, product_id)
+    assert one(con, "SELECT count(*) - count(DISTINCT (order_id, product_id)) FROM fact_order_line") == 0
+    assert one(con, "SELECT count(*) - count(DISTINCT return_id) FROM fact_return") == 0
+    assert one(con, """SELECT count(*) FROM fact_return r
+                       WHERE NOT EXISTS (SELECT 1 FROM fact_order_line l
+                                         WHERE l.order_id = r.order_id AND l.product_id = r.product_id)""") == 0
+    assert one(con, "SELECT count(*) FROM fact_order o WHERE NOT EXISTS "
+                    "(SELECT 1 FROM fact_order_line l WHERE l.order_id = o.order_id)") == 0
+
+
+def test_dates_lie_in_the_data_period(con):
+    lo, hi = con.execute("SELECT min(order_date), max(order_date) FROM fact_order").fetchone()
+    assert DATA_START <= lo and hi <= AS_OF
+    assert lo == DATA_START and hi == AS_OF
+    assert one(con, "SELECT max(ship_date) FROM fact_order") <= AS_OF
+    assert one(con, "SELECT count(*) FROM fact_order WHERE ship_date < order_date") == 0
+    assert one(con, """SELECT count(*) FROM fact_return r JOIN fact_order o USING (order_id)
+                       WHERE r.return_date <= o.order_date OR r.return_date > DATE '2026-11-15'""") == 0
+    assert one(con, """SELECT count(*) FROM fact_order o JOIN dim_store s USING (store_id)
+                       WHERE o.order_date < s.open_date""") == 0
+    assert one(con, """SELECT count(*) FROM fact_order o JOIN dim_customer c USING (customer_id)
+                       WHERE o.order_date < c.join_date""") == 0
+    assert one(con, "SELECT max(join_date) FROM dim_customer") <= AS_OF
+
+
+def test_line_arithmetic(con):
+    assert one(con, """SELECT count(*) FROM fact_order_line
+                       WHERE abs(sales_amount - quantity * unit_price * (1 - discount_rate)) > 0.005""") == 0
+    assert one(con, "SELECT count(*) FROM fact_order_line WHERE profit <> sales_amount - cost_amount") == 0
+    assert one(con, """SELECT count(*) FROM fact_order_line l JOIN dim_product p USING (product_id)
+                       WHERE l.unit_price <> p.unit_price OR l.cost_amount <> l.quantity * p.unit_cost""") == 0
+    assert one(con, "SELECT count(*) FROM fact_order_line WHERE quantity < 1 OR discount_rate < 0 "
+                    "OR discount_rate >= 0.6") == 0
+    assert one(con, """SELECT count(*) FROM fact_return r JOIN fact_order_line l USING (order_id, product_id)
+                       WHERE r.return_quantity < 1 OR r.return_quantity > l.quantity
+                          OR r.refund_amount > l.sales_amount""") == 0
+
+
+def test_statuses_agree_with_shipping_and_returns(con):
+    statuses = {r[0] for r in con.execute("SELECT DISTINCT order_status FROM fact_order").fetchall()}
+    assert {"已完成", "已取消", "已退货", "部分退货"} <= statuses <= {"已完成", "已取消", "已退货", "部分退货",
+                                                                    "已发货", "待发货"}
+    assert one(con, "SELECT count(*) FROM fact_order WHERE order_status = '已取消' AND ship_date IS NOT NULL") == 0
+    assert one(con, """SELECT count(*) FROM fact_return JOIN fact_order USING (order_id)
+                       WHERE order_status NOT IN ('已退货', '部分退货')""") == 0
+    assert one(con, """SELECT count(*) FROM fact_order o WHERE order_status IN ('已退货', '部分退货')
+                       AND NOT EXISTS (SELECT 1 FROM fact_return r WHERE r.order_id = o.order_id)""") == 0
+
+
+def test_the_data_looks_like_a_retailer(con):
+    assert one(con, "SELECT count(*) FROM dim_store WHERE city IS NULL") == 1
+    assert one(con, "SELECT store_type FROM dim_store WHERE city IS NULL") == "线上商城"
+    assert one(con, "SELECT count(*) FROM dim_store WHERE open_date >= DATE '2024-01-01'") >= 5
+    assert one(con, "SELECT count(DISTINCT sub_category) FROM dim_product") >= 30
+    per_cat = con.execute("SELECT count(DISTINCT sub_category) FROM dim_product GROUP BY category").fetchall()
+    assert all(3 <= n <= 6 for (n,) in per_cat)
+    losing = {r[0] for r in con.execute("""SELECT p.sub_category FROM fact_order_line l JOIN dim_product p
+                                           USING (product_id) GROUP BY 1 HAVING sum(l.profit) < 0""").fetchall()}
+    assert 1 <= len(losing) <= 5
+    by_month = dict(con.execute("""SELECT month(o.order_date), sum(l.sales_amount) FROM fact_order_line l
+                                   JOIN fact_order o USING (order_id) WHERE year(o.order_date) = 2025
+                                   GROUP BY 1""").fetchall())
+    assert by_month[11] > by_month[10] and by_month[6] > by_month[5]   # 双11 and 618
+    assert by_month[2] == min(by_month.values())                      # Spring Festival
+    assert one(con, "SELECT count(DISTINCT channel) FROM fact_order") == 2
