@@ -115,11 +115,17 @@ def demo_build(
     as_of: str = typer.Option(None, "--as-of", help="参考日期 / reference date YYYY-MM-DD (default today)"),
     output: Path = typer.Option(None, "--output", "-o", help="DuckDB file (default: the configured warehouse)"),
     if_missing: bool = typer.Option(False, "--if-missing", help="do nothing when the file already exists"),
+    domain: str = typer.Option("telecom", "--domain", help="telecom | retail: 电信渠道 / 零售电商"),
 ):
     """生成演示数据仓库 / build the deterministic demo telecom warehouse (DuckDB)."""
     from chatbi.demo import build_demo_warehouse
 
-    target = output or Path(settings().warehouse.url)
+    if domain not in ("telecom", "retail"):
+        fail(f"--domain {domain!r}: choose telecom or retail.")
+    if domain == "retail":
+        from chatbi.demo.retail import build_retail_warehouse as build_demo_warehouse
+    default = settings().data_dir / "retail.duckdb" if domain == "retail" else Path(settings().warehouse.url)
+    target = output or default
     if if_missing and target.exists():
         console.print(f"demo warehouse already present: {target}")
         return
