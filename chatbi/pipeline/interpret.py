@@ -8,6 +8,7 @@ slot cannot be honoured the result says so and the question is clarified or refu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -67,6 +68,9 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     window = match.time or (TREND_WINDOW[grain] if grain and match.time is None else None)
     window = window or timeparse.default_window(first.default_window)
     period = timeparse.resolve(window, as_of, end, default=timeparse.default_window(first.default_window))
+    if grain and match.time is None and period.start is not None:
+        # a trend of whole periods: 每年 over "the last 24 months" must not start mid-year
+        period = dataclasses.replace(period, start=timegrain.bucket_start(period.start, grain))
     group = ([GroupBy(dimension=TIME, grain=grain)] if grain else []) + [GroupBy(dimension=d) for d in dims]
     order, limit, top_within = [], match.limit, None
     if match.rank and limit is not None or match.rank and len(dims) > 1:

@@ -179,7 +179,8 @@ def _select(hits: list[Hit], length: int) -> list[Hit]:
     """
     owner: list[Hit | None] = [None] * length
     chosen: list[Hit] = []
-    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+    # among equals a period beats a value: "Q3 2026" is a year, not a store opened in 2026
+    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start, h.kind != "time")):
         overlapping = {id(o): o for o in owner[hit.start:hit.end] if o is not None}
         if overlapping:
             same = [o for o in overlapping.values() if o.kind == hit.kind and o.payload == hit.payload]
