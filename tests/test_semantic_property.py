@@ -7,7 +7,7 @@ import duckdb
 import pandas as pd
 import pytest
 import sqlglot
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from metric_catalog import graph
@@ -134,8 +134,14 @@ def queries(draw):
     return SemanticQuery(metrics=metrics, group_by=group_by, filters=filters, time_range=TimeRange(start=start, end=end))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# derandomize: the same 60 examples on every run, so CI never fails on a draw nobody can reproduce
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=queries())
+@example(query=SemanticQuery(  # found once at random: 5G migrations to non-5G plans are truly 0 each month
+    metrics=["fiveg_migrations"], group_by=[GroupBy(dimension=TIME, grain="month")],
+    filters=[Filter(dimension="plan_category", op="not in", values=["5G套餐"])],
+    time_range=TimeRange(start=dt.date(2024, 1, 1), end=dt.date(2024, 1, 31))))
 def test_compiled_sql_equals_independent_evaluation(frames, query):
     path, data = frames
     compiled = compile_query(CATALOG, query, as_of=AS_OF)
@@ -151,6 +157,8 @@ def test_compiled_sql_equals_independent_evaluation(frames, query):
         keys = {()}
     else:
         other = {k[1:] if grain else k for values in leaves.values() for k in values}
+        if grain and n_keys == 1:  # by period alone: every period is a row; a period without events counts 0
+            other = {()}
         keys = ({(p, *o) for p in periods(compiled.start, compiled.end, grain) for o in other} if grain
                 else other)
     expected = {k: tuple(metric_value(m, leaves, k) for m in query.metrics) for k in keys}
