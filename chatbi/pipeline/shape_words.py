@@ -7,10 +7,12 @@ dimension) always comes from the catalog's own words around them.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-NUMBER = r"(-?\d+(?:\.\d+)?)\s*(万亿|亿|万|千|百|k|m|million|thousand|billion)?\s*(%|个百分点|percentage points?|percent)?"
+NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?P<multiplier>万亿|亿|万|千|百|k|m|million|thousand|billion)?\s*" \
+         r"(?P<unit>%|个百分点|percentage points?|percent)?"
 MULTIPLIER = {"": 1, "百": 100, "千": 1_000, "k": 1_000, "thousand": 1_000, "万": 10_000, "m": 1_000_000,
               "million": 1_000_000, "亿": 100_000_000, "billion": 1_000_000_000, "万亿": 1_000_000_000_000}
 GREATER = ("超过", "超出", "大于", "高于", "多于", "above", "over", "more than", "greater than", "higher than",
@@ -52,22 +54,29 @@ def _number(text: str, multiplier: str, unit: str) -> tuple[float, str]:
     return value, "%" if unit in ("%", "percent") else ("pp" if unit else "")
 
 
+@functools.cache
+def _threshold_patterns() -> list[tuple[re.Pattern, bool]]:
+    """(pattern, against the average?). Each pattern is a lookahead over every operator word,
+    longest first, so a match is tried at every position (overlaps kept, as with one pattern per
+    word) while a process compiles 3 patterns on its first question instead of 90."""
+    words = "|".join(re.escape(w) for w, _ in sorted(OPERATORS, key=lambda w: -len(w[0])) if w != "以上")
+    return [(re.compile(rf"(?=(?P<span>(?P<word>{words})\s*(?:了\s*)?{NUMBER}))"), False),
+            # "5000 以上": 以上 follows its number
+            (re.compile(rf"(?<![\d.])(?=(?P<span>{NUMBER}\s*(?P<word>以上)))"), False),
+            (re.compile(rf"(?=(?P<span>(?P<word>{words}|以上)\s*{AVERAGE_WORDS}))"), True)]
+
+
 def threshold_spans(text: str) -> list[tuple[int, int, Threshold]]:
     """Every comparison with a number or with the average, as (start, end, threshold)."""
+    ops = dict(OPERATORS)
     out = []
-    for word, op in sorted(OPERATORS, key=lambda w: -len(w[0])):
-        escaped = re.escape(word)
-        # "超过 5000", "5000 以上" (以上 follows its number)
-        if word == "以上":
-            pattern = rf"{NUMBER}\s*{escaped}"
-        else:
-            pattern = rf"{escaped}\s*(?:了\s*)?{NUMBER}"
-        for m in re.finditer(pattern, text):
-            value, unit = _number(*m.groups(default=""))
-            out.append((m.start(), m.end(), Threshold(op, value, unit)))
-        for m in re.finditer(rf"{escaped}\s*{AVERAGE_WORDS}", text):
-            if op in (">", ">=", "<", "<="):
-                out.append((m.start(), m.end(), Threshold(op, None)))
+    for pattern, average in _threshold_patterns():
+        for m in pattern.finditer(text):
+            if average:
+                threshold = Threshold(ops[m["word"]], None)
+            else:
+                threshold = Threshold(ops[m["word"]], *_number(m["number"], m["multiplier"] or "", m["unit"] or ""))
+            out.append((m.start("span"), m.end("span"), threshold))
     for word in NEGATIVE:
         for m in re.finditer(re.escape(word), text):
             out.append((m.start(), m.end(), Threshold("<", 0.0)))
