@@ -56,6 +56,13 @@ def _reference_problems(cat: Catalog) -> list[tuple[tuple, str]]:
             problems.append((("dimensions", did, "table"), f"unknown table {dim.table!r}"))
         if dim.parent and dim.parent not in cat.dimensions:
             problems.append((("dimensions", did, "parent"), f"unknown parent dimension {dim.parent!r}"))
+    for name, table in cat.tables.items():
+        via = table.time.via if table.time else None
+        if via is not None and via not in cat.tables:
+            problems.append((("tables", name, "time", "via"), f"unknown table {via!r}"))
+        elif via is not None and graph.join_path(cat, name, via) is None:
+            problems.append((("tables", name, "time", "via"), f"{name} has no many-to-one join path to {via}; "
+                             f"declare the join under tables.{name}.joins"))
     for mid, metric in cat.metrics.items():
         refs = {"numerator": metric.numerator, "denominator": metric.denominator}
         for field, ref in refs.items():

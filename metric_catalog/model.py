@@ -48,10 +48,21 @@ class Join(Spec):
     complete: bool = True
 
 
+# How a time column stores its day. date: a DATE; timestamp: a TIMESTAMP (its day is taken);
+# yyyymm: a billing-period string such as '202410' (账期); the other string forms are read with
+# the engine's date parser (rows it cannot read have no day and are reported by `catalog validate`);
+# epoch_seconds: seconds since 1970-01-01 UTC, read as the UTC day.
+TimeFormat = Literal["date", "timestamp", "yyyymm", "yyyy-mm-dd", "yyyy/mm/dd", "dd-mm-yyyy", "dd/mm/yyyy",
+                     "mm/dd/yyyy", "yyyymmdd", "epoch_seconds"]
+
+
 class TimeSpec(Spec):
+    # a column or an SQL expression over the columns of this table (or of ``via``)
     column: str
-    # date: a DATE column; yyyymm: a billing-period string such as '202410' (账期)
-    format: Literal["date", "yyyymm"] = "date"
+    format: TimeFormat = "date"
+    # a table this one joins to (many-to-one) whose column gives its rows their day: order lines
+    # take the day of their order
+    via: str | None = None
     grain: Literal["day", "month"] = "day"
     # reference_date: rows up to the reference date; closed_month: only finished billing periods
     available_through: Literal["reference_date", "closed_month"] = "reference_date"

@@ -1,6 +1,7 @@
 """`chatbi catalog validate`: the catalog against the live database.
 
-Checks tables and columns exist, types fit (time columns, numeric measures), joins are key-safe
+Checks tables and columns exist, types fit (time columns, numeric measures), time columns place
+their rows on a day (time_checks), joins are key-safe
 (the joined side is unique on its key, so no fan-out), every metric compiles and runs with
 LIMIT 0 for each of its dimensions, and dictionary values occur in the data.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 import sqlglot
 from sqlglot import exp
 
-from metric_catalog import graph
+from metric_catalog import graph, time_checks
 from metric_catalog.model import Catalog
 
 NUMERIC = ("INT", "DECIMAL", "NUMERIC", "DOUBLE", "FLOAT", "REAL", "BIGINT", "SMALLINT", "HUGEINT", "TINYINT")
@@ -71,17 +72,11 @@ def _check_schema(catalog: Catalog, schema: dict[str, dict[str, str]], report: V
             continue
         for key in table.primary_key:
             has(name, key, f"tables.{name}.primary_key")
-        if table.time:
-            kind = has(name, table.time.column, f"tables.{name}.time.column")
-            if kind and table.time.format == "date" and not kind.startswith(("DATE", "TIMESTAMP")):
-                report.error(f"tables.{name}.time", f"{table.time.column} is {kind}, not a DATE; use format: yyyymm "
-                                                    "for billing-period strings")
-            if kind and table.time.format == "yyyymm" and not any(s in kind for s in ("CHAR", "TEXT", "STRING")):
-                report.error(f"tables.{name}.time", f"{table.time.column} is {kind}; format yyyymm needs a string")
         for i, join in enumerate(table.joins):
             for left, right in join.keys.items():
                 has(name, left, f"tables.{name}.joins[{i}]")
                 has(join.to, right, f"tables.{name}.joins[{i}]")
+    time_checks.check_time_types(catalog, has, report.error)
     for did, dim in catalog.dimensions.items():
         for column in _columns_of(dim.column) + ([dim.key] if dim.key else []):
             has(dim.table, column, f"dimensions.{did}")
@@ -193,6 +188,7 @@ def validate_catalog(catalog: Catalog, warehouse) -> ValidationReport:
     _check_schema(catalog, schema, report)
     if report.ok:
         _check_joins(catalog, warehouse, report)
+        time_checks.check_time_data(catalog, warehouse, report.error, report.warn)
         try:
             as_of = reference_date(catalog, warehouse)
         except Exception as exc:

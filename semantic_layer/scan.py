@@ -66,10 +66,11 @@ def _aggregate(spec: MetricSpec, predicate: exp.Expression | None) -> exp.Expres
     return {"sum": exp.Sum, "min": exp.Min, "max": exp.Max}[spec.agg](this=value)
 
 
-def _join_tables(plan: QueryPlan, group: MeasureGroup, needed: list[str], select: exp.Select) -> exp.Select:
-    joined = {group.table}
+def join_tables(catalog: Catalog, source: str, needed: list[str], select: exp.Select) -> exp.Select:
+    """``select`` (FROM ``source``) joined along many-to-one paths to every table in ``needed``."""
+    joined = {source}
     for target in needed:
-        for step in graph.join_path(plan.catalog, group.table, target) or []:
+        for step in graph.join_path(catalog, source, target) or []:
             if step.right in joined:
                 continue
             condition = exp.and_(*[
@@ -92,9 +93,28 @@ def _restriction_predicate(plan: QueryPlan, group: MeasureGroup, dimension_id: s
     return exp.EQ(this=exp.column(spec.key, spec.table), expression=exp.convert(value)), spec.table
 
 
+def time_column(catalog: Catalog, table: str) -> exp.Expression:
+    """A table's time as compiled: its day as a DATE, or the raw string of a yyyymm period (compared and
+    bucketed as text, which is cheaper). From the ``via`` table when its rows take their day there."""
+    time = catalog.tables[table].time
+    raw = qualify(time.column, time.via or table)
+    return raw if time.format == "yyyymm" else timegrain.as_date(raw, time)
+
+
+def time_profile(catalog: Catalog, table: str) -> exp.Select:
+    """rows, rows with a stored time, rows whose day can be read, first day, last day: what
+    `catalog validate` checks before a time column may window any answer."""
+    time = catalog.tables[table].time
+    raw = qualify(time.column, time.via or table)
+    day = timegrain.as_date(raw.copy(), time)
+    select = exp.select(exp.Count(this=exp.Star()), exp.Count(this=raw), exp.Count(this=day), exp.Min(this=day.copy()),
+                        exp.Max(this=day.copy())).from_(exp.alias_(exp.to_table(table), table, table=True))
+    return join_tables(catalog, table, [time.via] if time.via else [], select)
+
+
 def time_predicate(plan: QueryPlan, group: MeasureGroup, start: dt.date | None, end: dt.date) -> exp.Expression:
     time = plan.catalog.tables[group.table].time
-    column = exp.column(time.column, group.table)
+    column = time_column(plan.catalog, group.table)
     if group.period_end:
         # A balance is read at the end of each bucket, never added up over time.
         grain = plan.grain
@@ -118,7 +138,9 @@ def group_select(plan: QueryPlan, group: MeasureGroup, start: dt.date | None, en
     specs = [catalog.metrics[leaf] for leaf in group.leaves]
     predicates = [_metric_predicate(catalog, spec) for spec in specs]
     shared = predicates[0] if all(p == predicates[0] for p in predicates) else None
-    needed = [catalog.dimensions[d].table for d in plan.dimension_columns()]
+    time = catalog.tables[group.table].time
+    needed = [time.via] if time.via else []
+    needed += [catalog.dimensions[d].table for d in plan.dimension_columns()]
     needed += [catalog.dimensions[f.dimension].table for f in plan.query.filters]
     for spec in specs:
         needed += [catalog.dimensions[f.dimension].table for f in spec.filters]
@@ -135,14 +157,13 @@ def group_select(plan: QueryPlan, group: MeasureGroup, start: dt.date | None, en
         where.append(shared)
 
     keys: list[exp.Expression] = []
-    time = catalog.tables[group.table].time
     if plan.grain:
-        keys.append(exp.alias_(timegrain.raw_bucket(exp.column(time.column, group.table), time, plan.grain), TIME_KEY))
+        keys.append(exp.alias_(timegrain.raw_bucket(time_column(catalog, group.table), time, plan.grain), TIME_KEY))
     keys += [exp.alias_(dimension_expr(catalog, d), d) for d in plan.dimension_columns()]
     aggs = [exp.alias_(_aggregate(spec, None if shared is not None else pred), spec_id)
             for spec, pred, spec_id in zip(specs, predicates, group.leaves, strict=True)]
     select = exp.select(*keys, *aggs).from_(exp.alias_(exp.to_table(group.table), group.table, table=True))
-    select = _join_tables(plan, group, list(dict.fromkeys(needed)), select)
+    select = join_tables(catalog, group.table, list(dict.fromkeys(needed)), select)
     select = select.where(exp.and_(*where))
     if keys:
         select = select.group_by(*[exp.Literal.number(i + 1) for i in range(len(keys))])

@@ -83,6 +83,29 @@ def comparison_shift(kind: str, grain: str | None, start: dt.date, end: dt.date)
     return Shift(days=(end - start).days + 1)
 
 
+# strptime patterns of the string formats (sqlglot writes each engine's own parser call)
+STRING_FORMATS = {"yyyy-mm-dd": "%Y-%m-%d", "yyyy/mm/dd": "%Y/%m/%d", "dd-mm-yyyy": "%d-%m-%Y",
+                  "dd/mm/yyyy": "%d/%m/%Y", "mm/dd/yyyy": "%m/%d/%Y", "yyyymmdd": "%Y%m%d"}
+
+
+def as_date(raw: exp.Expression, time: TimeSpec) -> exp.Expression:
+    """The day of a stored time value, as a DATE (a yyyymm period: its first day)."""
+    if time.format == "date":
+        return raw
+    if time.format == "timestamp":
+        return exp.cast(raw, "DATE")
+    if time.format == "epoch_seconds":
+        # whole UTC days since 1970-01-01: no session time zone can move a row to another day
+        days = exp.Floor(this=exp.Div(this=raw, expression=exp.Literal.number(86400)))
+        return exp.cast(exp.DateAdd(this=date_literal(dt.date(1970, 1, 1)), expression=exp.cast(days, "INT"),
+                                    unit=exp.var("DAY")), "DATE")
+    if time.format == "yyyymm":
+        raw, pattern = exp.DPipe(this=raw, expression=exp.Literal.string("01")), "%Y%m%d"
+    else:
+        pattern = STRING_FORMATS[time.format]
+    return exp.StrToDate(this=raw, format=exp.Literal.string(pattern), safe=True)
+
+
 def date_literal(day: dt.date) -> exp.Expression:
     return exp.cast(exp.Literal.string(day.isoformat()), "DATE")
 

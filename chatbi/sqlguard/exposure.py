@@ -24,7 +24,7 @@ def exposed_columns(catalog: Catalog, role: RoleSpec | None) -> dict[str, set[st
         cols = out[name.lower()]
         cols.update(k.lower() for k in table.primary_key)
         if table.time:
-            cols.add(table.time.column.lower())
+            out.setdefault((table.time.via or name).lower(), set()).update(_columns(table.time.column))
         for join in table.joins:
             cols.update(k.lower() for k in join.keys)
             out.setdefault(join.to.lower(), set()).update(v.lower() for v in join.keys.values())

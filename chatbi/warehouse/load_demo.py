@@ -10,7 +10,8 @@ import duckdb
 
 # DuckDB type → PostgreSQL type
 PG_TYPES = {"VARCHAR": "TEXT", "INTEGER": "INTEGER", "BIGINT": "BIGINT", "DOUBLE": "DOUBLE PRECISION",
-            "DATE": "DATE", "BOOLEAN": "BOOLEAN", "HUGEINT": "NUMERIC"}
+            "DATE": "DATE", "BOOLEAN": "BOOLEAN", "HUGEINT": "NUMERIC",
+            "TIMESTAMP": "TIMESTAMP"}
 
 
 def _pg_type(duck_type: str) -> str:
