@@ -116,12 +116,14 @@ def ask_command(
 
 
 def show(answer) -> None:
+    from chatbi.pipeline.answer import key_text
+
     colour = {"answered": "green", "clarify": "yellow", "refused": "red"}[answer.status]
     console.print(f"[bold {colour}]{answer.status}[/] {answer.message}")
     if answer.rows and len(answer.rows) > 1 or (answer.rows and len(answer.columns) > 1):
         table = Table(*[c["label"] for c in answer.columns])
         for row in answer.rows[:50]:
-            table.add_row(*[str(v) for v in row])
+            table.add_row(*[key_text(c, v) for c, v in zip(answer.columns, row, strict=False)])
         console.print(table)
     for i, c in enumerate(answer.candidates, start=1):
         console.print(f"  {i}. {c.description_zh}")

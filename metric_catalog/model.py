@@ -94,6 +94,11 @@ class DimensionSpec(Spec):
     # Whether the column may be NULL (checked by `catalog validate`): NULL keys need null-safe
     # matching when metrics from several tables are combined, which is slower.
     nullable: bool = False
+    # how answers name the rows with no value (the online mall has no region: 线上商城); default （无大区）
+    empty_label: Text = Text()
+
+    def empty_name(self, lang: str) -> str:
+        return self.empty_label.pick(lang) or (f"（无{self.name.zh}）" if lang == "zh" else f"(no {self.name.pick('en')})")
 
 
 class DimensionFilterSpec(Spec):

@@ -141,3 +141,27 @@ def test_the_data_looks_like_a_retailer(con):
     assert by_month[11] > by_month[10] and by_month[6] > by_month[5]   # 双11 and 618
     assert by_month[2] == min(by_month.values())                      # Spring Festival
     assert one(con, "SELECT count(DISTINCT channel) FROM fact_order") == 2
+
+
+def test_sales_by_region_come_from_order_lines_and_name_the_online_mall(retail, con):
+    """Order lines are dated by their order (time.via); the mall, in no region, is a named row
+    whose number is the truth, and the rows add up to all sales."""
+    from chatbi.core import ChatBI
+    from chatbi.pipeline.answer import key_text
+    from chatbi.warehouse import connect
+    from metric_catalog.loader import load_catalog
+    from ui.charts import frame
+
+    bi = ChatBI(load_catalog("metric_catalog/retail/retail.yaml"), connect(str(retail.path)), use_model=False)
+    answer = bi.ask("上个月各大区销售额", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    region = answer.columns[0]
+    shown = {key_text(region, r[0]): float(r[1]) for r in answer.rows}
+    total = one(con, """SELECT sum(l.sales_amount) FROM fact_order_line l JOIN fact_order o USING (order_id)
+                        WHERE o.order_status <> '已取消' AND o.order_date BETWEEN '2026-10-01' AND '2026-10-31'""")
+    mall = one(con, """SELECT sum(l.sales_amount) FROM fact_order_line l JOIN fact_order o USING (order_id)
+                       JOIN dim_store s USING (store_id) WHERE s.region_id IS NULL AND o.order_status <> '已取消'
+                       AND o.order_date BETWEEN '2026-10-01' AND '2026-10-31'""")
+    assert shown["线上商城"] == pytest.approx(float(mall)) and mall > 0
+    assert sum(shown.values()) == pytest.approx(float(total))
+    assert "online mall" in set(frame(answer, "en").iloc[:, 0]) and None not in set(frame(answer).iloc[:, 0])

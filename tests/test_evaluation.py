@@ -39,6 +39,16 @@ def test_a_missing_or_extra_row_is_wrong():
     assert "rows" in compare_rows(got, [("上海", 120.5), ("北京", 80.0)])
 
 
+def test_a_named_empty_member_may_be_shown_beside_the_gold_rows_but_an_unnamed_one_may_not():
+    rows = [["上海", 120.5, 0.5], ["北京", 80.0, 0.3], [None, 40.0, 0.2]]
+    named = [{**COLUMNS[0], "empty": "线上商城", "empty_en": "online mall"}, *COLUMNS[1:]]
+    gold = [("上海", 120.5), ("北京", 80.0)]
+    assert compare_rows(Answer(ANSWERED, "q", columns=named, rows=rows), gold) == ""
+    assert "rows" in compare_rows(answer(rows), gold)
+    wrong = [["上海", 120.5, 0.5], ["北京", 81.0, 0.3], [None, 40.0, 0.2]]
+    assert compare_rows(Answer(ANSWERED, "q", columns=named, rows=wrong), gold) != ""
+
+
 def test_dates_compare_with_the_first_day_of_the_period():
     columns = [{"name": "month", "kind": "time", "format": "month"}, {"name": "n", "kind": "metric", "format": ""}]
     got = Answer(ANSWERED, "q", columns=columns, rows=[[dt.date(2026, 1, 1), 5], [dt.date(2026, 2, 1), 7]])

@@ -7,14 +7,19 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from chatbi.pipeline.answer import Answer
+from chatbi.pipeline.answer import Answer, key_text
 
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 
 
 def frame(answer: Answer, lang: str = "zh") -> pd.DataFrame:
     labels = [c["label_en"] if lang == "en" else c["label"] for c in answer.columns]
-    df = pd.DataFrame(answer.rows, columns=labels)
+    named = [j for j, spec in enumerate(answer.columns) if spec.get("empty")]
+    rows = answer.rows
+    if named:  # a dimension's empty value by its catalog name (线上商城), not a blank
+        rows = [[key_text(answer.columns[j], v, lang) if j in named and v is None else v for j, v in enumerate(r)]
+                for r in rows]
+    df = pd.DataFrame(rows, columns=labels)
     for col, spec in zip(labels, answer.columns, strict=True):
         if spec["kind"] in ("metric", "comparison"):
             df[col] = pd.to_numeric(df[col], errors="coerce")

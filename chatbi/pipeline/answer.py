@@ -89,6 +89,13 @@ def suggest_chart(columns: list[dict], rows: list) -> str:
     return "table"
 
 
+def key_text(column: dict, value: Any, lang: str = "zh") -> str:
+    """A time or dimension value as shown; a dimension's empty value by its catalog name (线上商城)."""
+    if value is None and column.get("empty"):
+        return column["empty_en"] if lang == "en" else column["empty"]
+    return "—" if value is None else str(value)
+
+
 def format_value(value: Any, fmt: str, unit: str = "", decimals: int = 2) -> str:
     if value is None:
         return "—"

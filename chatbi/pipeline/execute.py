@@ -59,13 +59,18 @@ class Executor:
                           interpretation=query, sql=compiled.sql, path=path)
         timings["execute"] = (time.perf_counter() - t0) * 1000
         columns = [{"name": c.name, "kind": c.kind, "label": c.label_zh, "label_en": c.label_en, "format": c.format,
-                    "metric": c.metric} for c in compiled.columns]
+                    "metric": c.metric, **self._empty_names(c)} for c in compiled.columns]
         rows = [list(r) for r in result.rows]
         zh, en = headline(ctx.catalog, query, compiled, columns, rows)
         return Answer(ANSWERED, question, zh, en, interpretation=query, explanation=compiled.explanation,
                       sql=guarded.sql, columns=columns, rows=rows, chart=suggest_chart(columns, rows), path=path,
                       model_id=ctx.model_id() if path == "model" else "", truncated=result.truncated,
                       timings_ms=timings).with_scope(*ctx.row_scope.note(user))
+
+    def _empty_names(self, column) -> dict[str, str]:
+        """What a dimension's empty value is called in the answer (rows stay NULL, as the data has them)."""
+        dim = self.ctx.catalog.dimensions.get(column.name) if column.kind == "dimension" else None
+        return {"empty": dim.empty_name("zh"), "empty_en": dim.empty_name("en")} if dim else {}
 
     def execute_verified(self, question: str, hit, user: User, as_of: dt.date, timings: dict) -> Answer:
         """An analyst-verified interpretation or SQL for this question: no model call."""

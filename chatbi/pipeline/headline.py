@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chatbi.pipeline.answer import format_value
+from chatbi.pipeline.answer import format_value, key_text
 from metric_catalog.model import Catalog
 from semantic_layer import SemanticQuery
 
@@ -24,7 +24,8 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         first = columns[0]
         return f"共 {len(rows)} 个{first['label']}。", f"{len(rows)} × {first['label_en']}."
     if len(rows) == 1:
-        keys = [str(rows[0][i]) for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
+        keys = [key_text(c, rows[0][i]) for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
+        keys_en = [key_text(c, rows[0][i], "en") for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
         parts_zh, parts_en = [], []
         for i, c in metric_cols:
             spec = catalog.metrics[c["metric"]]
@@ -36,7 +37,7 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
                 sign = "" if c["name"].endswith("__share") else "+"  # a share has no direction
                 parts_zh.append(f"{c['label']} {float(rows[0][i]) * 100:{sign}.1f}%")
                 parts_en.append(f"{c['label_en']} {float(rows[0][i]) * 100:{sign}.1f}%")
-        who_zh, who_en = (f"{'、'.join(keys)}：", f" ({', '.join(keys)})") if keys else ("", "")
+        who_zh, who_en = (f"{'、'.join(keys)}：", f" ({', '.join(keys_en)})") if keys else ("", "")
         return (f"{rng}，{who_zh}" + "，".join(parts_zh) + "。",
                 f"For {rng_en}{who_en}: " + "; ".join(parts_en) + ".")
     i, c = metric_cols[0]
@@ -46,6 +47,7 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     if query.order_by and len(dims) == 1 and rows[0][i] is not None:  # a ranking: name the first place
         top, top_en = _value(catalog, c["metric"], rows[0][i])
         high = query.order_by[0].descending
-        zh += f"；{'最高' if high else '最低'}的是{rows[0][dims[0]]}（{top}）"
-        en += f"; {'highest' if high else 'lowest'}: {rows[0][dims[0]]} ({top_en})"
+        first = columns[dims[0]]
+        zh += f"；{'最高' if high else '最低'}的是{key_text(first, rows[0][dims[0]])}（{top}）"
+        en += f"; {'highest' if high else 'lowest'}: {key_text(first, rows[0][dims[0]], 'en')} ({top_en})"
     return zh + "。", en + "."

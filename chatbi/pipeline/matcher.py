@@ -17,8 +17,12 @@ from chatbi.pipeline.vocabulary import Vocabulary, normalise
 GROUP_BEFORE = ("各个", "各", "按照", "按", "分", "每个", "每一个", "每", "by ", "per ", "each ", "across ", "by each ")
 GROUP_AFTER = ("排名", "排行", "分布", "拆分", "拆开", "对比", "明细", "维度", "分组", "breakdown", " ranking")
 RANK_WORDS = ("排名", "排行", "排序", "名次", "top", "rank", "ranking", "最高", "最多", "最大", "最好", "最低",
-              "最少", "最小", "最差", "倒数", "bottom", "highest", "lowest", "best", "worst", "most", "least")
-ASCENDING = ("最低", "最少", "最小", "倒数", "后", "bottom", "lowest", "least")
+              "最少", "最小", "最差", "倒数", "bottom", "highest", "lowest", "best", "worst", "most", "least", "fewest",
+              "largest", "biggest", "smallest")
+ASCENDING = ("最低", "最少", "最小", "倒数", "后", "bottom", "lowest", "least", "fewest", "smallest")
+EN_COUNTED_RANK = re.compile(r"\b(?:which|what|the|show|list|find|name)\s+(\d{1,3})\s+(?:[a-z]+\s+){1,3}?"
+                             r"(?:with|had|has|have|having|that\s+had|that\s+have|by)?\s*(?:the\s+)?"
+                             r"(highest|most|largest|biggest|best|top|lowest|fewest|least|smallest|worst)\b")
 GRAIN_WORDS = [
     ("day", ("每天", "每日", "按天", "按日", "逐日", "日趋势", "daily", "by day", "per day", "each day")),
     ("week", ("每周", "按周", "逐周", "周趋势", "weekly", "by week", "per week", "each week")),
@@ -206,6 +210,11 @@ def _keyword_hits(text: str) -> list[Hit]:
         hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("desc", int(m.group(1)))))
     for m in re.finditer(r"(?:后|倒数|bottom\s*|最低的?|最少的?|排名后)\s*(\d{1,3})\s*(?:名|个|位|家)?", text):
         hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("asc", int(m.group(1)))))
+    # "which 3 cities had the highest …", "the 5 stores with the fewest …": the count, then what is ranked
+    for m in EN_COUNTED_RANK.finditer(text):
+        word = m.group(2)
+        direction = {"best": "best", "worst": "worst"}.get(word, "asc" if word in ASCENDING else "desc")
+        hits.append(Hit("rank", m.group(1), m.start(1), m.end(1), (direction, int(m.group(1)))))
     for word in RANK_WORDS:
         direction = "asc" if word in ASCENDING else "desc"
         if word in ("最好", "best"):
