@@ -143,16 +143,21 @@ def test_the_data_looks_like_a_retailer(con):
     assert one(con, "SELECT count(DISTINCT channel) FROM fact_order") == 2
 
 
-def test_sales_by_region_come_from_order_lines_and_name_the_online_mall(retail, con):
-    """Order lines are dated by their order (time.via); the mall, in no region, is a named row
-    whose number is the truth, and the rows add up to all sales."""
+@pytest.fixture(scope="module")
+def bi(retail):
     from chatbi.core import ChatBI
-    from chatbi.pipeline.answer import key_text
     from chatbi.warehouse import connect
     from metric_catalog.loader import load_catalog
+
+    return ChatBI(load_catalog("metric_catalog/retail/retail.yaml"), connect(str(retail.path)), use_model=False)
+
+
+def test_sales_by_region_come_from_order_lines_and_name_the_online_mall(bi, con):
+    """Order lines are dated by their order (time.via); the mall, in no region, is a named row
+    whose number is the truth, and the rows add up to all sales."""
+    from chatbi.pipeline.answer import key_text
     from ui.charts import frame
 
-    bi = ChatBI(load_catalog("metric_catalog/retail/retail.yaml"), connect(str(retail.path)), use_model=False)
     answer = bi.ask("上个月各大区销售额", as_of=AS_OF)
     assert answer.status == "answered", answer.message
     region = answer.columns[0]
@@ -165,3 +170,14 @@ def test_sales_by_region_come_from_order_lines_and_name_the_online_mall(retail, 
     assert shown["线上商城"] == pytest.approx(float(mall)) and mall > 0
     assert sum(shown.values()) == pytest.approx(float(total))
     assert "online mall" in set(frame(answer, "en").iloc[:, 0]) and None not in set(frame(answer).iloc[:, 0])
+
+
+def test_a_listing_of_described_rows_shows_each_row_with_the_attribute_asked_for(bi, con):
+    answer = bi.ask("列出西南大区的所有标准店及开业日期", as_of=AS_OF)
+    names = [c["name"] for c in answer.columns]
+    assert answer.status == "answered" and names[0] == "store" and "store_open_date" in names, names
+    want = {r[0] for r in con.execute("""SELECT s.store_name FROM dim_store s JOIN dim_region r USING (region_id)
+                                        WHERE r.region_name = '西南' AND s.store_type = '标准店'""").fetchall()}
+    assert {r[0] for r in answer.rows} == want and want
+    kinds = bi.ask("西南大区有哪些门店类型", as_of=AS_OF)  # no row named: the distinct values
+    assert [c["name"] for c in kinds.columns] == ["store_type"] and len(kinds.rows) <= 3

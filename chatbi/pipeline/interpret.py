@@ -154,7 +154,12 @@ def build_listing(catalog: Catalog, match: Match) -> Draft:
         return Draft(None, None, ("listing_without_subject", "要列出什么？请说明对象（如 渠道、地市）。",
                                   "What should be listed? Name the things (an outlet, a city…)."))
     table = catalog.dimensions[listed[0]].table
-    if graph.entity_dimension(catalog, table) == listed[0]:  # its attributes on the same table
+    entity = graph.entity_dimension(catalog, table)
+    if entity and entity not in listed and any(catalog.dimensions[f.dimension].table == table for f in filters):
+        # 列出所有标准店及开业日期: values of the table name its rows (stores of type 标准店); the
+        # attribute asked for is shown beside each of them, not as a list of dates
+        listed.insert(0, entity)
+    if entity == listed[0]:  # its attributes on the same table
         listed += [d for d, spec in catalog.dimensions.items() if spec.table == table and d not in listed][:4]
     try:
         return Draft(SemanticQuery(group_by=[GroupBy(dimension=d) for d in listed], filters=filters))

@@ -82,6 +82,12 @@ def _zh_year_q(m, as_of):
     return TimeWindow("quarter", m.group(0), year=_full_year(m["y"]), quarter=int(m["q"]))
 
 
+# before the year and year-month rules: 2025年以来 is not the year 2025
+@rule(r"(?:自|从)?(?P<y>\d{4})\s*年(?:\s*(?P<m>\d{1,2})\s*月(?:份)?)?\s*(?:以来|至今|到现在|起|开始)")
+def _zh_since_year(m, as_of):
+    return TimeWindow("since_month", m.group(0), year=int(m["y"]), month=int(m["m"] or 1))
+
+
 @rule(r"(?P<y>\d{4})\s*年\s*(?P<m1>\d{1,2})\s*月?\s*(?:到|至|-|~|—)\s*(?P<m2>\d{1,2})\s*月(?:份)?")
 def _zh_year_month_range(m, as_of):
     return TimeWindow("month_range", m.group(0), year=int(m["y"]), month=int(m["m1"]), end_month=int(m["m2"]))
@@ -263,6 +269,11 @@ def _en_trailing_year(m, as_of):
 def _en_since(m, as_of):
     month = MONTHS_EN[m.group(1)[:3]]
     return TimeWindow("since_month", m.group(0), month=month, year=int(m["y"]) if m["y"] else None)
+
+
+@rule(r"\b(?:since|from)\s+(?:the\s+start\s+of\s+)?(?P<y>20\d{2})\b(?!\s*(?:to|until|-)\b)")
+def _en_since_year(m, as_of):
+    return TimeWindow("since_month", m.group(0), month=1, year=int(m["y"]))
 
 
 @rule(r"\b" + EN_MONTH + r"\s*(?P<y>20\d{2})\b")
