@@ -57,6 +57,10 @@ class Decider:
         out = []
         for metrics in metric_sets:
             draft = build_query(self.catalog, match, metrics, as_of)
+            if draft.query is None and draft.problem[0] in ("rank_without_dimension", "threshold_without_dimension"):
+                # 哪个最好: each candidate ranks what its metric is assessed by (ranked_by) first
+                for d in rank_dimensions(self.catalog, metrics[0], set(match.filters))[:1]:
+                    draft = build_query(self.catalog, match, metrics, as_of, group_by=[d])
             if draft.query is not None:
                 out.append(draft.query)
         return out
@@ -76,10 +80,7 @@ class Decider:
             return self.replies.refuse(question, "several_periods", f"问题里有多个时间（{match.time_error}），请只保留一个。",
                                 f"The question names several periods ({match.time_error}); keep one.", user)
         if match.ambiguous_values:
-            hit = match.ambiguous_values[0]
-            dims = "、".join(self.catalog.dimensions[d].name.zh for d, _ in sorted(hit.payload))
-            return self.replies.refuse(question, "ambiguous_value", f"「{hit.text}」可能是{dims}，请说明是哪一个。",
-                                f"'{hit.text}' could be several things ({dims}); please say which.", user)
+            return self._shared_value(question, match, user, as_of)
         if match.unavailable:
             topic = self.catalog.catalog.unavailable[match.unavailable[0]]
             return self.replies.refuse(question, "unavailable", topic.reason.zh + " 你可以问：", topic.reason.en + " You can ask:",
@@ -145,6 +146,27 @@ class Decider:
         if draft.query is None:
             return self._draft_problem(question, draft, match, metrics, user, as_of)
         return self.executor.execute(question, draft.query, user, as_of, path, timings)
+
+    def _shared_value(self, question: str, match: Match, user: User, as_of: dt.date) -> Answer:
+        """上海 (the store's city or the customer's city): one candidate per reading when the metric
+        is known, else the question goes back naming the dimensions."""
+        hit = match.ambiguous_values[0]
+        readings = sorted(hit.payload)
+        dims = "、".join(dict.fromkeys(self.catalog.dimensions[d].name.zh for d, _ in readings))
+        dims_en = ", ".join(dict.fromkeys(self.catalog.dimensions[d].name.en for d, _ in readings))
+        zh, en = f"「{hit.text}」可能是{dims}，请选择：", f"'{hit.text}' could be the {dims_en}; please pick one:"
+        metrics = [next(iter(s)) for s in match.metric_sets if len(s) == 1]
+        drafts = []
+        for did, value in readings if metrics and len(match.ambiguous_values) == 1 else []:
+            filters = {**match.filters, did: [*match.filters.get(did, []), value]}
+            draft = build_query(self.catalog, dataclasses.replace(match, filters=filters, ambiguous_values=[]),
+                                metrics, as_of)
+            if draft.query is not None:
+                drafts.append(draft.query)
+        if drafts:
+            return self.replies.clarify(question, drafts, "ambiguous_value", zh, en, user, as_of)
+        return self.replies.refuse(question, "ambiguous_value", f"「{hit.text}」可能是{dims}，请说明是哪一个。",
+                                   f"'{hit.text}' could be several things ({dims_en}); please say which.", user)
 
     def _supported(self, metric: str, residual: list[str]) -> bool:
         """A paraphrase is taken only if its words echo the metric's own vocabulary.

@@ -7,6 +7,7 @@ remains, and only then may it be answered without the model.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -144,6 +145,9 @@ def _near_miss(text: str, terms: dict[str, set[str]], taken: list[bool]) -> list
     return [Hit("metric", text[a:b], a, b, payload, corrected=meant[a, b]) for (a, b), payload in found.items()]
 
 
+PARTICLES = set("的地得了着过和与及或跟同是在按各每个把被给对从到由向")
+
+
 def _filler_mask(text: str) -> list[bool]:
     """Characters inside filler phrases: 欠费多少's 多 belongs to 多少, so 欠费多 is no typo of 欠费率."""
     mask = [False] * len(text)
@@ -168,7 +172,9 @@ def _typo_neighbours(chosen: list[Hit], text: str, terms: dict[str, set[str]], t
                 outside = [i for i in range(start, start + n) if not hit.start <= i < hit.end]
                 if any(taken[i] or filler[i] for i in outside) or window.isascii():
                     continue
-                if sum(a != b for a, b in zip(window, term, strict=True)) == 1:
+                differ = [a for a, b in zip(window, term, strict=True) if a != b]
+                # 上海的销售额 is no typo of 净销售额: a particle or conjunction is said, not mistyped
+                if len(differ) == 1 and differ[0] not in PARTICLES:
                     hit.payload = set(hit.payload) | payload
                     hit.start, hit.end, hit.text = min(start, hit.start), max(start + n, hit.end), window
                     for i in range(hit.start, hit.end):
@@ -256,7 +262,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
         chosen = _select(chosen + _near_miss(text, vocab.metric_terms, taken), len(text))
     else:
         _typo_neighbours(chosen, text, vocab.metric_terms, taken)
-    _interpret(chosen, text, result, as_of)
+    _interpret(chosen, text, result, as_of, vocab)
     taken = [False] * len(text)
     for h in chosen:
         for i in range(h.start, h.end):
@@ -296,7 +302,28 @@ def _tokens(leftover: str, vocab: Vocabulary) -> list[str]:
     return out
 
 
-def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date) -> None:
+def _by_company(h: Hit, result: Match, vocab: Vocabulary) -> frozenset[tuple[str, str]] | None:
+    """A value two dimensions share (上海: the store's city or the customer's) read by the company it
+    keeps: the dimension on the table of the other things named (列出上海所有旗舰店: stores), else the
+    one joined to them (上海占华东: the store's city rolls up to a region). The closest readings, or
+    None when nothing named is near any of them."""
+    context = {vocab.dimension_tables[d] for d in [*result.filters, *result.excluded, *result.group_by, *result.named]
+               if d in vocab.dimension_tables}
+    if not context:
+        return None
+
+    def closeness(dim: str) -> int:
+        table = vocab.dimension_tables.get(dim)
+        if table in context:
+            return 2
+        return int(any((table, c) in vocab.reachable or (c, table) in vocab.reachable for c in context))
+
+    scores = {(d, v): closeness(d) for d, v in h.payload}
+    best = max(scores.values())
+    return frozenset(t for t, score in scores.items() if score == best) if best else None
+
+
+def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, vocab: Vocabulary) -> None:
     times = [timeparse.TimeMatch(h.payload, h.start, h.end) for h in chosen if h.kind == "time"]
     try:
         result.time = timeparse.combine(times, as_of)
@@ -310,6 +337,16 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date) -> N
     share_at = next((h.start for h in chosen if h.kind == "share_of"), None)
     share_end = next((h.end for h in chosen if h.kind == "comparison" and h.payload == "share"
                       and share_at is not None and h.start > share_at), len(text))
+    shared: list[Hit] = []
+
+    def apply_value(h: Hit, dim: str, value: str) -> None:
+        if share_at is not None and share_at < h.start < share_end and dim not in result.share_scope:
+            result.share_scope.append(dim)
+        negated = any(0 <= h.start - n.end <= 1 for n in negations)
+        bucket = result.excluded if negated else result.filters
+        if value not in bucket.setdefault(dim, []):
+            bucket[dim].append(value)
+
     for h in chosen:
         if h.kind == "metric":
             result.metric_hits.append(h)
@@ -318,17 +355,10 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date) -> N
             for mid in h.payload:
                 result.positions.setdefault(mid, h.start)
         elif h.kind == "value":
-            targets = h.payload
-            if len({d for d, _ in targets}) > 1:
-                result.ambiguous_values.append(h)
+            if len({d for d, _ in h.payload}) > 1:
+                shared.append(h)  # placed once every other named thing is known
                 continue
-            (dim, value), *_ = sorted(targets)
-            if share_at is not None and share_at < h.start < share_end and dim not in result.share_scope:
-                result.share_scope.append(dim)
-            negated = any(0 <= h.start - n.end <= 1 for n in negations)
-            bucket = result.excluded if negated else result.filters
-            if value not in bucket.setdefault(dim, []):
-                bucket[dim].append(value)
+            apply_value(h, *sorted(h.payload)[0])
         elif h.kind == "unavailable":
             result.unavailable.append(h.payload)
         elif h.kind == "dimension":
@@ -367,6 +397,12 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date) -> N
             direction, n = h.payload
             result.rank = result.rank if result.rank and n is None else direction
             result.limit = n or result.limit
+    for h in shared:
+        closest = _by_company(h, result, vocab) or h.payload
+        if len({d for d, _ in closest}) == 1 or frozenset(closest) in vocab.same_rows:
+            apply_value(h, *sorted(closest)[0])
+        else:
+            result.ambiguous_values.append(dataclasses.replace(h, payload=closest))
     if result.listing and not result.metric_hits:  # 列出…营业厅: the named dimensions are what is listed
         listed = {h.text for h in chosen if h.kind == "dimension" and set(h.payload) & set(result.named)}
         result.group_by += [d for d in result.named if d not in result.group_by]

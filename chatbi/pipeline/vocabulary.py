@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlglot
 
 from chatbi.cachefile import write_atomic
+from metric_catalog import graph
 from metric_catalog.model import Catalog
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,10 @@ class Vocabulary:
     value_terms: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     values: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # dimension -> canonical values
     unavailable_terms: dict[str, int] = field(default_factory=dict)  # term -> index of catalog.unavailable
+    dimension_tables: dict[str, str] = field(default_factory=dict)  # dimension -> its table
+    reachable: set[tuple[str, str]] = field(default_factory=set)  # (table, table it joins to, at any depth)
+    # readings of one word that select exactly the same rows (city 上海 = province 上海市), from the data
+    same_rows: set[frozenset[tuple[str, str]]] = field(default_factory=set)
 
     def segment(self, text: str) -> list[str]:
         """jieba's words of ``text``, the catalog's own words kept whole. jieba (its 350k-word
@@ -131,6 +136,11 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
                     vocab.value_terms[form].add((did, value))
         if warehouse is not None and not dim.values:
             _add_live_values(vocab, did, dim, warehouse)
+    vocab.dimension_tables = {did: dim.table for did, dim in catalog.dimensions.items()}
+    vocab.reachable = {(a, b) for a in catalog.tables for b in catalog.tables
+                       if a != b and graph.join_path(catalog, a, b) is not None}
+    if warehouse is not None:
+        vocab.same_rows = _same_row_readings(vocab, catalog, warehouse)
     for index, topic in enumerate(catalog.catalog.unavailable):
         for term in topic.terms:
             for form in term_forms(term):
@@ -176,6 +186,38 @@ def _segmenter(words: tuple[str, ...]):
                 jieba.add_word(word, freq=200000)
                 _ADDED.add(word)
     return jieba.lcut
+
+
+SAME_ROW_CHECKS = 200
+
+
+def _same_row_readings(vocab: Vocabulary, catalog: Catalog, warehouse) -> set[frozenset[tuple[str, str]]]:
+    """Words that are values of several dimensions of one table (上海: city 上海 and province 上海市 of
+    the stores), kept when the data says each reading selects the same rows: then either reading is
+    the answer, and the question need not be sent back."""
+    from sqlglot import exp
+
+    out: set[frozenset[tuple[str, str]]] = set()
+    shared = {frozenset(t) for t in vocab.value_terms.values() if len({d for d, _ in t}) > 1}
+    for readings in sorted(shared, key=sorted)[:SAME_ROW_CHECKS]:
+        by_table: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for did, value in readings:
+            by_table[catalog.dimensions[did].table].append((did, value))
+        for table, pairs in by_table.items():
+            if len({d for d, _ in pairs}) < 2:
+                continue
+            tests = [exp.EQ(this=sqlglot.parse_one(catalog.dimensions[d].column), expression=exp.convert(v))
+                     for d, v in pairs]
+            counts = [exp.Sum(this=exp.Case(ifs=[exp.If(this=t, true=exp.Literal.number(1))],
+                                            default=exp.Literal.number(0))) for t in [*tests, exp.and_(*tests)]]
+            try:
+                row = warehouse.execute(exp.select(*counts).from_(table).sql(dialect=warehouse.dialect)).rows[0]
+            except Exception as exc:  # a broken dimension must not stop the assistant; validate reports it
+                log.warning("cannot compare readings %s: %s", pairs, exc)
+                continue
+            if row[0] and len(set(row)) == 1:
+                out.add(frozenset(pairs))
+    return out
 
 
 def _add_live_values(vocab: Vocabulary, did: str, dim, warehouse) -> None:
