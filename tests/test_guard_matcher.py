@@ -17,6 +17,7 @@ AS_OF = dt.date(2026, 11, 15)
     ("把所有欠费用户改成停机", "write_request"),
     ("删除杭州的欠费记录", "write_request"),
     ("新增一条宽带装机记录", "write_request"),
+    ("帮我新增一家门店：杭州未来科技城店，下周开业", "write_request"),
     ("将宁波自营厅的新增用户数更新为1000", "write_request"),
     ("update the channel score of Hangzhou stores to 100", "write_request"),
     ("drop table fact_bill", "write_request"),
@@ -28,6 +29,7 @@ AS_OF = dt.date(2026, 11, 15)
     ("你好", "chitchat"),
     ("今天杭州天气怎么样", "chitchat"),
     ("帮我写一个python程序统计欠费", "chitchat"),
+    ("给我写一首关于双十一的诗", "chitchat"),
     ("", "empty"),
     ("欠费" * 200, "too_long"),
 ])
@@ -37,7 +39,7 @@ def test_guard_refuses_before_any_model(question, reason):
     assert verdict.zh and verdict.en
 
 
-@pytest.mark.parametrize("question", ["本月新增用户数", "上个月各地市欠费率排名前5", "新增用户同比",
+@pytest.mark.parametrize("question", ["本月新增用户数", "上个月各地市欠费率排名前5", "新增用户同比", "给我新增用户的趋势",
                                       "how many new subscribers last month", "宽带新装量更新到哪天了"])
 def test_guard_lets_questions_through(question):
     assert guard.check(question).allowed

@@ -78,6 +78,26 @@ def test_growth_threshold(bi):
     assert all(row[-1] > 0.05 for row in answer.rows)
 
 
+@pytest.mark.parametrize("question,op,value", [
+    ("上个月欠费金额环比下降超过5%的地市", "<", -0.05),  # a fall of more than 5%, not a rise
+    ("上个月欠费金额环比下降的地市", "<", 0.0),
+    ("上个月欠费金额环比增长的地市", ">", 0.0),
+    ("cities where arrears fell month over month last month", "<", 0.0),
+])
+def test_a_change_said_with_its_direction_is_a_condition_on_that_side_of_zero(bi, question, op, value):
+    answer, query = read(bi, question)
+    assert answer.status == "answered", answer.message
+    assert [g.dimension for g in query.group_by] == ["city"]
+    assert query.having == [MetricFilter(metric="arrears_amount", op=op, value=value, of="mom")]
+    change = [i for i, c in enumerate(answer.columns) if c["name"] == "arrears_amount__mom"][0]
+    assert all((row[change] < value) if op == "<" else (row[change] > value) for row in answer.rows)
+
+
+def test_a_fall_of_less_than_a_percentage_is_asked_not_guessed(bi):
+    answer, _ = read(bi, "上个月欠费金额环比下降不到5%的地市")
+    assert answer.status != "answered" and answer.reason == "decline_band"
+
+
 def test_growth_with_no_base_offers_both(bi):
     answer, _ = read(bi, "欠费金额的增长率")
     assert answer.status == "clarify" and answer.reason == "growth_base"

@@ -16,7 +16,7 @@ MAX_QUESTION_CHARS = 300
 
 WRITE = re.compile(
     r"删除|删掉|删了|删去|清空|清除|清零|插入|改成|改为|改一下|修改|篡改|作废|重置|覆盖|录入|导入数据|写入|回滚|"
-    r"(?:新增|添加|增加|插入|录入|加)一(?:条|笔|个|行)|"
+    r"(?:新增|添加|增加|插入|录入|加|新建|创建)一(?:条|笔|个|行|家|位|名|张|间)|"
     r"(?:把|将).{0,20}(?:更新|改|设为|设置为|调整为|置为|标记为)|更新为|更新成|批量(?:停机|销户|处理)|"
     r"\b(?:drop|delete|truncate|insert|alter|grant|revoke|merge|upsert|overwrite)\b|\bupdate\b.{0,60}\b(?:set|to)\b|"
     r"\bcreate\s+(?:table|view|index|database|schema)\b|\b(?:remove|erase|wipe|modify|change)\b.{0,30}"
@@ -35,7 +35,7 @@ CHITCHAT = re.compile(
     r"^(?:你好|您好|嗨|哈喽|在吗|在不在|早上好|早安|中午好|下午好|晚上好|晚安|谢谢|多谢|谢啦|辛苦了|再见|拜拜|好的|收到|"
     r"ok|okay|hi|hello|hey|thanks|thank you|bye|good morning|good night)[\s!！。.?？~～]*$|"
     r"讲个?笑话|说个?笑话|\bjokes?\b|天气|下雨|下雪|气温|\bweather\b|\brain\b|你是谁|你叫什么|你几岁|你是男|"
-    r"who are you|what(?:'s| is) your name|how are you|写一?首诗|作诗|写诗|\bpoem\b|翻译|\btranslate\b|写代码|"
+    r"who are you|what(?:'s| is) your name|how are you|写一?首.{0,12}?(?:诗|歌|词)|作诗|写诗|\bpoem\b|翻译|\btranslate\b|写代码|"
     r"写.{0,12}(?:程序|代码|脚本|函数)|\bpython\b|\bjava\b|\bwrite (?:a |some )?(?:code|program|script|function)\b|股票|股价|基金|比特币|彩票|\bstocks?\b|"
     r"新闻|八卦|电影|音乐|唱歌|菜谱|做饭|减肥|星座|算命|\brecipe\b|\bmovie\b|\bsong\b|lottery|bitcoin|"
     r"世界杯|足球|篮球|旅游|机票|酒店|recommend a|推荐一?[部本首个家].{0,6}(?:电影|书|歌|餐厅|酒店)",

@@ -228,6 +228,14 @@ def _condition(catalog: Catalog, match: Match, metric: str, position: int, thres
                 "Conditions on percentage-point changes are not supported; use a percentage (growth above 10%).")
     compared = [c for c in ("mom", "yoy") if c in match.comparisons]
     if threshold.unit == "%":
+        if compared and match.growth_direction == "down":
+            # 下降超过10%: a change below -10%; 下降不到10% would also take in every rise, so it is asked
+            if threshold.op not in (">", ">=") or threshold.value < 0:
+                return ("decline_band", f"「下降不到 {threshold.value:g}%」是否包括增长的情况？请写成 增长率高于 -{threshold.value:g}%。",
+                        f"Does 'fell by less than {threshold.value:g}%' include rises? Please say 'growth above "
+                        f"-{threshold.value:g}%'.")
+            return MetricFilter(metric=metric, op="<" if threshold.op == ">" else "<=", value=-threshold.value / 100 or 0.0,
+                                of=compared[0])
         if compared:
             return MetricFilter(metric=metric, op=threshold.op, value=threshold.value / 100, of=compared[0])
         if "share" in match.comparisons:

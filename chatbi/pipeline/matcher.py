@@ -84,6 +84,7 @@ class Match:
     cumulative: bool = False
     average_over: str | None = None  # 月均 → month
     growth: bool = False  # 增长率, growth: a change asked for, against mom or yoy
+    growth_direction: str | None = None  # up | down: 下降超过10% is a change below -10%
     share_scope: list[str] = field(default_factory=list)  # dimensions whose values name the whole (占华东的比例)
     positions: dict[str, int] = field(default_factory=dict)  # grouped dimension / metric → where it was said
     rank_at: int | None = None  # where the ranking word was said
@@ -334,6 +335,13 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     # a dimension named right after a condition or a question word is what the answer lists:
     # 销售额超过50万的门店, 哪些地市
     openers = [h.end for h in chosen if h.kind in ("threshold", "which")]
+    # 同比下降的地市, "regions where sales fell": a change with a direction and no number selects the
+    # groups whose change is below (above) zero
+    implicit = [] if any(h.kind == "threshold" for h in chosen) else [
+        h for h in chosen if h.kind == "growth" and h.text.strip() in (*shape_words.DECREASE, *shape_words.INCREASE)
+        and (text[h.end:h.end + 1] == "的" or any(r.strip() in text[max(0, h.start - 40):h.start].split()
+                                                  for r in RELATIVE))]
+    openers += [h.end + 1 for h in implicit]
     share_at = next((h.start for h in chosen if h.kind == "share_of"), None)
     share_end = next((h.end for h in chosen if h.kind == "comparison" and h.payload == "share"
                       and share_at is not None and h.start > share_at), len(text))
@@ -368,7 +376,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             # "cities with more than 1000 …", "states whose profit is negative": a relative clause
             # with a condition names the groups the condition selects
             grouped = grouped or (text[h.end:].lstrip().startswith(RELATIVE) and any(
-                c.kind == "threshold" and c.start > h.end for c in chosen))
+                c.start > h.end for c in [*implicit, *(c for c in chosen if c.kind == "threshold")]))
             for dim in sorted(h.payload):
                 if grouped and dim not in result.group_by:
                     result.group_by.append(dim)
@@ -388,6 +396,9 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             result.cumulative = True
         elif h.kind == "growth":
             result.growth = True
+            word = h.text.strip()
+            direction = "down" if word in shape_words.DECREASE else "up" if word in shape_words.INCREASE else None
+            result.growth_direction = result.growth_direction or direction
         elif h.kind == "per_period":
             result.average_over = result.average_over or h.payload
         elif h.kind == "share_of" and "share" not in result.comparisons:
@@ -397,6 +408,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             direction, n = h.payload
             result.rank = result.rank if result.rank and n is None else direction
             result.limit = n or result.limit
+    for h in implicit[:1]:
+        result.thresholds.append((h.start, shape_words.Threshold(">", 0.0, "%")))
     for h in shared:
         closest = _by_company(h, result, vocab) or h.payload
         if len({d for d, _ in closest}) == 1 or frozenset(closest) in vocab.same_rows:

@@ -34,8 +34,12 @@ PER_PERIOD = [("month", ("月均", "每月平均", "平均每月", "月平均", 
               ("week", ("周均", "每周平均", "平均每周", "average per week", "weekly average", "average weekly")),
               ("quarter", ("季均", "每季度平均", "平均每季度", "average per quarter", "quarterly average")),
               ("year", ("年均", "每年平均", "平均每年", "average per year", "yearly average", "annual average"))]
-GROWTH = ("增长率", "增速", "增幅", "涨幅", "降幅", "变化率", "变动率", "增长", "下降", "growth rate", "growth",
-          "grew", "increase", "decrease", "change rate", "% change", "percent change")
+# Which way a change goes, where the words say it (增长率 / growth rate do not: they are the change itself).
+DECREASE = ("下降", "下滑", "降幅", "跌幅", "回落", "fell", "fallen", "dropped", "declined", "decreased", "decrease",
+            "decline", "drop", "shrank")
+INCREASE = ("增长", "增幅", "涨幅", "上升", "上涨", "grew", "grown", "rose", "risen", "increased", "increase")
+GROWTH = ("增长率", "增速", "变化率", "变动率", "growth rate", "growth", "change rate", "% change", "percent change",
+          *DECREASE, *INCREASE)
 LISTING = ("列出", "列一下", "列举", "罗列", "清单", "名单", "列表", "明细清单", "都有哪些", "有哪些", "list all", "list the",
            "list", "show all", "show me all", "what are the", "which are the", "enumerate")
 WHICH = ("哪些", "哪几个", "哪几家", "哪个", "哪家", "哪一个", "which", "what")

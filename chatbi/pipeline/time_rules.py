@@ -82,6 +82,27 @@ def _zh_year_q(m, as_of):
     return TimeWindow("quarter", m.group(0), year=_full_year(m["y"]), quarter=int(m["q"]))
 
 
+# before the "前N个月" and year rules: 今年前10个月 is January to October, not the last ten months
+@rule(r"(?:(?:今年|本年)|(?P<y>\d{4})\s*年)\s*(?:的)?\s*前\s*(?P<n>\d{1,2})\s*个?\s*月")
+def _zh_first_months(m, as_of):
+    n = int(m["n"])
+    return TimeWindow("month_range", m.group(0), year=int(m["y"]) if m["y"] else as_of.year, month=1,
+                      end_month=n) if 1 <= n <= 12 else None
+
+
+@rule(r"(?:近|最近|过去)\s*(?P<n>\d{1,2})\s*个?\s*(?:完整(?:的)?|整)\s*(?:自然)?月|"
+      r"\b(?:last|past|previous)\s+(?P<en>\d{1,2})\s+(?:full|complete|completed|whole|closed)\s+months?\b")
+def _last_n_full_months(m, as_of):
+    return TimeWindow("last_n_full_months", m.group(0), n=int(m["n"] or m["en"]))
+
+
+@rule(r"\bh(?P<h>[12])\s*(?P<y>20\d{2})\b|\b(?P<y2>20\d{2})\s*h(?P<h2>[12])\b|"
+      r"\b(?P<w>first|second)\s+half\s+(?:of\s+)?(?P<y3>20\d{2})\b")
+def _en_year_half(m, as_of):
+    half = int(m["h"] or m["h2"] or (1 if m["w"] == "first" else 2))
+    return TimeWindow("half", m.group(0), year=int(m["y"] or m["y2"] or m["y3"]), n=half)
+
+
 # before the year and year-month rules: 2025年以来 is not the year 2025
 @rule(r"(?:自|从)?(?P<y>\d{4})\s*年(?:\s*(?P<m>\d{1,2})\s*月(?:份)?)?\s*(?:以来|至今|到现在|起|开始)")
 def _zh_since_year(m, as_of):
@@ -306,12 +327,12 @@ def _en_same_period(m, as_of):
     return TimeWindow("same_period_last_year", m.group(0))
 
 
-@rule(r"\b(?:this|current)\s+year\b")
+@rule(r"\b(?:this|current)\s+(?:year|yr)\b")
 def _en_this_year(m, as_of):
     return TimeWindow("this_year", m.group(0))
 
 
-@rule(r"\b(?:last|previous|prior)\s+year\b")
+@rule(r"\b(?:last|previous|prior)\s+(?:year|yr)\b")
 def _en_last_year(m, as_of):
     return TimeWindow("year", m.group(0), year=as_of.year - 1)
 

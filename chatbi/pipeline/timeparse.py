@@ -123,6 +123,15 @@ def _last_n_months(w, as_of, data_end):
     return Period(start, end, f"近{w.n}个月", f"last {w.n} months")
 
 
+def _last_n_full_months(w, as_of, data_end):
+    """近三个完整月: the last n months the data has whole (a month ending on the data's last day counts)."""
+    end = min(as_of, data_end)
+    if end != month_end(end):
+        end = end.replace(day=1) - dt.timedelta(days=1)
+    start = _months_back(end, w.n)
+    return Period(start, end, f"近{w.n}个完整月", f"last {w.n} full months")
+
+
 def _this_month(w, as_of, data_end):
     return Period(as_of.replace(day=1), as_of, "本月", "this month")
 
@@ -219,6 +228,7 @@ def _today(w, as_of, data_end):
 RESOLVERS = {"last_n_months": _last_n_months, "this_month": _this_month, "last_month": _last_month,
              "this_quarter": _this_quarter, "last_quarter": _last_quarter, "quarter": _quarter, "month": _month,
              "month_range": _month_range, "since_month": _since_month, "year": _year, "this_year": _this_year,
+             "last_n_full_months": _last_n_full_months,
              "ytd": _ytd, "half": _half, "last_n_days": _last_n_days, "last_week": _last_week,
              "this_week": _this_week, "yesterday": _yesterday, "today": _today}
 
