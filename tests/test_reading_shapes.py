@@ -185,3 +185,30 @@ def test_a_corrected_typo_is_said_in_the_answer(bi):
     answer, query = read(bi, "上个月欠废金额")
     assert answer.status == "answered" and query.metrics == ["arrears_amount"]
     assert answer.message.startswith("（按「欠费金额」理解）")
+
+
+def test_misspelt_english_words_are_read_as_the_one_catalog_word_they_are_near_and_said(bi):
+    """brodband instals by chanel type last quater: the metric, the two-word dimension and the period,
+    not 'the right metric for one day'."""
+    answer, query = read(bi, "brodband instals by chanel type last quater")
+    assert answer.status == "answered", answer.message
+    assert query.metrics == ["broadband_installs"] and [g.dimension for g in query.group_by] == ["channel_type"]
+    assert (query.time_range.start, query.time_range.end) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    assert "'quarter'" in answer.message_en and "「channel」" in answer.message
+
+
+def test_a_word_not_near_exactly_one_catalog_word_is_not_corrected():
+    from chatbi.pipeline import typos
+
+    known, targets = typos.known_words(["channel", "channels", "monthly fees"])
+    assert typos.correct("by chanel", known, targets) == ("by channel", [("chanel", "channel")])
+    assert typos.correct("by chanels", known, targets)[1] == [("chanels", "channels")]
+    # 'chanel' is one edit from 'channel' and 'chapel': it stays as written
+    assert typos.correct("by chanel", *typos.known_words(["channel", "chapel"]))[1] == []
+    assert typos.correct("which where", known, targets)[1] == []
+
+
+def test_a_singular_english_name_is_the_metric(bi):
+    answer, query = read(bi, "new subscriber in hangzhou last month")
+    assert answer.status == "answered" and query.metrics == ["new_subscribers"]
+    assert answer.message.startswith("2026-10-01 至 2026-10-31，杭州：")  # the scope said with the number

@@ -26,6 +26,11 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     if len(rows) == 1:
         keys = [key_text(c, rows[0][i]) for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
         keys_en = [key_text(c, rows[0][i], "en") for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
+        # the scope a single number is for, as asked (杭州, 不含 自营厅): never a bare number
+        scope = [("不含" if f.op == "not in" else "") + "/".join(map(str, f.values)) for f in query.filters
+                 if "/".join(map(str, f.values)) not in keys]
+        keys, keys_en = scope + keys, [("not " if s.startswith("不含") else "") + s.removeprefix("不含")
+                                       for s in scope] + keys_en
         parts_zh, parts_en = [], []
         for i, c in metric_cols:
             spec = catalog.metrics[c["metric"]]

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from chatbi.pipeline import shape_words, timeparse
+from chatbi.pipeline import shape_words, timeparse, typos
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
 
 GROUP_BEFORE = ("各个", "各", "按照", "按", "分", "每个", "每一个", "每", "by ", "per ", "each ", "across ", "by each ")
@@ -245,8 +245,8 @@ def _keyword_hits(text: str) -> list[Hit]:
 
 
 def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
-    text = timeparse.normalise_numbers(normalise(question))
-    result = Match(text=text)
+    text, corrected = typos.correct(timeparse.normalise_numbers(normalise(question)), *vocab.english_words)
+    result = Match(text=text, corrections=corrected)  # provnice → province, quater → quarter
     hits: list[Hit] = []
     hits += _find_terms(text, vocab.metric_terms, "metric")
     hits += _find_terms(text, vocab.dimension_terms, "dimension")

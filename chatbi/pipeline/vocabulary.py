@@ -37,6 +37,10 @@ def term_forms(term: str) -> list[str]:
         plural = (last[:-1] + "ies" if last.endswith("y") and last[-2:-1] not in "aeiou"
                   else last + "es" if last.endswith(("s", "x", "ch", "sh")) else last + "s")
         forms.append(f"{head} {plural}".strip())
+        if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")):  # new subscriber(s)
+            single = (last[:-3] + "y" if last.endswith("ies") else
+                      last[:-2] if last.endswith(("ches", "shes", "xes", "sses")) else last[:-1])
+            forms.append(f"{head} {single}".strip())
     return forms
 
 
@@ -62,6 +66,13 @@ class Vocabulary:
     def native_terms(self) -> tuple[str, ...]:
         """Catalog words jieba must keep whole (ASCII words it keeps anyway)."""
         return tuple(t for t in self.all_terms() if not t.isascii())
+
+    @functools.cached_property
+    def english_words(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The English words of the catalog's terms, for reading misspellings of them (typos.py)."""
+        from chatbi.pipeline.typos import known_words
+
+        return known_words(self.all_terms())
 
     def all_terms(self) -> list[str]:
         return list({*self.metric_terms, *self.dimension_terms, *self.value_terms, *self.unavailable_terms})
