@@ -25,7 +25,8 @@ def golden_warehouse() -> Path:
     return GOLDEN_WAREHOUSE
 
 
-def evaluate_models(models: list[str], golden: list[Path] | None = None) -> list[dict]:
+def evaluate_models(models: list[str], golden: list[Path] | None = None, catalog_path: Path | None = None,
+                    warehouse_path: Path | None = None) -> list[dict]:
     from chatbi.cli_eval import model_settings
     from chatbi.config import load_settings
     from chatbi.core import ChatBI
@@ -35,8 +36,8 @@ def evaluate_models(models: list[str], golden: list[Path] | None = None) -> list
     from metric_catalog.loader import load_catalog
 
     settings = load_settings()
-    warehouse = connect(str(golden_warehouse()))
-    catalog = load_catalog()
+    warehouse = connect(str(warehouse_path or golden_warehouse()))
+    catalog = load_catalog(catalog_path)
     cases = load_cases(golden)
     reports = []
     for name in models:

@@ -130,7 +130,9 @@ class Decider:
             t0 = time.perf_counter()
             ranked = self.ranked_metrics(question)
             timings["retrieval"] = (time.perf_counter() - t0) * 1000
-            if model_metric == OUT_OF_SCOPE:
+            # out of scope needs words the catalog does not know (工资): a question every word of which
+            # it places (哪个最好, 上个月的情况, 同比增长超过10%的子类别) only lacks its metric, and is asked
+            if model_metric == OUT_OF_SCOPE and match.residual:
                 return self.replies.refuse(question, "out_of_scope", self._scope_zh(match.residual),
                                     self._scope_en(match.residual), user, ranked)
             risky = [w for w in match.residual if any(r in w for r in RISKY)]

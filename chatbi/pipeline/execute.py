@@ -8,6 +8,7 @@ import time
 
 from chatbi.pipeline.answer import ANSWERED, REFUSED, Answer, suggest_chart
 from chatbi.pipeline.context import PipelineContext
+from chatbi.pipeline.data_span import BeforeData, DataSpans
 from chatbi.pipeline.headline import headline
 from chatbi.pipeline.replies import Replies
 from chatbi.pipeline.sql_run import run_guarded_sql
@@ -32,6 +33,7 @@ MAX_ROWS = 5000
 class Executor:
     def __init__(self, ctx: PipelineContext, replies: Replies):
         self.ctx, self.replies = ctx, replies
+        self.spans = DataSpans(ctx.catalog, ctx.warehouse)
 
     def execute(self, question: str, query: SemanticQuery, user: User, as_of: dt.date, path: str,
                 timings: dict) -> Answer:
@@ -46,6 +48,9 @@ class Executor:
             return self._latest_instead(question, query, exc, user, as_of)
         except (NotAllowed, AccessDenied, SemanticError) as exc:
             return refuse(question, exc.code, exc.zh, exc.en, user, query.metrics, path=path)
+        before = self.spans.before_data(query, compiled.start, compiled.end)
+        if before is not None:
+            return self._within_data(question, query, compiled, before, user, as_of, path, timings)
         try:  # compiled SQL passes the same guard as anyone else's
             guarded = ctx.guard.check(compiled.sql, user, max_rows=MAX_ROWS)
         except SqlRejected as exc:
@@ -80,6 +85,33 @@ class Executor:
             answer = run_guarded_sql(self.ctx, hit.answer.sql, user, question, "verified", verified=True)
             answer.timings_ms = {**timings, **answer.timings_ms}
         answer.verified_id = hit.answer.id
+        return answer
+
+    def _within_data(self, question: str, query: SemanticQuery, compiled, before: BeforeData, user: User,
+                     as_of: dt.date, path: str, timings: dict) -> Answer:
+        """A period before the data begins has no number, not a zero: cut to the data's first day (and
+        say so), leave out a comparison whose period lies before it, or refuse when nothing is left."""
+        first = before.first_day
+        if before.compared is None:
+            if compiled.end < first:
+                return self.replies.refuse(
+                    question, "before_data", f"数据从 {first} 开始，{compiled.start or ''} 至 {compiled.end} 没有数据。",
+                    f"The data begins on {first}; there is none for {compiled.start or ''} to {compiled.end}.",
+                    user, query.metrics, path=path)
+            query = query.model_copy(update={"time_range": TimeRange(start=first, end=compiled.end)})
+            note = (f"（数据从 {first} 开始，时间从该日算起）", f"(The data begins on {first}; the period starts there.) ")
+        else:
+            name_zh, name_en = {"yoy": ("同比", "year-over-year"), "mom": ("环比", "period-over-period")}[before.compared]
+            why_zh = f"{name_zh}需要 {before.needed} 起的数据，而数据从 {first} 开始"
+            why_en = f"the {name_en} comparison needs data from {before.needed}; the data begins on {first}"
+            if any(h.of == before.compared for h in query.having):
+                return self.replies.refuse(question, "compared_before_data", f"{why_zh}，无法按{name_zh}筛选。",
+                                           f"Cannot filter on it: {why_en}.", user, query.metrics, path=path)
+            query = query.model_copy(update={"comparisons": [c for c in query.comparisons if c != before.compared]})
+            note = (f"（{why_zh}，未计算{name_zh}）", f"({why_en[0].upper()}{why_en[1:]}, so it is not shown.) ")
+        answer = self.execute(question, query, user, as_of, path, timings)
+        if answer.status == ANSWERED:
+            answer.message, answer.message_en = note[0] + answer.message, note[1] + answer.message_en
         return answer
 
     def _outside_scope(self, query: SemanticQuery, user: User) -> bool:

@@ -1,0 +1,80 @@
+"""Where each fact table's data begins, so a period (or a compared period) before it is never
+answered with the zero that "no rows matched" gives: the data does not say 0 there, it says
+nothing. Read from the warehouse once per table and process (MIN of the table's day)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass
+
+from metric_catalog import graph
+from metric_catalog.model import Catalog
+from semantic_layer import SemanticQuery, timegrain
+from semantic_layer.scan import time_column
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BeforeData:
+    """Why a query reaches before the data: its period, or the period a comparison needs."""
+    first_day: dt.date
+    compared: str | None = None  # mom | yoy: only the compared period is before the data
+    needed: dt.date | None = None  # the compared period's first day
+
+
+class DataSpans:
+    def __init__(self, catalog: Catalog, warehouse):
+        self.catalog, self.warehouse = catalog, warehouse
+        self._first: dict[str, dt.date | None] = {}
+        self._lock = threading.Lock()
+
+    def first_day(self, table: str) -> dt.date | None:
+        with self._lock:
+            if table not in self._first:
+                self._first[table] = self._read_first_day(table)
+            return self._first[table]
+
+    def _read_first_day(self, table: str) -> dt.date | None:
+        from sqlglot import exp
+
+        time = self.catalog.tables[table].time
+        day = time_column(self.catalog, table)
+        if time.format == "yyyymm":
+            day = timegrain.as_date(day, time)
+        select = exp.select(exp.Min(this=day)).from_(exp.alias_(exp.to_table(table), table, table=True))
+        if time.via:
+            from semantic_layer.scan import join_tables
+
+            select = join_tables(self.catalog, table, [time.via], select)
+        try:
+            value = self.warehouse.execute(select.sql(dialect=self.warehouse.dialect), max_rows=1).rows[0][0]
+        except Exception as exc:  # the answer goes on without the check; validate reports broken columns
+            log.warning("cannot read where %s's data begins: %s", table, exc)
+            return None
+        if value is None or isinstance(value, dt.date):
+            return value.date() if isinstance(value, dt.datetime) else value
+        return dt.date.fromisoformat(str(value)[:10])
+
+    def start_of(self, query: SemanticQuery) -> dt.date | None:
+        """The day from which every table of the query has data (the latest of their first days)."""
+        tables = {self.catalog.metrics[leaf].table for m in query.metrics for leaf in graph.leaf_metrics(self.catalog, m)}
+        days = [d for t in sorted(t for t in tables if t and self.catalog.tables[t].time)
+                if (d := self.first_day(t)) is not None]
+        return max(days) if days else None
+
+    def before_data(self, query: SemanticQuery, start: dt.date | None, end: dt.date) -> BeforeData | None:
+        first = self.start_of(query) if query.metrics else None
+        if first is None:
+            return None
+        if end < first or (start is not None and start < first):
+            return BeforeData(first)
+        grain = next((g.grain for g in query.group_by if g.grain), None)
+        kinds = [*query.comparisons, *(h.of for h in query.having if h.of in ("mom", "yoy"))]
+        for kind in dict.fromkeys(k for k in kinds if k in ("mom", "yoy")):
+            needed = timegrain.comparison_shift(kind, grain, start or end, end).apply(start or end)
+            if needed < first:
+                return BeforeData(first, kind, needed)
+        return None

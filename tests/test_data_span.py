@@ -1,0 +1,52 @@
+"""A period before the data begins is not answered with the zero "no rows matched" gives: it is
+refused with the day the data begins, cut to that day (and said), or its comparison is left out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from chatbi.core import ChatBI
+from chatbi.warehouse import connect
+from metric_catalog.loader import load_catalog
+from tests.conftest import TEST_AS_OF
+
+
+@pytest.fixture(scope="module")
+def bi(demo_warehouse):
+    return ChatBI(load_catalog(), connect(str(demo_warehouse)), use_model=False)
+
+
+@pytest.fixture(scope="module")
+def first_day(demo_warehouse) -> dt.date:
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        return con.execute("SELECT min(activation_date) FROM fact_activation").fetchone()[0]
+
+
+def test_a_year_before_the_data_is_refused_with_the_day_the_data_begins(bi, first_day):
+    answer = bi.ask("2020年新增用户数", as_of=TEST_AS_OF)
+    assert answer.status == "refused" and answer.reason == "before_data"
+    assert f"数据从 {first_day} 开始" in answer.message and not answer.rows
+
+
+def test_a_trend_reaching_before_the_data_starts_where_the_data_does(bi, first_day):
+    answer = bi.ask("2023年以来每季度新增用户数", as_of=TEST_AS_OF)
+    assert answer.status == "answered" and answer.message.startswith(f"（数据从 {first_day} 开始")
+    periods = [row[0] for row in answer.rows]
+    assert min(periods) >= first_day.replace(month=1, day=1) and all(row[1] > 0 for row in answer.rows)
+    assert answer.interpretation.time_range.start == first_day
+
+
+def test_a_comparison_with_a_period_before_the_data_is_left_out_and_said(bi, first_day):
+    answer = bi.ask(f"{first_day.year}年{first_day.month}月新增用户数同比", as_of=TEST_AS_OF)
+    assert answer.status == "answered" and "未计算同比" in answer.message
+    assert not [c for c in answer.columns if c["kind"] == "comparison"]  # no 去年同期 of 0
+    condition = bi.ask(f"{first_day.year}年{first_day.month}月新增用户数同比增长超过10%的地市", as_of=TEST_AS_OF)
+    assert condition.status == "refused" and condition.reason == "compared_before_data"
+
+
+def test_a_comparison_within_the_data_is_computed(bi):
+    answer = bi.ask("上个月新增用户数同比", as_of=TEST_AS_OF)
+    assert answer.status == "answered" and [c for c in answer.columns if c["kind"] == "comparison"]
