@@ -181,3 +181,27 @@ def test_a_listing_of_described_rows_shows_each_row_with_the_attribute_asked_for
     assert {r[0] for r in answer.rows} == want and want
     kinds = bi.ask("西南大区有哪些门店类型", as_of=AS_OF)  # no row named: the distinct values
     assert [c["name"] for c in kinds.columns] == ["store_type"] and len(kinds.rows) <= 3
+
+
+def test_the_average_of_the_things_listed_may_be_named_but_another_average_is_asked(bi):
+    answer = bi.ask("上个月订单数低于社区店平均水平的社区店", as_of=AS_OF)
+    query = answer.interpretation
+    assert answer.status == "answered", answer.message
+    assert [g.dimension for g in query.group_by] == ["store"]  # the stores that are 社区店
+    assert [(f.dimension, f.values) for f in query.filters] == [("store_type", ["社区店"])]
+    assert [(h.op, h.against) for h in query.having] == [("<", "average")]
+    english = bi.ask("stores with sales above the store average last month", as_of=AS_OF)
+    assert english.status == "answered" and [g.dimension for g in english.interpretation.group_by] == ["store"]
+    other = bi.ask("stores with sales above the city average last month", as_of=AS_OF)  # another computation
+    assert other.status != "answered"
+
+
+def test_top_n_in_each_group_said_after_the_ranking(bi):
+    answer = bi.ask("top 2 sub-categories by sales in each category this year", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    top = answer.interpretation.top_within
+    assert top.within == ["category"] and top.n == 2
+    per_category = {}
+    for row in answer.rows:
+        per_category.setdefault(row[[c["name"] for c in answer.columns].index("category")], []).append(row)
+    assert per_category and all(len(rows) >= 2 for rows in per_category.values())

@@ -64,6 +64,10 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     # "衢州和丽水" names two values, which people want side by side.
     dims = [d for d in dims if d not in filtered]
     dims += [d for d, values in match.filters.items() if len(values) > 1 and d not in dims]
+    if not dims and match.thresholds and match.described:
+        # 订单数低于平均水平的社区店: a value named after the condition names the rows it selects (stores)
+        entity = graph.entity_dimension(catalog, catalog.dimensions[match.described[0]].table)
+        dims = [entity] if entity and entity in graph.allowed_dimensions(catalog, metrics[0]) else []
     end = data_end(catalog, metrics, as_of)
     window = match.time or (TREND_WINDOW[grain] if grain and match.time is None else None)
     window = window or timeparse.default_window(first.default_window)
@@ -167,12 +171,19 @@ def build_listing(catalog: Catalog, match: Match) -> Draft:
         return Draft(None, None, ("invalid", f"无法组成查询：{exc}", f"Cannot form a query: {exc}"))
 
 
+EACH = ("每个", "每一个", "每", "各个", "各", "each", "every", "per", "within each", "for each", "in each")
+
+
 def _top_within(match: Match, dims: list[str], metric: str) -> TopWithin | None:
     """每个地市新增最多的3个渠道: groups named before the ranking word hold the ranking of the
     groups named after it."""
     if match.rank_at is None:
         return None
-    before = [d for d in dims if match.positions.get(d, match.rank_at) < match.rank_at]
+    each = [d for d in dims if match.text[:match.positions.get(d, 0)].rstrip().endswith(EACH)]
+    if each and len(each) < len(dims):  # "top 2 sub-categories in each category": said after, still the groups
+        before = each
+    else:
+        before = [d for d in dims if match.positions.get(d, match.rank_at) < match.rank_at]
     after = [d for d in dims if d not in before]
     if not before or not after:
         return None
@@ -222,6 +233,10 @@ def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], 
 def _condition(catalog: Catalog, match: Match, metric: str, position: int, threshold) -> MetricFilter | tuple:
     spec = catalog.metrics[metric]
     if threshold.value is None:
+        if threshold.of and not _names_the_groups(catalog, match, threshold.of):
+            return ("average_of_what", f"「{threshold.of}平均」是哪些对象的平均？我能比较的是所列对象的平均或全部的平均。",
+                    f"Which average is '{threshold.of} average'? I can compare with the average of the things listed "
+                    "or the overall one.")
         return MetricFilter(metric=metric, op=threshold.op, against="average")
     if threshold.unit == "pp":
         return ("percentage_points", "暂不支持按百分点变化筛选，请用百分比（如 增长超过10%）。",
@@ -248,6 +263,17 @@ def _condition(catalog: Catalog, match: Match, metric: str, position: int, thres
         return ("ambiguous_number", f"{threshold.value:g} 是百分比吗？请写成 {threshold.value:g}%。",
                 f"Is {threshold.value:g} a percentage? Please write {threshold.value:g}%.")
     return MetricFilter(metric=metric, op=threshold.op, value=threshold.value)
+
+
+def _names_the_groups(catalog: Catalog, match: Match, words: str) -> bool:
+    """'store' in "above the store average" of stores; 社区店 in 低于社区店平均水平的社区店 (filtered to them)."""
+    said = words.lower().removesuffix("s")
+    names = {n for d in match.group_by if d in catalog.dimensions
+             for n in (catalog.dimensions[d].name.zh, catalog.dimensions[d].name.en, *catalog.dimensions[d].synonyms)}
+    for d, values in match.filters.items():
+        spec = catalog.dimensions.get(d)
+        names |= {n for v in values for n in [v, *(spec.values.get(v, []) if spec else [])]}
+    return said in {n.lower().removesuffix("s") for n in names} or said in ("company", "公司", "整体水平")
 
 
 def rank_dimensions(catalog: Catalog, metric: str, exclude: set[str], top: int = 3) -> list[str]:

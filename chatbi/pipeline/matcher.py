@@ -50,6 +50,7 @@ FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 �
 the a an of in on for to by is are was were what how much many show me give list please tell about and with their its whose where having than
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
+each every within
 """.split())
 PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")
 
@@ -85,6 +86,7 @@ class Match:
     average_over: str | None = None  # 月均 → month
     growth: bool = False  # 增长率, growth: a change asked for, against mom or yoy
     growth_direction: str | None = None  # up | down: 下降超过10% is a change below -10%
+    described: list[str] = field(default_factory=list)  # dimensions whose value, named after a condition, names the rows
     share_scope: list[str] = field(default_factory=list)  # dimensions whose values name the whole (占华东的比例)
     positions: dict[str, int] = field(default_factory=dict)  # grouped dimension / metric → where it was said
     rank_at: int | None = None  # where the ranking word was said
@@ -354,6 +356,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
         bucket = result.excluded if negated else result.filters
         if value not in bucket.setdefault(dim, []):
             bucket[dim].append(value)
+        if any(0 <= h.start - end <= 2 for end in openers) and dim not in result.described:
+            result.described.append(dim)  # …低于平均水平的社区店: the stores that are 社区店
 
     for h in chosen:
         if h.kind == "metric":

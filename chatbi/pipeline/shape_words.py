@@ -23,8 +23,11 @@ AT_MOST = ("不超过", "不高于", "不大于", "不多于", "至多", "最多
 OPERATORS = [(w, ">=") for w in AT_LEAST] + [(w, "<=") for w in AT_MOST] + [(w, ">") for w in GREATER] + \
             [(w, "<") for w in LESS]
 NEGATIVE = ("为负", "是负的", "负数", "小于零", "小于0", "低于零", "negative", "below zero", "less than zero")
-AVERAGE_WORDS = r"(?:全省|全国|全市|整体|总体|所有|全部|the\s+)?(?:overall\s+|national\s+|group\s+)?(?:的)?" \
-                r"(?:平均水平|平均值|平均数|平均|均值|average|mean)"
+# the average of what may be named before it (the store average, 社区店平均水平): the reading checks
+# that it names what the answer lists or the scope asked for, since the city average of stores is
+# another computation
+AVERAGE_WORDS = r"(?:全省|全国|全市|全公司|整体|总体|所有|全部|the\s+)?(?:overall\s+|national\s+|group\s+|company\s+)?" \
+                r"(?:(?P<of>[a-z]+(?:-[a-z]+)?|[\u4e00-\u9fff]{2,6}?)\s*)?(?:的)?(?:平均水平|平均值|平均数|平均|均值|average|mean)"
 CUMULATIVE = ("累计", "累积", "累加", "逐月累计", "running total", "cumulative", "cumulatively", "accumulated",
               "year to date total")
 PER_PERIOD = [("month", ("月均", "每月平均", "平均每月", "月平均", "average per month", "monthly average",
@@ -50,6 +53,7 @@ class Threshold:
     op: str
     value: float | None  # None: compared with the average
     unit: str = ""  # "" | "%" | "pp"
+    of: str = ""  # the average of what, when said (store: the store average)
 
 
 def _number(text: str, multiplier: str, unit: str) -> tuple[float, str]:
@@ -77,7 +81,7 @@ def threshold_spans(text: str) -> list[tuple[int, int, Threshold]]:
     for pattern, average in _threshold_patterns():
         for m in pattern.finditer(text):
             if average:
-                threshold = Threshold(ops[m["word"]], None)
+                threshold = Threshold(ops[m["word"]], None, of=m["of"] or "")
             else:
                 threshold = Threshold(ops[m["word"]], *_number(m["number"], m["multiplier"] or "", m["unit"] or ""))
             out.append((m.start("span"), m.end("span"), threshold))
