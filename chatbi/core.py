@@ -211,8 +211,8 @@ class ChatBI:
         if role is not None and not role.can_write_sql:
             return Answer(REFUSED, sql, f"你的角色（{role.name.zh}）不能直接运行 SQL，请用自然语言提问。",
                           f"Your role ({role.name.en}) cannot run SQL; ask in plain language.",
-                          reason="sql_not_allowed", path="analyst_sql", verified=False)
-        answer = run_guarded_sql(self.executor.ctx, sql, user, sql, "analyst_sql", verified=False, max_rows=max_rows)
+                          reason="sql_not_allowed", path="analyst_sql", governed=False)
+        answer = run_guarded_sql(self.executor.ctx, sql, user, sql, "analyst_sql", governed=False, max_rows=max_rows)
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return answer
 
@@ -248,21 +248,21 @@ class ChatBI:
         if role is not None and not role.can_write_sql:
             return Answer(REFUSED, question, f"你的角色（{role.name.zh}）不能使用 SQL 草稿功能。",
                           f"Your role ({role.name.en}) cannot use SQL drafting.", reason="sql_not_allowed",
-                          path="vanna", verified=False)
+                          path="vanna", governed=False)
         try:
             draft = self.vanna.generate_sql(question)
         except LLMError as exc:
             return Answer(REFUSED, question, f"模型不可用：{exc}", f"The model is unavailable: {exc}",
-                          reason="model_unavailable", path="vanna", verified=False)
+                          reason="model_unavailable", path="vanna", governed=False)
         timings = {"draft": (time.perf_counter() - started) * 1000}
         try:
             guarded = self.guard.check(draft, user)
         except SqlRejected as exc:
             return Answer(REFUSED, question, f"草稿 SQL 未通过校验：{exc.zh}", f"The drafted SQL was rejected: {exc.en}",
-                          reason=f"guard_{exc.code}", sql=draft, path="vanna", verified=False, timings_ms=timings)
+                          reason=f"guard_{exc.code}", sql=draft, path="vanna", governed=False, timings_ms=timings)
         if not execute:
             return Answer(ANSWERED, question, "SQL 草稿（未经验证，未运行）", "SQL draft (unverified, not run)",
-                          sql=guarded.sql, path="vanna", verified=False, timings_ms=timings)
+                          sql=guarded.sql, path="vanna", governed=False, timings_ms=timings)
         answer = self.run_sql(guarded.sql, user)
         answer.question, answer.path = question, "vanna"
         answer.timings_ms = {**timings, "total": (time.perf_counter() - started) * 1000}

@@ -97,7 +97,7 @@ def test_row_level_security_applies_exactly_as_in_the_app(api):
 def test_analyst_sql_is_guarded_and_staff_cannot_use_it(api):
     sql = {"sql": "SELECT channel_id, count(*) AS n FROM fact_activation GROUP BY channel_id"}
     analyst = call(api, "li", "POST", "/v1/sql", json=sql).json()
-    assert analyst["status"] == "answered" and analyst["verified"] is False and len(analyst["rows"]) > 1
+    assert analyst["status"] == "answered" and analyst["governed"] is False and analyst["verified"] is False and len(analyst["rows"]) > 1
     staff = call(api, "li.na", "POST", "/v1/sql", json=sql)
     assert staff.status_code == 403 and "Only analysts" in staff.json()["detail"]
     hostile = call(api, "li", "POST", "/v1/sql", json={"sql": "DELETE FROM fact_activation"}).json()

@@ -205,3 +205,21 @@ def test_top_n_in_each_group_said_after_the_ranking(bi):
     for row in answer.rows:
         per_category.setdefault(row[[c["name"] for c in answer.columns].index("category")], []).append(row)
     assert per_category and all(len(rows) >= 2 for rows in per_category.values())
+
+
+def test_a_metric_asked_without_its_last_character_is_the_metric_not_a_breakdown(bi):
+    """上个月新增客户最多的5个客户城市: 新增客户 is 新增客户数, not new customers broken down by customer
+    (the model once read it so: 594 rows instead of 5)."""
+    answer = bi.ask("上个月新增客户最多的5个客户城市", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["new_customers"]
+    assert [g.dimension for g in answer.interpretation.group_by] == ["customer_city"] and len(answer.rows) >= 5
+    place = [i for i, c in enumerate(answer.columns) if c["name"].endswith("__place")][0]
+    assert max(row[place] for row in answer.rows) <= 5  # the first five places, ties kept
+
+
+def test_a_breakdown_read_from_the_metrics_own_word_is_not_trusted_on_the_model_path(bi):
+    from chatbi.pipeline.matcher import Match
+
+    match = Match(text="上个月新增客户最多的5个客户城市", group_by=["customer", "customer_city"])
+    assert bi.decider._inside_metric_words("new_customers", match) == ["customer"]
+    assert bi.decider._inside_metric_words("orders", match) == []

@@ -66,7 +66,10 @@ def test_thumbs_down_correction_then_question_and_paraphrase_answer_from_the_ver
         assert again.status == "answered" and again.path == "verified", (question, again.message)
         assert "model" not in again.timings_ms
         assert again.interpretation == fixed and again.rows == before.rows
+        assert again.to_dict()["verified"] is True and again.to_dict()["verified_id"] is not None
     assert service.db.audit.get(again.event_id)["path"] == "verified"
+    fresh = service.ask("上个月各地市新增用户数", MANAGER, as_of=TEST_AS_OF).to_dict()  # not reused: not verified
+    assert fresh["verified"] is False and fresh["verified_id"] is None and fresh["governed"] is True
 
 
 def test_the_period_moves_with_the_data_when_it_came_from_the_question(service):

@@ -27,7 +27,7 @@ def test_golden_questions_identical_on_postgres(pair):
 def test_analyst_sql_is_guarded_on_both_engines(pair):
     for bi in pair:
         ok = bi.run_sql("SELECT channel_type, count(*) AS n FROM dim_channel GROUP BY 1 ORDER BY 1")
-        assert ok.status == "answered" and not ok.verified and len(ok.rows) == 4
+        assert ok.status == "answered" and not ok.governed and len(ok.rows) == 4
         bad = bi.run_sql("DELETE FROM dim_channel")
         assert bad.status == "refused" and bad.reason == "guard_forbidden_statement"
 

@@ -85,7 +85,7 @@ def _kpi(answer: Answer) -> None:
 
 
 def _answered(answer: Answer, key: str, compact: bool) -> None:
-    if not answer.verified:
+    if not answer.governed:
         st.caption("⚠️ " + t("未经验证的结果，仅供分析参考。", "Unverified result, for analysis only."))
     st.markdown(f"**{message(answer)}**")
     if answer.chart == "kpi":

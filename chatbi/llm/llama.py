@@ -41,6 +41,19 @@ STATE_MAGIC = b"CHATBI-PREFIX-STATE-1\n"
 _TOKEN_DTYPE = np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)])
 
 
+def _read_ahead(path) -> None:
+    """Ask the kernel to read the whole model file into the page cache now, in the background: llama.cpp
+    maps the file and would otherwise fault it in page by page on a cold cache (after a reboot)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        finally:
+            os.close(fd)
+    except (OSError, AttributeError):  # not every platform has it; loading works without
+        pass
+
+
 class LlamaCppBackend:
     def __init__(self, model_path: Path, model_id: str, n_ctx: int = 4096, n_threads: int | None = None,
                  state_dir: Path | None = None):
@@ -55,6 +68,7 @@ class LlamaCppBackend:
         self._prefix_state: bytes | None = None
         self.stats: dict[str, float] = {}
         threads = n_threads or os.cpu_count() or 2
+        _read_ahead(model_path)
         try:
             self.llama = llama_cpp.Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=threads,
                                          n_threads_batch=threads, n_batch=512, verbose=False)

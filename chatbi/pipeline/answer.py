@@ -41,7 +41,9 @@ class Answer:
     model_id: str = ""
     reason: str = ""  # why refused or clarified (stable code)
     truncated: bool = False
-    verified: bool = True  # False for analysts' free SQL: never shown to staff as an answer
+    # computed through the catalog's semantic layer (or an analyst-verified SQL); False for analysts'
+    # free SQL and drafts, never shown to staff as an answer
+    governed: bool = True
     timings_ms: dict[str, float] = field(default_factory=dict)
     verified_id: int | None = None  # the verified answer reused, when path == "verified"
     scope: str = ""  # whose rows the answer covers when row-level security narrowed it
@@ -63,7 +65,13 @@ class Answer:
         out["candidates"] = [c.to_dict() for c in self.candidates]
         out["rows"] = [[_json_value(v) for v in row] for row in self.rows]
         out["timings_ms"] = {k: round(v, 1) for k, v in self.timings_ms.items()}
+        out["verified"] = self.verified
         return out
+
+    @property
+    def verified(self) -> bool:
+        """An analyst-verified answer was reused (verified_id says which)."""
+        return self.path == "verified" and self.verified_id is not None
 
 
 def _json_value(value: Any) -> Any:

@@ -137,8 +137,15 @@ class Decider:
                                     self._scope_en(match.residual), user, ranked)
             risky = [w for w in match.residual if any(r in w for r in RISKY)]
             agreed = model_metric and ranked and model_metric == ranked[0] and model_metric in visible
-            if agreed and not risky and self._supported(model_metric, match.residual):
+            inside = self._inside_metric_words(model_metric, match) if agreed else []
+            if agreed and not risky and not inside and self._supported(model_metric, match.residual):
                 metrics, path = [model_metric], "model"
+            elif inside:  # 新增客户…: 客户 may be the metric's own word, not a breakdown by customer
+                kept = dataclasses.replace(match, group_by=[d for d in match.group_by if d not in inside])
+                drafts = self._drafts(kept, [[model_metric]], as_of) + self._drafts(match, [[model_metric]], as_of)
+                return self.replies.clarify(question, drafts, "uncertain_dimension", "我不确定是否要按这些对象拆分，请选择：",
+                                            "I am not sure the question asks for this breakdown; please pick one:",
+                                            user, as_of)
             else:
                 options = ([model_metric] if model_metric else []) + [m for m in ranked if m != model_metric]
                 drafts = self._drafts(match, [[m] for m in options if m in visible][:3], as_of)
@@ -169,6 +176,18 @@ class Decider:
             return self.replies.clarify(question, drafts, "ambiguous_value", zh, en, user, as_of)
         return self.replies.refuse(question, "ambiguous_value", f"「{hit.text}」可能是{dims}，请说明是哪一个。",
                                    f"'{hit.text}' could be several things ({dims_en}); please say which.", user)
+
+    def _inside_metric_words(self, metric: str, match: Match) -> list[str]:
+        """Breakdowns read from a word that is part of the metric's own names (客户 in 新增客户数)."""
+        spec = self.catalog.metrics[metric]
+        names = [n.lower() for n in (spec.name.zh, spec.name.en, *spec.synonyms) if n]
+        out = []
+        for did in match.group_by:
+            dim = self.catalog.dimensions[did]
+            terms = [t.lower() for t in (dim.name.zh, dim.name.en, *dim.synonyms) if t and t.lower() in match.text]
+            if terms and all(any(t in n and t != n for n in names) for t in terms):
+                out.append(did)
+        return out
 
     def _supported(self, metric: str, residual: list[str]) -> bool:
         """A paraphrase is taken only if its words echo the metric's own vocabulary.

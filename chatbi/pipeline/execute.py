@@ -82,7 +82,7 @@ class Executor:
         if hit.query is not None:
             answer = self.execute(question, hit.query, user, as_of, "verified", timings)
         else:
-            answer = run_guarded_sql(self.ctx, hit.answer.sql, user, question, "verified", verified=True)
+            answer = run_guarded_sql(self.ctx, hit.answer.sql, user, question, "verified", governed=True)
             answer.timings_ms = {**timings, **answer.timings_ms}
         answer.verified_id = hit.answer.id
         return answer

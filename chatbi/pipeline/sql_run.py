@@ -13,26 +13,26 @@ from chatbi.warehouse import WarehouseError
 from semantic_layer import User
 
 
-def run_guarded_sql(ctx: PipelineContext, sql: str, user: User, question: str, path: str, verified: bool,
+def run_guarded_sql(ctx: PipelineContext, sql: str, user: User, question: str, path: str, governed: bool,
                     max_rows: int = 1000) -> Answer:
     started = time.perf_counter()
     try:
         guarded = ctx.guard.check(sql, user, max_rows=max_rows)
         result = ctx.warehouse.execute(guarded.sql, max_rows=max_rows, timeout_s=30)
     except SqlRejected as exc:
-        return Answer(REFUSED, question, exc.zh, exc.en, reason=f"guard_{exc.code}", path=path, verified=verified)
+        return Answer(REFUSED, question, exc.zh, exc.en, reason=f"guard_{exc.code}", path=path, governed=governed)
     except WarehouseError as exc:
         return Answer(REFUSED, question, f"查询执行失败：{exc}", f"The query failed: {exc}", reason="execution_error",
-                      sql=guarded.sql, path=path, verified=verified)
+                      sql=guarded.sql, path=path, governed=governed)
     columns = [{"name": c, "kind": column_kind(result.rows, i), "label": c, "label_en": c, "format": "",
                 "metric": None} for i, c in enumerate(result.columns)]
     rows = [list(r) for r in result.rows]
-    if verified:
+    if governed:
         zh, en = f"分析师已验证的答案，{len(rows)} 行。", f"Analyst-verified answer, {len(rows)} rows."
     else:
         zh, en = f"分析师 SQL（未经验证），{len(rows)} 行。", f"Analyst SQL (unverified), {len(rows)} rows."
     return Answer(ANSWERED, question, zh, en, sql=guarded.sql, columns=columns, rows=rows,
-                  chart=suggest_chart(columns, rows), path=path, truncated=result.truncated, verified=verified,
+                  chart=suggest_chart(columns, rows), path=path, truncated=result.truncated, governed=governed,
                   timings_ms={"execute": (time.perf_counter() - started) * 1000}
                   ).with_scope(*ctx.row_scope.note(user))
 

@@ -152,6 +152,7 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
                        if a != b and graph.join_path(catalog, a, b) is not None}
     if warehouse is not None:
         vocab.same_rows = _same_row_readings(vocab, catalog, warehouse)
+    _add_counted_forms(vocab)
     for index, topic in enumerate(catalog.catalog.unavailable):
         for term in topic.terms:
             for form in term_forms(term):
@@ -197,6 +198,17 @@ def _segmenter(words: tuple[str, ...]):
                 jieba.add_word(word, freq=200000)
                 _ADDED.add(word)
     return jieba.lcut
+
+
+def _add_counted_forms(vocab: Vocabulary) -> None:
+    """新增客户数 is also asked as 新增客户 (上个月新增客户最多的城市): a metric name ending in 数/量 is
+    matched without it, when what is left is three characters or more and names nothing else —
+    else 客户 inside it would be read as the customer dimension."""
+    taken = set(vocab.dimension_terms) | set(vocab.value_terms) | set(vocab.metric_terms)
+    for term, metrics in list(vocab.metric_terms.items()):
+        short = term[:-1]
+        if term.endswith(("数", "量")) and len(short) >= 3 and not short.isascii() and short not in taken:
+            vocab.metric_terms[short] |= metrics
 
 
 SAME_ROW_CHECKS = 200
