@@ -212,3 +212,14 @@ def test_a_singular_english_name_is_the_metric(bi):
     answer, query = read(bi, "new subscriber in hangzhou last month")
     assert answer.status == "answered" and query.metrics == ["new_subscribers"]
     assert answer.message.startswith("2026-10-01 至 2026-10-31，杭州：")  # the scope said with the number
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("超过1000人的大区", 1000, ""), ("超过50万元的门店", 500_000, ""), ("增长超过10个百分点", 10, "pp"),
+    ("超过10个渠道", 10, ""), ("超过10%", 10, "%"), ("more than 2k", 2000, ""),
+])
+def test_threshold_numbers_are_read_with_their_multiplier_measure_word_and_unit(text, value, unit):
+    from chatbi.pipeline.shape_words import threshold_spans
+
+    [(_, _, threshold)] = threshold_spans(text)
+    assert (threshold.value, threshold.unit) == (value, unit)

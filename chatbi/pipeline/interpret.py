@@ -159,9 +159,12 @@ def build_listing(catalog: Catalog, match: Match) -> Draft:
                                   "What should be listed? Name the things (an outlet, a city…)."))
     table = catalog.dimensions[listed[0]].table
     entity = graph.entity_dimension(catalog, table)
-    if entity and entity not in listed and any(catalog.dimensions[f.dimension].table == table for f in filters):
+    attributes = all(not catalog.dimensions[d].values and not catalog.dimensions[d].parent for d in listed)
+    if entity and entity not in listed and attributes and any(
+            catalog.dimensions[f.dimension].table == table for f in filters):
         # 列出所有标准店及开业日期: values of the table name its rows (stores of type 标准店); the
-        # attribute asked for is shown beside each of them, not as a list of dates
+        # attribute asked for is shown beside each of them, not as a list of dates. A grouping with
+        # its own values (sub-categories under 数码) is listed as itself.
         listed.insert(0, entity)
     if entity == listed[0]:  # its attributes on the same table
         listed += [d for d, spec in catalog.dimensions.items() if spec.table == table and d not in listed][:4]

@@ -11,8 +11,9 @@ import functools
 import re
 from dataclasses import dataclass
 
+# a number as said: multiplier, then a measure word (1000人, 50万元) or a percentage
 NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?P<multiplier>万亿|亿|万|千|百|k|m|million|thousand|billion)?\s*" \
-         r"(?P<unit>%|个百分点|percentage points?|percent)?"
+         r"(?:个(?!百分点)|人|户|家|单|件|元|块|笔|台|次|位|名|款|张|条)?(?P<unit>%|个百分点|percentage points?|percent)?"
 MULTIPLIER = {"": 1, "百": 100, "千": 1_000, "k": 1_000, "thousand": 1_000, "万": 10_000, "m": 1_000_000,
               "million": 1_000_000, "亿": 100_000_000, "billion": 1_000_000_000, "万亿": 1_000_000_000_000}
 GREATER = ("超过", "超出", "大于", "高于", "多于", "above", "over", "more than", "greater than", "higher than",
