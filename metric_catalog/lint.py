@@ -66,4 +66,38 @@ def lint_catalog(catalog: Catalog) -> list[Gap]:
     for tid, t in catalog.tables.items():
         if not (t.description.zh or t.description.en):
             gaps.append(Gap("table", tid, "description", "no description"))
+    for did, d in catalog.dimensions.items():
+        if not d.name.zh or not d.name.en:
+            gaps.append(Gap("dimension", did, "name", f"no {'Chinese' if not d.name.zh else 'English'} name"))
+    return gaps + _word_clashes(catalog)
+
+
+def _word_clashes(catalog: Catalog) -> list[Gap]:
+    """Words that read wrongly: one character (笔 is matched inside 单笔), or one word naming two things
+    (a question using it can only be clarified)."""
+    owners: dict[str, set[tuple[str, str, str]]] = {}  # word -> (kind, id, field)
+    for mid, m in catalog.metrics.items():
+        for word in [m.name.zh, m.name.en, *m.synonyms]:
+            owners.setdefault(word.lower(), set()).add(("metric", mid, "synonyms"))
+    for did, d in catalog.dimensions.items():
+        for word in [d.name.zh, d.name.en, *d.synonyms]:
+            owners.setdefault(word.lower(), set()).add(("dimension", did, "synonyms"))
+        for value, aliases in d.values.items():
+            for word in [value, *aliases]:
+                owners.setdefault(word.lower(), set()).add(("dimension", did, f"values.{value}"))
+    gaps = []
+    for word, named in sorted(owners.items()):
+        if not word:
+            continue
+        kind, oid, field = sorted(named)[0]
+        if len(word) == 1 and not word.isascii():  # ASCII words are matched whole, CJK ones anywhere
+            gaps.append(Gap(kind, oid, field, f"「{word}」 is one character: it is found inside other words of "
+                                              "questions (笔 in 单笔); use a longer form"))
+        metrics = {i for k, i, f in named if k == "metric"}
+        things = {(k, i, f) for k, i, f in named if k == "dimension" and f.startswith("values.")}
+        if len(metrics) > 1 or (metrics and things):
+            listed = ", ".join(sorted(f"{i}" if k == "metric" else f"{i}.{f[7:]}" for k, i, f in named))
+            gaps.append(Gap(kind, oid, field, f"「{word}」 names several things ({listed}): a question using it is "
+                                              "always asked which one is meant (right for a generic word, else "
+                                              "keep it on one)"))
     return gaps

@@ -101,11 +101,27 @@ def test_validation_catches_schema_and_join_problems(tmp_path, demo_warehouse):
     assert not report.ok
 
 
+# the demo's deliberate clashes: generic words asked back on purpose, and 区/县/市 (各区 → district)
+DEMO_CLASHES = {"users", "欠费情况", "欠费指标", "用户数", "区", "县", "市"}
+
+
 def test_lint_reports_gaps(tmp_path):
-    assert lint_catalog(load_catalog()) == []
+    gaps = lint_catalog(load_catalog())
+    assert {g.message.split("」")[0].removeprefix("「") for g in gaps} == DEMO_CLASHES
+    assert all("names several" in g.message or "one character" in g.message for g in gaps)
     text = demo_text().replace("      zh: [我要看下近三个月的欠费指标, 上个月各地市欠费金额, 温州各区县欠费金额]\n", "")
-    gaps = lint_catalog(load_catalog(write(tmp_path, text)))
+    gaps = [g for g in lint_catalog(load_catalog(write(tmp_path, text))) if "」" not in g.message]
     assert [(g.id, g.field) for g in gaps] == [("arrears_amount", "samples.zh")]
+
+
+def test_lint_names_one_character_synonyms_and_words_naming_two_things(tmp_path):
+    """笔 as a synonym is found inside 单笔; 充值 on a metric and on a value makes every such question a choice."""
+    text = demo_text().replace("synonyms: [欠费, 欠费额", "synonyms: [笔, 欠费, 欠费额", 1)
+    assert "synonyms: [笔, 欠费" in text
+    cat = load_catalog(write(tmp_path, text))
+    clashes = {g.message.split("」")[0].removeprefix("「"): g for g in lint_catalog(cat)}
+    assert clashes["笔"].id == "arrears_amount" and "one character" in clashes["笔"].message
+    assert "arrears_amount" in clashes["欠费指标"].message and "arrears_rate" in clashes["欠费指标"].message
 
 
 @pytest.fixture
