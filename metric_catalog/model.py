@@ -17,7 +17,7 @@ Grain = Literal["day", "week", "month", "quarter", "year"]
 GRAIN_ORDER: list[str] = ["day", "week", "month", "quarter", "year"]
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 WINDOW_PATTERN = re.compile(r"^(current_month|last_closed_month|current_quarter|last_closed_quarter|"
-                            r"year_to_date|last_\d+_(days|months)|reference_date)$")
+                            r"year_to_date|last_\d+_(days|months)|reference_date|all)$")
 
 
 class Spec(BaseModel):
@@ -145,7 +145,7 @@ class MetricSpec(Spec):
     def _window(cls, value: str) -> str:
         if not WINDOW_PATTERN.match(value):
             raise ValueError(f"unknown default_window {value!r}; use current_month, last_closed_month, "
-                             "current_quarter, last_closed_quarter, year_to_date, last_N_days or last_N_months")
+                             "current_quarter, last_closed_quarter, year_to_date, last_N_days, last_N_months or all")
         return value
 
     @model_validator(mode="after")

@@ -50,3 +50,27 @@ def test_a_comparison_with_a_period_before_the_data_is_left_out_and_said(bi, fir
 def test_a_comparison_within_the_data_is_computed(bi):
     answer = bi.ask("上个月新增用户数同比", as_of=TEST_AS_OF)
     assert answer.status == "answered" and [c for c in answer.columns if c["kind"] == "comparison"]
+
+
+def test_all_data_is_from_the_day_the_data_begins_to_the_reference_date(bi, first_day, demo_warehouse):
+    answer = bi.ask("有史以来新增用户数", as_of=TEST_AS_OF)
+    assert answer.status == "answered" and answer.interpretation.time_range.start == first_day
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        (want,), = con.execute("SELECT count(*) FROM fact_activation WHERE activation_date <= ?",
+                               [TEST_AS_OF]).fetchall()
+    assert answer.rows[0][0] == want and "1900" not in answer.message
+
+
+def test_a_metric_whose_default_window_is_all_data(demo_warehouse, first_day, tmp_path):
+    from metric_catalog.loader import DEMO_CATALOG
+
+    text = DEMO_CATALOG.read_text(encoding="utf-8")
+    start = text.index("  new_subscribers:")
+    head, tail = text[:start], text[start:]
+    tail = tail.replace("default_window: current_month", "default_window: all", 1)
+    path = tmp_path / "catalog.yaml"
+    path.write_text(head + tail, encoding="utf-8")
+    catalog = load_catalog(path)
+    assert catalog.metrics["new_subscribers"].default_window == "all"
+    answer = ChatBI(catalog, connect(str(demo_warehouse)), use_model=False).ask("新增用户数", as_of=TEST_AS_OF)
+    assert answer.status == "answered" and answer.interpretation.time_range.start == first_day

@@ -103,6 +103,11 @@ def _en_year_half(m, as_of):
     return TimeWindow("half", m.group(0), year=int(m["y"] or m["y2"] or m["y3"]), n=half)
 
 
+@rule(r"有史以来|历史以来|历史上|历史累计|全部时间|所有时间|迄今为止|至今为止|\ball[\s-]time\b|\bsince\s+(?:the\s+)?(?:start|beginning)\b")
+def _all_data(m, as_of):
+    return TimeWindow("all_data", m.group(0))
+
+
 # before the year and year-month rules: 2025年以来 is not the year 2025
 @rule(r"(?:自|从)?(?P<y>\d{4})\s*年(?:\s*(?P<m>\d{1,2})\s*月(?:份)?)?\s*(?:以来|至今|到现在|起|开始)")
 def _zh_since_year(m, as_of):

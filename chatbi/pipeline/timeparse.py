@@ -225,12 +225,21 @@ def _today(w, as_of, data_end):
     return Period(as_of, as_of, "今天", "today")
 
 
+# "all data" starts before any warehouse's data; the executor cuts it to the day the data begins
+# (and says so), so the answer names the real span, not this date
+ALL_DATA_START = dt.date(1900, 1, 1)
+
+
+def _all_data(w, as_of, data_end):
+    return Period(ALL_DATA_START, min(as_of, data_end), "全部数据", "all data")
+
+
 RESOLVERS = {"last_n_months": _last_n_months, "this_month": _this_month, "last_month": _last_month,
              "this_quarter": _this_quarter, "last_quarter": _last_quarter, "quarter": _quarter, "month": _month,
              "month_range": _month_range, "since_month": _since_month, "year": _year, "this_year": _this_year,
              "last_n_full_months": _last_n_full_months,
              "ytd": _ytd, "half": _half, "last_n_days": _last_n_days, "last_week": _last_week,
-             "this_week": _this_week, "yesterday": _yesterday, "today": _today}
+             "this_week": _this_week, "yesterday": _yesterday, "today": _today, "all_data": _all_data}
 
 
 def default_window(code: str) -> TimeWindow:
@@ -242,4 +251,4 @@ def default_window(code: str) -> TimeWindow:
     return {"current_month": TimeWindow("this_month", code), "last_closed_month": TimeWindow("last_month", code),
             "current_quarter": TimeWindow("this_quarter", code),
             "last_closed_quarter": TimeWindow("last_quarter", code), "year_to_date": TimeWindow("ytd", code),
-            "reference_date": TimeWindow("today", code)}[code]
+            "reference_date": TimeWindow("today", code), "all": TimeWindow("all_data", code)}[code]
