@@ -87,8 +87,9 @@ def test_chat_answer_card_feedback_and_follow_up(app_env):
     assert app_env.feedback.for_event(event["id"])[0]["rating"] == -1
     at = ask(at, "只看杭州")
     assert at.metric[0].label == "欠费率" and at.metric[0].value.endswith("%")
-    assert at.metric[0].delta.startswith("环比") and any(c.value.startswith("同比") for c in at.caption), \
+    assert at.metric[0].delta.endswith("环比") and any(c.value.startswith("同比") for c in at.caption), \
         "a single number comes with its month-on-month and year-on-year change"
+    assert at.metric[0].delta[0] in "+-", "the change starts with its sign, so the arrow points its way"
     assert app_env.audit.list(user="boss", kinds=["ask"])[0]["path"] == "follow_up"
 
 

@@ -78,7 +78,8 @@ def _kpi(answer: Answer) -> None:
             shown = str(value)
         change = changes.get(c["name"], {})
         label = (c["label_en"] if lang() == "en" else c["label"])
-        slot.metric(label, shown, delta=None if "mom" not in change else f"{t('环比', 'MoM')} {change['mom'] * 100:+.1f}%",
+        # the delta starts with its sign: Streamlit colours and points the arrow by it (a "环比" first read as a rise)
+        slot.metric(label, shown, delta=None if "mom" not in change else f"{change['mom'] * 100:+.1f}% {t('环比', 'MoM')}",
                     delta_color="inverse" if spec is not None and spec.direction == "lower_is_better" else "normal")
         if "yoy" in change:
             slot.caption(f"{t('同比', 'YoY')} {change['yoy'] * 100:+.1f}%")
