@@ -14,9 +14,12 @@ from metric_catalog.model import Catalog, TimeSpec
 NUMERIC = ("INT", "DECIMAL", "NUMERIC", "DOUBLE", "FLOAT", "REAL", "BIGINT", "SMALLINT", "HUGEINT", "TINYINT")
 TEXT = ("CHAR", "TEXT", "STRING")
 # stored types each format reads (checked when the time is a bare column; an expression is typed by running it)
-FORMAT_TYPES = {"date": ("DATE", "TIMESTAMP"), "timestamp": ("TIMESTAMP", "DATE"), "epoch_seconds": NUMERIC}
+# (a TIMESTAMP declared as a date would be compared with dates and lose every row after midnight of
+# a period's last day; a time-zoned timestamp's day depends on the server's zone)
+FORMAT_TYPES = {"date": ("DATE",), "timestamp": ("TIMESTAMP",), "epoch_seconds": NUMERIC}
+ZONED = ("TIME ZONE", "TIMESTAMPTZ", "TIMESTAMP_TZ")
 # share of rows without a readable day above which the table is refused (below: a warning with the count)
-MOSTLY_MISSING = 0.5
+MOSTLY_MISSING = 0.2
 
 
 def check_time_types(catalog: Catalog, has: Callable[[str, str, str], str | None], error: Callable[[str, str], None]) -> None:
@@ -36,7 +39,10 @@ def check_time_types(catalog: Catalog, has: Callable[[str, str, str], str | None
             continue
         kind = kinds[0]
         wanted = FORMAT_TYPES.get(time.format, TEXT)
-        if not kind.startswith(wanted) and not any(w in kind for w in wanted):
+        if any(z in kind for z in ZONED):
+            error(where, f"{time.column} is {kind}: its day depends on the server's time zone; give the business "
+                         f"day as an expression, e.g. column: \"CAST({time.column} AT TIME ZONE 'Asia/Shanghai' AS DATE)\"")
+        elif not kind.startswith(wanted) and not any(w in kind for w in wanted):
             error(where, f"{time.column} is {kind}, which format {time.format} cannot read; {_advice(kind)}")
 
 
@@ -45,6 +51,8 @@ def _advice(kind: str) -> str:
         return "for text give its format (yyyymm, yyyy-mm-dd, yyyy/mm/dd, dd-mm-yyyy, dd/mm/yyyy, mm/dd/yyyy, yyyymmdd)"
     if kind.startswith(NUMERIC):
         return "numbers of seconds since 1970 are format: epoch_seconds"
+    if kind.startswith("TIMESTAMP"):
+        return "a TIMESTAMP is format: timestamp (its day is taken; as a date it would lose every row after midnight)"
     return "format: date reads DATE columns, timestamp TIMESTAMP ones"
 
 

@@ -223,3 +223,16 @@ def test_a_breakdown_read_from_the_metrics_own_word_is_not_trusted_on_the_model_
     match = Match(text="上个月新增客户最多的5个客户城市", group_by=["customer", "customer_city"])
     assert bi.decider._inside_metric_words("new_customers", match) == ["customer"]
     assert bi.decider._inside_metric_words("orders", match) == []
+
+
+def test_a_table_whose_first_event_comes_later_does_not_cut_the_others(bi, con):
+    """净销售额 = sales − returns; the first return is after the first sale: January 2024 keeps its
+    first day's sales (cutting at the first return lost them)."""
+    answer = bi.ask("2024年1月的净销售额", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.time_range.start.isoformat() == "2024-01-01"
+    assert not answer.message.startswith("（数据从")
+
+
+def test_a_shared_value_is_not_settled_by_a_breakdown(bi):
+    answer = bi.ask("上海各会员等级的销售额", as_of=AS_OF)  # the store's 上海 or the customer's: asked
+    assert answer.status == "clarify" and answer.reason == "ambiguous_value"

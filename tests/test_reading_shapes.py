@@ -187,14 +187,23 @@ def test_a_corrected_typo_is_said_in_the_answer(bi):
     assert answer.message.startswith("（按「欠费金额」理解）")
 
 
-def test_misspelt_english_words_are_read_as_the_one_catalog_word_they_are_near_and_said(bi):
-    """brodband instals by chanel type last quater: the metric, the two-word dimension and the period,
-    not 'the right metric for one day'."""
-    answer, query = read(bi, "brodband instals by chanel type last quater")
-    assert answer.status == "answered", answer.message
+def test_misspelt_english_words_are_offered_as_the_one_catalog_word_they_are_near(bi):
+    """brodband instals by chanel type last quater: the one reading offered is the metric, the two-word
+    dimension and the period, not 'the right metric for one day'; a letter more or less can spell
+    another real word, so it is confirmed, not answered."""
+    answer, _ = read(bi, "brodband instals by chanel type last quater")
+    assert answer.status == "clarify" and answer.reason == "typo", answer.message
+    [only] = answer.candidates
+    query = only.interpretation
     assert query.metrics == ["broadband_installs"] and [g.dimension for g in query.group_by] == ["channel_type"]
     assert (query.time_range.start, query.time_range.end) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
-    assert "'quarter'" in answer.message_en and "「channel」" in answer.message
+    assert "「quater」→「quarter」" in answer.message and "'chanel' as 'channel'" in answer.message_en
+
+
+def test_two_swapped_letters_are_answered_and_said(bi):
+    answer, query = read(bi, "arrears amount by chanenl type last month")
+    assert answer.status == "answered" and [g.dimension for g in query.group_by] == ["channel_type"]
+    assert answer.message.startswith("（按「channel」理解）")
 
 
 def test_a_word_not_near_exactly_one_catalog_word_is_not_corrected():
@@ -223,3 +232,25 @@ def test_threshold_numbers_are_read_with_their_multiplier_measure_word_and_unit(
 
     [(_, _, threshold)] = threshold_spans(text)
     assert (threshold.value, threshold.unit) == (value, unit)
+
+
+@pytest.mark.parametrize("question,reason", [
+    ("上个月终端销量环比下降、同比增长的地市", "change_unclear"),  # two changes, two directions
+    ("上个月终端销量同比增长，环比下降超过20%的地市", "change_unclear"),
+    ("上个月新增用户数同比增速下降超过5%的地市", "change_unclear"),  # growth slowed, not fell
+    ("上个月终端销量同比下降最多的2个地市", "rank_by_change"),  # never ranked by the value instead
+    ("上个月杭州新增用户数高于全公司平均水平的营业厅", "average_scope"),  # not the Hangzhou average
+])
+def test_changes_and_averages_that_cannot_be_read_exactly_are_not_answered(bi, question, reason):
+    answer, _ = read(bi, question)
+    assert answer.status != "answered" and answer.reason == reason, answer.message
+
+
+def test_a_change_named_as_a_topic_is_not_a_condition(bi):
+    answer, query = read(bi, "上个月各地市终端销量同比增长的情况")
+    assert answer.status == "answered" and not query.having and len(answer.rows) == 11
+
+
+def test_reduce_words_are_falls(bi):
+    _, query = read(bi, "上个月新增用户数同比减少超过3%的地市")
+    assert query.having == [MetricFilter(metric="new_subscribers", op="<", value=-0.03, of="yoy")]

@@ -183,3 +183,15 @@ def test_via_must_name_a_table_the_rows_join_to(tmp_path):
                             "order_lines": {"primary_key": "order_id",
                                             "time": {"column": "order_day", "via": "orders"}}},
                  {"sales": _sum_metric("order_lines")})
+
+
+def test_a_timestamp_must_be_declared_one_and_a_zoned_one_is_refused(tmp_path):
+    path = tmp_path / "ts.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE ev (id INTEGER, t TIMESTAMP, tz TIMESTAMPTZ, amount DOUBLE)")
+        con.execute("INSERT INTO ev VALUES (1, TIMESTAMP '2026-01-31 10:00', TIMESTAMPTZ '2026-01-31 20:00+00', 5)")
+    for column, fmt, words in [("t", "date", "format: timestamp"), ("tz", "timestamp", "time zone")]:
+        catalog = _catalog(tmp_path, {"ev": {"primary_key": "id", "time": {"column": column, "format": fmt}}},
+                           {"amount": _sum_metric("ev")})
+        [error] = [f for f in validate_catalog(catalog, connect(str(path))).findings if f.where == "tables.ev.time"]
+        assert error.level == "error" and words in error.message, error.message

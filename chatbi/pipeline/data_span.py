@@ -59,11 +59,13 @@ class DataSpans:
         return dt.date.fromisoformat(str(value)[:10])
 
     def start_of(self, query: SemanticQuery) -> dt.date | None:
-        """The day from which every table of the query has data (the latest of their first days)."""
+        """The first day any table of the query has data: before it no table says anything. (Not the
+        latest first day: a table of events may simply have none on the first days — no return on
+        1 January — and cutting there would drop the other tables' real rows.)"""
         tables = {self.catalog.metrics[leaf].table for m in query.metrics for leaf in graph.leaf_metrics(self.catalog, m)}
         days = [d for t in sorted(t for t in tables if t and self.catalog.tables[t].time)
                 if (d := self.first_day(t)) is not None]
-        return max(days) if days else None
+        return min(days) if days else None
 
     def before_data(self, query: SemanticQuery, start: dt.date | None, end: dt.date) -> BeforeData | None:
         first = self.start_of(query) if query.metrics else None

@@ -13,7 +13,7 @@ import datetime as dt
 import time
 
 from chatbi.llm import LLMError
-from chatbi.pipeline import timeparse
+from chatbi.pipeline import timeparse, typos
 from chatbi.pipeline.answer import Answer
 from chatbi.pipeline.context import PipelineContext
 from chatbi.pipeline.execute import Executor
@@ -68,6 +68,13 @@ class Decider:
     # -- the decision ---------------------------------------------------------------------------
     def decide(self, question: str, match: Match, user: User, as_of: dt.date, timings: dict) -> Answer:
         answer = self._decide(question, match, user, as_of, timings)
+        unsure = [(w, r) for w, r in match.corrections if w.isascii() and not typos.swapped(w, r)]
+        if unsure and answer.status == "answered" and answer.interpretation is not None:
+            # basis → basics, table → tablet: another real word, so the reading is offered, not answered
+            said = "、".join(f"「{w}」→「{r}」" for w, r in unsure)
+            said_en = ", ".join(f"'{w}' as '{r}'" for w, r in unsure)
+            return self.replies.clarify(question, [answer.interpretation], "typo", f"我把 {said} 理解了，是这个意思吗？",
+                                        f"I read {said_en}; is this what you meant?", user, as_of)
         if match.corrections and answer.status == "answered":  # say how a typo was read
             zh = "、".join(f"「{read}」" for _, read in match.corrections)
             answer.message = f"（按{zh}理解）{answer.message}"

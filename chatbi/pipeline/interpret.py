@@ -77,6 +77,11 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         period = dataclasses.replace(period, start=timegrain.bucket_start(period.start, grain))
     group = ([GroupBy(dimension=TIME, grain=grain)] if grain else []) + [GroupBy(dimension=d) for d in dims]
     order, limit, top_within = [], match.limit, None
+    if match.rank and match.growth and {"mom", "yoy"} & set(match.comparisons) and not match.thresholds:
+        # 同比下降最多的2个地市 ranks by the change, which the query cannot order by yet: never by the value
+        return Draft(None, period, ("rank_by_change", "暂不能按增长率排名；可以先看各对象的增长率（如 上个月各地市新增用户数同比）。",
+                                    "Ranking by the change is not supported yet; ask for the change of each instead "
+                                    "(e.g. new subscribers YoY by city last month)."))
     if match.rank and limit is not None or match.rank and len(dims) > 1:
         top_within = _top_within(match, dims, metrics[0])
     if top_within is not None:
@@ -235,7 +240,19 @@ def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], 
 
 def _condition(catalog: Catalog, match: Match, metric: str, position: int, threshold) -> MetricFilter | tuple:
     spec = catalog.metrics[metric]
+    if match.growth_direction == "unclear":
+        return ("change_unclear", "问题里的变化方向不明确（如 增速下降、同时问环比和同比的升降），请分开问，或写成 增长率低于 -5%。",
+                "Which way the change goes is not clear (growth slowing, or two changes at once); ask one, "
+                "or say 'growth below -5%'.")
+    compared_both = {"mom", "yoy"} <= set(match.comparisons)
+    if compared_both and match.growth and threshold.unit == "%":
+        return ("change_unclear", "条件是对环比还是同比？请只保留一个。",
+                "Is the condition on the month-over-month or the year-over-year change? Keep one.")
     if threshold.value is None:
+        if threshold.whole and (match.filters or match.excluded):
+            return ("average_scope", "「全部平均」要包括筛选范围之外的对象吗？我能比较的是所问范围内的平均，请去掉「全省/全公司」或去掉筛选。",
+                    "Should the overall average include what the question filters out? I can compare with the "
+                    "average within the scope asked; drop 'overall' or the filter.")
         if threshold.of and not _names_the_groups(catalog, match, threshold.of):
             return ("average_of_what", f"「{threshold.of}平均」是哪些对象的平均？我能比较的是所列对象的平均或全部的平均。",
                     f"Which average is '{threshold.of} average'? I can compare with the average of the things listed "

@@ -305,13 +305,28 @@ def _tokens(leftover: str, vocab: Vocabulary) -> list[str]:
     return out
 
 
+def _direction(h: Hit, text: str, chosen: list[Hit]) -> str | None:
+    """up / down for a word that says which way a change went; unclear when it is said of the rate of
+    change (增速下降: growth slowed, not fell) or denied (没有下降); None for the change itself (增长率)."""
+    word = h.text.strip()
+    direction = "down" if word in shape_words.DECREASE else "up" if word in shape_words.INCREASE else None
+    if direction is None:
+        return None
+    before = text[max(0, h.start - 12):h.start].rstrip()
+    if before.endswith(shape_words.RATE_OF_CHANGE) or before.endswith(shape_words.DENIED):
+        return "unclear"
+    return direction
+
+
 def _by_company(h: Hit, result: Match, vocab: Vocabulary) -> frozenset[tuple[str, str]] | None:
     """A value two dimensions share (上海: the store's city or the customer's) read by the company it
     keeps: the dimension on the table of the other things named (列出上海所有旗舰店: stores), else the
     one joined to them (上海占华东: the store's city rolls up to a region). The closest readings, or
     None when nothing named is near any of them."""
-    context = {vocab.dimension_tables[d] for d in [*result.filters, *result.excluded, *result.group_by, *result.named]
-               if d in vocab.dimension_tables}
+    # only what narrows the rows counts (旗舰店, 华东); a breakdown (各会员等级) says nothing of whose 上海
+    context = {vocab.dimension_tables[d] for d in [*result.filters, *result.excluded] if d in vocab.dimension_tables}
+    if result.listing:
+        context |= {vocab.dimension_tables[d] for d in [*result.group_by, *result.named] if d in vocab.dimension_tables}
     if not context:
         return None
 
@@ -339,10 +354,13 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     openers = [h.end for h in chosen if h.kind in ("threshold", "which")]
     # 同比下降的地市, "regions where sales fell": a change with a direction and no number selects the
     # groups whose change is below (above) zero
+    starts = {h.start for h in chosen if h.kind == "dimension"}
     implicit = [] if any(h.kind == "threshold" for h in chosen) else [
-        h for h in chosen if h.kind == "growth" and h.text.strip() in (*shape_words.DECREASE, *shape_words.INCREASE)
-        and (text[h.end:h.end + 1] == "的" or any(r.strip() in text[max(0, h.start - 40):h.start].split()
-                                                  for r in RELATIVE))]
+        h for h in chosen if h.kind == "growth" and _direction(h, text, chosen) in ("up", "down")
+        and ((text[h.end:h.end + 1] == "的" and h.end + 1 in starts)  # 同比下降的地市, not 同比增长的情况
+             or any(r.strip() in text[max(0, h.start - 40):h.start].split() for r in RELATIVE))]
+    if len(implicit) > 1:
+        implicit = []  # two changes: no single condition is what was asked (the reading asks instead)
     openers += [h.end + 1 for h in implicit]
     share_at = next((h.start for h in chosen if h.kind == "share_of"), None)
     share_end = next((h.end for h in chosen if h.kind == "comparison" and h.payload == "share"
@@ -400,9 +418,10 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             result.cumulative = True
         elif h.kind == "growth":
             result.growth = True
-            word = h.text.strip()
-            direction = "down" if word in shape_words.DECREASE else "up" if word in shape_words.INCREASE else None
-            result.growth_direction = result.growth_direction or direction
+            direction = _direction(h, text, chosen)
+            if direction and result.growth_direction not in (None, direction):
+                direction = "unclear"  # 环比下降、同比增长: two changes in one question
+            result.growth_direction = direction or result.growth_direction
         elif h.kind == "per_period":
             result.average_over = result.average_over or h.payload
         elif h.kind == "share_of" and "share" not in result.comparisons:

@@ -27,8 +27,9 @@ NEGATIVE = ("为负", "是负的", "负数", "小于零", "小于0", "低于零"
 # the average of what may be named before it (the store average, 社区店平均水平): the reading checks
 # that it names what the answer lists or the scope asked for, since the city average of stores is
 # another computation
-AVERAGE_WORDS = r"(?:全省|全国|全市|全公司|整体|总体|所有|全部|the\s+)?(?:overall\s+|national\s+|group\s+|company\s+)?" \
-                r"(?:(?P<of>[a-z]+(?:-[a-z]+)?|[\u4e00-\u9fff]{2,6}?)\s*)?(?:的)?(?:平均水平|平均值|平均数|平均|均值|average|mean)"
+AVERAGE_WORDS = r"(?P<whole>全省|全国|全市|全公司|整体|总体|所有|全部)?(?:the\s+)?(?P<whole_en>overall\s+|national\s+|company\s+)?" \
+                r"(?:group\s+)?(?:(?P<of>[a-z]+(?:-[a-z]+)?|[\u4e00-\u9fff]{2,6}?)\s*)?(?:的)?" \
+                r"(?:平均水平|平均值|平均数|平均|均值|average|mean)"
 CUMULATIVE = ("累计", "累积", "累加", "逐月累计", "running total", "cumulative", "cumulatively", "accumulated",
               "year to date total")
 PER_PERIOD = [("month", ("月均", "每月平均", "平均每月", "月平均", "average per month", "monthly average",
@@ -39,8 +40,11 @@ PER_PERIOD = [("month", ("月均", "每月平均", "平均每月", "月平均", 
               ("quarter", ("季均", "每季度平均", "平均每季度", "average per quarter", "quarterly average")),
               ("year", ("年均", "每年平均", "平均每年", "average per year", "yearly average", "annual average"))]
 # Which way a change goes, where the words say it (增长率 / growth rate do not: they are the change itself).
-DECREASE = ("下降", "下滑", "降幅", "跌幅", "回落", "fell", "fallen", "dropped", "declined", "decreased", "decrease",
-            "decline", "drop", "shrank")
+DECREASE = ("下降", "下滑", "降幅", "跌幅", "回落", "减少", "降低", "下跌", "缩减", "fell", "fallen", "fall", "falls",
+            "dropped", "declined", "decreased", "decrease", "decline", "drop", "shrank")
+# a direction said of the rate of change (增速下降: growth slowed) or denied (没有下降) is not a sign
+RATE_OF_CHANGE = ("增速", "增长率", "增幅", "growth rate", "growth")
+DENIED = ("不再", "没有", "没", "未", "不", "并未", "not", "never", "no longer", "didn't", "did not")
 INCREASE = ("增长", "增幅", "涨幅", "上升", "上涨", "grew", "grown", "rose", "risen", "increased", "increase")
 GROWTH = ("增长率", "增速", "变化率", "变动率", "growth rate", "growth", "change rate", "% change", "percent change",
           *DECREASE, *INCREASE)
@@ -55,6 +59,7 @@ class Threshold:
     value: float | None  # None: compared with the average
     unit: str = ""  # "" | "%" | "pp"
     of: str = ""  # the average of what, when said (store: the store average)
+    whole: bool = False  # 全省平均, the company average: of everything, not only the rows asked about
 
 
 def _number(text: str, multiplier: str, unit: str) -> tuple[float, str]:
@@ -82,7 +87,8 @@ def threshold_spans(text: str) -> list[tuple[int, int, Threshold]]:
     for pattern, average in _threshold_patterns():
         for m in pattern.finditer(text):
             if average:
-                threshold = Threshold(ops[m["word"]], None, of=m["of"] or "")
+                whole = bool(m["whole"] or m["whole_en"]) or (m["of"] or "") in ("company", "公司", "整体水平")
+                threshold = Threshold(ops[m["word"]], None, of=m["of"] or "", whole=whole)
             else:
                 threshold = Threshold(ops[m["word"]], *_number(m["number"], m["multiplier"] or "", m["unit"] or ""))
             out.append((m.start("span"), m.end("span"), threshold))

@@ -297,7 +297,7 @@ def _en_since(m, as_of):
     return TimeWindow("since_month", m.group(0), month=month, year=int(m["y"]) if m["y"] else None)
 
 
-@rule(r"\b(?:since|from)\s+(?:the\s+start\s+of\s+)?(?P<y>20\d{2})\b(?!\s*(?:to|until|-)\b)")
+@rule(r"\bsince\s+(?:the\s+start\s+of\s+)?(?P<y>20\d{2})\b")
 def _en_since_year(m, as_of):
     return TimeWindow("since_month", m.group(0), month=1, year=int(m["y"]))
 

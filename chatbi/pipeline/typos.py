@@ -1,7 +1,8 @@
 """Misspelt English words (provnice, brodband instals by chanel type last quater): a word the
 catalog and the calendar do not know, one edit from exactly one word they do, is read as that word
 before anything else is matched, so two-word terms (channel type) and periods (last quarter) are
-found whole. Every correction is said in the answer.
+found whole. A swap of neighbouring letters is answered (and said); any other correction is asked
+("did you mean …"), since a letter more or less often spells another real word (basis → basics).
 
 Only words of five letters or more are corrected, towards words of five letters or more: shorter
 words are too often one edit from each other. A word two known words are equally close to stays as
@@ -51,8 +52,17 @@ def known_words(catalog_terms) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(words | set(CALENDAR) | set(PLAIN)), targets
 
 
+def swapped(a: str, b: str) -> bool:
+    """Two neighbouring letters swapped (provnice, prodcuts): a slip of the fingers that almost never
+    spells another English word, unlike a letter more or less (basis → basics, table → tablet)."""
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y]
+    return len(a) == len(b) and len(diff) == 2 and diff[1] == diff[0] + 1
+
+
 def correct(text: str, known: frozenset[str], targets: frozenset[str]) -> tuple[str, list[tuple[str, str]]]:
-    """``text`` with each misspelt word replaced, and the (as written, as read) pairs."""
+    """``text`` with each misspelt word replaced, and the (as written, as read) pairs. Only a swap of
+    neighbouring letters is sure enough to answer with; any other correction is offered for the user
+    to confirm (the decision turns such an answer into a one-choice question)."""
     corrections: list[tuple[str, str]] = []
 
     def fix(m: re.Match) -> str:

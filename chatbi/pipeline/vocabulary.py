@@ -207,7 +207,9 @@ def _add_counted_forms(vocab: Vocabulary) -> None:
     taken = set(vocab.dimension_terms) | set(vocab.value_terms) | set(vocab.metric_terms)
     for term, metrics in list(vocab.metric_terms.items()):
         short = term[:-1]
-        if term.endswith(("数", "量")) and len(short) >= 3 and not short.isascii() and short not in taken:
+        # not 退货数量 → 退货数: what is left must not itself read as a count or an amount
+        if term.endswith(("数", "量")) and len(short) >= 3 and not short.isascii() and short not in taken \
+                and not short.endswith(("数", "量", "额", "率", "件", "笔", "单")):
             vocab.metric_terms[short] |= metrics
 
 
