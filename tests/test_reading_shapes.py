@@ -238,7 +238,7 @@ def test_threshold_numbers_are_read_with_their_multiplier_measure_word_and_unit(
     ("上个月终端销量环比下降、同比增长的地市", "change_unclear"),  # two changes, two directions
     ("上个月终端销量同比增长，环比下降超过20%的地市", "change_unclear"),
     ("上个月新增用户数同比增速下降超过5%的地市", "change_unclear"),  # growth slowed, not fell
-    ("上个月终端销量同比下降最多的2个地市", "rank_by_change"),  # never ranked by the value instead
+    ("上个月终端销量同比下降最少的地市", "rank_by_change"),  # least fallen: among what? asked
     ("上个月杭州新增用户数高于全公司平均水平的营业厅", "average_scope"),  # not the Hangzhou average
 ])
 def test_changes_and_averages_that_cannot_be_read_exactly_are_not_answered(bi, question, reason):
@@ -254,3 +254,16 @@ def test_a_change_named_as_a_topic_is_not_a_condition(bi):
 def test_reduce_words_are_falls(bi):
     _, query = read(bi, "上个月新增用户数同比减少超过3%的地市")
     assert query.having == [MetricFilter(metric="new_subscribers", op="<", value=-0.03, of="yoy")]
+
+
+def test_a_ranking_by_the_change_ranks_by_the_change_not_the_value(bi):
+    """同比下降最多的2个地市: the two cities whose YoY change is most negative (it once gave the two
+    largest cities by volume)."""
+    answer, query = read(bi, "上个月终端销量同比下降最多的2个地市")
+    assert answer.status == "answered", answer.message
+    everyone, _ = read(bi, "上个月各地市终端销量同比")
+    yoy = [i for i, c in enumerate(everyone.columns) if c["name"] == "terminal_units__yoy"][0]
+    fell = sorted((row[yoy], row[0]) for row in everyone.rows if row[yoy] is not None and row[yoy] < 0)[:2]
+    shown = [i for i, c in enumerate(answer.columns) if c["name"] == "terminal_units__yoy"][0]
+    assert [(row[shown], row[0]) for row in answer.rows] == fell
+    assert f"（{fell[0][0] * 100:+.1f}%）" in answer.message

@@ -49,7 +49,15 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     spec = catalog.metrics[c["metric"]]
     zh, en = f"{rng}，{spec.name.zh}，共 {len(rows)} 行", f"{spec.name.en} for {rng_en}: {len(rows)} rows"
     dims = [k for k, col in enumerate(columns) if col["kind"] == "dimension"]
-    if query.order_by and len(dims) == 1 and rows[0][i] is not None:  # a ranking: name the first place
+    by = [k for k, col in enumerate(columns) if query.order_by and col["name"] == query.order_by[0].field]
+    if by and columns[by[0]]["kind"] == "comparison" and len(dims) == 1 and rows[0][by[0]] is not None:
+        # ranked by the change (同比下降最多): name the first place by its change, not by its value
+        k, col, high = by[0], columns[by[0]], query.order_by[0].descending
+        change = f"{float(rows[0][k]) * 100:+.1f}%"
+        first = columns[dims[0]]
+        zh += f"；{col['label']}{'最高' if high else '最低'}的是{key_text(first, rows[0][dims[0]])}（{change}）"
+        en += f"; {'highest' if high else 'lowest'} {col['label_en']}: {key_text(first, rows[0][dims[0]], 'en')} ({change})"
+    elif query.order_by and len(dims) == 1 and rows[0][i] is not None:  # a ranking: name the first place
         top, top_en = _value(catalog, c["metric"], rows[0][i])
         high = query.order_by[0].descending
         first = columns[dims[0]]

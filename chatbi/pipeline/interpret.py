@@ -77,11 +77,9 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         period = dataclasses.replace(period, start=timegrain.bucket_start(period.start, grain))
     group = ([GroupBy(dimension=TIME, grain=grain)] if grain else []) + [GroupBy(dimension=d) for d in dims]
     order, limit, top_within = [], match.limit, None
-    if match.rank and match.growth and {"mom", "yoy"} & set(match.comparisons) and not match.thresholds:
-        # 同比下降最多的2个地市 ranks by the change, which the query cannot order by yet: never by the value
-        return Draft(None, period, ("rank_by_change", "暂不能按增长率排名；可以先看各对象的增长率（如 上个月各地市新增用户数同比）。",
-                                    "Ranking by the change is not supported yet; ask for the change of each instead "
-                                    "(e.g. new subscribers YoY by city last month)."))
+    by_change = _rank_by_change(match, metrics[0]) if match.rank and match.growth else None
+    if by_change and isinstance(by_change[0], str):  # (code, zh, en): ask
+        return Draft(None, period, by_change)
     if match.rank and limit is not None or match.rank and len(dims) > 1:
         top_within = _top_within(match, dims, metrics[0])
     if top_within is not None:
@@ -99,7 +97,7 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
             return Draft(None, period, ("rank_without_dimension",
                                         f"排名需要说明按什么排（{'、'.join(n.zh for n in options)}）。",
                                         f"A ranking needs to say what to rank ({', '.join(n.en for n in options)})."))
-        order = [OrderBy(field=metrics[0], descending=direction == "desc")]
+        order = [by_change[0] if by_change else OrderBy(field=metrics[0], descending=direction == "desc")]
         limit = limit or (None if match.limit is None else match.limit)
     if top_within is not None:
         higher = first.direction != "lower_is_better"
@@ -112,6 +110,8 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
             shape = (shape[0], shape[1] + f"（{'、'.join(n.zh for n in options)}）",
                      shape[2] + f" ({', '.join(n.en for n in options)})")
         return Draft(None, period, shape)
+    if by_change and by_change[1] is not None:  # 下降最多的: among those that fell
+        shape["having"] = [*shape.get("having", []), by_change[1]]
     try:
         query = SemanticQuery(metrics=metrics, group_by=group, filters=filters,
                               time_range=TimeRange(start=period.start, end=period.end),
@@ -179,7 +179,8 @@ def build_listing(catalog: Catalog, match: Match) -> Draft:
         return Draft(None, None, ("invalid", f"无法组成查询：{exc}", f"Cannot form a query: {exc}"))
 
 
-EACH = ("每个", "每一个", "每", "各个", "各", "each", "every", "per", "within each", "for each", "in each")
+# not "per": sales per store is an average, not a ranking within each store
+EACH = ("每个", "每一个", "每", "各个", "各", "each", "every", "within each", "for each", "in each")
 
 
 def _top_within(match: Match, dims: list[str], metric: str) -> TopWithin | None:
@@ -283,6 +284,25 @@ def _condition(catalog: Catalog, match: Match, metric: str, position: int, thres
         return ("ambiguous_number", f"{threshold.value:g} 是百分比吗？请写成 {threshold.value:g}%。",
                 f"Is {threshold.value:g} a percentage? Please write {threshold.value:g}%.")
     return MetricFilter(metric=metric, op=threshold.op, value=threshold.value)
+
+
+def _rank_by_change(match: Match, metric: str):
+    """同比下降最多的2个地市: ranked by the change itself (most negative first, among those that fell);
+    增长率最高: by the change, highest first. (OrderBy, condition or None) or a problem to ask."""
+    compared = [c for c in ("mom", "yoy") if c in match.comparisons]
+    if not compared:
+        return None
+    field = f"{metric}__{compared[0]}"
+    direction = match.growth_direction
+    if len(compared) > 1 or direction == "unclear" or match.rank in ("best", "worst") or (
+            direction in ("up", "down") and match.rank == "asc") or match.thresholds:
+        return ("rank_by_change", "按变化排名需要说清楚：环比还是同比、增长还是下降、最多还是最少（如 同比下降最多的3个地市）。",
+                "A ranking by the change needs one comparison and one direction (e.g. the 3 cities whose YoY fell most).")
+    if direction == "down":
+        return OrderBy(field=field, descending=False), MetricFilter(metric=metric, op="<", value=0.0, of=compared[0])
+    if direction == "up":
+        return OrderBy(field=field, descending=True), MetricFilter(metric=metric, op=">", value=0.0, of=compared[0])
+    return OrderBy(field=field, descending=match.rank == "desc"), None
 
 
 def _names_the_groups(catalog: Catalog, match: Match, words: str) -> bool:

@@ -83,11 +83,11 @@ def _zh_year_q(m, as_of):
 
 
 # before the "前N个月" and year rules: 今年前10个月 is January to October, not the last ten months
-@rule(r"(?:(?:今年|本年)|(?P<y>\d{4})\s*年)\s*(?:的)?\s*前\s*(?P<n>\d{1,2})\s*个?\s*月")
+@rule(r"(?:(?P<this>今年|本年)|(?P<last>去年|上年)|(?P<y>\d{4})\s*年)\s*(?:的)?\s*前\s*(?P<n>\d{1,2})\s*个?\s*月")
 def _zh_first_months(m, as_of):
     n = int(m["n"])
-    return TimeWindow("month_range", m.group(0), year=int(m["y"]) if m["y"] else as_of.year, month=1,
-                      end_month=n) if 1 <= n <= 12 else None
+    year = int(m["y"]) if m["y"] else as_of.year - 1 if m["last"] else as_of.year
+    return TimeWindow("month_range", m.group(0), year=year, month=1, end_month=n) if 1 <= n <= 12 else None
 
 
 @rule(r"(?:近|最近|过去)\s*(?P<n>\d{1,2})\s*个?\s*(?:完整(?:的)?|整)\s*(?:自然)?月|"
