@@ -236,3 +236,13 @@ def test_a_table_whose_first_event_comes_later_does_not_cut_the_others(bi, con):
 def test_a_shared_value_is_not_settled_by_a_breakdown(bi):
     answer = bi.ask("上海各会员等级的销售额", as_of=AS_OF)  # the store's 上海 or the customer's: asked
     assert answer.status == "clarify" and answer.reason == "ambiguous_value"
+
+
+def test_what_percent_of_a_metric_came_from_a_value_is_its_share_of_all(bi, con):
+    answer = bi.ask("what % of sales came from online this year", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    share = [i for i, c in enumerate(answer.columns) if c["name"] == "sales__share"][0]
+    want = one(con, """SELECT SUM(l.sales_amount) FILTER (WHERE o.channel = '线上') / SUM(l.sales_amount)
+                       FROM fact_order_line l JOIN fact_order o USING (order_id)
+                       WHERE o.order_status <> '已取消' AND o.order_date BETWEEN '2026-01-01' AND '2026-11-15'""")
+    assert answer.rows[0][share] == pytest.approx(float(want))

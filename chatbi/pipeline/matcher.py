@@ -38,7 +38,9 @@ COMPARISON_WORDS = [("mom", ("环比", "比上月", "较上月", "比上期", "m
                              "vs previous", "compared with last month")),
                     ("yoy", ("同比", "比去年", "较去年", "year over year", "yoy", "vs last year",
                              "compared with last year")),
-                    ("share", ("占比", "份额", "比重", "占全省", "share", "proportion", "percentage of total"))]
+                    ("share", ("占比", "份额", "比重", "占全省", "share", "proportion", "percentage of total",
+                               "what % of", "what percent of", "what percentage of", "what share of",
+                               "what proportion of", "what fraction of"))]
 RELATIVE = ("with ", "whose ", "that ", "where ", "which ", "having ")
 NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除", "excluding", "except", "other than", "without")
 # Words that carry no slot: question forms, politeness, filler.
@@ -50,7 +52,7 @@ FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 �
 the a an of in on for to by is are was were what how much many show me give list please tell about and with their its whose where having than
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
-each every within under
+each every within under came come comes from
 """.split())
 PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")
 
