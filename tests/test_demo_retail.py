@@ -246,3 +246,12 @@ def test_what_percent_of_a_metric_came_from_a_value_is_its_share_of_all(bi, con)
                        FROM fact_order_line l JOIN fact_order o USING (order_id)
                        WHERE o.order_status <> '已取消' AND o.order_date BETWEEN '2026-01-01' AND '2026-11-15'""")
     assert answer.rows[0][share] == pytest.approx(float(want))
+
+
+def test_a_dimension_said_as_what_a_metric_is_of_is_its_breakdown_and_a_comparative_with_the_whole(bi):
+    answer = bi.ask("上个月线上线下的销售额、订单数和退货金额", as_of=AS_OF)
+    assert answer.status == "answered" and [g.dimension for g in answer.interpretation.group_by] == ["channel"]
+    assert answer.interpretation.metrics == ["sales", "orders", "refund_amount"]
+    higher = bi.ask("which categories had a higher return rate than the company overall in 2025", as_of=AS_OF)
+    assert higher.status == "answered", higher.message
+    assert [(h.metric, h.op, h.against) for h in higher.interpretation.having] == [("refund_rate", ">", "average")]

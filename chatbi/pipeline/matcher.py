@@ -52,7 +52,7 @@ FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 �
 the a an of in on for to by is are was were what how much many show me give list please tell about and with their its whose where having than
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
-each every within under came come comes from
+each every within under came come comes from higher lower greater larger bigger smaller
 """.split())
 PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")
 
@@ -357,6 +357,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     # 同比下降的地市, "regions where sales fell": a change with a direction and no number selects the
     # groups whose change is below (above) zero
     starts = {h.start for h in chosen if h.kind == "dimension"}
+    metric_starts = {h.start for h in chosen if h.kind == "metric"}
     implicit = [] if any(h.kind == "threshold" for h in chosen) else [
         h for h in chosen if h.kind == "growth" and _direction(h, text, chosen) in ("up", "down")
         and ((text[h.end:h.end + 1] == "的" and h.end + 1 in starts)  # 同比下降的地市, not 同比增长的情况
@@ -397,6 +398,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             before, after = text[max(0, h.start - 6):h.start], text[h.end:h.end + 6]
             grouped = before.endswith(GROUP_BEFORE) or after.lstrip().startswith(GROUP_AFTER) or ranked
             grouped = grouped or any(0 <= h.start - end <= 4 for end in openers)
+            # 线上线下的销售额, 渠道的订单数: a dimension said as what a metric is "of" is its breakdown
+            grouped = grouped or (text[h.end:h.end + 1] == "的" and h.end + 1 in metric_starts)
             # "cities with more than 1000 …", "states whose profit is negative": a relative clause
             # with a condition names the groups the condition selects
             grouped = grouped or (text[h.end:].lstrip().startswith(RELATIVE) and any(

@@ -80,10 +80,19 @@ def _threshold_patterns() -> list[tuple[re.Pattern, bool]]:
             (re.compile(rf"(?=(?P<span>(?P<word>{words}|以上)\s*{AVERAGE_WORDS}))"), True)]
 
 
+# "a higher return rate than the company overall": the comparative and its "than …" around the metric
+COMPARATIVE = re.compile(r"\b(?P<more>higher|greater|larger|bigger|more|lower|smaller|less|fewer)\b(?:\s+[a-z]+){1,4}?"
+                         r"\s+(?P<than>than\s+(?:the\s+)?(?P<whole>company|overall|national|whole|group|all)"
+                         r"(?:\s+(?:overall|average|mean|total|level|as\s+a\s+whole))?)\b")
+
+
 def threshold_spans(text: str) -> list[tuple[int, int, Threshold]]:
     """Every comparison with a number or with the average, as (start, end, threshold)."""
     ops = dict(OPERATORS)
     out = []
+    for m in COMPARATIVE.finditer(text):  # the "than …" part only: the metric between stays a metric
+        op = ">" if m["more"] in ("higher", "greater", "larger", "bigger", "more") else "<"
+        out.append((m.start("than"), m.end("than"), Threshold(op, None, whole=True)))
     for pattern, average in _threshold_patterns():
         for m in pattern.finditer(text):
             if average:
