@@ -74,3 +74,14 @@ def test_a_metric_whose_default_window_is_all_data(demo_warehouse, first_day, tm
     assert catalog.metrics["new_subscribers"].default_window == "all"
     answer = ChatBI(catalog, connect(str(demo_warehouse)), use_model=False).ask("新增用户数", as_of=TEST_AS_OF)
     assert answer.status == "answered" and answer.interpretation.time_range.start == first_day
+
+
+def test_what_a_change_compares_with_and_a_part_period_are_said(bi):
+    mom = bi.ask("本月新增用户数环比", as_of=TEST_AS_OF)  # 15 days against the 15 days before them
+    assert mom.status == "answered" and "环比对比 2026-10-17 至 2026-10-31" in mom.message
+    yoy = bi.ask("上个月新增用户数同比", as_of=TEST_AS_OF)
+    assert "同比对比 2025-10-01 至 2025-10-31" in yoy.message
+    trend = bi.ask("今年每月新增用户数", as_of=TEST_AS_OF)  # November has 15 days of data, not a cliff
+    assert "最后一期只含 2026-11-01 至 2026-11-15 的数据" in trend.message
+    whole = bi.ask("今年前10个月每月新增用户数", as_of=TEST_AS_OF)
+    assert "最后一期" not in whole.message

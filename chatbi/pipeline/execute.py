@@ -9,7 +9,7 @@ import time
 from chatbi.pipeline.answer import ANSWERED, REFUSED, Answer, suggest_chart
 from chatbi.pipeline.context import PipelineContext
 from chatbi.pipeline.data_span import BeforeData, DataSpans
-from chatbi.pipeline.headline import headline
+from chatbi.pipeline.headline import headline, period_notes
 from chatbi.pipeline.replies import Replies
 from chatbi.pipeline.sql_run import run_guarded_sql
 from chatbi.sqlguard import SqlRejected
@@ -67,6 +67,9 @@ class Executor:
                     "metric": c.metric, **self._empty_names(c)} for c in compiled.columns]
         rows = [list(r) for r in result.rows]
         zh, en = headline(ctx.catalog, query, compiled, columns, rows)
+        if rows:
+            note_zh, note_en = period_notes(query, compiled)
+            zh, en = zh + note_zh, en + note_en
         return Answer(ANSWERED, question, zh, en, interpretation=query, explanation=compiled.explanation,
                       sql=guarded.sql, columns=columns, rows=rows, chart=suggest_chart(columns, rows), path=path,
                       model_id=ctx.model_id() if path == "model" else "", truncated=result.truncated,

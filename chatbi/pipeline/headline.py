@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from chatbi.pipeline.answer import format_value, key_text
 from metric_catalog.model import Catalog
-from semantic_layer import SemanticQuery
+from semantic_layer import SemanticQuery, timegrain
 
 
 def _value(catalog: Catalog, metric: str, value) -> tuple[str, str]:
@@ -64,3 +66,23 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         zh += f"；{'最高' if high else '最低'}的是{key_text(first, rows[0][dims[0]])}（{top}）"
         en += f"; {'highest' if high else 'lowest'}: {key_text(first, rows[0][dims[0]], 'en')} ({top_en})"
     return zh + "。", en + "."
+
+
+def period_notes(query: SemanticQuery, compiled) -> tuple[str, str]:
+    """What a number is compared with, and a last period that is not whole: said, never left to guess
+    (本月环比 compares 15 days with the 15 days before them; a trend's last month may be half a month)."""
+    zh, en = [], []
+    grain = next((g.grain for g in query.group_by if g.grain), None)
+    start, end = compiled.start, compiled.end
+    if start is not None and not grain:
+        for kind, name, name_en in (("mom", "环比", "MoM"), ("yoy", "同比", "YoY")):
+            if kind in query.comparisons or any(h.of == kind for h in query.having):
+                shift = timegrain.comparison_shift(kind, None, start, end)
+                zh.append(f"{name}对比 {shift.apply(start)} 至 {shift.apply(end)}")
+                en.append(f"{name_en} against {shift.apply(start)} to {shift.apply(end)}")
+    if start is not None and grain and grain != "day":
+        last = timegrain.bucket_start(end, grain)
+        if timegrain.next_bucket(last, grain) - dt.timedelta(days=1) > end:
+            zh.append(f"最后一期只含 {last} 至 {end} 的数据")
+            en.append(f"the last {grain} holds only {last} to {end}")
+    return ("（" + "；".join(zh) + "）" if zh else "", " (" + "; ".join(en) + ".)" if en else "")
