@@ -303,7 +303,7 @@ def output_columns(plan: QueryPlan, dims: list[str] | None = None) -> list[Outpu
         spec = catalog.metrics[m]
         cols.append(OutputColumn(m, "metric", spec.name.zh, spec.name.en, spec.format, m))
     for kind in [c for c in query.comparisons if c in ("mom", "yoy")]:
-        label = {"mom": ("上期", "环比", "previous", "change"), "yoy": ("去年同期", "同比", "last year", "YoY")}[kind]
+        label = {"mom": ("上期", "环比", "previous", "MoM"), "yoy": ("去年同期", "同比", "last year", "YoY")}[kind]
         for m in query.metrics:
             spec = catalog.metrics[m]
             cols.append(OutputColumn(f"{m}__{kind}_prev", "comparison", f"{spec.name.zh}({label[0]})",

@@ -85,3 +85,11 @@ def test_what_a_change_compares_with_and_a_part_period_are_said(bi):
     assert "最后一期只含 2026-11-01 至 2026-11-15 的数据" in trend.message
     whole = bi.ask("今年前10个月每月新增用户数", as_of=TEST_AS_OF)
     assert "最后一期" not in whole.message
+
+
+def test_a_rates_change_is_said_in_percent_and_in_percentage_points(bi):
+    answer = bi.ask("上个月离网率环比", as_of=TEST_AS_OF)
+    cur, prev, change = answer.rows[0]
+    assert f"离网率(上期) {prev * 100:.2f}%" in answer.message  # a value, not a signed change
+    assert f"离网率环比 {change * 100:+.1f}%（{(cur - prev) * 100:+.2f}个百分点）" in answer.message
+    assert "churn rate MoM" in answer.message_en

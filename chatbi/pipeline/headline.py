@@ -39,11 +39,25 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
             zh, en = _value(catalog, c["metric"], rows[0][i])
             parts_zh.append(f"{spec.name.zh}为 {zh}")
             parts_en.append(f"{spec.name.en} was {en}")
+        values = {c["name"]: rows[0][i] for i, c in enumerate(columns)}
         for i, c in enumerate(columns):
-            if c["kind"] == "comparison" and c["format"] == "percent" and rows[0][i] is not None:
-                sign = "" if c["name"].endswith("__share") else "+"  # a share has no direction
-                parts_zh.append(f"{c['label']} {float(rows[0][i]) * 100:{sign}.1f}%")
-                parts_en.append(f"{c['label_en']} {float(rows[0][i]) * 100:{sign}.1f}%")
+            if c["kind"] != "comparison" or c["format"] != "percent" or rows[0][i] is None:
+                continue
+            if c["name"].endswith("_prev"):  # the compared period's value, not a change: no sign
+                parts_zh.append(f"{c['label']} {float(rows[0][i]) * 100:.2f}%")
+                parts_en.append(f"{c['label_en']} {float(rows[0][i]) * 100:.2f}%")
+                continue
+            sign = "" if c["name"].endswith("__share") else "+"  # a share has no direction
+            zh, en = f"{c['label']} {float(rows[0][i]) * 100:{sign}.1f}%", f"{c['label_en']} {float(rows[0][i]) * 100:{sign}.1f}%"
+            metric, _, kind = c["name"].partition("__")
+            prev = values.get(f"{c['name']}_prev")
+            if kind in ("mom", "yoy") and catalog.metrics.get(metric) and catalog.metrics[metric].format == "percent" \
+                    and prev is not None and values.get(metric) is not None:
+                # a rate's change is relative (%); the difference of the rates is said in percentage points
+                points = (float(values[metric]) - float(prev)) * 100
+                zh, en = zh + f"（{points:+.2f}个百分点）", en + f" ({points:+.2f} percentage points)"
+            parts_zh.append(zh)
+            parts_en.append(en)
         who_zh, who_en = (f"{'、'.join(keys)}：", f" ({', '.join(keys_en)})") if keys else ("", "")
         return (f"{rng}，{who_zh}" + "，".join(parts_zh) + "。",
                 f"For {rng_en}{who_en}: " + "; ".join(parts_en) + ".")
