@@ -1,0 +1,47 @@
+"""The words of questions themselves, in Chinese and English: breakdowns, rankings, grains,
+comparisons, negations and filler. Language only — what they apply to comes from the catalog."""
+
+from __future__ import annotations
+
+import re
+
+GROUP_BEFORE = ("各个", "各", "按照", "按", "分", "每个", "每一个", "每", "by ", "per ", "each ", "across ", "by each ")
+GROUP_AFTER = ("排名", "排行", "分布", "拆分", "拆开", "对比", "明细", "维度", "分组", "breakdown", " ranking")
+RANK_WORDS = ("排名", "排行", "排序", "名次", "top", "rank", "ranking", "最高", "最多", "最大", "最好", "最低",
+              "最少", "最小", "最差", "倒数", "bottom", "highest", "lowest", "best", "worst", "most", "least", "fewest",
+              "largest", "biggest", "smallest")
+ASCENDING = ("最低", "最少", "最小", "倒数", "后", "bottom", "lowest", "least", "fewest", "smallest")
+EN_COUNTED_RANK = re.compile(r"\b(?:which|what|the|show|list|find|name)\s+(\d{1,3})\s+(?:[a-z]+\s+){1,3}?"
+                             r"(?:with|had|has|have|having|that\s+had|that\s+have|by)?\s*(?:the\s+)?"
+                             r"(highest|most|largest|biggest|best|top|lowest|fewest|least|smallest|worst)\b")
+GRAIN_WORDS = [
+    ("day", ("每天", "每日", "按天", "按日", "逐日", "日趋势", "daily", "by day", "per day", "each day")),
+    ("week", ("每周", "按周", "逐周", "周趋势", "weekly", "by week", "per week", "each week")),
+    ("quarter", ("每季度", "按季度", "各季度", "分季度", "逐季", "季度趋势", "每个季度", "每一季度", "各个季度", "每季",
+                 "按季", "quarterly", "by quarter", "per quarter", "each quarter")),
+    ("year", ("每年", "按年", "各年", "分年", "逐年", "年度趋势", "每一年", "每个年度", "各年度", "按年度", "按年份", "各年份",
+              "分年份", "yearly", "annually", "by year", "per year", "each year")),
+    ("month", ("每月", "每个月", "按月", "各月", "按月份", "各月份", "分月份", "每个月份", "分月", "逐月", "月度趋势", "月趋势", "趋势", "走势", "变化趋势",
+               "monthly", "by month", "per month", "each month", "trend", "over time", "month by month")),
+]
+COMPARISON_WORDS = [("mom", ("环比", "比上月", "较上月", "比上期", "month over month", "mom", "vs last month",
+                             "vs previous", "compared with last month")),
+                    ("yoy", ("同比", "比去年", "较去年", "year over year", "yoy", "vs last year",
+                             "compared with last year")),
+                    ("share", ("占比", "份额", "比重", "占全省", "share", "proportion", "percentage of total",
+                               "what % of", "what percent of", "what percentage of", "what share of",
+                               "what proportion of", "what fraction of"))]
+RELATIVE = ("with ", "whose ", "that ", "where ", "which ", "having ")
+NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除", "excluding", "except", "other than", "without")
+# Words that carry no slot: question forms, politeness, filler.
+FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 还有 分别 都 也 就 在 从 到 至 里 中 内 下 上 给 把 被 对
+多少 是多少 有多少 几 几个 及其 其 它们的 他们的 多大 多高 怎样 怎么样 如何 什么 哪些 哪个 哪 谁 为 为何 请 请问 帮 帮我 帮忙 给我 我 我们
+我的 我要 我想 想 要 看 看看 看下 看一下 查 查查 查询 查一下 查下 统计 统计下 一下 下 列出 显示 展示 告诉 告诉我 知道 数据
+情况 指标 数 数量 值 多 少 总 总共 一共 合计 汇总 全部 所有 整体 全 全省 全市 本 这 那 个 名 位 元 户 期间 时候 时 期
+期间 如何 呢 么 啥 做 做的 末 月末 期末 量 对比 分布 排名 排行 拆分 拆开 明细 分组 维度 拉 拉了 卖 卖了 卖出 办 办了 办理 发展 发展了 完成 完成了 搞 搞了 有没有 各 各个 按 按照 每 每个 分 以外 之外 外 以来 来 怎么 怎么回事 结果 报表 本渠道 我厅 本厅 我们厅 本店 情况如何 表现 水平 业绩 考核 多少钱
+the a an of in on for to by is are was were what how much many show me give list please tell about and with their its whose where having than
+value values number numbers total overall all our my data figure figures report at as do does did which who whats
+end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
+each every within under came come comes from higher lower greater larger bigger smaller
+""".split())
+PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")
