@@ -197,9 +197,7 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
                 projection.set("alias", exp.to_identifier(plan.grain))
     for kind in [c for c in query.comparisons if c in ("mom", "yoy")]:
         shift = timegrain.comparison_shift(kind, plan.grain, start, end)
-        prev_start, prev_end = shift.apply(start), shift.apply(end)
-        if timegrain.is_month_aligned(start, end):
-            prev_end = timegrain.month_end(prev_end)
+        prev_start, prev_end = timegrain.compared_range(kind, plan.grain, start, end)
         prev_ctes, prev_base = _base(plan, prev_start, prev_end, f"{kind}_")
         ctes += prev_ctes
         on = [exp.NullSafeEQ(this=exp.column(d, kind), expression=exp.column(d, "cur")) for d in dims]
@@ -303,7 +301,7 @@ def output_columns(plan: QueryPlan, dims: list[str] | None = None) -> list[Outpu
         spec = catalog.metrics[m]
         cols.append(OutputColumn(m, "metric", spec.name.zh, spec.name.en, spec.format, m))
     for kind in [c for c in query.comparisons if c in ("mom", "yoy")]:
-        label = {"mom": ("上期", "环比", "previous", "MoM"), "yoy": ("去年同期", "同比", "last year", "YoY")}[kind]
+        label = {"mom": ("上期", "环比", "previous", "vs previous period"), "yoy": ("去年同期", "同比", "last year", "YoY")}[kind]
         for m in query.metrics:
             spec = catalog.metrics[m]
             cols.append(OutputColumn(f"{m}__{kind}_prev", "comparison", f"{spec.name.zh}({label[0]})",

@@ -106,6 +106,15 @@ def as_date(raw: exp.Expression, time: TimeSpec) -> exp.Expression:
     return exp.StrToDate(this=raw, format=exp.Literal.string(pattern), safe=True)
 
 
+def compared_range(kind: str, grain: str | None, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period a MoM / YoY comparison reads (a whole month's previous month ends on its last day)."""
+    shift = comparison_shift(kind, grain, start, end)
+    prev_start, prev_end = shift.apply(start), shift.apply(end)
+    if is_month_aligned(start, end):
+        prev_end = month_end(prev_end)
+    return prev_start, prev_end
+
+
 def date_literal(day: dt.date) -> exp.Expression:
     return exp.cast(exp.Literal.string(day.isoformat()), "DATE")
 

@@ -92,4 +92,4 @@ def test_a_rates_change_is_said_in_percent_and_in_percentage_points(bi):
     cur, prev, change = answer.rows[0]
     assert f"离网率(上期) {prev * 100:.2f}%" in answer.message  # a value, not a signed change
     assert f"离网率环比 {change * 100:+.1f}%（{(cur - prev) * 100:+.2f}个百分点）" in answer.message
-    assert "churn rate MoM" in answer.message_en
+    assert "churn rate vs previous period" in answer.message_en

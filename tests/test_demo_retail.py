@@ -255,3 +255,24 @@ def test_a_dimension_said_as_what_a_metric_is_of_is_its_breakdown_and_a_comparat
     higher = bi.ask("which categories had a higher return rate than the company overall in 2025", as_of=AS_OF)
     assert higher.status == "answered", higher.message
     assert [(h.metric, h.op, h.against) for h in higher.interpretation.having] == [("refund_rate", ">", "average")]
+
+
+def test_what_percent_of_a_scoped_metric_came_from_a_value_keeps_the_scope_as_the_whole(bi, con):
+    """what % of sales in 华东 came from online: 华东's online sales over 华东's sales (not over all sales)."""
+    answer = bi.ask("what % of sales in 华东 came from online last month", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    share = [i for i, c in enumerate(answer.columns) if c["name"] == "sales__share"][0]
+    want = one(con, """SELECT SUM(l.sales_amount) FILTER (WHERE o.channel = '线上') / SUM(l.sales_amount)
+                       FROM fact_order_line l JOIN fact_order o USING (order_id) JOIN dim_store s USING (store_id)
+                       JOIN dim_region r USING (region_id) WHERE r.region_name = '华东' AND o.order_status <> '已取消'
+                       AND o.order_date BETWEEN '2026-10-01' AND '2026-10-31'""")
+    assert answer.rows[0][share] == pytest.approx(float(want))
+
+
+def test_comparatives_bind_only_to_the_whole_and_a_value_with_its_noun_is_no_breakdown(bi):
+    assert bi.ask("which stores had higher sales than 上海徐汇旗舰店 last month", as_of=AS_OF).status != "answered"
+    both = bi.ask("which stores had higher sales and a lower return rate than the company overall last month",
+                  as_of=AS_OF)
+    assert both.status != "answered"  # one condition must not be dropped silently
+    noun = bi.ask("上个月社区店门店的销售额", as_of=AS_OF)
+    assert noun.status != "answered" or not noun.interpretation.group_by

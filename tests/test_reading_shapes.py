@@ -239,6 +239,9 @@ def test_threshold_numbers_are_read_with_their_multiplier_measure_word_and_unit(
     ("上个月终端销量同比增长，环比下降超过20%的地市", "change_unclear"),
     ("上个月新增用户数同比增速下降超过5%的地市", "change_unclear"),  # growth slowed, not fell
     ("上个月终端销量同比下降最少的地市", "rank_by_change"),  # least fallen: among what? asked
+    ("上个月终端销量同比下降最多的2个地市", "rank_by_change"),  # by rate or by how many units? asked
+    ("上个月新增用户数最多的3个地市的同比增长率", "rank_by_change"),  # ranked by the value: never by the change
+    ("上个月每个地市新增用户数同比增长最快的2个渠道类型", "rank_by_change"),
     ("上个月杭州新增用户数高于全公司平均水平的营业厅", "average_scope"),  # not the Hangzhou average
 ])
 def test_changes_and_averages_that_cannot_be_read_exactly_are_not_answered(bi, question, reason):
@@ -257,9 +260,9 @@ def test_reduce_words_are_falls(bi):
 
 
 def test_a_ranking_by_the_change_ranks_by_the_change_not_the_value(bi):
-    """同比下降最多的2个地市: the two cities whose YoY change is most negative (it once gave the two
+    """同比下降最快的2个地市: the two cities whose YoY change is most negative (it once gave the two
     largest cities by volume)."""
-    answer, query = read(bi, "上个月终端销量同比下降最多的2个地市")
+    answer, query = read(bi, "上个月终端销量同比下降最快的2个地市")
     assert answer.status == "answered", answer.message
     everyone, _ = read(bi, "上个月各地市终端销量同比")
     yoy = [i for i, c in enumerate(everyone.columns) if c["name"] == "terminal_units__yoy"][0]

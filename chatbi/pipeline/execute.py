@@ -107,9 +107,10 @@ class Executor:
             name_zh, name_en = {"yoy": ("同比", "year-over-year"), "mom": ("环比", "period-over-period")}[before.compared]
             why_zh = f"{name_zh}需要 {before.needed} 起的数据，而数据从 {first} 开始"
             why_en = f"the {name_en} comparison needs data from {before.needed}; the data begins on {first}"
-            if any(h.of == before.compared for h in query.having):
-                return self.replies.refuse(question, "compared_before_data", f"{why_zh}，无法按{name_zh}筛选。",
-                                           f"Cannot filter on it: {why_en}.", user, query.metrics, path=path)
+            if any(h.of == before.compared for h in query.having) or any(
+                    o.field.endswith(f"__{before.compared}") for o in query.order_by):
+                return self.replies.refuse(question, "compared_before_data", f"{why_zh}，无法按{name_zh}筛选或排名。",
+                                           f"Cannot filter or rank on it: {why_en}.", user, query.metrics, path=path)
             query = query.model_copy(update={"comparisons": [c for c in query.comparisons if c != before.compared]})
             note = (f"（{why_zh}，未计算{name_zh}）", f"({why_en[0].upper()}{why_en[1:]}, so it is not shown.) ")
         answer = self.execute(question, query, user, as_of, path, timings)

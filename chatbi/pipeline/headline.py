@@ -89,12 +89,15 @@ def period_notes(query: SemanticQuery, compiled) -> tuple[str, str]:
     grain = next((g.grain for g in query.group_by if g.grain), None)
     start, end = compiled.start, compiled.end
     if start is not None and not grain:
-        for kind, name, name_en in (("mom", "环比", "MoM"), ("yoy", "同比", "YoY")):
+        for kind, name, name_en in (("mom", "环比", "compared"), ("yoy", "同比", "YoY")):
             if kind in query.comparisons or any(h.of == kind for h in query.having):
-                shift = timegrain.comparison_shift(kind, None, start, end)
-                zh.append(f"{name}对比 {shift.apply(start)} 至 {shift.apply(end)}")
-                en.append(f"{name_en} against {shift.apply(start)} to {shift.apply(end)}")
+                prev_start, prev_end = timegrain.compared_range(kind, None, start, end)  # as the SQL reads it
+                zh.append(f"{name}对比 {prev_start} 至 {prev_end}")
+                en.append(f"{name_en} against {prev_start} to {prev_end}")
     if start is not None and grain and grain != "day":
+        if timegrain.bucket_start(start, grain) < start:
+            zh.append(f"第一期只含 {start} 起的数据")
+            en.append(f"the first {grain} holds only data from {start}")
         last = timegrain.bucket_start(end, grain)
         if timegrain.next_bucket(last, grain) - dt.timedelta(days=1) > end:
             zh.append(f"最后一期只含 {last} 至 {end} 的数据")

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
-from chatbi.pipeline import timeparse
+from chatbi.pipeline import shape_words, timeparse
 from chatbi.pipeline.matcher import Match
 from metric_catalog import graph
 from metric_catalog.model import Catalog
@@ -82,6 +82,10 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         return Draft(None, period, by_change)
     if match.rank and limit is not None or match.rank and len(dims) > 1:
         top_within = _top_within(match, dims, metrics[0])
+    if by_change and top_within is not None:  # 每个地市同比增长最快的2个渠道类型: within groups by the change
+        return Draft(None, period, ("rank_by_change", "暂不支持在每组内按变化排名；可以先问各组的增长率。",
+                                    "Ranking by the change within each group is not supported; ask for each "
+                                    "group's change instead."))
     if top_within is not None:
         limit = None
     elif match.rank:
@@ -294,15 +298,43 @@ def _rank_by_change(match: Match, metric: str):
         return None
     field = f"{metric}__{compared[0]}"
     direction = match.growth_direction
-    if len(compared) > 1 or direction == "unclear" or match.rank in ("best", "worst") or (
+    said = _change_ranked(match)  # the ranking word said of the change itself: 下降最快, 增长率最高
+    if said is None:
+        return ("rank_by_change", "排名是按指标值还是按变化？请分开问（如 新增用户最多的3个地市；同比增长率最高的3个地市）。",
+                "Is the ranking by the value or by the change? Ask one (e.g. top 3 cities by new subscribers; "
+                "the 3 cities with the highest YoY growth rate).")
+    if said == "amount" or len(compared) > 1 or direction == "unclear" or match.rank in ("best", "worst") or (
             direction in ("up", "down") and match.rank == "asc") or match.thresholds:
-        return ("rank_by_change", "按变化排名需要说清楚：环比还是同比、增长还是下降、最多还是最少（如 同比下降最多的3个地市）。",
-                "A ranking by the change needs one comparison and one direction (e.g. the 3 cities whose YoY fell most).")
+        return ("rank_by_change", "按变化排名需要说清楚：按增长率（如 同比增长率最高的3个地市、同比下降最快的3个地市），"
+                                  "一个对比、一个方向；按增量排名暂不支持。",
+                "A ranking by the change needs the rate (e.g. the 3 cities with the highest YoY growth rate, or whose "
+                "YoY fell fastest), one comparison and one direction; ranking by the amount of change is not supported.")
     if direction == "down":
         return OrderBy(field=field, descending=False), MetricFilter(metric=metric, op="<", value=0.0, of=compared[0])
     if direction == "up":
         return OrderBy(field=field, descending=True), MetricFilter(metric=metric, op=">", value=0.0, of=compared[0])
     return OrderBy(field=field, descending=match.rank == "desc"), None
+
+
+def _change_ranked(match: Match) -> str | None:
+    """rate when a ranking word is said of the change as a rate (增长率最高, 下降最快, highest growth rate);
+    amount when it may mean the amount (增长最多: by rate or by how many?); None when it is said of the value."""
+    def next_to(a: int, b: int) -> bool:  # only a comparison word or a particle between: 最高的同比增长率
+        if a > b:
+            return False
+        gap = match.text[a:b]
+        for word in ("year over year", "month over month", "yoy", "mom", "同比", "环比", "的", "rate", " "):
+            gap = gap.replace(word, "")
+        return len(gap) <= 1
+
+    for c_start, c_end, change in match.change_words:
+        for r_start, r_end, rank in match.rank_words:
+            if next_to(c_end, r_start) or next_to(r_end, c_start):
+                if any(w in rank for w in ("最快", "最慢", "fastest", "slowest")) or change not in (
+                        *shape_words.DECREASE, *shape_words.INCREASE):
+                    return "rate"
+                return "amount"
+    return None
 
 
 def _names_the_groups(catalog: Catalog, match: Match, words: str) -> bool:

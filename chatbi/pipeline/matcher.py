@@ -25,6 +25,8 @@ from chatbi.pipeline.question_words import (
     PUNCT,
     RANK_WORDS,
     RELATIVE,
+    SHARE_OF_EN,
+    SHARE_PART_EN,
 )
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
 
@@ -61,6 +63,8 @@ class Match:
     growth: bool = False  # 增长率, growth: a change asked for, against mom or yoy
     growth_direction: str | None = None  # up | down: 下降超过10% is a change below -10%
     described: list[str] = field(default_factory=list)  # dimensions whose value, named after a condition, names the rows
+    change_words: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, word) of 增长率, 下降 …
+    rank_words: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, word) of 最高, 最多 …
     share_scope: list[str] = field(default_factory=list)  # dimensions whose values name the whole (占华东的比例)
     positions: dict[str, int] = field(default_factory=dict)  # grouped dimension / metric → where it was said
     rank_at: int | None = None  # where the ranking word was said
@@ -189,9 +193,9 @@ def _keyword_hits(text: str) -> list[Hit]:
         hits += _find_terms(text, {w: grain for w in words}, "grain")
     for kind, words in COMPARISON_WORDS:
         hits += _find_terms(text, {w: kind for w in words}, "comparison")
-    for m in re.finditer(r"(?:前|top\s*|最高的?|最多的?|排名前)\s*(\d{1,3})\s*(?:名|个|位|家)?", text):
+    for m in re.finditer(r"(?:前|top\s*|最高的?|最多的?|最大的?|最快的?|排名前)\s*(\d{1,3})\s*(?:名|个|位|家)?", text):
         hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("desc", int(m.group(1)))))
-    for m in re.finditer(r"(?:后|倒数|bottom\s*|最低的?|最少的?|排名后)\s*(\d{1,3})\s*(?:名|个|位|家)?", text):
+    for m in re.finditer(r"(?:后|倒数|bottom\s*|最低的?|最少的?|最小的?|最慢的?|排名后)\s*(\d{1,3})\s*(?:名|个|位|家)?", text):
         hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("asc", int(m.group(1)))))
     # "which 3 cities had the highest …", "the 5 stores with the fewest …": the count, then what is ranked
     for m in EN_COUNTED_RANK.finditer(text):
@@ -207,12 +211,21 @@ def _keyword_hits(text: str) -> list[Hit]:
         hits += _find_terms(text, {word: (direction, None)}, "rank")
     hits += _find_terms(text, {w: None for w in NEGATION_BEFORE}, "negation")
     hits += [Hit("threshold", text[a:b], a, b, t) for a, b, t in shape_words.threshold_spans(text)]
+    hits += [Hit("comparative", text[a:b], a, b) for a, b in shape_words.comparative_words(text)]
     hits += [Hit("cumulative", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.CUMULATIVE)]
     hits += [Hit("growth", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.GROWTH)]
     hits += [Hit("which", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.WHICH)]
     hits += [Hit("listing", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.LISTING)]
     for grain, words in shape_words.PER_PERIOD:
         hits += [Hit("per_period", text[a:b], a, b, grain) for a, b in shape_words.word_spans(text, words)]
+    # what % of sales in 华东 came from online: values before "came from" are the whole, after it the part
+    for m in SHARE_OF_EN.finditer(text):
+        part = SHARE_PART_EN.search(text, m.end())
+        if part is None:
+            hits.append(Hit("comparison", m.group(0), m.start(), m.end(), "share"))
+        else:
+            hits.append(Hit("share_of", m.group(0), m.start(), m.end(), "share"))
+            hits.append(Hit("comparison", part.group(0), part.start(), part.end(), "share"))
     # 占…比例: "占" opens a share; what it names up to the share word is the whole
     for m in re.finditer(r"占(?![用线据领])[^，,。？?]{0,12}?(比例|百分比|比重|份额|多少)", text):
         hits.append(Hit("share_of", "占", m.start(), m.start() + 1, "share"))
@@ -330,6 +343,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     # groups whose change is below (above) zero
     starts = {h.start for h in chosen if h.kind == "dimension"}
     metric_starts = {h.start for h in chosen if h.kind == "metric"}
+    value_ends = {h.end for h in chosen if h.kind == "value"}  # 自营厅渠道的…: a value and its noun, no breakdown
     implicit = [] if any(h.kind == "threshold" for h in chosen) else [
         h for h in chosen if h.kind == "growth" and _direction(h, text, chosen) in ("up", "down")
         and ((text[h.end:h.end + 1] == "的" and h.end + 1 in starts)  # 同比下降的地市, not 同比增长的情况
@@ -371,7 +385,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             grouped = before.endswith(GROUP_BEFORE) or after.lstrip().startswith(GROUP_AFTER) or ranked
             grouped = grouped or any(0 <= h.start - end <= 4 for end in openers)
             # 线上线下的销售额, 渠道的订单数: a dimension said as what a metric is "of" is its breakdown
-            grouped = grouped or (text[h.end:h.end + 1] == "的" and h.end + 1 in metric_starts)
+            grouped = grouped or (text[h.end:h.end + 1] == "的" and h.end + 1 in metric_starts
+                                  and h.start not in value_ends and any(vocab.dimension_values.get(d) for d in h.payload))
             # "cities with more than 1000 …", "states whose profit is negative": a relative clause
             # with a condition names the groups the condition selects
             grouped = grouped or (text[h.end:].lstrip().startswith(RELATIVE) and any(
@@ -395,6 +410,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             result.cumulative = True
         elif h.kind == "growth":
             result.growth = True
+            result.change_words.append((h.start, h.end, h.text.strip()))
             direction = _direction(h, text, chosen)
             if direction and result.growth_direction not in (None, direction):
                 direction = "unclear"  # 环比下降、同比增长: two changes in one question
@@ -404,6 +420,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
         elif h.kind == "share_of" and "share" not in result.comparisons:
             result.comparisons.append("share")
         elif h.kind == "rank":
+            result.rank_words.append((h.start, h.end, h.text.strip()))
             result.rank_at = h.start if result.rank_at is None else result.rank_at
             direction, n = h.payload
             result.rank = result.rank if result.rank and n is None else direction

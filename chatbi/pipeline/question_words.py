@@ -9,8 +9,8 @@ GROUP_BEFORE = ("各个", "各", "按照", "按", "分", "每个", "每一个", 
 GROUP_AFTER = ("排名", "排行", "分布", "拆分", "拆开", "对比", "明细", "维度", "分组", "breakdown", " ranking")
 RANK_WORDS = ("排名", "排行", "排序", "名次", "top", "rank", "ranking", "最高", "最多", "最大", "最好", "最低",
               "最少", "最小", "最差", "倒数", "bottom", "highest", "lowest", "best", "worst", "most", "least", "fewest",
-              "largest", "biggest", "smallest")
-ASCENDING = ("最低", "最少", "最小", "倒数", "后", "bottom", "lowest", "least", "fewest", "smallest")
+              "largest", "biggest", "smallest", "最快", "最慢", "fastest", "slowest")
+ASCENDING = ("最低", "最少", "最小", "倒数", "后", "bottom", "lowest", "least", "fewest", "smallest", "最慢", "slowest")
 EN_COUNTED_RANK = re.compile(r"\b(?:which|what|the|show|list|find|name)\s+(\d{1,3})\s+(?:[a-z]+\s+){1,3}?"
                              r"(?:with|had|has|have|having|that\s+had|that\s+have|by)?\s*(?:the\s+)?"
                              r"(highest|most|largest|biggest|best|top|lowest|fewest|least|smallest|worst)\b")
@@ -28,9 +28,10 @@ COMPARISON_WORDS = [("mom", ("环比", "比上月", "较上月", "比上期", "m
                              "vs previous", "compared with last month")),
                     ("yoy", ("同比", "比去年", "较去年", "year over year", "yoy", "vs last year",
                              "compared with last year")),
-                    ("share", ("占比", "份额", "比重", "占全省", "share", "proportion", "percentage of total",
-                               "what % of", "what percent of", "what percentage of", "what share of",
-                               "what proportion of", "what fraction of"))]
+                    ("share", ("占比", "份额", "比重", "占全省", "share", "proportion", "percentage of total"))]
+# "what % of X [in Y] came from Z": the share opener, and the words after which the part is named
+SHARE_OF_EN = re.compile(r"\bwhat\s+(?:%|percent|percentage|share|proportion|fraction)\s+of\b")
+SHARE_PART_EN = re.compile(r"\b(?:came|come|comes)\s+from\b|\b(?:is|are|was|were)\s+(?:from\s+)?")
 RELATIVE = ("with ", "whose ", "that ", "where ", "which ", "having ")
 NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除", "excluding", "except", "other than", "without")
 # Words that carry no slot: question forms, politeness, filler.
@@ -42,6 +43,6 @@ FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 �
 the a an of in on for to by is are was were what how much many show me give list please tell about and with their its whose where having than
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
-each every within under came come comes from higher lower greater larger bigger smaller
+each every within under came come comes
 """.split())
 PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")

@@ -81,18 +81,32 @@ def _threshold_patterns() -> list[tuple[re.Pattern, bool]]:
 
 
 # "a higher return rate than the company overall": the comparative and its "than …" around the metric
-COMPARATIVE = re.compile(r"\b(?P<more>higher|greater|larger|bigger|more|lower|smaller|less|fewer)\b(?:\s+[a-z]+){1,4}?"
+COMPARATIVE = re.compile(r"\b(?P<more>higher|greater|larger|bigger|more|lower|smaller|less|fewer)\b(?:\s+[a-z]+){0,4}?"
                          r"\s+(?P<than>than\s+(?:the\s+)?(?P<whole>company|overall|national|whole|group|all)"
                          r"(?:\s+(?:overall|average|mean|total|level|as\s+a\s+whole))?)\b")
 
 
 def threshold_spans(text: str) -> list[tuple[int, int, Threshold]]:
     """Every comparison with a number or with the average, as (start, end, threshold)."""
-    ops = dict(OPERATORS)
+    return _comparatives(text) + _numbers_and_averages(text)
+
+
+def _comparatives(text: str) -> list[tuple[int, int, Threshold]]:
     out = []
     for m in COMPARATIVE.finditer(text):  # the "than …" part only: the metric between stays a metric
         op = ">" if m["more"] in ("higher", "greater", "larger", "bigger", "more") else "<"
         out.append((m.start("than"), m.end("than"), Threshold(op, None, whole=True)))
+    return out
+
+
+def comparative_words(text: str) -> list[tuple[int, int]]:
+    """The comparative word of a "higher … than the company overall" the threshold stands for."""
+    return [(m.start("more"), m.end("more")) for m in COMPARATIVE.finditer(text)]
+
+
+def _numbers_and_averages(text: str) -> list[tuple[int, int, Threshold]]:
+    ops = dict(OPERATORS)
+    out = []
     for pattern, average in _threshold_patterns():
         for m in pattern.finditer(text):
             if average:

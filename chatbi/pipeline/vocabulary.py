@@ -52,6 +52,7 @@ class Vocabulary:
     values: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # dimension -> canonical values
     unavailable_terms: dict[str, int] = field(default_factory=dict)  # term -> index of catalog.unavailable
     dimension_tables: dict[str, str] = field(default_factory=dict)  # dimension -> its table
+    dimension_values: dict[str, bool] = field(default_factory=dict)  # dimension -> has a value dictionary
     reachable: set[tuple[str, str]] = field(default_factory=set)  # (table, table it joins to, at any depth)
     # readings of one word that select exactly the same rows (city 上海 = province 上海市), from the data
     same_rows: set[frozenset[tuple[str, str]]] = field(default_factory=set)
@@ -148,6 +149,7 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
         if warehouse is not None and not dim.values:
             _add_live_values(vocab, did, dim, warehouse)
     vocab.dimension_tables = {did: dim.table for did, dim in catalog.dimensions.items()}
+    vocab.dimension_values = {did: bool(dim.values) for did, dim in catalog.dimensions.items()}
     vocab.reachable = {(a, b) for a in catalog.tables for b in catalog.tables
                        if a != b and graph.join_path(catalog, a, b) is not None}
     if warehouse is not None:
