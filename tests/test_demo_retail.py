@@ -276,3 +276,13 @@ def test_comparatives_bind_only_to_the_whole_and_a_value_with_its_noun_is_no_bre
     assert both.status != "answered"  # one condition must not be dropped silently
     noun = bi.ask("上个月社区店门店的销售额", as_of=AS_OF)
     assert noun.status != "answered" or not noun.interpretation.group_by
+
+
+def test_a_filter_the_metrics_definition_leaves_out_is_said_not_answered_as_no_data(bi):
+    """订单数 counts no cancelled orders: 'what % of orders were cancelled' is not 'no data' (read as 0)."""
+    for question in ("what % of orders were cancelled last month", "上个月取消的订单占比"):
+        answer = bi.ask(question, as_of=AS_OF)
+        assert answer.status == "refused" and answer.reason == "excluded_by_definition", answer.message
+        assert "已取消" in answer.message
+    kept = bi.ask("上个月已完成订单的订单数", as_of=AS_OF)  # a status the definition keeps is answered
+    assert kept.status == "answered" and kept.rows[0][0] > 0

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from chatbi.pipeline import shape_words, timeparse
+from chatbi.pipeline.definitions import excluded_by_definition
 from chatbi.pipeline.matcher import Match
 from metric_catalog import graph
 from metric_catalog.model import Catalog
@@ -68,6 +69,9 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         # 订单数低于平均水平的社区店: a value named after the condition names the rows it selects (stores)
         entity = graph.entity_dimension(catalog, catalog.dimensions[match.described[0]].table)
         dims = [entity] if entity and entity in graph.allowed_dimensions(catalog, metrics[0]) else []
+    excluded = excluded_by_definition(catalog, metrics, filters)
+    if excluded is not None:
+        return Draft(None, None, excluded)
     end = data_end(catalog, metrics, as_of)
     window = match.time or (TREND_WINDOW[grain] if grain and match.time is None else None)
     window = window or timeparse.default_window(first.default_window)
