@@ -7,33 +7,20 @@ scores, balances) at the last closed billing period (账期), as in a real wareh
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
 from chatbi.demo import facts
+from chatbi.demo.build import BuildReport, build_atomically
 from chatbi.demo.dimensions import build_dimensions
 
 DATA_START = date(2024, 1, 1)
 FACT_TABLES = ["fact_activation", "fact_churn", "fact_subscriber_month", "fact_bill", "fact_arrears_recovery",
                "fact_arrears_snapshot", "fact_broadband_install", "fact_5g_migration", "fact_terminal_sale",
                "fact_channel_score"]
-
-
-@dataclass
-class BuildReport:
-    path: Path
-    seconds: float
-    row_counts: dict[str, int]
-
-    @property
-    def fact_rows(self) -> int:
-        return sum(n for t, n in self.row_counts.items() if t.startswith("fact_"))
 
 
 def _load_dimensions(con: duckdb.DuckDBPyConnection, seed: int) -> None:
@@ -66,45 +53,26 @@ def build_demo_warehouse(path: Path, scale: float = 1.0, seed: int = 20240101, a
     as_of = as_of or date.today()
     if as_of < DATA_START:
         raise ValueError(f"as_of {as_of} is before the data starts ({DATA_START}).")
-    started = time.perf_counter()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
-    tmp.unlink(missing_ok=True)
     steps = [("dimensions", None)]
     steps += [("macros", sql) for sql in facts.macros(seed)]
     steps += [("calendar", sql) for sql in facts.calendar_sql(DATA_START, as_of)]
     steps += [("drivers", sql) for sql in facts.driver_sql(scale)]
     steps += [(sql.split("TABLE ", 1)[1].split()[0], sql) for sql in facts.fact_sql(as_of)]
-    try:
-        with duckdb.connect(str(tmp)) as con:
-            con.execute("SET enable_progress_bar = false")
-            con.execute("SET preserve_insertion_order = false")  # lets large CREATE TABLE AS stream
-            for name, sql in steps:
-                if on_step:
-                    on_step(name)
-                if sql is None:
-                    _load_dimensions(con, seed)
-                else:
-                    con.execute(sql)
-            last_closed = con.execute("SELECT max(billing_month) FROM dim_billing_month WHERE is_closed").fetchone()[0]
-            con.execute("CREATE TABLE meta_dataset (key VARCHAR PRIMARY KEY, value VARCHAR)")
-            con.executemany("INSERT INTO meta_dataset VALUES (?, ?)", [
-                ("generator", "chatbi.demo"), ("seed", str(seed)), ("scale", str(scale)),
+
+    def fill(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+        for name, sql in steps:
+            if on_step:
+                on_step(name)
+            if sql is None:
+                _load_dimensions(con, seed)
+            else:
+                con.execute(sql)
+        last_closed = con.execute("SELECT max(billing_month) FROM dim_billing_month WHERE is_closed").fetchone()[0]
+        return [("generator", "chatbi.demo"), ("seed", str(seed)), ("scale", str(scale)),
                 ("data_start_date", DATA_START.isoformat()), ("reference_date", as_of.isoformat()),
-                ("last_closed_billing_month", last_closed or ""),
-            ])
-            counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-                      for (t,) in con.execute("SELECT table_name FROM information_schema.tables "
-                                              "WHERE table_catalog = current_database() AND table_schema = 'main' ORDER BY 1").fetchall()}
-            con.execute("INSERT INTO meta_dataset VALUES ('build_seconds', ?)",
-                        [f"{time.perf_counter() - started:.1f}"])
-            con.execute("CHECKPOINT")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(str(tmp) + ".wal").unlink(missing_ok=True)
-    return BuildReport(path, time.perf_counter() - started, counts)
+                ("last_closed_billing_month", last_closed or "")]
+
+    return build_atomically(path, fill)
 
 
 def read_metadata(path: Path) -> dict[str, str]:

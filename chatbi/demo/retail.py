@@ -8,9 +8,7 @@ telecom demo), money is DECIMAL so sums are exact. Orders run daily from 2024-01
 
 from __future__ import annotations
 
-import os
 import re
-import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from chatbi.demo import BuildReport
+from chatbi.demo.build import BuildReport, build_atomically
 from chatbi.demo.retail_dims import CATEGORIES, STORE_TYPES, build_retail_dimensions
 
 DATA_START = date(2024, 1, 1)
@@ -313,34 +311,15 @@ def build_retail_warehouse(path: Path, scale: float = 1.0, seed: int = 20240101,
         raise ValueError(f"as_of {as_of} is before the data starts ({DATA_START}).")
     if as_of > SPRING_FESTIVAL[-1]:
         raise ValueError(f"as_of {as_of} is past the generator's calendar ({SPRING_FESTIVAL[-1].year}).")
-    started = time.perf_counter()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
-    tmp.unlink(missing_ok=True)
-    try:
-        with duckdb.connect(str(tmp)) as con:
-            con.execute("SET enable_progress_bar = false")
-            con.execute("SET preserve_insertion_order = false")
-            if on_step:
-                on_step("dimensions")
-            _load(con, seed, scale, as_of)
-            for sql in fact_sql(seed, scale, as_of):
-                if on_step and " TABLE " in sql:
-                    on_step(sql.split(" TABLE ", 1)[1].split()[0])
-                con.execute(sql)
-            con.execute("CREATE TABLE meta_dataset (key VARCHAR PRIMARY KEY, value VARCHAR)")
-            con.executemany("INSERT INTO meta_dataset VALUES (?, ?)", [
-                ("generator", "chatbi.demo.retail"), ("domain", "retail"), ("seed", str(seed)), ("scale", str(scale)),
-                ("data_start_date", DATA_START.isoformat()), ("reference_date", as_of.isoformat()),
-            ])
-            counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-                      for (t,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_catalog = "
-                                              "current_database() AND table_schema = 'main' ORDER BY 1").fetchall()}
-            con.execute("INSERT INTO meta_dataset VALUES ('build_seconds', ?)", [f"{time.perf_counter() - started:.1f}"])
-            con.execute("CHECKPOINT")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(str(tmp) + ".wal").unlink(missing_ok=True)
-    return BuildReport(path, time.perf_counter() - started, counts)
+    def fill(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+        if on_step:
+            on_step("dimensions")
+        _load(con, seed, scale, as_of)
+        for sql in fact_sql(seed, scale, as_of):
+            if on_step and " TABLE " in sql:
+                on_step(sql.split(" TABLE ", 1)[1].split()[0])
+            con.execute(sql)
+        return [("generator", "chatbi.demo.retail"), ("domain", "retail"), ("seed", str(seed)), ("scale", str(scale)),
+                ("data_start_date", DATA_START.isoformat()), ("reference_date", as_of.isoformat())]
+
+    return build_atomically(path, fill)
