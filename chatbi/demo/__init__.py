@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from chatbi.demo import facts
-from chatbi.demo.build import BuildReport, build_atomically
+from chatbi.demo.build import BuildReport, build_atomically, checked_span
 from chatbi.demo.dimensions import build_dimensions
 
 DATA_START = date(2024, 1, 1)
@@ -48,11 +48,7 @@ def _load_dimensions(con: duckdb.DuckDBPyConnection, seed: int) -> None:
 def build_demo_warehouse(path: Path, scale: float = 1.0, seed: int = 20240101, as_of: date | None = None,
                          on_step: Callable[[str], None] | None = None) -> BuildReport:
     """(Re)build the demo warehouse at ``path`` atomically: a half-built file never replaces a good one."""
-    if scale <= 0:
-        raise ValueError(f"SCALE must be positive, got {scale}.")
-    as_of = as_of or date.today()
-    if as_of < DATA_START:
-        raise ValueError(f"as_of {as_of} is before the data starts ({DATA_START}).")
+    as_of = checked_span(scale, as_of, DATA_START)
     steps = [("dimensions", None)]
     steps += [("macros", sql) for sql in facts.macros(seed)]
     steps += [("calendar", sql) for sql in facts.calendar_sql(DATA_START, as_of)]

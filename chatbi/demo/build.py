@@ -7,6 +7,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -21,6 +22,16 @@ class BuildReport:
     @property
     def fact_rows(self) -> int:
         return sum(n for t, n in self.row_counts.items() if t.startswith("fact_"))
+
+
+def checked_span(scale: float, as_of: date | None, data_start: date) -> date:
+    """The reference date of a build (today when not given), after checking the arguments make sense."""
+    if scale <= 0:
+        raise ValueError(f"SCALE must be positive, got {scale}.")
+    as_of = as_of or date.today()
+    if as_of < data_start:
+        raise ValueError(f"as_of {as_of} is before the data starts ({data_start}).")
+    return as_of
 
 
 def build_atomically(path: Path, fill: Callable[[duckdb.DuckDBPyConnection], list[tuple[str, str]]]) -> BuildReport:

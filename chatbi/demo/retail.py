@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from chatbi.demo.build import BuildReport, build_atomically
+from chatbi.demo.build import BuildReport, build_atomically, checked_span
 from chatbi.demo.retail_dims import CATEGORIES, STORE_TYPES, build_retail_dimensions
 
 DATA_START = date(2024, 1, 1)
@@ -304,11 +304,7 @@ def fact_sql(seed: int, scale: float, as_of: date) -> list[str]:
 def build_retail_warehouse(path: Path, scale: float = 1.0, seed: int = 20240101, as_of: date | None = None,
                            on_step: Callable[[str], None] | None = None) -> BuildReport:
     """(Re)build the retail demo warehouse at ``path`` atomically: a half-built file never replaces a good one."""
-    if scale <= 0:
-        raise ValueError(f"SCALE must be positive, got {scale}.")
-    as_of = as_of or date.today()
-    if as_of < DATA_START:
-        raise ValueError(f"as_of {as_of} is before the data starts ({DATA_START}).")
+    as_of = checked_span(scale, as_of, DATA_START)
     if as_of > SPRING_FESTIVAL[-1]:
         raise ValueError(f"as_of {as_of} is past the generator's calendar ({SPRING_FESTIVAL[-1].year}).")
     def fill(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
