@@ -13,6 +13,7 @@ import time
 from concurrent.futures import Future
 from pathlib import Path
 
+from chatbi import progress
 from chatbi.config import Settings, load_settings
 from chatbi.llm import LLMError
 from chatbi.pipeline import guard, matcher
@@ -55,7 +56,8 @@ class ChatBI:
         self.app_db = None  # set by ChatService
         self.row_scope = RowScope(catalog, warehouse)
         context = PipelineContext(catalog, warehouse, self.guard, self.row_scope, read_model=self.read_model,
-                                  rank_metrics=self._rank_metrics, model_id=lambda: self.model_id)
+                                  rank_metrics=self._rank_metrics, model_id=lambda: self.model_id,
+                                  vocabulary=self.vocabulary)
         self.replies = Replies(context)
         self.executor = Executor(context, self.replies)
         self.decider = Decider(context, self.replies, self.executor)
@@ -154,6 +156,7 @@ class ChatBI:
         else:
             as_of = as_of or self.reference_date()
             t0 = time.perf_counter()
+            progress.report("match")
             found = matcher.match(question, self.vocabulary, as_of)
             timings["match"] = (time.perf_counter() - t0) * 1000
             hit = self._verified_hit(question, found, as_of, timings)

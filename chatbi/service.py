@@ -20,6 +20,7 @@ from chatbi.appdb.audit import Event
 from chatbi.appdb.users import Account
 from chatbi.core import ChatBI
 from chatbi.pipeline.answer import ANSWERED, CLARIFY, Answer
+from chatbi.pipeline.suggest import FollowUp, drill, follow_ups
 from chatbi.pipeline.verified import normalize_question, time_mode
 from semantic_layer import SemanticQuery, User
 from semantic_layer.access import role_of
@@ -93,6 +94,33 @@ class ChatService:
         user = as_user(who)
         answer = self.bi.run(query, user=user, as_of=as_of, question=question)
         return self._audited(answer, user, kind, client, as_of)
+
+    def follow_ups(self, answer: Answer, limit: int = 3) -> list[FollowUp]:
+        """What to ask next after ``answer``: typed refinements of its interpretation (suggest.py)."""
+        if answer.status != ANSWERED or answer.interpretation is None or not answer.governed:
+            return []
+        first = {c["name"]: answer.rows[0][i] for i, c in enumerate(answer.columns)
+                 if c["kind"] == "dimension"} if answer.rows else None
+        return follow_ups(self.bi.catalog, answer.interpretation, self._as_of(answer), first, limit)
+
+    def drill(self, answer: Answer, dimension: str, value) -> FollowUp | None:
+        """The refinement a click on one bar (``dimension`` = ``value``) of ``answer``'s chart opens."""
+        if answer.status != ANSWERED or answer.interpretation is None or not answer.governed:
+            return None
+        return drill(self.bi.catalog, answer.interpretation, dimension, value, self._as_of(answer))
+
+    def refine(self, event_id: int, follow_up: FollowUp, who: Account | User, lang: str = "zh",
+               client: str = "") -> Answer:
+        """Run a suggested follow-up or a drill of one's own answer ``event_id``, audited as its child."""
+        user = as_user(who)
+        previous = self._own_event(event_id, user)
+        answer = self.bi.run(follow_up.query, user=user, as_of=previous["as_of"], question=follow_up.label(lang))
+        answer.path = "follow_up" if answer.status == ANSWERED else answer.path
+        return self._audited(answer, user, "ask", client, previous["as_of"], parent_id=event_id)
+
+    def _as_of(self, answer: Answer) -> dt.date:
+        event = self.db.audit.get(answer.event_id) if answer.event_id else None
+        return event["as_of"] if event and event["as_of"] else self.bi.reference_date()
 
     def sql(self, sql: str, who: Account | User, client: str = "", max_rows: int = 1000) -> Answer:
         user = as_user(who)

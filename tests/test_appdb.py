@@ -18,14 +18,29 @@ def db(tmp_path):
 def test_a_new_database_is_migrated_to_the_newest_schema_and_reopening_is_idempotent(tmp_path):
     url = f"sqlite:///{tmp_path / 'app.sqlite'}"
     first = AppDB.open(url)
-    assert first.revision() == first.head() == "0001"
+    assert first.revision() == first.head() == "0002"
     tables = set(sa.inspect(first.engine).get_table_names())
-    assert {"users", "events", "feedback", "verified_answers", "dashboards", "alembic_version"} <= tables
+    assert {"users", "events", "feedback", "verified_answers", "dashboards", "chat_turns", "alembic_version"} <= tables
     with first.read() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     first.users.add("li", "analyst", "long-enough")
     again = AppDB.open(url)
     assert again.users.get("li").role == "analyst", "reopening keeps the data"
+
+
+def test_a_database_of_the_first_schema_gains_the_chat_history_and_keeps_its_users(tmp_path):
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    old = AppDB.open(url, migrate=False)
+    with old.engine.begin() as conn:
+        command.upgrade(old._alembic_config(conn), "0001")
+    old.users.add("li", "analyst", "long-enough")
+    assert "chat_turns" not in sa.inspect(old.engine).get_table_names()
+    upgraded = AppDB.open(url)
+    assert upgraded.revision() == "0002" and upgraded.users.get("li").role == "analyst"
+    upgraded.history.add("li", 1, "上月新增", {"status": "answered", "question": "上月新增"})
+    assert upgraded.history.turns("li", 1)[0]["question"] == "上月新增"
 
 
 def test_a_database_from_before_migrations_keeps_its_vanna_memory(tmp_path):
@@ -105,6 +120,19 @@ def test_feedback_only_on_ones_own_answers(db):
         db.feedback.rate(999, "li", 1)
 
 
+def test_a_thumbs_down_then_its_comment_is_one_rating(db):
+    """The app records 👎 on the click and again with the comment: the queue counted it twice."""
+    event = db.audit.record(_event(question="上月宽带装了多少"))
+    db.feedback.rate(event, "li", -1)
+    db.feedback.rate(event, "li", -1, "少了杭州的")
+    assert [(f["rating"], f["comment"]) for f in db.feedback.for_event(event)] == [(-1, "少了杭州的")]
+    item = next(i for i in db.review.items() if i.kind == "thumbs_down")
+    assert (item.count, item.comments) == (1, ["少了杭州的"])
+    db.feedback.rate(event, "li", 1)  # a change of mind replaces the rating and leaves the queue
+    assert [(f["rating"], f["comment"]) for f in db.feedback.for_event(event)] == [(1, "")]
+    assert not [i for i in db.review.items() if i.kind == "thumbs_down"]
+
+
 def test_review_queue_groups_counts_and_resolves(db):
     for user in ("a", "b", "c"):
         db.audit.record(_event(user=user, status="refused", question="上月的终端库存", reason="out_of_scope"))
@@ -151,7 +179,7 @@ def test_the_same_stores_work_on_postgres(pg_cluster):
     url = pg_cluster.create_database("appdb_shared")
     db = AppDB.open(url)
     again = AppDB.open(url)  # a second server starting against the migrated database
-    assert db.revision() == again.revision() == "0001"
+    assert db.revision() == again.revision() == "0002"
     db.users.add("li", "analyst", "long-enough")
     assert again.users.authenticate("li", "long-enough").role == "analyst"
     query = SemanticQuery(metrics=["new_subscribers"])

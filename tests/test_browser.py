@@ -1,6 +1,8 @@
 """A real browser (Debian's chromium, driven by Playwright) against `streamlit run ui/app.py` with
 the bundled model: sign in, ask in Chinese, see the chart and the number, pick a clarification,
-pin to a dashboard. Screenshots go to test-artifacts/browser/."""
+pin to a dashboard; switch chart and sort, drill into a bar, take a suggested follow-up, cancel
+while the model reads, find the conversation again after signing in; rate with a comment and open
+the answer in the workbench with its interpretation intact. Screenshots go to test-artifacts/browser/."""
 
 import os
 import re
@@ -26,7 +28,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.model]
 @pytest.fixture(scope="module")
 def app_url(demo_warehouse, tmp_path_factory, bundled_model_path):
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'app.sqlite'}"
-    AppDB.open(url).users.add("boss", "manager", "boss-password", "王经理")
+    db = AppDB.open(url)
+    db.users.add("boss", "manager", "boss-password", "王经理")
+    db.users.add("ana", "analyst", "ana-password", "李分析")
     port = free_port()
     env = {**os.environ, "CHATBI_WAREHOUSE__URL": str(demo_warehouse), "CHATBI_APP_DB__URL": url}
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"),
@@ -89,14 +93,19 @@ def ask(page, question: str) -> None:
     box.press("Enter")
 
 
+def sign_in(page, base: str, name: str, password: str, shown: str, screenshot: str = "") -> None:
+    page.goto(base)
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(password)
+    if screenshot:
+        shot(page, screenshot)
+    page.get_by_role("button", name="登录").click()
+    wait(page, page.get_by_text(shown), "the signed-in name in the sidebar")
+
+
 def test_sign_in_ask_clarify_and_pin(page, app_url):
     base, db_url = app_url
-    page.goto(base)
-    page.get_by_label("用户名").fill("boss")
-    page.get_by_label("密码").fill("boss-password")
-    shot(page, "01-sign-in")
-    page.get_by_role("button", name="登录").click()
-    wait(page, page.get_by_text("王经理"), "the signed-in name in the sidebar")
+    sign_in(page, base, "boss", "boss-password", "王经理", "01-sign-in")
 
     ask(page, "上个月各地市欠费率排名前3")
     wait(page, page.get_by_text(re.compile("欠费率，共 3 行")), "the ranking headline")
@@ -127,3 +136,84 @@ def test_sign_in_ask_clarify_and_pin(page, app_url):
     wait(page, page.get_by_text("上月新增用户数（按地市）"), "the dashboard tile title")
     wait(page, page.locator(".js-plotly-plot").nth(2), "the dashboard charts")
     shot(page, "05-dashboard")
+
+
+def test_chart_views_drill_follow_ups_cancel_and_history(page, app_url):
+    base, db_url = app_url
+    page.get_by_role("link", name=re.compile("问数")).click()
+    page.get_by_role("button", name="新对话").click()
+    ask(page, "上个月各地市新增用户数")
+    wait(page, page.get_by_text(re.compile("新增用户数，共 11 行")), "the breakdown headline")
+    chart = page.locator(".js-plotly-plot").last
+    wait(page, chart, "the bar chart")
+    assert "万" not in page.get_by_text(re.compile("新增用户数，共 11 行")).inner_text()
+    page.get_by_text("折线图", exact=True).last.click()
+    wait(page, page.locator(".js-plotly-plot .scatterlayer .trace").first, "the same answer as a line")
+    shot(page, "06-switched-to-line")
+    page.get_by_text("柱状图", exact=True).last.click()
+    page.get_by_text("从低到高", exact=True).last.click()
+    page.wait_for_timeout(1500)
+    shot(page, "07-bars-low-to-high")
+
+    bars = page.locator(".js-plotly-plot").last.locator(".point path")
+    wait(page, bars.first, "the bars")
+    bars.first.click()
+    wait(page, page.get_by_text(re.compile("：按区县拆开")).last, "the drilled answer (a city by district)")
+    wait(page, page.get_by_text("我理解为：").last, "the restatement of the completed question")
+    shot(page, "08-drilled-into-a-bar")
+
+    next_question = page.get_by_role("button", name=re.compile("和去年同期比")).last
+    wait(page, next_question, "a suggested follow-up")
+    next_question.click()
+    wait(page, page.get_by_text(re.compile("同比")).last, "the follow-up's year-on-year answer")
+    shot(page, "09-suggested-follow-up")
+
+    # A question only the model can read; cancelled while it reads, nothing is answered or recorded.
+    before = len(AppDB.open(db_url).audit.list(user="boss", kinds=["ask"]))
+    ask(page, "请帮我看看最近这段时间里面我们整个公司层面大概的经营表现情况如何，有没有什么值得关注的地方")
+    cancel = page.get_by_role("button", name="取消")
+    wait(page, cancel, "the cancel button while the model reads")
+    shot(page, "10-reading-with-progress")
+    cancel.click()
+    wait(page, page.get_by_text(re.compile("已取消")), "the cancelled question")
+    assert len(AppDB.open(db_url).audit.list(user="boss", kinds=["ask"])) == before
+    shot(page, "11-cancelled")
+
+    page.get_by_role("button", name="退出登录").click()
+    sign_in(page, base, "boss", "boss-password", "王经理")
+    wait(page, page.get_by_text(re.compile("新增用户数，共 11 行")), "the conversation, back after signing in")
+    wait(page, page.get_by_text(re.compile("：按区县拆开")).first, "the drill, back after signing in")
+    shot(page, "12-history-after-sign-in")
+
+
+def test_feedback_once_and_open_in_workbench(page, app_url):
+    base, db_url = app_url
+    page.get_by_role("button", name="退出登录").click()
+    sign_in(page, base, "ana", "ana-password", "李分析")
+    ask(page, "上个月各地市宽带新装量")
+    wait(page, page.get_by_text(re.compile("宽带新装量，共 11 行")), "the analyst's answer")
+    event = AppDB.open(db_url).audit.list(user="ana", kinds=["ask"])[0]
+    page.get_by_test_id("stButtonGroup").last.locator("button").last.click()  # 👎 (the card's last button group)
+    box = page.get_by_label(re.compile("哪里不对"))
+    wait(page, box, "the comment box after a thumbs-down")
+    box.fill("少了舟山")
+    box.press("Enter")
+    page.get_by_role("button", name="提交意见").click()
+    wait(page, page.get_by_text("已收到，分析师会处理。"), "the feedback confirmation")
+    ratings = AppDB.open(db_url).feedback.for_event(event["id"])
+    assert [(f["rating"], f["comment"]) for f in ratings] == [(-1, "少了舟山")], "one 👎 with its comment"
+    shot(page, "13-feedback-once")
+
+    page.get_by_text("口径与计算过程").last.click()
+    wait(page, page.get_by_text(re.compile(r"SELECT\s*$", re.M)).last, "the pretty-printed SQL")
+    page.get_by_role("button", name=re.compile("在工作台打开")).last.click()
+    wait(page, page.get_by_text("原答案"), "the workbench's correction form")
+    assert page.get_by_label("结束").input_value() == "2026/10/31", "the original dates, not today"
+    wait(page, page.get_by_text(re.compile(r"地市 \(city\)")).first, "the original breakdown in the form")
+    body = page.locator("body").inner_text()
+    assert "Choose" not in body and "last_closed_month" not in body and "mom" not in body.split()
+    page.get_by_role("button", name="运行修正").click()
+    wait(page, page.get_by_text("修正后"), "the corrected answer beside the original")
+    headlines = page.get_by_text(re.compile("宽带新装量，共 11 行"))
+    assert headlines.count() >= 2, "run unchanged, the correction gives the original answer"
+    shot(page, "14-workbench-correction")

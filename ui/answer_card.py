@@ -8,8 +8,8 @@ import streamlit as st
 from chatbi.appdb import AppDBError
 from chatbi.pipeline.answer import ANSWERED, CLARIFY, Answer, format_value
 from chatbi.pipeline.interpret import describe
-from ui.charts import excel_bytes, figure, frame
-from ui.common import EDITORS, account, lang, service, t
+from ui.charts import SORTS, chart_kinds, clicked_key, default_sort, excel_bytes, figure, frame
+from ui.common import EDITORS, account, can_write_sql, lang, service, t
 
 PATHS = {"matcher": ("规则精确匹配", "matched exactly by rule"), "model": ("模型理解", "read by the model"),
          "matcher+model": ("规则与模型一致", "rule and model agree"), "verified": ("分析师已验证", "analyst-verified"),
@@ -18,13 +18,21 @@ PATHS = {"matcher": ("规则精确匹配", "matched exactly by rule"), "model": 
          "analyst_sql": ("分析师 SQL（未验证）", "analyst SQL (unverified)"), "vanna": ("SQL 草稿（未验证）", "SQL draft (unverified)")}
 
 
+# Answers whose reading was completed or corrected for the person: the card restates it (我理解为…)
+RESTATED = ("follow_up", "clarification", "verified", "model", "matcher+model")
+CHART_NAMES = {"bar": ("柱状图", "Bars"), "line": ("折线图", "Line"), "table": ("表格", "Table")}
+SORT_NAMES = {"value_desc": ("从高到低", "High to low"), "value_asc": ("从低到高", "Low to high"),
+              "name": ("按名称", "By name")}
+
+
 def message(answer: Answer) -> str:
     return answer.message_en if lang() == "en" and answer.message_en else answer.message
 
 
-def render(answer: Answer, key: str, on_pick=None, on_ask=None, compact: bool = False) -> None:
+def render(answer: Answer, key: str, on_pick=None, on_ask=None, compact: bool = False, on_drill=None) -> None:
+    """``on_drill(answer, dimension, value)``: a bar was clicked (chat only; dashboards stay still)."""
     if answer.status == ANSWERED:
-        _answered(answer, key, compact)
+        _answered(answer, key, compact, on_drill)
     elif answer.status == CLARIFY:
         st.info(message(answer))
         for i, candidate in enumerate(answer.candidates):
@@ -73,7 +81,8 @@ def _kpi(answer: Answer) -> None:
         value = answer.rows[0][i]
         if spec is not None:
             unit = "" if spec.format == "percent" else (spec.unit.en if lang() == "en" else spec.unit.zh)
-            shown = format_value(value, spec.format, unit if lang() == "zh" else f" {unit}", spec.decimals)
+            shown = format_value(value, spec.format, unit if lang() == "zh" else f" {unit}", spec.decimals,
+                                 compact=lang())
         else:
             shown = str(value)
         change = changes.get(c["name"], {})
@@ -85,18 +94,47 @@ def _kpi(answer: Answer) -> None:
             slot.caption(f"{t('同比', 'YoY')} {change['yoy'] * 100:+.1f}%")
 
 
-def _answered(answer: Answer, key: str, compact: bool) -> None:
+def restatement(answer: Answer) -> str:
+    """我理解为…: what was computed, said whenever the question was completed or corrected."""
+    if answer.interpretation is None or not (answer.path in RESTATED or answer.message.startswith("（按")):
+        return ""
+    zh, en = describe(service().bi.catalog, answer.interpretation)
+    return t(f"我理解为：{zh}", f"I read this as: {en}")
+
+
+def _answered(answer: Answer, key: str, compact: bool, on_drill=None) -> None:
     if not answer.governed:
         st.caption("⚠️ " + t("未经验证的结果，仅供分析参考。", "Unverified result, for analysis only."))
+    restated = restatement(answer)
+    if restated:
+        st.caption("🔎 " + restated)
     st.markdown(f"**{message(answer)}**")
+    view, sort = answer.chart, default_sort(answer)
+    kinds = chart_kinds(answer)
+    if kinds and not compact:
+        left, right, _ = st.columns([2, 2, 3])
+        view = left.segmented_control(t("图表", "Chart"), kinds, default=kinds[0], key=f"{key}-view",
+                                      format_func=lambda k: t(*CHART_NAMES[k]), label_visibility="collapsed") or view
+        if answer.chart == "bar":
+            sort = right.segmented_control(t("排序", "Sort"), SORTS, default=sort, key=f"{key}-sort",
+                                           format_func=lambda k: t(*SORT_NAMES[k]),
+                                           label_visibility="collapsed") or sort
     if answer.chart == "kpi":
         _kpi(answer)
-    else:
-        fig = figure(answer, lang(), height=280 if compact else 360)
+    elif view != "table":
+        fig = figure(answer, lang(), height=280 if compact else 360, kind=view, sort=sort)
         if fig is not None:
-            st.plotly_chart(fig, key=f"{key}-chart", width="stretch", config={"displaylogo": False})
+            drillable = on_drill is not None and view == "bar" and answer.chart == "bar"
+            event = st.plotly_chart(fig, key=f"{key}-chart", width="stretch", config={"displaylogo": False},
+                                    **({"on_select": "rerun", "selection_mode": "points"} if drillable else {}))
+            if drillable:
+                st.caption(t("点击柱子可下钻。", "Click a bar to drill into it."))
+                picked = clicked_key(answer, event, lang())
+                if picked is not None and st.session_state.get(f"{key}-drilled") != picked:
+                    st.session_state[f"{key}-drilled"] = picked
+                    on_drill(answer, *picked)
     df = frame(answer, lang())
-    if answer.chart not in ("kpi",) and not compact or answer.chart == "table":
+    if answer.chart not in ("kpi",) and not compact or answer.chart == "table" or view == "table":
         st.dataframe(df, hide_index=True, width="stretch", key=f"{key}-table", column_config=column_formats(answer))
     if answer.truncated:
         st.caption(t("结果行数较多，只显示前面的部分。", "Only the first rows are shown."))
@@ -117,7 +155,26 @@ def _answered(answer: Answer, key: str, compact: bool) -> None:
         path = PATHS.get(answer.path, (answer.path, answer.path))
         st.caption(f"{t('来源', 'Path')}: {t(*path)}" + (f" · {answer.model_id}" if answer.model_id else "")
                    + f" · {answer.timings_ms.get('total', 0):.0f} ms")
-        st.code(answer.sql, language="sql")
+        st.code(pretty_sql(answer.sql), language="sql")
+    if answer.event_id and who_can_correct():
+        if st.button("🛠️ " + t("在工作台打开", "Open in workbench"), key=f"{key}-workbench"):
+            st.session_state["open_in_workbench"] = answer.event_id
+            st.switch_page("views/workbench.py")
+
+
+def who_can_correct() -> bool:
+    who = account()
+    return who is not None and can_write_sql(who)
+
+
+def pretty_sql(sql: str) -> str:
+    """The executed SQL laid out for reading (sqlglot, the warehouse's dialect); as run if it will not parse."""
+    import sqlglot
+
+    try:
+        return sqlglot.transpile(sql, read=service().bi.warehouse.dialect, pretty=True)[0]
+    except sqlglot.errors.SqlglotError:
+        return sql
 
 
 def column_formats(answer: Answer) -> dict:

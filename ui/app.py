@@ -44,7 +44,7 @@ with st.sidebar:
     if who is not None:
         st.markdown(f"**{who.display_name or who.name}**  \n{role_label(who.role)}")
         if settings.auth.mode != "none" and st.button(t("退出登录", "Sign out"), key="sign-out"):
-            for key in ("account", "turns", "rated", "preview", "draft_answer", "draft_sql"):
+            for key in ("account", "turns", "turns_of", "conversation", "rated", "preview", "draft_answer", "draft_sql"):
                 st.session_state.pop(key, None)
             st.rerun()
 

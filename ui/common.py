@@ -70,3 +70,8 @@ def dimension_values(dimension: str) -> list[str]:
 
 def show_error(message_zh: str, message_en: str = "") -> None:
     st.error(t(message_zh, message_en or message_zh))
+
+
+def choose() -> str:
+    """A widget placeholder in the page's language (Streamlit's own is English: "Choose options")."""
+    return t("请选择…", "Choose…")

@@ -184,6 +184,12 @@ class AppDB:
 
         return Dashboards(self)
 
+    @cached_property
+    def history(self):
+        from chatbi.appdb.history import ChatHistory
+
+        return ChatHistory(self)
+
     def close(self) -> None:
         self.engine.dispose()
 

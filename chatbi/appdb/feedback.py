@@ -25,8 +25,18 @@ class Feedback:
                 raise AppDBError(f"There is no answer {event_id} to rate.")
             if owner != user_name:
                 raise AppDBError("You can only rate answers you were given.")
-            return conn.execute(sa.insert(feedback).values(event_id=event_id, user_name=user_name, rating=rating,
-                                                           comment=comment.strip(), ts=utcnow())).inserted_primary_key[0]
+            # One rating per person and answer: a comment after the 👎, or a change of mind, updates it
+            # (the review queue counts people, and one 👎 with a comment had counted as two).
+            mine = sa.and_(feedback.c.event_id == event_id, feedback.c.user_name == user_name)
+            existing = conn.execute(sa.select(feedback.c.id, feedback.c.comment).where(mine)
+                                    .order_by(feedback.c.id)).first()
+            if existing is None:
+                return conn.execute(sa.insert(feedback).values(event_id=event_id, user_name=user_name, rating=rating,
+                                                               comment=comment.strip(), ts=utcnow())).inserted_primary_key[0]
+            kept = comment.strip() or (existing.comment if rating == -1 else "")
+            conn.execute(sa.update(feedback).where(feedback.c.id == existing.id)
+                         .values(rating=rating, comment=kept, ts=utcnow()))
+            return existing.id
 
     def for_event(self, event_id: int) -> list[dict]:
         with self.db.read() as conn:

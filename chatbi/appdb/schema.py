@@ -126,6 +126,19 @@ vanna_training = sa.Table(
     sa.Column("embedding", sa.LargeBinary, nullable=False),
 )
 
+# The chat as each person left it: a conversation is the turns between two "new conversation"s;
+# the answer is kept as shown (rows included), so signing in again brings it back unchanged.
+chat_turns = sa.Table(
+    "chat_turns", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_name", sa.String(64), nullable=False, index=True),
+    sa.Column("conversation", sa.Integer, nullable=False),
+    sa.Column("ts", UTCDateTime, nullable=False),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("answer", sa.JSON, nullable=False),
+    sa.Column("event_id", sa.Integer, sa.ForeignKey("events.id")),
+)
+
 # Counters other app servers poll to know their caches (the verified index) are stale.
 app_state = sa.Table(
     "app_state", metadata,

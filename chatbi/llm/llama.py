@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from chatbi import progress
 from chatbi.cachefile import write_atomic
 from chatbi.llm.backend import Completion, LLMError, Message
 
@@ -239,6 +240,7 @@ class LlamaCppBackend:
         full_scans = 0
         try:
             for _ in range(max_tokens):
+                progress.check()  # a cancelled question stops within a token, freeing the model
                 logits = self._logits()
                 if sampler is not None:
                     token, scanned = self._pick(sampler, logits)

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import jsonschema
 
+from chatbi import progress
 from chatbi.llm.backend import Completion, LLMError, Message
 
 
@@ -38,10 +39,12 @@ class OpenAICompatibleBackend:
         }
         if response_format:
             body["response_format"] = response_format
+        progress.check()
         try:
             response = self._client.post("/chat/completions", json=body)
         except httpx.HTTPError as exc:
             raise LLMError(f"Cannot reach the model server at {self.base_url}: {exc}") from exc
+        progress.check()  # the person stopped waiting while the server answered
         if response.status_code != 200:
             raise LLMError(f"Model server {self.base_url} answered HTTP {response.status_code}: "
                            f"{response.text[:300]}")

@@ -68,6 +68,16 @@ class Answer:
         out["verified"] = self.verified
         return out
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Answer:
+        """An answer as ``to_dict`` wrote it (conversation history): dates come back as ISO text."""
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        query = data.get("interpretation")
+        fields["interpretation"] = SemanticQuery.model_validate(query) if query else None
+        fields["candidates"] = [Candidate(SemanticQuery.model_validate(c["interpretation"]), c["description"],
+                                          c["description_en"]) for c in data.get("candidates", [])]
+        return cls(**fields)
+
     @property
     def verified(self) -> bool:
         """An analyst-verified answer was reused (verified_id says which)."""
@@ -98,18 +108,46 @@ def suggest_chart(columns: list[dict], rows: list) -> str:
 
 
 def key_text(column: dict, value: Any, lang: str = "zh") -> str:
-    """A time or dimension value as shown; a dimension's empty value by its catalog name (线上商城)."""
+    """A time or dimension value as shown; a dimension's empty value by its catalog name (线上商城);
+    a period by its grain (2026-01, 2026-Q1, 2026), not the date its bucket starts on."""
     if value is None and column.get("empty"):
         return column["empty_en"] if lang == "en" else column["empty"]
-    return "—" if value is None else str(value)
+    if value is None:
+        return "—"
+    if column.get("kind") == "time":
+        return period_text(value, column.get("format", ""))
+    return str(value)
 
 
-def format_value(value: Any, fmt: str, unit: str = "", decimals: int = 2) -> str:
+def period_text(value: Any, grain: str) -> str:
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    if grain == "month":
+        return f"{day:%Y-%m}"
+    if grain == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    if grain == "year":
+        return str(day.year)
+    return day.isoformat()
+
+
+# Large amounts as people say them: 1.23亿 / 45.60万 in Chinese, 1.23 million in English. Tables
+# and downloads keep the exact number; headlines and KPI tiles read at a glance.
+COMPACT = {"zh": ((100_000_000, "亿"), (10_000, "万")), "en": ((1_000_000_000, " billion"), (1_000_000, " million"))}
+
+
+def format_value(value: Any, fmt: str, unit: str = "", decimals: int = 2, compact: str | None = None) -> str:
+    """``compact``: "zh" or "en" to write large amounts in 万/亿 (million/billion), 2 decimals."""
     if value is None:
         return "—"
     number = float(value)
     if fmt == "percent":
         return f"{number * 100:.{max(decimals, 1)}f}%"
+    for size, word in COMPACT.get(compact or "", ()):
+        if abs(number) >= size and fmt in ("integer", "currency", "number"):
+            return f"{number / size:,.2f}{word}{unit}"
     if fmt == "integer":
         return f"{number:,.0f}{unit}"
     if fmt in ("currency", "number", "score"):

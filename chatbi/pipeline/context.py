@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chatbi.pipeline.row_scope import RowScope
+from chatbi.pipeline.vocabulary import Vocabulary
 from chatbi.sqlguard import SqlGuard
 from chatbi.warehouse import Warehouse
 from metric_catalog.model import Catalog
@@ -25,6 +26,7 @@ class PipelineContext:
     read_model: Callable[[str], object]  # question → ModelReading; raises LLMError when unavailable
     rank_metrics: Callable[[str, int], list[str]]  # question, how many → metric ids, closest first
     model_id: Callable[[], str]  # the loaded model's id, "" when none is loaded
+    vocabulary: Vocabulary | None = None  # the catalog's and the data's words (for close values)
 
     @property
     def dialect(self) -> str:

@@ -12,9 +12,11 @@ import dataclasses
 import datetime as dt
 import time
 
+from chatbi import progress
 from chatbi.llm import LLMError
 from chatbi.pipeline import timeparse, typos
 from chatbi.pipeline.answer import Answer
+from chatbi.pipeline.close_values import close_values
 from chatbi.pipeline.context import PipelineContext
 from chatbi.pipeline.execute import Executor
 from chatbi.pipeline.interpret import Draft, build_listing, build_query, rank_dimensions
@@ -45,6 +47,7 @@ class Decider:
 
     def _model(self, question: str, timings: dict) -> str | None:
         started = time.perf_counter()
+        progress.report("model")
         try:
             reading = self.ctx.read_model(question)
         except LLMError:
@@ -120,6 +123,8 @@ class Decider:
             alternatives = [[m] for m in self.ranked_metrics(question) if m not in metrics and m in visible][:2]
             first = [metrics] + ([[model_metric]] if model_metric and model_metric not in (OUT_OF_SCOPE, *metrics)
                                  else [])
+            if len(match.residual) == 1 and close_values(self.ctx.vocabulary, match.residual[0]):
+                return self._close_values(question, match, metrics, user, as_of)
             drafts = self._drafts(match, first + alternatives, as_of)
             unknown = "、".join(match.residual)
             return self.replies.clarify(question, drafts, "unrecognised_words",
@@ -162,6 +167,20 @@ class Decider:
         if draft.query is None:
             return self._draft_problem(question, draft, match, metrics, user, as_of)
         return self.executor.execute(question, draft.query, user, as_of, path, timings)
+
+    def _close_values(self, question: str, match: Match, metrics: list[str], user: User, as_of: dt.date) -> Answer:
+        """杭洲 / hz: the word is not a value, but close to some; each is offered with its filter —
+        the company total (the word dropped) is not among them."""
+        word = match.residual[0]
+        options = close_values(self.ctx.vocabulary, word)
+        drafts = []
+        for dim, value in options:
+            meant = dataclasses.replace(match, residual=[], filters={**match.filters, dim: [value]})
+            drafts += self._drafts(meant, [metrics], as_of)
+        names = "、".join(dict.fromkeys(v for _, v in options))
+        return self.replies.clarify(question, drafts, "unknown_value", f"不认识「{word}」，你是不是指{names}？请选择：",
+                                    f"'{word}' is not a known value; did you mean {names}? Please pick one:",
+                                    user, as_of)
 
     def _shared_value(self, question: str, match: Match, user: User, as_of: dt.date) -> Answer:
         """上海 (the store's city or the customer's city): one candidate per reading when the metric

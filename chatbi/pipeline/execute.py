@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from chatbi import progress
 from chatbi.pipeline.answer import ANSWERED, REFUSED, Answer, suggest_chart
 from chatbi.pipeline.context import PipelineContext
 from chatbi.pipeline.data_span import BeforeData, DataSpans
@@ -38,6 +39,7 @@ class Executor:
     def execute(self, question: str, query: SemanticQuery, user: User, as_of: dt.date, path: str,
                 timings: dict) -> Answer:
         ctx, refuse = self.ctx, self.replies.refuse
+        progress.report("execute")
         t0 = time.perf_counter()
         try:
             if self._outside_scope(query, user):

@@ -13,7 +13,7 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 
 from chatbi.pipeline import timeparse
-from chatbi.pipeline.interpret import TREND_WINDOW, data_end
+from chatbi.pipeline.interpret import data_end, trend_period
 from chatbi.pipeline.matcher import Match
 from metric_catalog.model import Catalog
 from semantic_layer import TIME, Filter, GroupBy, OrderBy, SemanticQuery, TimeRange
@@ -64,7 +64,7 @@ def refine(previous: SemanticQuery, match: Match, catalog: Catalog, as_of: dt.da
         changed = True
     elif match.grain and query.time_group is None:
         # 按月看 after a one-month answer: a trend needs the usual trend window, not one point.
-        period = timeparse.resolve(TREND_WINDOW[match.grain], as_of, data_end(catalog, list(query.metrics), as_of))
+        period = trend_period(catalog, list(query.metrics), match.grain, as_of)
         time_range = TimeRange(start=period.start, end=period.end)
     comparisons = list(dict.fromkeys([*query.comparisons, *match.comparisons]))
     changed |= comparisons != list(query.comparisons)

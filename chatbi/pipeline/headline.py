@@ -12,8 +12,8 @@ from semantic_layer import SemanticQuery, timegrain
 def _value(catalog: Catalog, metric: str, value) -> tuple[str, str]:
     spec = catalog.metrics[metric]
     percent = spec.format == "percent"
-    return (format_value(value, spec.format, "" if percent else spec.unit.zh, spec.decimals),
-            format_value(value, spec.format, "" if percent else f" {spec.unit.en}", spec.decimals))
+    return (format_value(value, spec.format, "" if percent else spec.unit.zh, spec.decimals, compact="zh"),
+            format_value(value, spec.format, "" if percent else f" {spec.unit.en}", spec.decimals, compact="en"))
 
 
 def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dict], rows: list) -> tuple[str, str]:
@@ -29,10 +29,8 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         keys = [key_text(c, rows[0][i]) for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
         keys_en = [key_text(c, rows[0][i], "en") for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
         # the scope a single number is for, as asked (杭州, 不含 自营厅): never a bare number
-        scope = [("不含" if f.op == "not in" else "") + "/".join(map(str, f.values)) for f in query.filters
-                 if "/".join(map(str, f.values)) not in keys]
-        keys, keys_en = scope + keys, [("not " if s.startswith("不含") else "") + s.removeprefix("不含")
-                                       for s in scope] + keys_en
+        scope_zh, scope_en = _scope(query, keys)
+        keys, keys_en = scope_zh + keys, scope_en + keys_en
         parts_zh, parts_en = [], []
         for i, c in metric_cols:
             spec = catalog.metrics[c["metric"]]
@@ -63,7 +61,11 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
                 f"For {rng_en}{who_en}: " + "; ".join(parts_en) + ".")
     i, c = metric_cols[0]
     spec = catalog.metrics[c["metric"]]
-    zh, en = f"{rng}，{spec.name.zh}，共 {len(rows)} 行", f"{spec.name.en} for {rng_en}: {len(rows)} rows"
+    # the filters too (a follow-up 只看杭州 or a drill): rows of 杭州's districts say they are 杭州's
+    scope_zh, scope_en = _scope(query, [])
+    where_zh, where_en = "".join(f"{s}，" for s in scope_zh), "".join(f" in {s}" for s in scope_en)
+    zh = f"{rng}，{where_zh}{spec.name.zh}，共 {len(rows)} 行"
+    en = f"{spec.name.en}{where_en} for {rng_en}: {len(rows)} rows"
     dims = [k for k, col in enumerate(columns) if col["kind"] == "dimension"]
     by = [k for k, col in enumerate(columns) if query.order_by and col["name"] == query.order_by[0].field]
     if by and columns[by[0]]["kind"] == "comparison" and len(dims) == 1 and rows[0][by[0]] is not None:
@@ -80,6 +82,19 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         zh += f"；{'最高' if high else '最低'}的是{key_text(first, rows[0][dims[0]])}（{top}）"
         en += f"; {'highest' if high else 'lowest'}: {key_text(first, rows[0][dims[0]], 'en')} ({top_en})"
     return zh + "。", en + "."
+
+
+def _scope(query: SemanticQuery, keys: list[str]) -> tuple[list[str], list[str]]:
+    """The filters' values as the answer's scope (杭州, 不含自营厅), those not already a row key."""
+    zh, en = [], []
+    for f in query.filters:
+        values = "/".join(map(str, f.values))
+        if values in keys:
+            continue
+        excluded = f.op in ("not in", "!=")
+        zh.append(("不含" if excluded else "") + values)
+        en.append(("not " if excluded else "") + values)
+    return zh, en
 
 
 def period_notes(query: SemanticQuery, compiled) -> tuple[str, str]:

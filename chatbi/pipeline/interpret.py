@@ -53,6 +53,17 @@ def data_end(catalog: Catalog, metrics: list[str], as_of: dt.date) -> dt.date:
     return min(available_through(catalog.tables[t], as_of) for t in tables)
 
 
+def trend_period(catalog: Catalog, metrics: list[str], grain: str, as_of: dt.date) -> timeparse.Period:
+    """The usual window of a trend nobody gave a period for, in whole periods up to the last
+    complete one: a month with two weeks of data would end the line in a cliff. (An asked period
+    keeps its partial last bucket, and the answer says so.)"""
+    last = min(as_of, data_end(catalog, metrics, as_of))
+    if timegrain.next_bucket(timegrain.bucket_start(last, grain), grain) - dt.timedelta(days=1) != last:
+        last = timegrain.bucket_start(last, grain) - dt.timedelta(days=1)
+    period = timeparse.resolve(TREND_WINDOW[grain], as_of, last)
+    return dataclasses.replace(period, start=timegrain.bucket_start(period.start, grain))
+
+
 def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.date,
                 group_by: list[str] | None = None) -> Draft:
     first = catalog.metrics[metrics[0]]
@@ -73,12 +84,11 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     if excluded is not None:
         return Draft(None, None, excluded)
     end = data_end(catalog, metrics, as_of)
-    window = match.time or (TREND_WINDOW[grain] if grain and match.time is None else None)
-    window = window or timeparse.default_window(first.default_window)
-    period = timeparse.resolve(window, as_of, end, default=timeparse.default_window(first.default_window))
-    if grain and match.time is None and period.start is not None:
-        # a trend of whole periods: 每年 over "the last 24 months" must not start mid-year
-        period = dataclasses.replace(period, start=timegrain.bucket_start(period.start, grain))
+    if grain and match.time is None:
+        period = trend_period(catalog, metrics, grain, as_of)
+    else:
+        window = match.time or timeparse.default_window(first.default_window)
+        period = timeparse.resolve(window, as_of, end, default=timeparse.default_window(first.default_window))
     group = ([GroupBy(dimension=TIME, grain=grain)] if grain else []) + [GroupBy(dimension=d) for d in dims]
     order, limit, top_within = [], match.limit, None
     by_change = _rank_by_change(match, metrics[0]) if match.rank and match.growth else None

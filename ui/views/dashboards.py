@@ -8,7 +8,7 @@ from chatbi.appdb import AppDBError
 from chatbi.dashboards import PERIODS
 from chatbi.service import PermissionDenied
 from ui import answer_card
-from ui.common import EDITORS, ROLE_NAMES, dimension_values, require_account, role_label, service, t
+from ui.common import EDITORS, ROLE_NAMES, choose, dimension_values, require_account, role_label, service, t
 
 who = require_account()
 svc = service()
@@ -33,9 +33,9 @@ owner = board.owner == who.name or who.role == "admin"
 
 filters = st.columns([2, 2, 2, 1])
 city = filters[0].multiselect(t("地市", "City"), dimension_values("city"), default=board.filters.get("city", []),
-                              key="f-city")
+                              key="f-city", placeholder=choose())
 channel_type = filters[1].multiselect(t("渠道类型", "Channel type"), dimension_values("channel_type"),
-                                      default=board.filters.get("channel_type", []), key="f-ctype")
+                                      default=board.filters.get("channel_type", []), key="f-ctype", placeholder=choose())
 period_codes = [""] + list(PERIODS)
 period = filters[2].selectbox(t("时间", "Period"), period_codes, key="f-period",
                               index=period_codes.index(board.filters.get("period", "")),
@@ -92,7 +92,7 @@ if owner:
         roles = list(ROLE_NAMES)
         shared = st.multiselect(t("共享给角色", "Share with roles"), roles, default=[r for r in board.shared_roles
                                                                                   if r in roles],
-                                format_func=role_label, key="share")
+                                format_func=role_label, key="share", placeholder=choose())
         if st.button(t("保存共享设置", "Save sharing"), key="save-share"):
             try:
                 svc.db.dashboards.update(board.id, shared_roles=shared)

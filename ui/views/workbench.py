@@ -10,11 +10,13 @@ import streamlit as st
 from pydantic import ValidationError
 
 from chatbi.appdb import AppDBError
+from chatbi.pipeline.interpret import COMPARED
+from chatbi.pipeline.reasons import reason_text
 from metric_catalog import graph
 from metric_catalog.lint import lint_catalog
 from semantic_layer import TIME, GroupBy, SemanticQuery, TimeRange
 from ui import answer_card
-from ui.common import can_write_sql, dimension_values, require_account, service, t
+from ui.common import can_write_sql, choose, dimension_values, lang, require_account, service, t
 
 who = require_account()
 svc = service()
@@ -23,23 +25,35 @@ if not can_write_sql(who):
     st.stop()
 catalog = svc.bi.catalog
 st.title(t("分析工作台", "Analyst workbench"))
-review_tab, correct_tab, draft_tab, verified_tab, lint_tab = st.tabs(
-    [t("待审队列", "Review queue"), t("修正答案", "Correct an answer"), t("SQL 草稿", "SQL draft"),
-     t("已验证答案", "Verified answers"), t("目录检查", "Catalog lint")])
+# Sections, not tabs: 修正 in the queue (or "open in workbench" on an answer) must show the form it
+# filled, and Streamlit cannot switch tabs from code.
+SECTIONS = {"review": ("待审队列", "Review queue"), "correct": ("修正答案", "Correct an answer"),
+            "draft": ("SQL 草稿", "SQL draft"), "verified": ("已验证答案", "Verified answers"),
+            "lint": ("目录检查", "Catalog lint")}
 
+GRAINS = {"": ("不按时间拆分", "no time breakdown"), "day": ("按日", "by day"), "week": ("按周", "by week"),
+          "month": ("按月", "by month"), "quarter": ("按季度", "by quarter"), "year": ("按年", "by year")}
 KIND = {"thumbs_down": ("👎 差评", "👎 thumbs down"), "refused": ("🚫 拒答（目录缺口）", "🚫 refused (catalog gap)"),
         "clarify": ("❓ 需澄清", "❓ clarified")}
 
 def open_event(event_id: int) -> None:
-    """Load an answer into the correction form (its widgets are created further down this run)."""
+    """Load an answer into the correction form and show it (a button callback: runs before the widgets)."""
     for key in [k for k in st.session_state if str(k).startswith("edit-")] + ["preview", "correct-sql", "draft_sql"]:
         st.session_state.pop(key, None)
     event = svc.db.audit.get(event_id)
     st.session_state["correct-id"] = event_id
     st.session_state["correct-q"] = event["question"] if event else ""
+    st.session_state["wb-section"] = "correct"
 
 
-with review_tab:
+opened = st.session_state.pop("open_in_workbench", None)  # from an answer card in the chat
+if opened:
+    open_event(opened)
+st.session_state.setdefault("wb-section", "review")
+section = st.segmented_control(t("栏目", "Section"), list(SECTIONS), key="wb-section",
+                               format_func=lambda k: t(*SECTIONS[k]), label_visibility="collapsed") or "review"
+
+if section == "review":
     items = svc.db.review.items()
     if not items:
         st.success(t("待审队列是空的。", "The review queue is empty."))
@@ -48,12 +62,10 @@ with review_tab:
             cols = st.columns([5, 1, 1, 2])
             cols[0].markdown(f"**{item.question}**  \n{t(*KIND[item.kind])} · "
                              f"{t('次数', 'times')} {item.count} · {t('人数', 'people')} {item.users}")
-            detail = "; ".join(item.reasons + item.comments)
+            detail = "; ".join([reason_text(r, lang()) for r in item.reasons] + item.comments)
             if detail:
                 cols[0].caption(detail)
-            if cols[1].button(t("修正", "Correct"), key=f"open-{i}"):
-                open_event(item.event_id)
-                st.toast(t("已在「修正答案」中打开。", "Opened in 'Correct an answer'."))
+            cols[1].button(t("修正", "Correct"), key=f"open-{i}", on_click=open_event, args=(item.event_id,))
             if cols[2].button(t("忽略", "Dismiss"), key=f"dismiss-{i}"):
                 svc.db.review.resolve(item.key, "dismissed", who.name)
                 st.rerun()
@@ -67,21 +79,22 @@ def editor(original: SemanticQuery | None, key: str) -> SemanticQuery | None:
     """Structured fields for what analysts change most; filters as JSON (every operator allowed)."""
     base = original or SemanticQuery(metrics=[next(iter(catalog.visible_metrics()))])
     metric_ids = list(catalog.visible_metrics())
-    metrics = st.multiselect(t("指标", "Metrics"), metric_ids, default=list(base.metrics), key=f"{key}-m",
+    metrics = st.multiselect(t("指标", "Metrics"), metric_ids, default=list(base.metrics), key=f"{key}-m", placeholder=choose(),
                              format_func=lambda m: f"{catalog.metrics[m].name.zh} ({m})")
     allowed = sorted(set.intersection(*[set(graph.allowed_dimensions(catalog, m)) for m in metrics])) if metrics else []
-    dims = st.multiselect(t("拆分维度", "Break down by"), allowed, key=f"{key}-g",
+    dims = st.multiselect(t("拆分维度", "Break down by"), allowed, key=f"{key}-g", placeholder=choose(),
                           default=[g.dimension for g in base.group_by if g.dimension != TIME and g.dimension in allowed],
                           format_func=lambda d: f"{catalog.dimensions[d].name.zh} ({d})")
     grains = ["", "day", "week", "month", "quarter", "year"]
-    grain = st.selectbox(t("时间粒度", "Time grain"), grains, key=f"{key}-grain",
+    grain = st.selectbox(t("时间粒度", "Time grain"), grains, key=f"{key}-grain", format_func=lambda g: t(*GRAINS[g]),
                          index=grains.index(base.time_group.grain if base.time_group else ""))
     rng = base.time_range or TimeRange(start=svc.bi.reference_date().replace(day=1), end=svc.bi.reference_date())
     start, end = st.columns(2)
     start_date = start.date_input(t("开始", "From"), value=rng.start, key=f"{key}-start")
     end_date = end.date_input(t("结束", "To"), value=rng.end, key=f"{key}-end")
-    comparisons = st.multiselect(t("对比", "Comparisons"), ["mom", "yoy", "share"], default=list(base.comparisons),
-                                 key=f"{key}-c")
+    comparisons = st.multiselect(t("对比", "Comparisons"), list(COMPARED), default=list(base.comparisons),
+                                 format_func=lambda c: t(COMPARED[c][0], COMPARED[c][1]),
+                                 key=f"{key}-c", placeholder=choose())
     # Dimensions with a short list of values get a picker; the rest (outlets, staff, exclusions) stay JSON.
     pickable = [d for d in allowed if 0 < len(dimension_values(d)) <= 200]
     chosen_filters, rest = [], []
@@ -92,7 +105,7 @@ def editor(original: SemanticQuery | None, key: str) -> SemanticQuery | None:
         current = [str(v) for f in chosen_filters if f.dimension == d for v in f.values]
         values = st.multiselect(t(f"筛选：{catalog.dimensions[d].name.zh}", f"Filter: {catalog.dimensions[d].name.en}"),
                                 dimension_values(d), default=[v for v in current if v in dimension_values(d)],
-                                key=f"{key}-f-{d}")
+                                key=f"{key}-f-{d}", placeholder=choose())
         if values:
             picked.append({"dimension": d, "op": "in" if len(values) > 1 else "=", "values": values})
     other = st.text_area(t("其他筛选（JSON）", "Other filters (JSON)"), key=f"{key}-f", height=80,
@@ -110,7 +123,7 @@ def editor(original: SemanticQuery | None, key: str) -> SemanticQuery | None:
         return None
 
 
-with correct_tab:
+if section == "correct":
     event_id = st.number_input(t("答案编号（来自待审队列或审计日志）", "Answer id (from the review queue or audit)"),
                                min_value=0, step=1, key="correct-id")
     event = svc.db.audit.get(int(event_id)) if event_id else None
@@ -150,7 +163,7 @@ with correct_tab:
             except AppDBError as exc:
                 st.error(str(exc))
 
-with draft_tab:
+if section == "draft":
     st.caption(t("目录没有覆盖的问题：由 vanna 调用本地模型起草 SQL，经过 SQL 守卫，结果未经验证。",
                  "Questions the catalog does not cover: vanna drafts SQL with the local model; the guard checks it; "
                  "the result is unverified."))
@@ -165,7 +178,7 @@ with draft_tab:
         if draft.sql and st.button(t("用作修正 SQL", "Use as correction SQL"), key="use-draft"):
             st.session_state["draft_sql"] = draft.sql
 
-with verified_tab:
+if section == "verified":
     rows = svc.db.verified.rows()
     if not rows:
         st.info(t("还没有已验证答案。", "No verified answers yet."))
@@ -179,7 +192,7 @@ with verified_tab:
             svc.retire(r["id"], who)
             st.rerun()
 
-with lint_tab:
+if section == "lint":
     gaps = lint_catalog(catalog)
     st.caption(t(f"{len(gaps)} 处元数据缺口会让回答变差。", f"{len(gaps)} metadata gaps make answers worse."))
     st.dataframe([g.__dict__ for g in gaps], hide_index=True, width="stretch")

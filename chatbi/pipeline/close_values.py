@@ -1,0 +1,58 @@
+"""Values a word the catalog does not know may have meant: 杭洲 (杭州 with one character typed by
+its sound), hz or hangzhou (the pinyin of 杭州 and 湖州). The question is asked back with those
+values, never answered for the whole company as if the word were not there."""
+
+from __future__ import annotations
+
+from chatbi.pipeline.vocabulary import Vocabulary
+
+MAX_OPTIONS = 3
+
+
+def close_values(vocabulary: Vocabulary, word: str) -> list[tuple[str, str]]:
+    """(dimension, value) pairs ``word`` may stand for, best first; [] when none is close."""
+    word = word.strip().lower()
+    if len(word) < 2:
+        return []
+    found: dict[tuple[str, str], None] = {}
+    if word.isascii():
+        if word.isalpha():
+            for term in _pinyin_index(vocabulary).get(word, ()):
+                found.update(dict.fromkeys(sorted(vocabulary.value_terms[term])))
+    else:
+        for term, readings in vocabulary.value_terms.items():
+            if len(term) == len(word) and not term.isascii() and _homophone_typo(term, word):
+                found.update(dict.fromkeys(sorted(readings)))
+    return list(found)[:MAX_OPTIONS]
+
+
+def _homophone_typo(term: str, word: str) -> bool:
+    """One character off, and that character sounds the same (杭洲 for 杭州: the pinyin input
+    method's slip); 北京 is not 北仑."""
+    differ = [(a, b) for a, b in zip(term, word, strict=True) if a != b]
+    if len(differ) != 1:
+        return False
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(differ[0][0]) == lazy_pinyin(differ[0][1])
+
+
+def _pinyin_index(vocabulary: Vocabulary) -> dict[str, set[str]]:
+    """Full pinyin and initials of every Chinese value word, built once per vocabulary (pypinyin
+    loads in ~0.6 s: only for a Latin word the catalog does not know)."""
+    cached = vocabulary.__dict__.get("_pinyin_index")
+    if cached is not None:
+        return cached
+    from pypinyin import lazy_pinyin
+
+    index: dict[str, set[str]] = {}
+    for term in vocabulary.value_terms:
+        if term.isascii():
+            continue
+        syllables = lazy_pinyin(term, errors="ignore")
+        if not syllables:
+            continue
+        for key in ("".join(syllables), "".join(s[0] for s in syllables)):
+            index.setdefault(key, set()).add(term)
+    vocabulary.__dict__["_pinyin_index"] = index
+    return index
