@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from chatbi.appdb.dashboards import Dashboard, Tile
 from chatbi.pipeline import timeparse
 from chatbi.pipeline.answer import REFUSED, Answer
-from chatbi.pipeline.interpret import data_end
+from chatbi.pipeline.interpret import GRAIN_ZH, data_end
 from metric_catalog import graph
 from metric_catalog.model import Catalog
 from semantic_layer import Filter, SemanticQuery, TimeRange
@@ -85,3 +85,22 @@ def run_dashboard(catalog: Catalog, run_tile: RunTile, board: Dashboard, as_of: 
         results.append(TileResult(tile, query, answer))
     return results
 
+
+
+def tile_title(catalog: Catalog, tile: Tile, lang: str) -> str:
+    """A tile's title in the page's language: as pinned when written in it, else said from its
+    query (上月新增用户数（按地市） → "New subscribers by city, last full month")."""
+    written_zh = any("\u4e00" <= ch <= "\u9fff" for ch in tile.title)
+    if (lang == "zh") == written_zh:
+        return tile.title
+    query, en = tile.query, lang == "en"
+    names = [catalog.metrics[m].name.pick(lang) for m in query.metrics]
+    by = [(g.grain if en else GRAIN_ZH[g.grain]) if g.grain
+          else catalog.dimensions[g.dimension].name.pick(lang) for g in query.group_by]
+    period = PERIODS[tile.period][1 if en else 0] if tile.period in PERIODS else ""
+    if en:
+        title = ", ".join(names) + (f" by {', '.join(by)}" if by else "")
+        title += f", top {query.limit}" if query.limit else ""
+        return (title[:1].upper() + title[1:]) + (f", {period}" if period else "")
+    title = "、".join(names) + (f"（按{'、'.join(by)}）" if by else "") + (f"前{query.limit}" if query.limit else "")
+    return f"{period}{title}"

@@ -96,3 +96,37 @@ def test_the_evaluated_prefix_is_saved_and_restored_by_a_new_backend(bundled_mod
     three.warm([SYSTEM])
     assert "prefix_evaluated_ms" in three.stats
     assert three.complete_json([SYSTEM, Message("user", "近三个月杭州的欠费金额")], SCHEMA).text == answer.text
+
+
+def test_a_cancelled_question_stops_the_model_and_leaves_it_ready(llm):
+    """The app's cancel button: generation stops at the next token (not at the end of the answer),
+    the model lock is released and the next question is answered as before."""
+    import threading
+    import time
+
+    from chatbi.progress import Cancelled, Tracker
+
+    tracker, outcome = Tracker(), {}
+
+    def long_answer() -> None:
+        with tracker.active():
+            try:
+                outcome["text"] = llm.complete_text([Message("user", "Count from 1 to 400, comma separated.")],
+                                                    max_tokens=1500)
+            except Cancelled:
+                outcome["cancelled"] = time.monotonic()
+
+    worker = threading.Thread(target=long_answer)
+    worker.start()
+    time.sleep(1.0)  # 1,500 tokens take a minute on 2 cores: it is mid-way
+    cancelled_at = time.monotonic()
+    tracker.cancel()
+    worker.join(60)
+    assert "cancelled" in outcome and "text" not in outcome, "cancel stops the generation"
+    assert outcome["cancelled"] - cancelled_at < 5, "within a token or so, not at the end"
+    again = llm.complete_json([SYSTEM, Message("user", "近三个月杭州的欠费金额")], SCHEMA)
+    assert again.data == {"metric": "arrears_amount", "city": "杭州", "months": 3}
+    with Tracker().active() as already:
+        already.cancel()
+        with pytest.raises(Cancelled):
+            llm.complete_json([SYSTEM, Message("user", "温州新增用户")], SCHEMA)

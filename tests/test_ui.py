@@ -182,6 +182,10 @@ def test_english_is_one_click_away(app_env):
     assert at.title[0].value == "Ask"
     at = ask(at, "new subscribers by city last month")
     assert any("new subscribers for 2026-10-01 to 2026-10-31" in m.lower() for m in markdowns(at))
+    at.switch_page("views/dashboards.py").run()
+    titles = [m for m in markdowns(at) if m.startswith("#### ")]
+    assert "#### New subscribers by city, last full month" in titles, titles
+    assert not any("\u4e00" <= ch <= "\u9fff" for title in titles for ch in title), "tiles titled in English"
 
 
 def test_a_bad_app_database_url_is_explained(demo_warehouse, monkeypatch):

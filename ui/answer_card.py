@@ -8,7 +8,7 @@ import streamlit as st
 from chatbi.appdb import AppDBError
 from chatbi.pipeline.answer import ANSWERED, CLARIFY, Answer, format_value
 from chatbi.pipeline.interpret import describe
-from ui.charts import SORTS, chart_kinds, clicked_key, default_sort, excel_bytes, figure, frame
+from ui.charts import SORTS, chart_kinds, clicked_key, column_labels, default_sort, excel_bytes, figure, frame
 from ui.common import EDITORS, account, can_write_sql, lang, service, t
 
 PATHS = {"matcher": ("规则精确匹配", "matched exactly by rule"), "model": ("模型理解", "read by the model"),
@@ -112,7 +112,7 @@ def _answered(answer: Answer, key: str, compact: bool, on_drill=None) -> None:
     view, sort = answer.chart, default_sort(answer)
     kinds = chart_kinds(answer)
     if kinds and not compact:
-        left, right, _ = st.columns([2, 2, 3])
+        left, right, _ = st.columns([3, 4, 3])
         view = left.segmented_control(t("图表", "Chart"), kinds, default=kinds[0], key=f"{key}-view",
                                       format_func=lambda k: t(*CHART_NAMES[k]), label_visibility="collapsed") or view
         if answer.chart == "bar":
@@ -179,14 +179,15 @@ def pretty_sql(sql: str) -> str:
 
 def column_formats(answer: Answer) -> dict:
     """Numbers as people read them: 3.94% not 0.0394, thousands separated."""
-    formats = {"percent": "percent", "integer": "localized", "currency": "%.2f", "number": "%.2f", "score": "%.1f"}
     out = {}
-    for c in answer.columns:
-        label = c["label_en"] if lang() == "en" else c["label"]
-        if c["kind"] == "comparison" and not c["name"].endswith("_prev"):
+    for label, c in zip(column_labels(answer, lang()), answer.columns, strict=True):
+        decimals = c.get("decimals", 1 if c["format"] == "score" else 2)
+        if c["kind"] == "comparison" and not c["name"].endswith("_prev") or c["format"] == "percent":
             out[label] = st.column_config.NumberColumn(format="percent")
-        elif c["format"] in formats:
-            out[label] = st.column_config.NumberColumn(format=formats[c["format"]])
+        elif c["format"] == "integer":
+            out[label] = st.column_config.NumberColumn(format="localized")
+        elif c["format"] in ("currency", "number", "score"):  # the catalog's decimals
+            out[label] = st.column_config.NumberColumn(format=f"%.{decimals}f")
     return out
 
 

@@ -18,7 +18,7 @@ SORTS = ("value_desc", "value_asc", "name")  # by the number, high first / low f
 def frame(answer: Answer, lang: str = "zh", keys_as_text: bool = True) -> pd.DataFrame:
     """The answer's rows under its column labels; keys as shown (2026-01, 线上商城) unless
     ``keys_as_text`` is off (the download keeps dates as dates)."""
-    labels = [c["label_en"] if lang == "en" else c["label"] for c in answer.columns]
+    labels = column_labels(answer, lang)
     shown = [j for j, c in enumerate(answer.columns) if c.get("empty") or keys_as_text and c["kind"] == "time"]
     rows = answer.rows
     if shown:
@@ -29,6 +29,15 @@ def frame(answer: Answer, lang: str = "zh", keys_as_text: bool = True) -> pd.Dat
         if spec["kind"] in ("metric", "comparison"):
             df[col] = pd.to_numeric(df[col], errors="coerce")
     return df
+
+
+def column_labels(answer: Answer, lang: str = "zh") -> list[str]:
+    """Headers as shown: a metric's with its unit (欠费金额（元）, ARPU (yuan per subscriber))."""
+    out = []
+    for c in answer.columns:
+        label, unit = (c["label_en"], c.get("unit_en")) if lang == "en" else (c["label"], c.get("unit"))
+        out.append(label if not unit else (f"{label} ({unit})" if lang == "en" else f"{label}（{unit}）"))
+    return out
 
 
 def chart_kinds(answer: Answer) -> list[str]:

@@ -18,6 +18,7 @@ This is the only module that imports llama_cpp.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import json
@@ -26,7 +27,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -267,8 +268,19 @@ class LlamaCppBackend:
         text = self.llama.detokenize(out).decode("utf-8", errors="replace")
         return text, len(tokens), len(out), timings
 
+    @contextlib.contextmanager
+    def _turn(self) -> Iterator[None]:
+        """The model, once the questions before this one are done; a question cancelled while it
+        waits (a busy server) leaves the queue instead of running after all."""
+        while not self._lock.acquire(timeout=0.2):
+            progress.check()
+        try:
+            yield
+        finally:
+            self._lock.release()
+
     def complete_json(self, messages: list[Message], schema: dict[str, Any], max_tokens: int = 256) -> Completion:
-        with self._lock:
+        with self._turn():
             text, n_prompt, n_out, timings = self._generate(self.render(messages), self._grammar_for(schema),
                                                             max_tokens)
         try:
@@ -289,7 +301,7 @@ class LlamaCppBackend:
             text = self.llama.detokenize(tokens).decode("utf-8", errors="ignore")
             return sum(e.startswith(text) for e in endings) == 1
 
-        with self._lock:
+        with self._turn():
             text, n_prompt, n_out, timings = self._generate(self.render(messages) + lead, grammar,
                                                             max_tokens=64, done=settled)
         chosen = next(e for e in endings if e.startswith(text))
@@ -301,5 +313,5 @@ class LlamaCppBackend:
                           completion_tokens=n_out, timings_ms=timings)
 
     def complete_text(self, messages: list[Message], max_tokens: int = 512) -> str:
-        with self._lock:
+        with self._turn():
             return self._generate(self.render(messages), None, max_tokens)[0]

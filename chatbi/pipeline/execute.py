@@ -66,7 +66,7 @@ class Executor:
                           interpretation=query, sql=compiled.sql, path=path)
         timings["execute"] = (time.perf_counter() - t0) * 1000
         columns = [{"name": c.name, "kind": c.kind, "label": c.label_zh, "label_en": c.label_en, "format": c.format,
-                    "metric": c.metric, **self._empty_names(c)} for c in compiled.columns]
+                    "metric": c.metric, **self._empty_names(c), **self._unit(c)} for c in compiled.columns]
         rows = [list(r) for r in result.rows]
         zh, en = headline(ctx.catalog, query, compiled, columns, rows)
         if rows:
@@ -81,6 +81,14 @@ class Executor:
         """What a dimension's empty value is called in the answer (rows stay NULL, as the data has them)."""
         dim = self.ctx.catalog.dimensions.get(column.name) if column.kind == "dimension" else None
         return {"empty": dim.empty_name("zh"), "empty_en": dim.empty_name("en")} if dim else {}
+
+    def _unit(self, column) -> dict:
+        """A metric column's unit and decimals, for the card's headers (欠费金额（元）) and numbers."""
+        spec = self.ctx.catalog.metrics.get(column.metric) if column.kind == "metric" and column.metric else None
+        if spec is None:
+            return {}
+        unit = {} if spec.format == "percent" else {"unit": spec.unit.zh, "unit_en": spec.unit.en}
+        return {**unit, "decimals": spec.decimals}
 
     def execute_verified(self, question: str, hit, user: User, as_of: dt.date, timings: dict) -> Answer:
         """An analyst-verified interpretation or SQL for this question: no model call."""

@@ -61,7 +61,7 @@ def ask(question: str) -> None:
 
     def cancel() -> None:  # a button callback: runs at the start of the rerun the click causes
         tracker.cancel()
-        st.session_state["cancelled_question"] = question
+        st.session_state["cancelled"] = (question, worker, outcome)
 
     worker = threading.Thread(target=work, name="chatbi-ask", daemon=True)
     worker.start()
@@ -111,9 +111,14 @@ def ask_and_rerun(question: str) -> None:
 
 
 st.title(t("问数", "Ask"))
-cancelled = st.session_state.pop("cancelled_question", None)
+cancelled = st.session_state.pop("cancelled", None)
 if cancelled:
-    st.info(t(f"已取消：{cancelled}", f"Cancelled: {cancelled}"))
+    question, worker, outcome = cancelled
+    worker.join(30)  # the model stops at its next token
+    if "answer" in outcome:  # it was answered before the click took effect: the answer counts
+        remember(question, outcome["answer"])
+    else:
+        st.info(t(f"已取消：{question}", f"Cancelled: {question}"))
 if not turns:
     catalog = svc.bi.catalog
     visible = svc.bi.visible_metrics(who.as_user())

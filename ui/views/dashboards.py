@@ -5,10 +5,20 @@ from __future__ import annotations
 import streamlit as st
 
 from chatbi.appdb import AppDBError
-from chatbi.dashboards import PERIODS
+from chatbi.dashboards import PERIODS, tile_title
 from chatbi.service import PermissionDenied
 from ui import answer_card
-from ui.common import EDITORS, ROLE_NAMES, choose, dimension_values, require_account, role_label, service, t
+from ui.common import (
+    EDITORS,
+    ROLE_NAMES,
+    choose,
+    dimension_values,
+    lang,
+    require_account,
+    role_label,
+    service,
+    t,
+)
 
 who = require_account()
 svc = service()
@@ -59,13 +69,13 @@ for result in results:
     if result.tile.width == 2:
         row = []
         with st.container(border=True):
-            st.markdown(f"#### {result.tile.title}")
+            st.markdown(f"#### {tile_title(svc.bi.catalog, result.tile, lang())}")
             answer_card.render(result.answer, key=f"tile{result.tile.id}", compact=True)
         continue
     if not row:
         row = list(st.columns(2))
     with row.pop(0).container(border=True):
-        st.markdown(f"#### {result.tile.title}")
+        st.markdown(f"#### {tile_title(svc.bi.catalog, result.tile, lang())}")
         answer_card.render(result.answer, key=f"tile{result.tile.id}", compact=True)
 
 if owner:
