@@ -18,6 +18,7 @@ from contextvars import ContextVar
 
 STAGES = {"guard": ("检查问题", "Checking the question"), "match": ("匹配指标与维度", "Matching the catalog"),
           "model": ("模型正在理解问题", "The model is reading the question"),
+          "decide": ("正在确定口径", "Settling the interpretation"),
           "execute": ("正在查询数据", "Querying the data")}
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 import time
 
+from chatbi import progress
 from chatbi.appdb import AppDB, AppDBError
 from chatbi.appdb.audit import Event
 from chatbi.appdb.users import Account
@@ -73,6 +74,7 @@ class ChatService:
                 if refined is not None:
                     return self._audited(refined, user, "ask", client, previous["as_of"], parent_id=follow_up_of)
         answer = self.bi.ask(question, user=user, as_of=as_of)
+        progress.check()  # cancelled after the model was done (while ranking, querying): not answered
         return self._audited(answer, user, "ask", client, as_of)
 
     def pick(self, event_id: int, index: int, who: Account | User, client: str = "") -> Answer:

@@ -212,7 +212,7 @@ def test_feedback_once_and_open_in_workbench(page, app_url):
     ask(page, "上个月各地市宽带新装量")
     wait(page, page.get_by_text(re.compile("宽带新装量，共 11 行")), "the analyst's answer")
     event = AppDB.open(db_url).audit.list(user="ana", kinds=["ask"])[0]
-    page.get_by_test_id("stButtonGroup").last.locator("button").last.click()  # 👎 (the card's last button group)
+    page.locator("button", has_text="thumb_down").last.click()  # 👎 (a Material icon: its name is its text)
     box = page.get_by_label(re.compile("哪里不对"))
     wait(page, box, "the comment box after a thumbs-down")
     box.fill("少了舟山")

@@ -116,3 +116,16 @@ def test_an_answer_comes_back_from_the_history_as_it_was(service):
         (answer.message, answer.rows, answer.interpretation, answer.event_id)
     fresh = service.db.history.start(MANAGER.name)
     assert fresh == conversation + 1 and service.db.history.turns(MANAGER.name, fresh) == []
+
+
+def test_a_cancelled_question_is_neither_answered_nor_recorded(service):
+    from chatbi.progress import Cancelled, Tracker
+
+    before = len(service.db.audit.list(user=MANAGER.name))
+    with Tracker().active() as tracker:
+        tracker.cancel()
+        with pytest.raises(Cancelled):
+            service.ask("上个月各地市新增用户数", MANAGER, as_of=TEST_AS_OF)
+    assert len(service.db.audit.list(user=MANAGER.name)) == before
+    assert service.ask("上个月各地市新增用户数", MANAGER, as_of=TEST_AS_OF).status == "answered", \
+        "the next question, outside the cancelled one's context, is answered"

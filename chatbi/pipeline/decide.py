@@ -54,6 +54,7 @@ class Decider:
             return None
         finally:
             timings["model"] = (time.perf_counter() - started) * 1000
+        progress.report("decide")
         return reading.metric
 
     def _drafts(self, match: Match, metric_sets: list[list[str]], as_of: dt.date) -> list[SemanticQuery]:

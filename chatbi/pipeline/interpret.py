@@ -54,11 +54,13 @@ def data_end(catalog: Catalog, metrics: list[str], as_of: dt.date) -> dt.date:
 
 
 def trend_period(catalog: Catalog, metrics: list[str], grain: str, as_of: dt.date) -> timeparse.Period:
-    """The usual window of a trend nobody gave a period for, in whole periods up to the last
-    complete one: a month with two weeks of data would end the line in a cliff. (An asked period
-    keeps its partial last bucket, and the answer says so.)"""
+    """The usual window of a trend nobody gave a period for. By day, week or month it runs in whole
+    periods up to the last complete one: a month with two weeks of data would end the line in a
+    cliff. A year or quarter keeps its part to date (每年的订单数 includes this year so far), as an
+    asked period does; the answer says the last period is partial."""
     last = min(as_of, data_end(catalog, metrics, as_of))
-    if timegrain.next_bucket(timegrain.bucket_start(last, grain), grain) - dt.timedelta(days=1) != last:
+    if grain in ("day", "week", "month") and \
+            timegrain.next_bucket(timegrain.bucket_start(last, grain), grain) - dt.timedelta(days=1) != last:
         last = timegrain.bucket_start(last, grain) - dt.timedelta(days=1)
     period = timeparse.resolve(TREND_WINDOW[grain], as_of, last)
     return dataclasses.replace(period, start=timegrain.bucket_start(period.start, grain))
