@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from chatbi.appdb import AppDB, AppDBError
+from chatbi.appdb import AppDB, AppDBError, schema
 from chatbi.appdb.audit import Event
 from semantic_layer import SemanticQuery
 
@@ -37,10 +37,16 @@ def test_a_database_of_the_first_schema_gains_the_chat_history_and_keeps_its_use
         command.upgrade(old._alembic_config(conn), "0001")
     old.users.add("li", "analyst", "long-enough")
     assert "chat_turns" not in sa.inspect(old.engine).get_table_names()
+    event = old.audit.record(_event(question="上月宽带装了多少"))
+    with old.write() as conn:  # the double count of before: a 👎, then the same 👎 with its comment
+        for comment in ("", "少了杭州的"):
+            conn.execute(sa.insert(schema.feedback).values(event_id=event, user_name="li", rating=-1,
+                                                           comment=comment, ts=dt.datetime.now(dt.UTC)))
     upgraded = AppDB.open(url)
     assert upgraded.revision() == "0002" and upgraded.users.get("li").role == "analyst"
     upgraded.history.add("li", 1, "上月新增", {"status": "answered", "question": "上月新增"})
     assert upgraded.history.turns("li", 1)[0]["question"] == "上月新增"
+    assert [(f["rating"], f["comment"]) for f in upgraded.feedback.for_event(event)] == [(-1, "少了杭州的")]
 
 
 def test_a_database_from_before_migrations_keeps_its_vanna_memory(tmp_path):

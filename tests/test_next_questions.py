@@ -129,3 +129,31 @@ def test_a_cancelled_question_is_neither_answered_nor_recorded(service):
     assert len(service.db.audit.list(user=MANAGER.name)) == before
     assert service.ask("上个月各地市新增用户数", MANAGER, as_of=TEST_AS_OF).status == "answered", \
         "the next question, outside the cancelled one's context, is answered"
+
+
+def test_a_share_is_not_split_or_drilled_into_a_share_of_something_else(service):
+    """自营厅 28.0% of 杭州 is not the part of 杭州's 14.5% of the province it would claim to split."""
+    share = service.ask("上个月杭州新增用户占全省的比例", MANAGER, as_of=TEST_AS_OF)
+    assert share.status == "answered" and "share" in share.interpretation.comparisons
+    assert [f.label_zh for f in service.follow_ups(share)] == ["和去年同期比"]
+    by_city = service.ask("上个月各地市新增用户占比", MANAGER, as_of=TEST_AS_OF)
+    assert service.drill(by_city, "city", "杭州") is None
+
+
+def test_close_values_keep_negations_named_values_and_permissions(service):
+    negated = service.ask("不含杭洲的上个月新增用户数", MANAGER, as_of=TEST_AS_OF)
+    assert not any(f.op == "=" and f.values == ["杭州"] for c in negated.candidates
+                   for f in c.interpretation.filters), "不含杭洲 is never offered as 杭州 alone"
+    both = service.ask("宁波和杭洲的上个月新增用户数", MANAGER, as_of=TEST_AS_OF)
+    assert [sorted(f.values) for c in both.candidates for f in c.interpretation.filters] == [["宁波", "杭州"]]
+    staff = service.ask("sx的上个月新增用户数", STAFF, as_of=TEST_AS_OF)
+    dims = {f.dimension for c in staff.candidates for f in c.interpretation.filters}
+    assert "staff" not in dims and "绍兴" in staff.message, (staff.message, dims)
+    brand = service.ask("华维的新增用户数", MANAGER, as_of=TEST_AS_OF)
+    assert brand.status == "clarify" and brand.candidates, "a value the metric cannot use is not a dead end"
+
+
+def test_compact_amounts_take_the_unit_of_their_rounded_value():
+    assert format_value(99_999_999, "integer", "户", 0, compact="zh") == "1.00亿户"
+    assert format_value(999_999_999, "currency", " yuan", 2, compact="en") == "1.00 billion yuan"
+    assert format_value(9_999, "integer", "户", 0, compact="zh") == "9,999户"

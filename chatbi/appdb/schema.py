@@ -62,6 +62,7 @@ feedback = sa.Table(
     sa.Column("rating", sa.Integer, nullable=False),  # +1 or -1
     sa.Column("comment", sa.Text, nullable=False, server_default=""),
     sa.Column("ts", UTCDateTime, nullable=False),
+    sa.Index("ux_feedback_event_user", "event_id", "user_name", unique=True),  # one rating per person
 )
 
 verified_answers = sa.Table(

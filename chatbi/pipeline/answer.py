@@ -145,9 +145,11 @@ def format_value(value: Any, fmt: str, unit: str = "", decimals: int = 2, compac
     number = float(value)
     if fmt == "percent":
         return f"{number * 100:.{max(decimals, 1)}f}%"
-    for size, word in COMPACT.get(compact or "", ()):
-        if abs(number) >= size and fmt in ("integer", "currency", "number"):
-            return f"{number / size:,.2f}{word}{unit}"
+    units = COMPACT.get(compact or "", ())
+    if units and fmt in ("integer", "currency", "number") and abs(number) >= units[-1][0]:
+        for size, word in units:  # by the rounded amount: 99,999,999 is 1.00亿, not 10,000.00万
+            if round(abs(number) / size, 2) >= 1:
+                return f"{number / size:,.2f}{word}{unit}"
     if fmt == "integer":
         return f"{number:,.0f}{unit}"
     if fmt in ("currency", "number", "score"):

@@ -10,20 +10,23 @@ MAX_OPTIONS = 3
 
 
 def close_values(vocabulary: Vocabulary, word: str) -> list[tuple[str, str]]:
-    """(dimension, value) pairs ``word`` may stand for, best first; [] when none is close."""
+    """(dimension, value) pairs ``word`` may stand for, in a stable order; [] when none is close.
+    Only dimensions with a curated value dictionary (地市, 渠道类型): live values such as staff
+    names are too many for a sound-alike to mean one of them."""
     word = word.strip().lower()
     if len(word) < 2:
         return []
-    found: dict[tuple[str, str], None] = {}
+    found: set[tuple[str, str]] = set()
     if word.isascii():
         if word.isalpha():
             for term in _pinyin_index(vocabulary).get(word, ()):
-                found.update(dict.fromkeys(sorted(vocabulary.value_terms[term])))
+                found.update(vocabulary.value_terms[term])
     else:
         for term, readings in vocabulary.value_terms.items():
             if len(term) == len(word) and not term.isascii() and _homophone_typo(term, word):
-                found.update(dict.fromkeys(sorted(readings)))
-    return list(found)[:MAX_OPTIONS]
+                found.update(readings)
+    curated = sorted((dim, value) for dim, value in found if vocabulary.dimension_values.get(dim))
+    return curated[:MAX_OPTIONS]
 
 
 def _homophone_typo(term: str, word: str) -> bool:

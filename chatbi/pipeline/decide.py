@@ -22,7 +22,9 @@ from chatbi.pipeline.execute import Executor
 from chatbi.pipeline.interpret import Draft, build_listing, build_query, rank_dimensions
 from chatbi.pipeline.interpreter import OUT_OF_SCOPE
 from chatbi.pipeline.matcher import Match
+from chatbi.pipeline.question_words import NEGATION_BEFORE
 from chatbi.pipeline.replies import Replies
+from metric_catalog import graph
 from semantic_layer import SemanticQuery, User
 
 # Unexplained words of the language (not of any domain) that would change *what* is computed:
@@ -124,8 +126,10 @@ class Decider:
             alternatives = [[m] for m in self.ranked_metrics(question) if m not in metrics and m in visible][:2]
             first = [metrics] + ([[model_metric]] if model_metric and model_metric not in (OUT_OF_SCOPE, *metrics)
                                  else [])
-            if len(match.residual) == 1 and close_values(self.ctx.vocabulary, match.residual[0]):
-                return self._close_values(question, match, metrics, user, as_of)
+            if len(match.residual) == 1 and not any(w in match.text for w in NEGATION_BEFORE):
+                offered = self._close_values(question, match, metrics, user, as_of)
+                if offered is not None:
+                    return offered
             drafts = self._drafts(match, first + alternatives, as_of)
             unknown = "、".join(match.residual)
             return self.replies.clarify(question, drafts, "unrecognised_words",
@@ -169,15 +173,23 @@ class Decider:
             return self._draft_problem(question, draft, match, metrics, user, as_of)
         return self.executor.execute(question, draft.query, user, as_of, path, timings)
 
-    def _close_values(self, question: str, match: Match, metrics: list[str], user: User, as_of: dt.date) -> Answer:
-        """杭洲 / hz: the word is not a value, but close to some; each is offered with its filter —
-        the company total (the word dropped) is not among them."""
+    def _close_values(self, question: str, match: Match, metrics: list[str], user: User,
+                      as_of: dt.date) -> Answer | None:
+        """杭洲 / hz: the word is not a value, but close to some; each is offered with its filter
+        (beside the values already named: 宁波和杭洲) — the company total is not among them. None
+        when no close value fits the metrics and the user (the usual clarification then)."""
         word = match.residual[0]
-        options = close_values(self.ctx.vocabulary, word)
+        allowed = set.intersection(*[set(graph.allowed_dimensions(self.catalog, m)) for m in metrics])
+        role = self.catalog.roles.get(user.role)
+        denied = set(role.deny_dimensions) if role else set()
+        options = [(d, v) for d, v in close_values(self.ctx.vocabulary, word) if d in allowed and d not in denied]
         drafts = []
         for dim, value in options:
-            meant = dataclasses.replace(match, residual=[], filters={**match.filters, dim: [value]})
+            named = [v for v in match.filters.get(dim, []) if v != value]
+            meant = dataclasses.replace(match, residual=[], filters={**match.filters, dim: [*named, value]})
             drafts += self._drafts(meant, [metrics], as_of)
+        if not drafts:
+            return None
         names = "、".join(dict.fromkeys(v for _, v in options))
         return self.replies.clarify(question, drafts, "unknown_value", f"不认识「{word}」，你是不是指{names}？请选择：",
                                     f"'{word}' is not a known value; did you mean {names}? Please pick one:",

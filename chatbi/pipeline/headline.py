@@ -8,6 +8,9 @@ from chatbi.pipeline.answer import format_value, key_text
 from metric_catalog.model import Catalog
 from semantic_layer import SemanticQuery, timegrain
 
+AVERAGE_PER = {"day": ("日均", "daily average "), "week": ("周均", "weekly average "), "month": ("月均", "monthly average "),
+               "quarter": ("季均", "quarterly average "), "year": ("年均", "yearly average ")}
+
 
 def _value(catalog: Catalog, metric: str, value) -> tuple[str, str]:
     spec = catalog.metrics[metric]
@@ -35,8 +38,9 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         for i, c in metric_cols:
             spec = catalog.metrics[c["metric"]]
             zh, en = _value(catalog, c["metric"], rows[0][i])
-            parts_zh.append(f"{spec.name.zh}为 {zh}")
-            parts_en.append(f"{spec.name.en} was {en}")
+            per_zh, per_en = AVERAGE_PER.get(query.average_over or "", ("", ""))  # 月均: never read as the total
+            parts_zh.append(f"{per_zh}{spec.name.zh}为 {zh}")
+            parts_en.append(f"{per_en}{spec.name.en} was {en}")
         values = {c["name"]: rows[0][i] for i, c in enumerate(columns)}
         for i, c in enumerate(columns):
             if c["kind"] != "comparison" or c["format"] != "percent" or rows[0][i] is None:

@@ -34,6 +34,8 @@ def follow_ups(catalog: Catalog, query: SemanticQuery, as_of: dt.date, first_row
     the answer's first row (the drill a ranking invites)."""
     if not query.metrics:  # a listing has nothing to break down or compare
         return []
+    if _is_share(query):  # a split or a filter would change what the share is of: only last year
+        return [f for f in (_year_on_year(catalog, query),) if f is not None][:limit]
     out = [f for f in (_breakdown(catalog, query), _trend(catalog, query, as_of), _year_on_year(catalog, query),
                        _inside_first(catalog, query, first_row, as_of)) if f is not None]
     return out[:limit]
@@ -42,8 +44,8 @@ def follow_ups(catalog: Catalog, query: SemanticQuery, as_of: dt.date, first_row
 def drill(catalog: Catalog, query: SemanticQuery, dimension: str, value, as_of: dt.date) -> FollowUp | None:
     """One bar clicked: that value alone, broken down by the dimension below it in the catalog's
     hierarchy (城市 → 区县), or else its monthly trend."""
-    if dimension not in {g.dimension for g in query.group_by} or value is None:
-        return None
+    if dimension not in {g.dimension for g in query.group_by} or value is None or _is_share(query):
+        return None  # a share drilled into would become a share of the drilled value
     spec = catalog.dimensions[dimension]
     name = _value_text(catalog, dimension, value)
     filters = [f for f in query.filters if f.dimension != dimension] + [Filter(dimension=dimension, op="=",
@@ -70,7 +72,8 @@ def _breakdown(catalog: Catalog, query: SemanticQuery) -> FollowUp | None:
     if any(g.dimension != TIME for g in query.group_by):
         return None
     fixed = {f.dimension for f in query.filters if f.op == "=" or len(f.values) == 1}
-    options = [d for d in _reachable(catalog, query) if d not in fixed]
+    above = {a for d in fixed for a in _ancestors(catalog, d)}  # 上城区 by city is one row
+    options = [d for d in _reachable(catalog, query) if d not in fixed and d not in above]
     # curated short lists first (渠道类型, 地市): a breakdown by 2,000 outlets is a table, not an insight
     options.sort(key=lambda d: (not catalog.dimensions[d].values, catalog.dimensions[d].parent is not None))
     for dim in options:
@@ -112,6 +115,18 @@ def _inside_first(catalog: Catalog, query: SemanticQuery, first_row: dict | None
 
 
 # -- helpers ----------------------------------------------------------------------------------------
+def _is_share(query: SemanticQuery) -> bool:
+    return "share" in query.comparisons or bool(query.share_scope)
+
+
+def _ancestors(catalog: Catalog, dimension: str) -> list[str]:
+    out, parent = [], catalog.dimensions[dimension].parent
+    while parent and parent in catalog.dimensions and parent not in out:
+        out.append(parent)
+        parent = catalog.dimensions[parent].parent
+    return out
+
+
 def _reachable(catalog: Catalog, query: SemanticQuery) -> list[str]:
     allowed = [set(graph.allowed_dimensions(catalog, m)) for m in query.metrics]
     return [d for d in catalog.dimensions if all(d in a for a in allowed)]

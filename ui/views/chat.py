@@ -66,10 +66,12 @@ def ask(question: str) -> None:
     worker = threading.Thread(target=work, name="chatbi-ask", daemon=True)
     worker.start()
     with st.status(t("正在理解问题…", "Reading the question…"), expanded=True) as status:
-        st.button(t("取消", "Cancel"), key="cancel-ask", on_click=cancel)
+        slot = st.empty()  # the button goes once the answer is in: no stale 取消 under a finished answer
+        slot.button(t("取消", "Cancel"), key="cancel-ask", on_click=cancel)
         while worker.is_alive():
             worker.join(0.3)
             status.update(label=f"{tracker.label(lang())}… {tracker.elapsed_s():.0f} s")
+        slot.empty()
         if "error" in outcome:
             status.update(label=outcome["error"], state="error")
             return

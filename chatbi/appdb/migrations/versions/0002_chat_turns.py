@@ -1,4 +1,5 @@
-"""Conversation history per user (the chat as it was left, back after signing in again).
+"""Conversation history per user (the chat as it was left, back after signing in again); one
+rating per person and answer (earlier duplicates — a 👎 and its comment — merged into the latest).
 
 Revision ID: 0002
 """
@@ -24,8 +25,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_chat_turns_user_name", "chat_turns", ["user_name"])
+    op.execute("DELETE FROM feedback WHERE id NOT IN (SELECT max(id) FROM feedback GROUP BY event_id, user_name)")
+    op.create_index("ux_feedback_event_user", "feedback", ["event_id", "user_name"], unique=True)
 
 
 def downgrade() -> None:
+    op.drop_index("ux_feedback_event_user", table_name="feedback")
     op.drop_index("ix_chat_turns_user_name", table_name="chat_turns")
     op.drop_table("chat_turns")
