@@ -80,6 +80,7 @@ def test_chat_answer_card_feedback_and_follow_up(app_env):
     table = at.dataframe[0].value
     assert len(at.get("plotly_chart")) == 1 and table.shape == (3, 3)
     assert list(table.iloc[:, -1]) == [1, 2, 3], "a top-N shows each row's place (ties would share one)"
+    assert 1 < table.iloc[0, 1] < 100, "a rate is shown in percent with one decimal (3.9%), not as 0.039"
     assert {b.label for b in at.get("download_button")} == {"CSV", "Excel"}
     assert any(c.value.startswith("SELECT") for c in at.code), "the SQL is shown under 口径与计算过程"
     at.feedback[0].set_value(0).run()  # 👎

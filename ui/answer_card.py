@@ -135,7 +135,8 @@ def _answered(answer: Answer, key: str, compact: bool, on_drill=None) -> None:
                     on_drill(answer, *picked)
     df = frame(answer, lang())
     if answer.chart not in ("kpi",) and not compact or answer.chart == "table" or view == "table":
-        st.dataframe(df, hide_index=True, width="stretch", key=f"{key}-table", column_config=column_formats(answer))
+        st.dataframe(percent_points(answer, df), hide_index=True, width="stretch", key=f"{key}-table",
+                     column_config=column_formats(answer))
     if answer.truncated:
         st.caption(t("结果行数较多，只显示前面的部分。", "Only the first rows are shown."))
     if compact:
@@ -177,13 +178,28 @@ def pretty_sql(sql: str) -> str:
         return sql
 
 
+def is_percent(column: dict) -> bool:
+    """Rates, changes and shares (a place or a compared count is not: 名次 1 is not 100%)."""
+    return column["format"] == "percent"
+
+
+def percent_points(answer: Answer, df):
+    """The table's copy with rates and changes in percent (×100) for its one-decimal format; the
+    downloads keep the fractions."""
+    shown = df.copy()
+    for label, c in zip(df.columns, answer.columns, strict=True):
+        if is_percent(c):
+            shown[label] = df[label] * 100
+    return shown
+
+
 def column_formats(answer: Answer) -> dict:
     """Numbers as people read them: 3.94% not 0.0394, thousands separated."""
     out = {}
     for label, c in zip(column_labels(answer, lang()), answer.columns, strict=True):
         decimals = c.get("decimals", 1 if c["format"] == "score" else 2)
-        if c["kind"] == "comparison" and not c["name"].endswith("_prev") or c["format"] == "percent":
-            out[label] = st.column_config.NumberColumn(format="percent")
+        if is_percent(c):  # one decimal everywhere (15.0%, -31.3%), not 15% beside -31.25%
+            out[label] = st.column_config.NumberColumn(format="%.1f%%")
         elif c["format"] == "integer":
             out[label] = st.column_config.NumberColumn(format="localized")
         elif c["format"] in ("currency", "number", "score"):  # the catalog's decimals
