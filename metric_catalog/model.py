@@ -39,13 +39,20 @@ class Text(Spec):
 
 
 class Join(Spec):
-    """A many-to-one join from this table to ``to`` (the other side's key is unique)."""
+    """A join from this table to ``to``.
+
+    many_to_one (default): the other side's key is unique, so joining never multiplies rows.
+    many_to_many: a bridge (policy ↔ party): a key may match several rows there. Answers by the
+    bridge's dimensions aggregate this table to the key first and count each row once per match
+    (each agent gets the whole premium of each policy it is on); totals never go through it.
+    """
     to: str
     # this table's column -> the other table's column. (Not "on": YAML 1.1 reads that as true.)
     keys: dict[str, str]
     # complete: every row finds its match (checked by `catalog validate`), so an inner join loses
     # nothing and runs faster; false keeps unmatched rows under an empty key (LEFT JOIN).
     complete: bool = True
+    relationship: Literal["many_to_one", "many_to_many"] = "many_to_one"
 
 
 # How a time column stores its day. date: a DATE; timestamp: a TIMESTAMP (its day is taken);
@@ -70,10 +77,20 @@ class TimeSpec(Spec):
 
 class TableSpec(Spec):
     description: Text = Text()
+    # the physical table (schema.table) when the id names a subtype of it: premium rows of a
+    # policy-amount table are ``source: policy_amount`` with ``where: "amount_type = 'PREM'"``
+    source: str | None = None
+    where: str | None = None  # SQL predicate over the source's columns, applied to every read
+    # optional: a fact without a unique key counts its rows as rows
     primary_key: list[str] = Field(default_factory=list)
     grain: Text = Text()
+    # optional: a fact without a time column is answered for all its data and never filtered by time
     time: TimeSpec | None = None
     joins: list[Join] = Field(default_factory=list)
+    draft: bool = False  # proposed by `chatbi catalog draft`, not yet reviewed
+
+    def physical(self, table_id: str) -> str:
+        return self.source or table_id
 
     @field_validator("primary_key", mode="before")
     @classmethod
@@ -88,7 +105,12 @@ class DimensionSpec(Spec):
     table: str
     column: str  # column name or SQL expression over the table's columns
     key: str | None = None  # identifying column (for row-level security and exact filters)
-    type: Literal["category", "number", "boolean"] = "category"
+    type: Literal["category", "number", "boolean", "date"] = "category"
+    # how a date dimension stores its day (type: date only); read like a time column's format
+    format: TimeFormat = "date"
+    # usable by metric filters, row-level security and listings' keys, never offered to users
+    hidden: bool = False
+    draft: bool = False
     values: dict[str, list[str]] = Field(default_factory=dict)  # canonical value -> synonyms
     parent: str | None = None  # hierarchy, e.g. district -> city
     # Whether the column may be NULL (checked by `catalog validate`): NULL keys need null-safe
@@ -139,6 +161,7 @@ class MetricSpec(Spec):
     default_grain: Grain = "month"
     hidden: bool = False  # building block for other metrics, not offered to users
     samples: Samples = Samples()
+    draft: bool = False  # proposed by `chatbi catalog draft`, not yet reviewed
 
     @field_validator("default_window")
     @classmethod
