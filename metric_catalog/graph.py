@@ -1,4 +1,5 @@
-"""Join paths between tables: many-to-one edges only, so following them never fans rows out."""
+"""Join paths between tables: many-to-one edges first; bridges (many-to-many) only where the compiler
+guards them against fan-out."""
 
 from __future__ import annotations
 
@@ -15,17 +16,26 @@ class JoinStep:
     join: Join
 
 
-def join_path(catalog: Catalog, source: str, target: str) -> list[JoinStep] | None:
-    """Shortest many-to-one path from ``source`` to ``target`` (ties broken by declaration order)."""
+def join_path(catalog: Catalog, source: str, target: str, bridges: bool = True) -> list[JoinStep] | None:
+    """Shortest join path from ``source`` to ``target`` (ties broken by declaration order).
+
+    Many-to-one paths come first; one through a many-to-many bridge only when there is none
+    (and ``bridges``): the compiler protects bridge hops from double counting (semantic_layer.sources).
+    """
     if source == target:
         return []
+    path = _shortest(catalog, source, target, False)
+    return path if path is not None or not bridges else _shortest(catalog, source, target, True)
+
+
+def _shortest(catalog: Catalog, source: str, target: str, bridges: bool) -> list[JoinStep] | None:
     queue: deque[tuple[str, list[JoinStep]]] = deque([(source, [])])
     seen = {source}
     while queue:
         table, path = queue.popleft()
         spec = catalog.tables.get(table)
         for join in spec.joins if spec else []:
-            if join.to in seen:
+            if join.to in seen or (join.relationship == "many_to_many" and not bridges):
                 continue
             step_path = [*path, JoinStep(table, join.to, join)]
             if join.to == target:
@@ -33,6 +43,11 @@ def join_path(catalog: Catalog, source: str, target: str) -> list[JoinStep] | No
             seen.add(join.to)
             queue.append((join.to, step_path))
     return None
+
+
+def crosses_bridge(catalog: Catalog, source: str, target: str) -> bool:
+    path = join_path(catalog, source, target)
+    return bool(path) and any(step.join.relationship == "many_to_many" for step in path)
 
 
 def reachable_dimensions(catalog: Catalog, table: str) -> list[str]:

@@ -60,7 +60,7 @@ def _reference_problems(cat: Catalog) -> list[tuple[tuple, str]]:
         via = table.time.via if table.time else None
         if via is not None and via not in cat.tables:
             problems.append((("tables", name, "time", "via"), f"unknown table {via!r}"))
-        elif via is not None and graph.join_path(cat, name, via) is None:
+        elif via is not None and graph.join_path(cat, name, via, bridges=False) is None:
             problems.append((("tables", name, "time", "via"), f"{name} has no many-to-one join path to {via}; "
                              f"declare the join under tables.{name}.joins"))
     for mid, metric in cat.metrics.items():
@@ -81,16 +81,17 @@ def _reference_problems(cat: Catalog) -> list[tuple[tuple, str]]:
             if table is None:
                 problems.append((("metrics", mid, "table"), f"unknown table {metric.table!r}"))
                 continue
-            if table.time is None:
-                problems.append((("metrics", mid, "table"), f"table {metric.table} has no time column; "
-                                 "every metric needs one for its time window"))
+            if table.time is None and metric.default_window != "all":
+                problems.append((("metrics", mid, "default_window"), f"table {metric.table} has no time column, "
+                                 "so the metric can only be answered for all data: set default_window: all"))
             for i, flt in enumerate(metric.filters):
                 if flt.dimension not in cat.dimensions:
                     problems.append((("metrics", mid, "filters", i, "dimension"),
                                      f"unknown dimension {flt.dimension!r}"))
-                elif graph.join_path(cat, metric.table, cat.dimensions[flt.dimension].table) is None:
+                elif graph.join_path(cat, metric.table, cat.dimensions[flt.dimension].table, bridges=False) is None:
                     problems.append((("metrics", mid, "filters", i, "dimension"),
-                                     f"dimension {flt.dimension} is not reachable from {metric.table}"))
+                                     f"dimension {flt.dimension} is not reachable from {metric.table} by many-to-one "
+                                     "joins (a metric's own filter cannot go through a bridge: put it in where)"))
     if problems:
         return problems  # the checks below need sound references
     for mid, metric in cat.metrics.items():

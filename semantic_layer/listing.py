@@ -15,6 +15,7 @@ from semantic_layer.access import User, check_dimension, role_of, row_restrictio
 from semantic_layer.errors import AccessDenied, NotAllowed, UnknownName
 from semantic_layer.query import SemanticQuery
 from semantic_layer.scan import dimension_expr, filter_predicate
+from semantic_layer.sources import table_source
 
 MAX_LISTED = 5000
 
@@ -35,7 +36,7 @@ def listing_select(catalog: Catalog, query: SemanticQuery, user: User) -> exp.Se
     tables = [catalog.dimensions[d].table for d in dims + [f.dimension for f in query.filters]]
     tables += [catalog.dimensions[r.dimension].table for r in restrictions]
     select = exp.select(*[exp.alias_(dimension_expr(catalog, d), d) for d in dims]).distinct()
-    select = select.from_(exp.alias_(exp.to_table(base), base, table=True))
+    select = select.from_(table_source(catalog, base))
     joined = {base}
     for table in dict.fromkeys(tables):
         path = graph.join_path(catalog, base, table)
@@ -51,7 +52,7 @@ def listing_select(catalog: Catalog, query: SemanticQuery, user: User) -> exp.Se
                 continue
             on = exp.and_(*[exp.EQ(this=exp.column(left, step.left), expression=exp.column(right, step.right))
                             for left, right in step.join.keys.items()])
-            select = select.join(exp.alias_(exp.to_table(step.right), step.right, table=True), on=on,
+            select = select.join(table_source(catalog, step.right), on=on,
                                  join_type="inner" if step.join.complete else "left")
             joined.add(step.right)
     where = [filter_predicate(dimension_expr(catalog, f.dimension), f.op, f.values) for f in query.filters]

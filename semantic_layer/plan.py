@@ -107,12 +107,21 @@ def _check_grain_and_comparisons(catalog: Catalog, query: SemanticQuery, leaves:
     grain = query.time_group.grain if query.time_group else None
     for leaf in leaves:
         time = catalog.tables[catalog.metrics[leaf].table].time
+        if time is None and (grain or query.time_range is not None or query.comparisons and
+                             set(query.comparisons) & {"mom", "yoy"}):
+            m = catalog.metrics[leaf]
+            raise NotAllowed(f"「{m.name.zh}」的数据没有日期，只能按全部数据回答；请去掉时间范围、按时间拆分或同比环比再问。",
+                             f"'{m.name.en}' has no date in the data, so it can only be answered for all data; "
+                             "ask again without a period, a trend or a comparison with another period.",
+                             metric=leaf)
         if grain in ("day", "week") and time.grain == "month":
             m = catalog.metrics[leaf]
             raise NotAllowed(f"「{m.name.zh}」按账期(月)统计，不能按{'日' if grain == 'day' else '周'}查看。",
                              f"'{m.name.en}' is recorded per billing month and cannot be shown by {grain}.")
     if any(c in ("mom", "yoy") for c in query.comparisons) and query.time_range is None:
         raise NotAllowed("环比/同比需要明确的时间范围。", "Period-over-period comparisons need a time range.")
+    if "share" in query.comparisons or query.share_scope:
+        _check_share_not_bridged(catalog, query, leaves)
     if "share" in query.comparisons:
         for mid in query.metrics:
             spec = catalog.metrics[mid]
@@ -121,11 +130,25 @@ def _check_grain_and_comparisons(catalog: Catalog, query: SemanticQuery, leaves:
                                  f"'{spec.name.en}' is not additive, so a share of total is meaningless.")
 
 
+def _check_share_not_bridged(catalog: Catalog, query: SemanticQuery, leaves: list[str]) -> None:
+    """Shares by a bridge's dimension add up to more than the whole (a policy with two agents is in
+    both agents' premium), so they are not computed."""
+    dims = [g.dimension for g in query.group_by if g.dimension != TIME] + [f.dimension for f in query.filters]
+    for did in dims:
+        table = catalog.dimensions[did].table
+        if any(graph.crosses_bridge(catalog, catalog.metrics[leaf].table, table) for leaf in leaves):
+            d = catalog.dimensions[did]
+            raise NotAllowed(f"一条记录可以对应多个「{d.name.zh}」，按「{d.name.zh}」的占比加起来会超过100%，因此不计算占比；"
+                             f"可以问各{d.name.zh}的数值。",
+                             f"One record can belong to several {d.name.en} values, so shares by {d.name.en} would add "
+                             f"up to more than 100%; ask for the values by {d.name.en} instead.", dimension=did)
+
+
 def _effective_period(catalog: Catalog, query: SemanticQuery, tables: list[str], as_of: dt.date,
                       notes: list[tuple[str, str]]) -> tuple[dt.date | None, dt.date]:
     # One period for every table of the query: a ratio must never compare different months.
     end_limit = min(available_through(catalog.tables[t], as_of) for t in tables)
-    monthly = [t for t in tables if catalog.tables[t].time.grain == "month"]
+    monthly = [t for t in tables if catalog.tables[t].time and catalog.tables[t].time.grain == "month"]
     if query.time_range is None:
         return None, end_limit
     start, end = query.time_range.start, query.time_range.end

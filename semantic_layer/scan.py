@@ -11,6 +11,16 @@ from metric_catalog import graph
 from metric_catalog.model import Catalog, MetricSpec
 from semantic_layer import timegrain
 from semantic_layer.plan import MeasureGroup, QueryPlan
+from semantic_layer.sources import (
+    Bridge,
+    bridge_on,
+    bridge_select,
+    join_on,
+    owning_bridge,
+    semi_join,
+    split_paths,
+    table_source,
+)
 
 TIME_KEY = "__t"
 
@@ -70,27 +80,28 @@ def join_tables(catalog: Catalog, source: str, needed: list[str], select: exp.Se
     """``select`` (FROM ``source``) joined along many-to-one paths to every table in ``needed``."""
     joined = {source}
     for target in needed:
-        for step in graph.join_path(catalog, source, target) or []:
+        for step in graph.join_path(catalog, source, target, bridges=False) or []:
             if step.right in joined:
                 continue
-            condition = exp.and_(*[
-                exp.EQ(this=exp.column(left, step.left), expression=exp.column(right, step.right))
-                for left, right in step.join.keys.items()])
-            select = select.join(exp.alias_(exp.to_table(step.right), step.right, table=True), on=condition,
+            select = select.join(table_source(catalog, step.right), on=join_on(step),
                                  join_type="inner" if step.join.complete else "left")
             joined.add(step.right)
     return select
 
 
 def _restriction_predicate(plan: QueryPlan, group: MeasureGroup, dimension_id: str, value) -> tuple[exp.Expression, str | None]:
-    """Row filter on the dimension key; on the fact's own foreign key when it is the same column."""
+    """Row filter on the dimension key; on the fact's own foreign key when it is the same column;
+    through a bridge as a semi-join (the rows reaching the user's value, each once)."""
     spec = plan.catalog.dimensions[dimension_id]
+    key = exp.EQ(this=exp.column(spec.key, spec.table), expression=exp.convert(value))
+    if graph.crosses_bridge(plan.catalog, group.table, spec.table):
+        return semi_join(plan.catalog, group.table, spec.table, key), None
     path = graph.join_path(plan.catalog, group.table, spec.table) or []
     if len(path) == 1:
         for fact_col, dim_col in path[0].join.keys.items():
             if dim_col == spec.key:
                 return exp.EQ(this=exp.column(fact_col, group.table), expression=exp.convert(value)), None
-    return exp.EQ(this=exp.column(spec.key, spec.table), expression=exp.convert(value)), spec.table
+    return key, spec.table
 
 
 def time_column(catalog: Catalog, table: str) -> exp.Expression:
@@ -108,12 +119,15 @@ def time_profile(catalog: Catalog, table: str) -> exp.Select:
     raw = qualify(time.column, time.via or table)
     day = timegrain.as_date(raw.copy(), time)
     select = exp.select(exp.Count(this=exp.Star()), exp.Count(this=raw), exp.Count(this=day), exp.Min(this=day.copy()),
-                        exp.Max(this=day.copy())).from_(exp.alias_(exp.to_table(table), table, table=True))
+                        exp.Max(this=day.copy())).from_(table_source(catalog, table))
     return join_tables(catalog, table, [time.via] if time.via else [], select)
 
 
-def time_predicate(plan: QueryPlan, group: MeasureGroup, start: dt.date | None, end: dt.date) -> exp.Expression:
+def time_predicate(plan: QueryPlan, group: MeasureGroup, start: dt.date | None, end: dt.date) -> exp.Expression | None:
+    """None for a fact without a time column: it is answered for all its data (the plan refuses periods)."""
     time = plan.catalog.tables[group.table].time
+    if time is None:
+        return None
     column = time_column(plan.catalog, group.table)
     if group.period_end:
         # A balance is read at the end of each bucket, never added up over time.
@@ -133,21 +147,33 @@ def time_predicate(plan: QueryPlan, group: MeasureGroup, start: dt.date | None, 
 
 
 def group_select(plan: QueryPlan, group: MeasureGroup, start: dt.date | None, end: dt.date) -> exp.Select:
-    """SELECT [time bucket AS __t,] dims, leaf aggregates FROM fact … GROUP BY keys."""
+    """SELECT [time bucket AS __t,] dims, leaf aggregates FROM fact … GROUP BY keys.
+
+    Dimensions behind a bridge come from one DISTINCT subquery per bridge (sources.bridge_select),
+    their filters inside it, so no fact row is counted twice for one value.
+    """
     catalog = plan.catalog
     specs = [catalog.metrics[leaf] for leaf in group.leaves]
     predicates = [_metric_predicate(catalog, spec) for spec in specs]
     shared = predicates[0] if all(p == predicates[0] for p in predicates) else None
     time = catalog.tables[group.table].time
-    needed = [time.via] if time.via else []
-    needed += [catalog.dimensions[d].table for d in plan.dimension_columns()]
-    needed += [catalog.dimensions[f.dimension].table for f in plan.query.filters]
+    dims = plan.dimension_columns()
+    asked = [catalog.dimensions[d].table for d in dims] + [catalog.dimensions[f.dimension].table
+                                                          for f in plan.query.filters]
+    direct, bridges = split_paths(catalog, group.table, asked)
+    needed = ([time.via] if time and time.via else []) + direct
     for spec in specs:
         needed += [catalog.dimensions[f.dimension].table for f in spec.filters]
 
-    where: list[exp.Expression] = [time_predicate(plan, group, start, end)]
+    def behind(did: str) -> Bridge | None:
+        return owning_bridge(catalog, bridges, catalog.dimensions[did].table)
+
+    where: list[exp.Expression] = [p for p in [time_predicate(plan, group, start, end)] if p is not None]
+    bridge_where: dict[str, list[exp.Expression]] = {b.alias: [] for b in bridges}
     for f in plan.query.filters:
-        where.append(filter_predicate(dimension_expr(catalog, f.dimension), f.op, f.values))
+        predicate = filter_predicate(dimension_expr(catalog, f.dimension), f.op, f.values)
+        bridge = behind(f.dimension)
+        (bridge_where[bridge.alias] if bridge else where).append(predicate)
     for restriction in plan.restrictions:
         predicate, table = _restriction_predicate(plan, group, restriction.dimension, restriction.value)
         where.append(predicate)
@@ -159,17 +185,26 @@ def group_select(plan: QueryPlan, group: MeasureGroup, start: dt.date | None, en
     keys: list[exp.Expression] = []
     if plan.grain:
         keys.append(exp.alias_(timegrain.raw_bucket(time_column(catalog, group.table), time, plan.grain), TIME_KEY))
-    keys += [exp.alias_(dimension_expr(catalog, d), d) for d in plan.dimension_columns()]
+    for d in dims:
+        bridge = behind(d)
+        keys.append(exp.alias_(exp.column(d, bridge.alias) if bridge else dimension_expr(catalog, d), d))
     aggs = [exp.alias_(_aggregate(spec, None if shared is not None else pred), spec_id)
             for spec, pred, spec_id in zip(specs, predicates, group.leaves, strict=True)]
-    select = exp.select(*keys, *aggs).from_(exp.alias_(exp.to_table(group.table), group.table, table=True))
+    select = exp.select(*keys, *aggs).from_(table_source(catalog, group.table))
     select = join_tables(catalog, group.table, list(dict.fromkeys(needed)), select)
-    select = select.where(exp.and_(*where))
+    for bridge in bridges:
+        columns = [(d, dimension_expr(catalog, d)) for d in dims if behind(d) is bridge]
+        sub = bridge_select(catalog, bridge, columns, bridge_where[bridge.alias]).subquery(bridge.alias)
+        # rows no bridge row reaches stay under an empty value unless a filter asks for values
+        inner = bridge.step.join.complete or bool(bridge_where[bridge.alias])
+        select = select.join(sub, on=bridge_on(bridge), join_type="inner" if inner else "left")
+    if where:
+        select = select.where(exp.and_(*where))
     if keys:
         select = select.group_by(*[exp.Literal.number(i + 1) for i in range(len(keys))])
     if plan.grain and time.format == "yyyymm":
         # Aggregate on the cheap YYYYMM string, turn it into a DATE on the few result rows.
         outer = [exp.alias_(timegrain.bucket_to_date(exp.column(TIME_KEY), time), TIME_KEY)]
-        outer += [exp.column(d) for d in plan.dimension_columns()] + [exp.column(leaf) for leaf in group.leaves]
+        outer += [exp.column(d) for d in dims] + [exp.column(leaf) for leaf in group.leaves]
         select = exp.select(*outer).from_(select.subquery("agg"))
     return select

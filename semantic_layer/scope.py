@@ -10,6 +10,7 @@ from metric_catalog.model import Catalog
 from semantic_layer.access import RowRestriction
 from semantic_layer.query import Filter
 from semantic_layer.scan import dimension_expr, filter_predicate
+from semantic_layer.sources import table_source
 
 
 def scope_probe(catalog: Catalog, restriction: RowRestriction, flt: Filter) -> exp.Select | None:
@@ -28,11 +29,11 @@ def scope_probe(catalog: Catalog, restriction: RowRestriction, flt: Filter) -> e
         base = asked.table
     if path is None:
         return None
-    select = exp.select(exp.Count(this=exp.Star())).from_(exp.alias_(exp.to_table(base), base, table=True))
+    select = exp.select(exp.Count(this=exp.Star())).from_(table_source(catalog, base))
     for step in path:
         on = exp.and_(*[exp.EQ(this=exp.column(a, step.left), expression=exp.column(b, step.right))
                         for a, b in step.join.keys.items()])
-        select = select.join(exp.alias_(exp.to_table(step.right), step.right, table=True), on=on)
+        select = select.join(table_source(catalog, step.right), on=on)
     return select.where(exp.and_(
         filter_predicate(dimension_expr(catalog, flt.dimension), flt.op, flt.values),
         exp.EQ(this=exp.column(own.key, own.table), expression=exp.convert(restriction.value))))

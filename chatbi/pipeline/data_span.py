@@ -40,11 +40,13 @@ class DataSpans:
     def _read_first_day(self, table: str) -> dt.date | None:
         from sqlglot import exp
 
+        from semantic_layer.sources import table_source
+
         time = self.catalog.tables[table].time
         day = time_column(self.catalog, table)
         if time.format == "yyyymm":
             day = timegrain.as_date(day, time)
-        select = exp.select(exp.Min(this=day)).from_(exp.alias_(exp.to_table(table), table, table=True))
+        select = exp.select(exp.Min(this=day)).from_(table_source(self.catalog, table))
         if time.via:
             from semantic_layer.scan import join_tables
 

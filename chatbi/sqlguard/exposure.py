@@ -15,23 +15,31 @@ def _columns(sql: str | None) -> set[str]:
     return {c.name.lower() for c in sqlglot.parse_one(sql).find_all(exp.Column)} if sql else set()
 
 
+def physical_name(catalog: Catalog, table_id: str) -> str:
+    """The name analysts' SQL reads a catalog table by: its source's (a subtype's) or its own."""
+    return catalog.tables[table_id].physical(table_id).split(".")[-1].lower()
+
+
 def exposed_columns(catalog: Catalog, role: RoleSpec | None) -> dict[str, set[str]]:
-    """Columns the catalog itself uses (keys, time, dimensions, measures), minus what the role may not see."""
+    """Columns the catalog itself uses (keys, time, dimensions, measures), minus what the role may not see.
+    Keyed by physical table: subtypes of one table expose their columns on it together."""
     denied_dims = set(role.deny_dimensions) if role else set()
     denied_metrics = set(access.denied_metrics(catalog, role))
-    out: dict[str, set[str]] = {t.lower(): set() for t in catalog.tables}
+    phys = {t: physical_name(catalog, t) for t in catalog.tables}
+    out: dict[str, set[str]] = {p: set() for p in phys.values()}
     for name, table in catalog.tables.items():
-        cols = out[name.lower()]
+        cols = out[phys[name]]
         cols.update(k.lower() for k in table.primary_key)
+        cols.update(_columns(table.where))
         if table.time:
-            out.setdefault((table.time.via or name).lower(), set()).update(_columns(table.time.column))
+            out[phys[table.time.via or name]].update(_columns(table.time.column))
         for join in table.joins:
             cols.update(k.lower() for k in join.keys)
-            out.setdefault(join.to.lower(), set()).update(v.lower() for v in join.keys.values())
+            out[phys[join.to]].update(v.lower() for v in join.keys.values())
     for did, dim in catalog.dimensions.items():
         if did in denied_dims:
             continue
-        out[dim.table.lower()].update(_columns(dim.column) | ({dim.key.lower()} if dim.key else set()))
+        out[phys[dim.table]].update(_columns(dim.column) | ({dim.key.lower()} if dim.key else set()))
     used_by_allowed = set()
     for mid, metric in catalog.metrics.items():
         if metric.table is None:
@@ -39,11 +47,12 @@ def exposed_columns(catalog: Catalog, role: RoleSpec | None) -> dict[str, set[st
         columns = _columns(metric.expr) | _columns(metric.where)
         if mid in denied_metrics:
             continue
-        used_by_allowed |= {(metric.table.lower(), c) for c in columns}
-        out[metric.table.lower()].update(columns)
+        used_by_allowed |= {(phys[metric.table], c) for c in columns}
+        out[phys[metric.table]].update(columns)
     for did in denied_dims:  # a denied dimension's own column stays hidden even if used elsewhere
         dim = catalog.dimensions[did]
-        out[dim.table.lower()] -= _columns(dim.column) - {k for t, k in used_by_allowed if t == dim.table.lower()}
+        table = phys[dim.table]
+        out[table] -= _columns(dim.column) - {k for t, k in used_by_allowed if t == table}
     return out
 
 
@@ -63,14 +72,26 @@ def protected_tables(catalog: Catalog, restrictions: list[RowRestriction]) -> di
         target = catalog.dimensions[r.dimension].table
         for name in catalog.tables:
             if graph.join_path(catalog, name, target) is not None:
-                out.setdefault(name.lower(), []).append(r)
+                restricted = out.setdefault(physical_name(catalog, name), [])
+                if r not in restricted:
+                    restricted.append(r)
     return out
 
 
 def row_filter(catalog: Catalog, table: str, restriction: RowRestriction) -> exp.Expression:
     """table's rows that lead to the user's own value, as IN-subqueries along the join path."""
     dim = catalog.dimensions[restriction.dimension]
-    name = next(t for t in catalog.tables if t.lower() == table)
+    name = next(t for t in catalog.tables if physical_name(catalog, t) == table
+                and graph.join_path(catalog, t, dim.table) is not None)
+    if graph.crosses_bridge(catalog, name, dim.table) or catalog.tables[name].source:
+        # a bridge or a subtype on the way: nested IN-subqueries over the catalog's own sources
+        from semantic_layer.sources import semi_join
+
+        predicate = semi_join(catalog, name, dim.table, exp.EQ(this=exp.column(dim.key, dim.table),
+                                                                 expression=exp.convert(restriction.value)))
+        outer = predicate.this if isinstance(predicate, exp.In) else predicate.find(exp.Column)
+        outer.set("table", exp.to_identifier(table, quoted=True))
+        return predicate
     path = graph.join_path(catalog, name, dim.table) or []
     value = exp.convert(restriction.value)
     if not path:

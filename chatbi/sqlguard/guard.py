@@ -24,7 +24,7 @@ from sqlglot.errors import ParseError, SqlglotError
 from sqlglot.optimizer.qualify import qualify
 
 from chatbi.sqlguard import rules
-from chatbi.sqlguard.exposure import exposed_schema, protected_tables, row_filter
+from chatbi.sqlguard.exposure import exposed_schema, physical_name, protected_tables, row_filter
 from metric_catalog.model import Catalog
 from semantic_layer.access import User, role_of, row_restrictions
 
@@ -88,7 +88,7 @@ class SqlGuard:
         self.dialect = dialect
         self.warehouse_schema = {t.lower(): {c.lower(): ty for c, ty in cols.items()}
                                  for t, cols in warehouse_schema.items()}
-        self.tables = {t.lower() for t in catalog.tables}
+        self.tables = {physical_name(catalog, t) for t in catalog.tables}
         self._exposed: dict[str, dict[str, dict[str, str]]] = {}
 
     def check(self, sql: str, user: User | None = None, max_rows: int = 1000) -> GuardedSQL:
