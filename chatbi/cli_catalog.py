@@ -47,10 +47,13 @@ DATABASE_OPT = typer.Option(None, "--database", help="DuckDB file or SQLAlchemy 
 @catalog_app.command("validate")
 def validate(catalog: Path = CATALOG_OPT, database: str = DATABASE_OPT, as_json: bool = typer.Option(False, "--json")):
     """校验目录与数据库 / check the catalog against the live database (tables, types, joins, every metric runs)."""
-    from metric_catalog.validate import validate_catalog
+    from metric_catalog.loader import DEMO_CATALOG
+    from metric_catalog.validate import add_lines, validate_catalog
 
     cat = load(catalog)
     report = validate_catalog(cat, open_warehouse(database))
+    path = catalog or DEMO_CATALOG
+    add_lines(report, path)
     if as_json:
         print(json.dumps({"ok": report.ok, "seconds": round(report.seconds, 2), "checked_queries": report.checked_queries,
                           "metrics": len(cat.metrics), "dimensions": len(cat.dimensions),
@@ -58,7 +61,8 @@ def validate(catalog: Path = CATALOG_OPT, database: str = DATABASE_OPT, as_json:
     else:
         for f in report.findings:
             colour = "red" if f.level == "error" else "yellow"
-            console.print(f"[{colour}]{f.level}[/] {f.where}: {f.message}")
+            at = f"{path}:{f.line} " if f.line else ""
+            console.print(f"[{colour}]{f.level}[/] {at}{f.where}: {f.message}", highlight=False, soft_wrap=True)
         mark = "[green]✓[/]" if report.ok else "[red]✗[/]"
         console.print(f"{mark} {len(cat.metrics)} metrics, {len(cat.dimensions)} dimensions, "
                       f"{report.checked_queries} compiled queries ran, {report.seconds:.1f}s")

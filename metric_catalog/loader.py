@@ -24,16 +24,16 @@ class CatalogError(Exception):
         super().__init__(f"Catalog {path} has {len(problems)} problem(s):\n{listing}")
 
 
-def _line_index(node: yaml.Node, path: tuple = (), index: dict | None = None) -> dict[tuple, int]:
+def line_index(node: yaml.Node, path: tuple = (), index: dict | None = None) -> dict[tuple, int]:
     index = {} if index is None else index
     index[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             index[(*path, key.value)] = key.start_mark.line + 1
-            _line_index(value, (*path, key.value), index)
+            line_index(value, (*path, key.value), index)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _line_index(item, (*path, i), index)
+            line_index(item, (*path, i), index)
     return index
 
 
@@ -148,12 +148,12 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     try:
         catalog = Catalog.model_validate(data)
     except ValidationError as exc:
-        lines = _line_index(yaml.compose(text, Loader=_LOADER))  # line numbers only when something is wrong
+        lines = line_index(yaml.compose(text, Loader=_LOADER))  # line numbers only when something is wrong
         problems = [(_where(path, lines, err["loc"]), _message(err)) for err in exc.errors()]
         raise CatalogError(path, problems) from exc
     problems = _reference_problems(catalog)
     if problems:
-        lines = _line_index(yaml.compose(text, Loader=_LOADER))
+        lines = line_index(yaml.compose(text, Loader=_LOADER))
         raise CatalogError(path, [(_where(path, lines, loc), msg) for loc, msg in problems])
     return catalog
 

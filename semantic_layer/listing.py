@@ -28,6 +28,9 @@ def listing_select(catalog: Catalog, query: SemanticQuery, user: User) -> exp.Se
             raise UnknownName(f"指标目录中没有维度 {did}。", f"There is no dimension {did!r} in the catalog.",
                               dimension=did)
         check_dimension(catalog, role, did)
+        if catalog.dimensions[did].hidden:
+            raise NotAllowed(f"「{catalog.dimensions[did].name.zh}」不对用户开放。",
+                             f"'{catalog.dimensions[did].name.en}' is not offered to users.", dimension=did)
     if query.time_range is not None:
         raise NotAllowed("清单不按时间统计；要看某段时间内有业绩的对象，请问具体指标。",
                          "A listing has no period; to see what had activity in a period, ask for a metric.")

@@ -36,7 +36,9 @@ def qualify(sql: str, alias: str) -> exp.Expression:
 
 def dimension_expr(catalog: Catalog, dimension_id: str) -> exp.Expression:
     spec = catalog.dimensions[dimension_id]
-    return qualify(spec.column, spec.table)
+    raw = qualify(spec.column, spec.table)
+    # a date dimension (a store's opening day) is shown and compared as a DATE whatever it is stored as
+    return timegrain.as_date(raw, spec) if spec.type == "date" else raw
 
 
 def filter_predicate(column: exp.Expression, op: str, values: list) -> exp.Expression:

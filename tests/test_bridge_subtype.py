@@ -287,3 +287,15 @@ def test_analyst_sql_on_a_subtyped_table_is_row_filtered_through_the_bridge(cata
     assert "policy_amount" in checked.filtered_tables
     [(got,)] = wh.execute(checked.sql).rows
     assert float(got) == pytest.approx(_truth(rows, agent="代理人3"), abs=0.005)
+
+
+def test_hidden_dimension_is_never_offered_or_read(catalog):
+    from chatbi.pipeline.vocabulary import build_vocabulary
+    from metric_catalog import graph
+
+    assert "party_key" not in graph.allowed_dimensions(catalog, "premium")
+    assert not any("party_key" in dims for dims in build_vocabulary(catalog).dimension_terms.values())
+    for query in (SemanticQuery(metrics=["premium"], group_by=[GroupBy(dimension="party_key")]),
+                  SemanticQuery(group_by=[GroupBy(dimension="party_key")])):
+        with pytest.raises(NotAllowed):
+            compile_query(catalog, query, as_of=AS_OF)

@@ -138,6 +138,8 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
             for form in term_forms(term) if term else []:
                 vocab.metric_terms[form].add(mid)
     for did, dim in catalog.dimensions.items():
+        if dim.hidden:  # a key for row security or metric filters: never read from a question
+            continue
         for term in [dim.name.zh, dim.name.en, *dim.synonyms]:
             for form in term_forms(term) if term else []:
                 vocab.dimension_terms[form].add(did)
