@@ -85,7 +85,7 @@ def _word_clashes(catalog: Catalog) -> list[Gap]:
         for value, aliases in d.values.items():
             for word in [value, *aliases]:
                 owners.setdefault(word.lower(), set()).add(("dimension", did, f"values.{value}"))
-    gaps = []
+    gaps = _contained_words(owners)
     for word, named in sorted(owners.items()):
         if not word:
             continue
@@ -100,4 +100,21 @@ def _word_clashes(catalog: Catalog) -> list[Gap]:
             gaps.append(Gap(kind, oid, field, f"「{word}」 names several things ({listed}): a question using it is "
                                               "always asked which one is meant (right for a generic word, else "
                                               "keep it on one)"))
+    return gaps
+
+
+def _contained_words(owners: dict[str, set[tuple[str, str, str]]]) -> list[Gap]:
+    """A Chinese word inside another item's word (收入 in 出账收入): a question with the longer word
+    also contains the shorter one, so which is meant rests on the matcher preferring the longer."""
+    gaps = []
+    words = sorted((w for w in owners if w and not w.isascii() and len(w) > 1), key=len)
+    for i, short in enumerate(words):
+        ids = {(k, oid) for k, oid, _ in owners[short]}
+        inside = sorted(long for long in words[i + 1:] if short in long and not ids & {(k, oid) for k, oid, _
+                                                                                      in owners[long]})
+        if inside:
+            kind, oid, field = sorted(owners[short])[0]
+            gaps.append(Gap(kind, oid, field, f"「{short}」 is inside 「{'」「'.join(inside[:3])}」 of another item: "
+                                              "a question with the longer word also holds this one; check both read "
+                                              "as meant (ask them), or drop the short form"))
     return gaps
