@@ -88,6 +88,8 @@ def ask_command(
     as_of: str = typer.Option(None, "--as-of", help="reference date YYYY-MM-DD (default: the data's date)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object per question"),
     no_model: bool = typer.Option(False, "--no-model", help="rules only: never load the language model"),
+    language: str = typer.Option("auto", "--lang", help="zh, en, or auto: the catalog's only language, else the "
+                                                        "question's"),
 ):
     """提问 / ask a question about the metrics: an answer, a choice of interpretations, or a refusal."""
     try:
@@ -111,23 +113,34 @@ def ask_command(
         if as_json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False, default=str), flush=True)
         else:
-            show(answer)
+            show(answer, answer_language(language, service.bi.catalog.catalog.languages, q))
     service.bi.close()
 
 
-def show(answer) -> None:
+def answer_language(choice: str, languages: list[str], question: str) -> str:
+    """zh or en: as asked; else the catalog's only language; else the question's (mostly Latin letters: en)."""
+    if choice in ("zh", "en"):
+        return choice
+    if len(languages) == 1 and languages[0] in ("zh", "en"):
+        return languages[0]
+    latin = sum(ch.isascii() and ch.isalpha() for ch in question)
+    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in question)
+    return "en" if latin > 2 * cjk else "zh"
+
+
+def show(answer, lang: str = "zh") -> None:
     from chatbi.pipeline.answer import key_text
 
     colour = {"answered": "green", "clarify": "yellow", "refused": "red"}[answer.status]
-    console.print(f"[bold {colour}]{answer.status}[/] {answer.message}")
+    console.print(f"[bold {colour}]{answer.status}[/] {answer.text(lang)}")
     if answer.rows and len(answer.rows) > 1 or (answer.rows and len(answer.columns) > 1):
-        table = Table(*[c["label"] for c in answer.columns])
+        table = Table(*[(c.get("label_en") or c["label"]) if lang == "en" else c["label"] for c in answer.columns])
         for row in answer.rows[:50]:
-            table.add_row(*[key_text(c, v) for c, v in zip(answer.columns, row, strict=False)])
+            table.add_row(*[key_text(c, v, lang) for c, v in zip(answer.columns, row, strict=False)])
         console.print(table)
     for i, c in enumerate(answer.candidates, start=1):
-        console.print(f"  {i}. {c.description_zh}")
-    for s in answer.suggestions:
+        console.print(f"  {i}. {c.description_en if lang == 'en' else c.description_zh}")
+    for s in answer.suggestions_in(lang):
         console.print(f"  · {s}")
     if answer.explanation:
-        console.print(f"[dim]{answer.explanation.get('zh', '')}[/]")
+        console.print(f"[dim]{answer.explanation.get(lang, '')}[/]")

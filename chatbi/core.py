@@ -148,11 +148,12 @@ class ChatBI:
         user = user or User.unrestricted()
         question = guard.clean(question)
         timings: dict[str, float] = {}
-        verdict = guard.check(question)
+        verdict = guard.check(question, self.catalog)
         timings["guard"] = (time.perf_counter() - started) * 1000
         if not verdict.allowed:
             answer = Answer(REFUSED, question, verdict.zh, verdict.en, reason=verdict.reason, path="guard",
-                            suggestions=self.replies.suggestions(user))
+                            suggestions=self.replies.suggestions(user),
+                            suggestions_en=self.replies.suggestions(user, lang="en"))
         else:
             as_of = as_of or self.reference_date()
             t0 = time.perf_counter()

@@ -41,7 +41,7 @@ def render(answer: Answer, key: str, on_pick=None, on_ask=None, compact: bool = 
                 on_pick(answer, i)
     else:
         st.warning(message(answer))
-        for i, suggestion in enumerate(answer.suggestions):
+        for i, suggestion in enumerate(answer.suggestions_in(lang())):
             if st.button(f"💡 {suggestion}", key=f"{key}-sugg-{i}") and on_ask:
                 on_ask(suggestion)
     if not compact and answer.event_id and answer.status == ANSWERED:

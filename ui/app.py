@@ -12,11 +12,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `ui.*` importabl
 from ui.common import can_write_sql, role_label, t  # noqa: E402
 from ui.status import warehouse_status  # noqa: E402
 
-st.set_page_config(page_title="ChatBI 渠道考核助手", page_icon="📊", layout="wide")
+st.set_page_config(page_title="ChatBI", page_icon="📊", layout="wide")
 
 problem = warehouse_status().error
 if problem:  # nothing works without the warehouse: say how to get it
-    st.title("ChatBI 渠道考核助手")
+    st.title("ChatBI")
     st.error(problem)
     st.stop()
 
@@ -29,7 +29,7 @@ from ui.sign_in import sign_in_page, single_user_account  # noqa: E402
 try:
     settings = service().bi.settings
 except (ConfigError, AppDBError, CatalogError) as exc:  # say what to fix instead of a stack trace
-    st.title("ChatBI 渠道考核助手")
+    st.title("ChatBI")
     st.error(str(exc))
     st.stop()
 if settings.auth.mode == "none" and "account" not in st.session_state:
@@ -37,8 +37,12 @@ if settings.auth.mode == "none" and "account" not in st.session_state:
 who = st.session_state.get("account")
 
 with st.sidebar:
-    st.radio("语言 / Language", ["zh", "en"], key="lang", horizontal=True,
-             format_func=lambda code: "中文" if code == "zh" else "English")
+    languages = [code for code in service().bi.catalog.catalog.languages if code in ("zh", "en")] or ["zh", "en"]
+    if len(languages) == 1:  # a catalog written in one language is shown only in it
+        st.session_state["lang"] = languages[0]
+    else:
+        st.radio("语言 / Language", languages, key="lang", horizontal=True,
+                 format_func=lambda code: "中文" if code == "zh" else "English")
     if settings.auth.mode == "none":
         st.warning(t("单用户模式：未启用登录，仅供本机试用。", "Single-user mode: no sign-in, for local trials only."))
     if who is not None:

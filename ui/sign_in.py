@@ -16,7 +16,7 @@ def single_user_account() -> Account:
 
 def sign_in_page() -> None:
     svc = service()
-    st.title(t("ChatBI 渠道考核助手", "ChatBI assessment assistant"))
+    st.title("ChatBI")
     if not svc.db.users.all():
         _first_admin(svc)
         return

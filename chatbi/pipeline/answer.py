@@ -37,6 +37,7 @@ class Answer:
     chart: str = "none"
     candidates: list[Candidate] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
+    suggestions_en: list[str] = field(default_factory=list)
     path: str = ""  # matcher | model | verified | clarification
     model_id: str = ""
     reason: str = ""  # why refused or clarified (stable code)
@@ -57,6 +58,13 @@ class Answer:
             self.message = f"{self.message}（{zh}）"
             self.message_en = f"{self.message_en} ({en}.)"
         return self
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (the other language only where none was written)."""
+        return (self.message_en or self.message) if lang == "en" else (self.message or self.message_en)
+
+    def suggestions_in(self, lang: str) -> list[str]:
+        return (self.suggestions_en or self.suggestions) if lang == "en" else self.suggestions
 
     def to_dict(self) -> dict:
         out = asdict(self)

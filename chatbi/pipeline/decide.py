@@ -252,11 +252,11 @@ class Decider:
 
     def _scope_zh(self, residual: list[str]) -> str:
         what = f"「{'、'.join(residual)}」" if residual else "这个问题"
-        return f"{what}不在考核指标目录范围内，我无法回答。你可以问："
+        return f"{what}不在「{self.catalog.catalog.name.pick('zh')}」的指标目录范围内，我无法回答。你可以问："
 
     def _scope_en(self, residual: list[str]) -> str:
         what = f"'{' '.join(residual)}'" if residual else "This question"
-        return f"{what} is outside the assessment metric catalog, so I cannot answer it. You can ask:"
+        return f"{what} is outside the {self.catalog.catalog.name.pick('en')} metric catalog, so I cannot answer it. You can ask:"
 
     def _draft_problem(self, question: str, draft: Draft, match: Match, metrics: list[str], user: User,
                        as_of: dt.date) -> Answer:

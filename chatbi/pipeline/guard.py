@@ -70,19 +70,19 @@ MESSAGES = {
                       "system for changes."),
     "sql": ("请用自然语言提问，不要输入 SQL。分析师可以在分析工作台中运行经过校验的 SQL。",
             "Please ask in plain language rather than SQL. Analysts can run checked SQL in the workbench."),
-    "injection": ("这个请求试图改变助手的规则，无法执行。请直接询问考核指标，例如「上个月各地市欠费金额」。",
-                  "This request tries to change the assistant's rules and cannot be carried out. Ask about an "
-                  "assessment metric instead, e.g. 'arrears amount by city last month'."),
-    "chitchat": ("我是渠道考核数据助手，只回答考核指标相关的问题，例如「本月杭州各渠道新增用户数排名」。",
-                 "I am the channel assessment data assistant and answer questions about assessment metrics, "
-                 "e.g. 'new subscribers by channel in Hangzhou this month'."),
-    "empty": ("请输入一个问题，例如「上个月各地市欠费率」。", "Please type a question, e.g. 'arrears rate by city last month'."),
+    "injection": ("这个请求试图改变助手的规则，无法执行。请直接询问指标目录中的指标{example_zh}。",
+                  "This request tries to change the assistant's rules and cannot be carried out. Ask about a "
+                  "metric of the catalog instead{example_en}."),
+    "chitchat": ("我是{assistant_zh}，只回答指标目录中的指标相关的问题{example_zh}。",
+                 "I am {assistant_en} and answer questions about the metrics of its catalog{example_en}."),
+    "empty": ("请输入一个问题{example_zh}。", "Please type a question{example_en}."),
     "too_long": (f"问题太长了（超过 {MAX_QUESTION_CHARS} 字），请精简后再问。",
                  f"The question is too long (over {MAX_QUESTION_CHARS} characters); please shorten it."),
 }
 
 
-def check(question: str) -> GuardVerdict:
+def check(question: str, catalog=None) -> GuardVerdict:
+    """``catalog`` gives the messages their assistant's name and an example question of its own."""
     text = normalise(question or "")
     if not text:
         reason = "empty"
@@ -99,4 +99,12 @@ def check(question: str) -> GuardVerdict:
     else:
         return GuardVerdict(True)
     zh, en = MESSAGES[reason]
-    return GuardVerdict(False, reason, zh, en)
+    words = {"assistant_zh": "数据助手", "assistant_en": "a data assistant", "example_zh": "", "example_en": ""}
+    if catalog is not None:
+        from chatbi.pipeline.catalog_voice import assistant_name, sample_question
+
+        zh_sample, en_sample = sample_question(catalog, "zh"), sample_question(catalog, "en")
+        words.update(assistant_zh=assistant_name(catalog, "zh"), assistant_en=assistant_name(catalog, "en"),
+                     example_zh=f"，例如「{zh_sample}」" if zh_sample else "",
+                     example_en=f", e.g. '{en_sample}'" if en_sample else "")
+    return GuardVerdict(False, reason, zh.format(**words), en.format(**words))

@@ -12,21 +12,11 @@ import time
 from dataclasses import dataclass, field
 
 from chatbi.llm import Completion, LLMBackend, LLMError, Message
+from chatbi.pipeline.catalog_voice import assistant_name, few_shot
 from metric_catalog.model import Catalog
 
 OUT_OF_SCOPE = "out_of_scope"
 
-EXAMPLES = [
-    ("上个月各地市欠费金额", "arrears_amount"),
-    ("近三个月杭州自营厅拉了多少新用户", "new_subscribers"),
-    ("broadband installs by channel type last quarter", "broadband_installs"),
-    ("今年哪些地市流失的客户比例最高", "churn_rate"),
-    ("卖出去多少部手机", "terminal_units"),
-    ("把所有欠费用户改成停机", OUT_OF_SCOPE),
-    ("明天会下雨吗", OUT_OF_SCOPE),
-    ("员工的工资是多少", OUT_OF_SCOPE),
-    ("各渠道的房租成本", OUT_OF_SCOPE),
-]
 
 
 @dataclass
@@ -58,13 +48,13 @@ class Interpreter:
         metrics = "\n".join(f"- {mid}: {m.name.zh}/{m.name.en}，又称{'、'.join(m.synonyms[:4])}"
                             for mid, m in cat.visible_metrics().items())
         system = (
-            "你是电信渠道考核数据助手。判断用户问题问的是下列哪个指标。\n"
+            f"你是{assistant_name(cat, 'zh')}。判断用户问题问的是下列哪个指标。\n"
             "如果问题与这些指标无关、要求修改/删除数据、闲聊、或问的是列表里没有的指标，填 out_of_scope。\n"
             f"指标:\n{metrics}\n"
             "只输出 {\"m\": 指标id}。"
         )
         messages = [Message("system", system)]
-        for question, metric in EXAMPLES:
+        for question, metric in few_shot(cat, OUT_OF_SCOPE):
             messages += [Message("user", question), Message("assistant", json.dumps({"m": metric}))]
         return messages
 

@@ -27,14 +27,15 @@ class Replies:
         denied = denied_metrics(self.catalog, self.catalog.roles.get(user.role))
         return [m for m in self.catalog.visible_metrics() if m not in denied]
 
-    def suggestions(self, user: User, ranked: list[str] | None = None) -> list[str]:
+    def suggestions(self, user: User, ranked: list[str] | None = None, lang: str = "zh") -> list[str]:
         visible = self.visible(user)
         ids = [m for m in (ranked or []) if m in visible] or visible
-        return [samples[0] for mid in ids[:3] if (samples := self.catalog.metrics[mid].samples.zh)]
+        metrics = [self.catalog.metrics[mid] for mid in ids[:3]]
+        return [samples[0] for m in metrics if (samples := m.samples.en if lang == "en" else m.samples.zh)]
 
     def refuse(self, question: str, reason: str, zh: str, en: str, user: User, ranked=None, path="") -> Answer:
         return Answer(REFUSED, question, zh, en, reason=reason, suggestions=self.suggestions(user, ranked),
-                      path=path, model_id=self.ctx.model_id())
+                      suggestions_en=self.suggestions(user, ranked, "en"), path=path, model_id=self.ctx.model_id())
 
     def clarify(self, question: str, drafts: list[SemanticQuery], reason: str, zh: str, en: str, user: User,
                 as_of: dt.date) -> Answer:
