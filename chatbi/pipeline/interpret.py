@@ -192,7 +192,8 @@ def build_listing(catalog: Catalog, match: Match) -> Draft:
         # its own values (sub-categories under 数码) is listed as itself.
         listed.insert(0, entity)
     if entity == listed[0]:  # its attributes on the same table
-        listed += [d for d, spec in catalog.dimensions.items() if spec.table == table and d not in listed][:4]
+        listed += [d for d, spec in catalog.dimensions.items()
+                   if spec.table == table and d not in listed and not spec.hidden][:4]
     try:
         return Draft(SemanticQuery(group_by=[GroupBy(dimension=d) for d in listed], filters=filters))
     except ValueError as exc:
