@@ -286,3 +286,20 @@ def test_a_filter_the_metrics_definition_leaves_out_is_said_not_answered_as_no_d
         assert "已取消" in answer.message
     kept = bi.ask("上个月已完成订单的订单数", as_of=AS_OF)  # a status the definition keeps is answered
     assert kept.status == "answered" and kept.rows[0][0] > 0
+
+
+@pytest.mark.parametrize("question", ["which stores are community stores in Beijing", "北京哪些门店是社区店"])
+def test_which_things_are_named_values_is_a_listing_of_them(bi, con, question):
+    """Nothing to count is asked: the stores themselves, each once, with their opening date (a date)."""
+    import datetime as dt
+
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and not answer.interpretation.metrics, answer.message
+    names = {r[0] for r in answer.rows}
+    truth = {r[0] for r in con.execute("SELECT store_name FROM dim_store WHERE city = '北京' AND store_type = '社区店'")
+             .fetchall()}
+    assert names == truth and truth
+    assert answer.message_en.startswith(f"{len(truth)} store")
+    dated = bi.ask("列出北京所有社区店及开业日期", as_of=AS_OF)
+    column = [c["name"] for c in dated.columns].index("store_open_date")
+    assert all(isinstance(r[column], dt.date) for r in dated.rows)

@@ -27,7 +27,7 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         return f"{rng}没有符合条件的数据。", f"No data matches for {rng_en}."
     if not metric_cols:  # a listing: as the catalog has them now, no period
         first = columns[0]
-        return f"共 {len(rows)} 个{first['label']}。", f"{len(rows)} × {first['label_en']}."
+        return f"共 {len(rows)} 个{first['label']}。", f"{len(rows)} {first['label_en'] if len(rows) == 1 else _plural(first['label_en'])}."
     if len(rows) == 1:
         keys = [key_text(c, rows[0][i]) for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
         keys_en = [key_text(c, rows[0][i], "en") for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
@@ -122,3 +122,14 @@ def period_notes(query: SemanticQuery, compiled) -> tuple[str, str]:
             zh.append(f"最后一期只含 {last} 至 {end} 的数据")
             en.append(f"the last {grain} holds only {last} to {end}")
     return ("（" + "；".join(zh) + "）" if zh else "", " (" + "; ".join(en) + ".)" if en else "")
+
+
+def _plural(noun: str) -> str:
+    """English plural of a catalog name for counts of listed things (2 stores, 3 cities)."""
+    if not noun or not noun[-1].isalpha():
+        return noun
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"

@@ -433,6 +433,10 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             apply_value(h, *sorted(closest)[0])
         else:
             result.ambiguous_values.append(dataclasses.replace(h, payload=closest))
+    if (not result.listing and not result.metric_hits and (result.named or result.group_by) and not result.thresholds
+            and not result.rank and not result.growth and not result.comparisons
+            and any(h.kind == "which" for h in chosen)):
+        result.listing = True  # "which stores are community stores", 哪些门店是社区店: nothing is counted
     if result.listing and not result.metric_hits:  # 列出…营业厅: the named dimensions are what is listed
         listed = {h.text for h in chosen if h.kind == "dimension" and set(h.payload) & set(result.named)}
         result.group_by += [d for d in result.named if d not in result.group_by]
