@@ -248,6 +248,11 @@ def test_postgres_gives_the_same_numbers(catalog, warehouse, pg_cluster):
     url = pg_cluster.create_database("bridge")
     load_demo_into_postgres(path, url)
     pg = connect(url)
+    from metric_catalog.validate import validate_catalog
+
+    for engine in (pg, connect(str(path))):
+        report = validate_catalog(catalog, engine)
+        assert report.ok, [f for f in report.findings if f.level == "error"]
     for query in (SemanticQuery(metrics=["premium", "commission"], group_by=[GroupBy(dimension="agent")]),
                   SemanticQuery(metrics=["premium"], filters=[Filter(dimension="agent", op="=", values=["代理人2"])]),
                   SemanticQuery(metrics=["claim_paid"], group_by=[GroupBy(dimension="product_line")])):
