@@ -211,6 +211,14 @@ class UnavailableTopic(Spec):
     reason: Text
 
 
+class NamedPeriod(Spec):
+    """A day (or run of days) people name instead of a date: 双11 → 11-11; 国庆黄金周 → 10-01, 7 days."""
+    terms: list[str]
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+    days: int = Field(default=1, ge=1, le=62)
+
+
 class CatalogInfo(Spec):
     id: str
     name: Text
@@ -218,6 +226,7 @@ class CatalogInfo(Spec):
     reference_date: ReferenceDate = ReferenceDate()
     unavailable: list[UnavailableTopic] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=lambda: ["zh", "en"])
+    calendar: list[NamedPeriod] = Field(default_factory=list)
 
 
 class Catalog(Spec):

@@ -303,3 +303,12 @@ def test_which_things_are_named_values_is_a_listing_of_them(bi, con, question):
     dated = bi.ask("列出北京所有社区店及开业日期", as_of=AS_OF)
     column = [c["name"] for c in dated.columns].index("store_open_date")
     assert all(isinstance(r[column], dt.date) for r in dated.rows)
+
+
+def test_days_named_in_the_catalog_calendar_are_answered_for_their_date(bi, con):
+    """双11 is the catalog's word for 11-11 (catalog.calendar), not code's; 去年双11 is the one before."""
+    for question, day in (("双11当天下单数", "2026-11-11"), ("去年双十一的下单数", "2025-11-11")):
+        answer = bi.ask(question, as_of=AS_OF)
+        assert answer.status == "answered", answer.message
+        truth = one(con, f"SELECT count(*) FROM fact_order WHERE order_date = DATE '{day}'")
+        assert answer.rows[0][-1] == truth and answer.message.startswith(day)

@@ -71,7 +71,30 @@ CASES = [
     ("March 2025", AS_OF, D(2025, 3, 1), D(2025, 3, 31)),
     ("in 2025", AS_OF, D(2025, 1, 1), D(2025, 12, 31)),
     ("past 7 days", AS_OF, D(2026, 11, 9), D(2026, 11, 15)),
+    # one day: in its year when said, else its last occurrence (11月20日 has not come yet this year)
+    ("11月11日", AS_OF, D(2026, 11, 11), D(2026, 11, 11)),
+    ("十一月十一号", AS_OF, D(2026, 11, 11), D(2026, 11, 11)),
+    ("11月20日", AS_OF, D(2025, 11, 20), D(2025, 11, 20)),
+    ("2025年3月5日", AS_OF, D(2025, 3, 5), D(2025, 3, 5)),
+    ("on 11 November", AS_OF, D(2026, 11, 11), D(2026, 11, 11)),
+    ("November 3rd, 2025", AS_OF, D(2025, 11, 3), D(2025, 11, 3)),
+    ("2月29日", AS_OF, D(2024, 2, 29), D(2024, 2, 29)),
 ]
+NAMED = {"双11": (11, 11, 1), "golden week": (10, 1, 7)}
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("双11当天", D(2026, 11, 11), D(2026, 11, 11)), ("双十一", D(2026, 11, 11), D(2026, 11, 11)),
+    ("去年双11", D(2025, 11, 11), D(2025, 11, 11)), ("2024年双11", D(2024, 11, 11), D(2024, 11, 11)),
+    ("golden week", D(2026, 10, 1), D(2026, 10, 7))])
+def test_days_the_catalog_names_resolve_to_their_dates(text, start, end):
+    window = combine(find_time(normalise_numbers(text.lower()), AS_OF, NAMED))
+    assert (resolve(window, AS_OF, AS_OF).start, resolve(window, AS_OF, AS_OF).end) == (start, end)
+    assert combine(find_time(normalise_numbers(text.lower()), AS_OF)) is None or "年" in text  # not without the catalog
+
+
+def test_impossible_days_are_not_dates():
+    assert all(m.window.kind != "date" for m in find_time(normalise_numbers("2月30日"), AS_OF))
 
 
 @pytest.mark.parametrize("text,data_end,start,end", CASES)

@@ -241,7 +241,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     hits += _find_terms(text, vocab.dimension_terms, "dimension")
     hits += _find_terms(text, vocab.value_terms, "value")
     hits += _find_terms(text, vocab.unavailable_terms, "unavailable")
-    hits += [Hit("time", text[t.start:t.end], t.start, t.end, t.window) for t in timeparse.find_time(text, as_of)]
+    hits += [Hit("time", text[t.start:t.end], t.start, t.end, t.window) for t in timeparse.find_time(text, as_of, vocab.named_days)]
     hits += _keyword_hits(text)
     chosen = _select(hits, len(text))
     taken = [False] * len(text)

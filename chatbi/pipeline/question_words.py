@@ -44,5 +44,6 @@ the a an of in on for to by is are was were what how much many show me give list
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
 each every within under came come comes
+当天 当日 那天 那一天 这一天
 """.split())
 PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")

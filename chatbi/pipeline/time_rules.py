@@ -27,6 +27,8 @@ class TimeWindow:
     end_month: int | None = None
     quarter: int | None = None
     last_year: bool = False  # 去年同期: the same window one year earlier
+    day: int | None = None  # kind "date": the day of ``month``
+    days: int = 1  # kind "date": how many days from it (a named period such as a holiday week)
 
 
 CHINESE_NUMERAL = re.compile("[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
@@ -69,6 +71,33 @@ def rule(pattern: str):
         PATTERNS.append((pattern, fn))
         return fn
     return register
+
+
+# --- single days (first: "11月11日" must not be read as the month 11月) ---------------------------
+@rule(r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*(?:日|号)")
+def _zh_date(m, as_of):
+    return _date_window(m, int(m["m"]), int(m["d"]))
+
+
+@rule(r"\b(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?" + EN_MONTH + r"(?:,?\s+(?P<y>20\d{2}))?\b")
+def _en_day_month(m, as_of):
+    return _date_window(m, MONTHS_EN[m.group(2)[:3]], int(m["d"]))
+
+
+@rule(r"\b" + EN_MONTH + r"\s+(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?:,?\s+(?P<y>20\d{2}))?\b")
+def _en_month_day(m, as_of):
+    return _date_window(m, MONTHS_EN[m.group(1)[:3]], int(m["d"]))
+
+
+def _date_window(m, month: int, day: int) -> TimeWindow | None:
+    import datetime
+
+    year = int(m["y"]) if m["y"] else None
+    try:
+        datetime.date(year or 2024, month, day)  # 2024: a leap year, so 2月29日 is a day in some year
+    except ValueError:
+        return None
+    return TimeWindow("date", m.group(0), year=year, month=month, day=day)
 
 
 # --- Chinese -------------------------------------------------------------------------------

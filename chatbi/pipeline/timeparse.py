@@ -44,11 +44,18 @@ class TimeMatch:
     end: int
 
 
-def find_time(text: str, as_of: dt.date) -> list[TimeMatch]:
-    """Every time expression in ``text`` (already lower-cased and number-normalised), left to right."""
+def find_time(text: str, as_of: dt.date, named_days: dict[str, tuple[int, int, int]] | None = None) -> list[TimeMatch]:
+    """Every time expression in ``text`` (already lower-cased and number-normalised), left to right.
+    ``named_days``: the catalog's calendar, term → (month, day, days): 双11 → (11, 11, 1)."""
     taken = [False] * len(text)
     found: list[TimeMatch] = []
-    for pattern, handler in PATTERNS:
+    patterns = list(PATTERNS)
+    if named_days:
+        terms = sorted(named_days, key=len, reverse=True)
+        alternation = "|".join(re.escape(t) for t in terms)
+        patterns.insert(0, (rf"(?:(?P<y>\d{{4}})\s*年\s*|(?P<last>去年|last year'?s?\s*))?(?P<term>{alternation})",
+                            lambda m, day: _named_day(m, named_days, day)))
+    for pattern, handler in patterns:
         for m in re.finditer(pattern, text):
             if any(taken[m.start():m.end()]) or m.end() == m.start():
                 continue
@@ -59,6 +66,12 @@ def find_time(text: str, as_of: dt.date) -> list[TimeMatch]:
             for i in range(m.start(), m.end()):
                 taken[i] = True
     return sorted(found, key=lambda t: t.start)
+
+
+def _named_day(m, named_days: dict[str, tuple[int, int, int]], as_of: dt.date) -> TimeWindow:
+    month, day, days = named_days[m["term"]]
+    year = int(m["y"]) if m["y"] else (as_of.year - 1 if m["last"] else None)
+    return TimeWindow("date", m.group(0), year=year, month=month, day=day, days=days)
 
 
 def combine(matches: list[TimeMatch], as_of: dt.date | None = None) -> TimeWindow | None:
@@ -234,7 +247,22 @@ def _all_data(w, as_of, data_end):
     return Period(ALL_DATA_START, min(as_of, data_end), "全部数据", "all data")
 
 
-RESOLVERS = {"last_n_months": _last_n_months, "this_month": _this_month, "last_month": _last_month,
+def _date(w, as_of, data_end):
+    """A day (or a named period of days): in its year when said, else its last occurrence by the
+    reference date (双11 asked in May is last November's)."""
+    start = dt.date(w.year or as_of.year, w.month, w.day) if (w.year or (w.month, w.day) != (2, 29)) else None
+    if start is None or (w.year is None and start > as_of):
+        year = as_of.year - 1 if start is None or start > as_of else as_of.year
+        while (w.month, w.day) == (2, 29) and not (year % 4 == 0 and (year % 100 or year % 400 == 0)):
+            year -= 1
+        start = dt.date(year, w.month, w.day)
+    end = start + dt.timedelta(days=w.days - 1)
+    if w.days == 1:
+        return Period(start, end, start.isoformat(), start.isoformat())
+    return Period(start, end, f"{start} 至 {end}", f"{start} to {end}")
+
+
+RESOLVERS = {"date": _date, "last_n_months": _last_n_months, "this_month": _this_month, "last_month": _last_month,
              "this_quarter": _this_quarter, "last_quarter": _last_quarter, "quarter": _quarter, "month": _month,
              "month_range": _month_range, "since_month": _since_month, "year": _year, "this_year": _this_year,
              "last_n_full_months": _last_n_full_months,

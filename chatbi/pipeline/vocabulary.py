@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlglot
 
 from chatbi.cachefile import write_atomic
+from chatbi.pipeline.time_rules import normalise_numbers
 from metric_catalog import graph
 from metric_catalog.model import Catalog
 
@@ -56,6 +57,7 @@ class Vocabulary:
     reachable: set[tuple[str, str]] = field(default_factory=set)  # (table, table it joins to, at any depth)
     # readings of one word that select exactly the same rows (city 上海 = province 上海市), from the data
     same_rows: set[frozenset[tuple[str, str]]] = field(default_factory=set)
+    named_days: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # 双11 → (11, 11, 1): catalog.calendar
 
     def segment(self, text: str) -> list[str]:
         """jieba's words of ``text``, the catalog's own words kept whole. jieba (its 350k-word
@@ -150,6 +152,8 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
                     vocab.value_terms[form].add((did, value))
         if warehouse is not None and not dim.values:
             _add_live_values(vocab, did, dim, warehouse)
+    vocab.named_days = {normalise_numbers(normalise(term)): (p.month, p.day, p.days)
+                        for p in catalog.catalog.calendar for term in p.terms}
     vocab.dimension_tables = {did: dim.table for did, dim in catalog.dimensions.items()}
     vocab.dimension_values = {did: bool(dim.values) for did, dim in catalog.dimensions.items()}
     vocab.reachable = {(a, b) for a in catalog.tables for b in catalog.tables
