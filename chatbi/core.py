@@ -56,6 +56,7 @@ class ChatBI:
         self.app_db = None  # set by ChatService
         self.row_scope = RowScope(catalog, warehouse)
         context = PipelineContext(catalog, warehouse, self.guard, self.row_scope, read_model=self.read_model,
+                                  read_full=self.read_full,
                                   rank_metrics=self._rank_metrics, model_id=lambda: self.model_id,
                                   vocabulary=self.vocabulary)
         self.replies = Replies(context)
@@ -85,7 +86,7 @@ class ChatBI:
                 if isinstance(backend, Future):  # being loaded since the process started
                     backend = backend.result()
                 backend = backend or create_backend(self.settings.model)
-                self._interpreter = Interpreter(self.catalog, backend)
+                self._interpreter = Interpreter(self.catalog, backend, self.vocabulary, self._full_examples())
                 self._interpreter.warm()
         return self._interpreter
 
@@ -271,6 +272,28 @@ class ChatBI:
         answer.question, answer.path = question, "vanna"
         answer.timings_ms = {**timings, "total": (time.perf_counter() - started) * 1000}
         return answer
+
+    def _full_examples(self, count: int = 2) -> list[tuple[str, str, dict]]:
+        """The catalog's own sample questions that the rules read completely, with a breakdown or a
+        filter: how a full reading looks, in this catalog's words."""
+        from chatbi.pipeline.full_reading import example_reading
+
+        out = []
+        for mid, metric in self.catalog.visible_metrics().items():
+            for sample in [*metric.samples.zh[:2], *metric.samples.en[:1]]:
+                found = matcher.match(sample, self.vocabulary, dt.date.today())
+                if found.fully_matched and found.metric_sets == [{mid}] and (found.group_by or found.filters):
+                    out.append((sample, mid, example_reading(found)))
+                    break
+            if len(out) == count:
+                break
+        return out
+
+    def read_full(self, question: str, metric: str):
+        interpreter = self.interpreter
+        if interpreter is None:
+            raise LLMError("the model is switched off")
+        return interpreter.read_full(question, metric)
 
     def read_model(self, question: str):
         interpreter = self.interpreter

@@ -27,6 +27,7 @@ class PipelineContext:
     rank_metrics: Callable[[str, int], list[str]]  # question, how many → metric ids, closest first
     model_id: Callable[[], str]  # the loaded model's id, "" when none is loaded
     vocabulary: Vocabulary | None = None  # the catalog's and the data's words (for close values)
+    read_full: Callable[[str, str], object] | None = None  # question, metric → FullReading; raises LLMError
 
     @property
     def dialect(self) -> str:

@@ -14,7 +14,7 @@ import time
 
 from chatbi import progress
 from chatbi.llm import LLMError
-from chatbi.pipeline import timeparse, typos
+from chatbi.pipeline import full_reading, timeparse, typos
 from chatbi.pipeline.answer import Answer
 from chatbi.pipeline.close_values import close_values
 from chatbi.pipeline.context import PipelineContext
@@ -130,7 +130,11 @@ class Decider:
                 offered = self._close_values(question, match, metrics, user, as_of)
                 if offered is not None:
                     return offered
-            drafts = self._drafts(match, first + alternatives, as_of)
+            reader = model_metric if model_metric in metrics else (metrics[0] if len(metrics) == 1 else None)
+            answered, led = self._full(question, match, reader, risky, user, as_of, timings)
+            if answered is not None:
+                return answered
+            drafts = led + self._drafts(match, first + alternatives, as_of)
             unknown = "、".join(match.residual)
             return self.replies.clarify(question, drafts, "unrecognised_words",
                                  f"我没有完全理解「{unknown}」。以下是我能准确回答的查询，请选择：",
@@ -164,14 +168,40 @@ class Decider:
                                             "I am not sure the question asks for this breakdown; please pick one:",
                                             user, as_of)
             else:
+                answered, led = self._full(question, match, model_metric if agreed else None, risky, user, as_of,
+                                           timings)
+                if answered is not None:
+                    return answered
                 options = ([model_metric] if model_metric else []) + [m for m in ranked if m != model_metric]
-                drafts = self._drafts(match, [[m] for m in options if m in visible][:3], as_of)
+                drafts = led + self._drafts(match, [[m] for m in options if m in visible][:3], as_of)
                 return self.replies.clarify(question, drafts, "uncertain_metric", "我不确定你问的是哪个指标，请选择：",
                                      "I am not sure which metric you mean; please pick one:", user, as_of)
         draft = build_query(self.catalog, match, metrics, as_of)
         if draft.query is None:
             return self._draft_problem(question, draft, match, metrics, user, as_of)
         return self.executor.execute(question, draft.query, user, as_of, path, timings)
+
+    def _full(self, question: str, match: Match, metric: str | None, risky: list[str], user: User, as_of: dt.date,
+              timings: dict) -> tuple[Answer | None, list[SemanticQuery]]:
+        """The model's breakdowns and filters for the words the rules left: an answer when verified
+        (full_reading.verify), else its reading as the clarification's first choice."""
+        if metric is None or metric == OUT_OF_SCOPE or risky or self.ctx.read_full is None or not match.residual:
+            return None, []
+        started = time.perf_counter()
+        progress.report("model")
+        try:
+            reading = self.ctx.read_full(question, metric)
+        except LLMError:
+            return None, []
+        finally:
+            timings["model_full"] = (time.perf_counter() - started) * 1000
+        progress.report("decide")
+        verified = full_reading.verify(self.catalog, self.ctx.vocabulary, match, reading)
+        if verified is not None:
+            draft = build_query(self.catalog, verified, [metric], as_of)
+            if draft.query is not None:
+                return self.executor.execute(question, draft.query, user, as_of, "model", timings), []
+        return None, self._drafts(full_reading.extended(match, reading), [[metric]], as_of)
 
     def _close_values(self, question: str, match: Match, metrics: list[str], user: User,
                       as_of: dt.date) -> Answer | None:

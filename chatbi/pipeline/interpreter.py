@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from chatbi.llm import Completion, LLMBackend, LLMError, Message
 from chatbi.pipeline.catalog_voice import assistant_name, few_shot
+from chatbi.pipeline.full_reading import ASK_FULL, FullReading, reading_schema
 from metric_catalog.model import Catalog
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -29,11 +30,16 @@ class ModelReading:
 
 
 class Interpreter:
-    def __init__(self, catalog: Catalog, backend: LLMBackend):
+    def __init__(self, catalog: Catalog, backend: LLMBackend, vocabulary=None,
+                 full_examples: list[tuple[str, str, dict]] = ()):
+        """``full_examples``: (question, metric, its breakdowns and filters) from the catalog's own
+        samples as the rules read them, shown to the model in the fixed prefix."""
         self.catalog = catalog
         self.backend = backend
         self.metric_ids = sorted(catalog.visible_metrics())
         self.schema = self._schema()
+        self.full_examples = list(full_examples)
+        self.full_schema = reading_schema(catalog, vocabulary) if vocabulary is not None else None
         self.prefix = self._prefix_messages()
 
     def _schema(self) -> dict:
@@ -53,10 +59,25 @@ class Interpreter:
             f"指标:\n{metrics}\n"
             "只输出 {\"m\": 指标id}。"
         )
+        if self.full_schema is not None:
+            dims = "\n".join(f"- {did}: {catalog_names(d)}" for did, d in cat.dimensions.items() if not d.hidden)
+            system += f"\n被要求时，再读出拆分维度和筛选值: {{\"d\": [维度id], \"f\": [{{\"d\": 维度id, \"v\": 值}}]}}。\n维度:\n{dims}"
         messages = [Message("system", system)]
         for question, metric in few_shot(cat, OUT_OF_SCOPE):
             messages += [Message("user", question), Message("assistant", json.dumps({"m": metric}))]
+        for question, metric, reading in self.full_examples if self.full_schema is not None else []:
+            messages += [Message("user", question), Message("assistant", json.dumps({"m": metric})),
+                         Message("user", ASK_FULL), Message("assistant", json.dumps(reading, ensure_ascii=False))]
         return messages
+
+    def read_full(self, question: str, metric: str) -> FullReading:
+        """The breakdowns and filters of ``question`` once its metric is known (see full_reading.py)."""
+        if self.full_schema is None:
+            raise LLMError("no vocabulary for full readings")
+        messages = [*self.prefix, Message("user", question.strip()[:300]),
+                    Message("assistant", json.dumps({"m": metric})), Message("user", ASK_FULL)]
+        completion = self.backend.complete_json(messages, self.full_schema, max_tokens=80)
+        return FullReading.from_compact(metric, completion.data)
 
     def warm(self) -> None:
         self.backend.warm(self.prefix)
@@ -78,3 +99,8 @@ class Interpreter:
         return ModelReading(metric=data["m"], raw=data, model_id=completion.model_id,
                             elapsed_ms=(time.perf_counter() - started) * 1000, completion=completion)
 
+
+
+def catalog_names(spec) -> str:
+    words = [spec.name.zh, spec.name.en, *spec.synonyms[:3]]
+    return "/".join(dict.fromkeys(w for w in words if w))

@@ -1,0 +1,85 @@
+"""The model's full reading (breakdowns and filters) is used only when verified against the question
+and the rules' own evidence; otherwise it is the clarification's first choice, never an answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from chatbi.demo.retail import build_retail_warehouse
+from chatbi.pipeline import matcher
+from chatbi.pipeline.full_reading import FullReading, extended, reading_schema, verify
+from chatbi.pipeline.vocabulary import build_vocabulary
+from chatbi.warehouse import connect
+from metric_catalog.loader import load_catalog
+
+AS_OF = dt.date(2026, 11, 15)
+CATALOG = load_catalog("metric_catalog/retail/retail.yaml")
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    built = build_retail_warehouse(tmp_path_factory.mktemp("r") / "r.duckdb", scale=0.05, as_of=AS_OF)
+    return connect(str(built.path))
+
+
+@pytest.fixture(scope="module")
+def vocab(warehouse):
+    return build_vocabulary(CATALOG, warehouse)
+
+
+def _match(vocab, question):
+    return matcher.match(question, vocab, AS_OF)
+
+
+def test_a_breakdown_grounded_in_the_unplaced_word_is_verified(vocab):
+    match = _match(vocab, "orders last month split by format")
+    assert match.residual == ["format"] and not match.group_by
+    read = verify(CATALOG, vocab, match, FullReading("orders", ["store_type"]))  # store format
+    assert read is not None and read.group_by == ["store_type"] and not read.residual
+    assert read.time == match.time  # the rules' period is kept
+    echo = _match(vocab, "上个月订单数按业态类型拆分")  # 类型 echoes the breakdown the rules found
+    assert echo.group_by == ["store_type"] and echo.residual == ["类型"]
+    assert verify(CATALOG, vocab, echo, FullReading("orders", ["store_type"])).group_by == ["store_type"]
+
+
+@pytest.mark.parametrize("reading", [
+    FullReading("orders", ["region"]),  # a breakdown no unplaced word names
+    FullReading("orders", []),  # explains nothing
+    FullReading("orders", ["store_type"], {"region": ["华东"]}),  # a filter nobody said
+])
+def test_readings_that_do_not_account_for_the_question_are_not_verified(vocab, reading):
+    assert verify(CATALOG, vocab, _match(vocab, "orders last month split by format"), reading) is None
+    # the rules read 店铺 as the store: a model that reads the breakdown otherwise is asked, not trusted
+    assert verify(CATALOG, vocab, _match(vocab, "上个月按店铺类别看订单数"), FullReading("orders", ["store_type"])) is None
+
+
+def test_a_reading_that_contradicts_the_rules_is_not_verified_but_offered_first(vocab):
+    match = _match(vocab, "上个月华东各店铺种类的订单数")
+    assert match.filters.get("region") == ["华东"]
+    wrong = FullReading("orders", ["store_type"], {"region": ["华北"]})
+    assert verify(CATALOG, vocab, match, wrong) is None
+    dropped = FullReading("orders", ["store_type"])  # 华东 left out
+    assert verify(CATALOG, vocab, match, dropped) is None
+    first = extended(match, FullReading("orders", ["store_type"]))
+    assert first.group_by == ["store_type"] and first.filters["region"] == ["华东"]
+
+
+def test_the_grammar_holds_only_catalog_ids_and_curated_values():
+    schema = reading_schema(CATALOG, build_vocabulary(CATALOG))
+    dims = schema["properties"]["d"]["items"]["enum"]
+    assert set(dims) == {d for d, spec in CATALOG.dimensions.items() if not spec.hidden}
+    values = set(schema["properties"]["f"]["items"]["properties"]["v"]["enum"])
+    assert "华东" in values and values <= {v for spec in CATALOG.dimensions.values() for v in spec.values}
+
+
+@pytest.mark.model
+def test_the_model_reads_a_paraphrased_breakdown_and_leads_the_clarification(warehouse, llm):
+    from chatbi.core import ChatBI
+
+    bi = ChatBI(CATALOG, warehouse, backend=llm)
+    answer = bi.ask("上个月各店铺种类的订单数", as_of=AS_OF)
+    assert answer.status == "clarify"  # 店铺 was read as the store by the rules: asked, not guessed
+    first = answer.candidates[0].interpretation
+    assert [g.dimension for g in first.group_by] == ["store_type"] and first.metrics == ["orders"]
