@@ -312,3 +312,11 @@ def test_days_named_in_the_catalog_calendar_are_answered_for_their_date(bi, con)
         assert answer.status == "answered", answer.message
         truth = one(con, f"SELECT count(*) FROM fact_order WHERE order_date = DATE '{day}'")
         assert answer.rows[0][-1] == truth and answer.message.startswith(day)
+
+
+@pytest.mark.parametrize("question", ["哪个门店最强", "which one did best last month?", "上个月哪个大区最弱"])
+def test_best_and_worst_said_otherwise_ask_which_metric(bi, question):
+    """最强 / did best rank by something the question does not name: asked, never refused or guessed."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "clarify" and len(answer.candidates) >= 2, answer.message
+    assert all(c.interpretation.order_by for c in answer.candidates)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from chatbi.pipeline import shape_words, timeparse, typos
 from chatbi.pipeline.question_words import (
     ASCENDING,
+    BEST,
     COMPARISON_WORDS,
     EN_COUNTED_RANK,
     FILLER,
@@ -27,6 +28,7 @@ from chatbi.pipeline.question_words import (
     RELATIVE,
     SHARE_OF_EN,
     SHARE_PART_EN,
+    WORST,
 )
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
 
@@ -203,11 +205,7 @@ def _keyword_hits(text: str) -> list[Hit]:
         direction = {"best": "best", "worst": "worst"}.get(word, "asc" if word in ASCENDING else "desc")
         hits.append(Hit("rank", m.group(1), m.start(1), m.end(1), (direction, int(m.group(1)))))
     for word in RANK_WORDS:
-        direction = "asc" if word in ASCENDING else "desc"
-        if word in ("最好", "best"):
-            direction = "best"
-        if word in ("最差", "worst"):
-            direction = "worst"
+        direction = "best" if word in BEST else "worst" if word in WORST else "asc" if word in ASCENDING else "desc"
         hits += _find_terms(text, {word: (direction, None)}, "rank")
     hits += _find_terms(text, {w: None for w in NEGATION_BEFORE}, "negation")
     hits += [Hit("threshold", text[a:b], a, b, t) for a, b, t in shape_words.threshold_spans(text)]

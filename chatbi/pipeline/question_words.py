@@ -7,9 +7,12 @@ import re
 
 GROUP_BEFORE = ("各个", "各", "按照", "按", "分", "每个", "每一个", "每", "by ", "per ", "each ", "across ", "by each ")
 GROUP_AFTER = ("排名", "排行", "分布", "拆分", "拆开", "对比", "明细", "维度", "分组", "breakdown", " ranking")
-RANK_WORDS = ("排名", "排行", "排序", "名次", "top", "rank", "ranking", "最高", "最多", "最大", "最好", "最低",
-              "最少", "最小", "最差", "倒数", "bottom", "highest", "lowest", "best", "worst", "most", "least", "fewest",
-              "largest", "biggest", "smallest", "最快", "最慢", "fastest", "slowest")
+# best / worst follow the metric's direction (a low return rate is the best)
+BEST = ("最好", "最强", "最优", "best", "strongest", "best performing", "top performing", "did best", "performed best")
+WORST = ("最差", "最弱", "worst", "weakest", "worst performing", "did worst", "performed worst")
+RANK_WORDS = ("排名", "排行", "排序", "名次", "top", "rank", "ranking", "最高", "最多", "最大", "最低",
+              "最少", "最小", "倒数", "bottom", "highest", "lowest", "most", "least", "fewest",
+              "largest", "biggest", "smallest", "最快", "最慢", "fastest", "slowest", *BEST, *WORST)
 ASCENDING = ("最低", "最少", "最小", "倒数", "后", "bottom", "lowest", "least", "fewest", "smallest", "最慢", "slowest")
 EN_COUNTED_RANK = re.compile(r"\b(?:which|what|the|show|list|find|name)\s+(\d{1,3})\s+(?:[a-z]+\s+){1,3}?"
                              r"(?:with|had|has|have|having|that\s+had|that\s+have|by)?\s*(?:the\s+)?"
