@@ -23,6 +23,7 @@ app.add_typer(demo_app, name="demo")
 
 
 def _register_subcommands() -> None:
+    import chatbi.cli_draft  # noqa: F401  (registers `catalog draft`)
     from chatbi.cli_app import audit_command, review_app, serve_api_command, users_app, verified_app
     from chatbi.cli_ask import ask_command
     from chatbi.cli_catalog import catalog_app, query_command

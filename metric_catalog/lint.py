@@ -19,7 +19,7 @@ class Gap:
 
 
 def lint_catalog(catalog: Catalog) -> list[Gap]:
-    gaps: list[Gap] = []
+    gaps: list[Gap] = _drafts(catalog)
     for mid, m in catalog.metrics.items():
         def gap(field: str, message: str, mid=mid) -> None:
             gaps.append(Gap("metric", mid, field, message))
@@ -118,3 +118,14 @@ def _contained_words(owners: dict[str, set[tuple[str, str, str]]]) -> list[Gap]:
                                               "a question with the longer word also holds this one; check both read "
                                               "as meant (ask them), or drop the short form"))
     return gaps
+
+
+def _drafts(catalog: Catalog) -> list[Gap]:
+    """Items `chatbi catalog draft` proposed that nobody has reviewed yet (`chatbi catalog review`)."""
+    out = []
+    for kind, section in (("table", catalog.tables), ("dimension", catalog.dimensions), ("metric", catalog.metrics)):
+        for item_id, spec in section.items():
+            if spec.draft:
+                out.append(Gap(kind, item_id, "draft", "still a draft: review it (chatbi catalog review) before "
+                                                       "anyone relies on its answers"))
+    return out
