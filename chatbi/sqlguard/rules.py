@@ -31,7 +31,7 @@ FORBIDDEN_FUNCTION = re.compile(
 
 # Scalar and aggregate functions analysts use that sqlglot does not know by name.
 ALLOWED_ANONYMOUS = {"nullif", "greatest", "least", "coalesce", "ifnull", "nvl", "round", "floor", "ceil",
-                     "strftime", "strptime", "date_part", "datepart", "to_char", "to_date", "left", "right",
+                     "strftime", "strptime", "try_strptime", "date_part", "datepart", "to_char", "to_date", "left", "right",
                      "median", "mode", "quantile_cont", "quantile_disc", "percentile_cont", "string_agg",
                      "listagg", "group_concat", "regexp_matches", "regexp_replace", "split_part", "lpad", "rpad"}
 
