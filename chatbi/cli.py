@@ -24,6 +24,8 @@ app.add_typer(demo_app, name="demo")
 
 def _register_subcommands() -> None:
     import chatbi.cli_draft  # noqa: F401  (registers `catalog draft`)
+    import chatbi.cli_gaps  # noqa: F401  (registers `catalog gaps`)
+    import chatbi.cli_review  # noqa: F401  (registers `catalog review`)
     from chatbi.cli_app import audit_command, review_app, serve_api_command, users_app, verified_app
     from chatbi.cli_ask import ask_command
     from chatbi.cli_catalog import catalog_app, query_command
@@ -119,16 +121,19 @@ def demo_build(
     as_of: str = typer.Option(None, "--as-of", help="参考日期 / reference date YYYY-MM-DD (default today)"),
     output: Path = typer.Option(None, "--output", "-o", help="DuckDB file (default: the configured warehouse)"),
     if_missing: bool = typer.Option(False, "--if-missing", help="do nothing when the file already exists"),
-    domain: str = typer.Option("telecom", "--domain", help="telecom | retail: 电信渠道 / 零售电商"),
+    domain: str = typer.Option("telecom", "--domain",
+                               help="telecom | retail | retail_text: 电信渠道 / 零售电商 / 零售(全文本导出)"),
 ):
     """生成演示数据仓库 / build the deterministic demo telecom warehouse (DuckDB)."""
     from chatbi.demo import build_demo_warehouse
 
-    if domain not in ("telecom", "retail"):
-        fail(f"--domain {domain!r}: choose telecom or retail.")
+    if domain not in ("telecom", "retail", "retail_text"):
+        fail(f"--domain {domain!r}: choose telecom, retail or retail_text.")
     if domain == "retail":
         from chatbi.demo.retail import build_retail_warehouse as build_demo_warehouse
-    default = settings().data_dir / "retail.duckdb" if domain == "retail" else Path(settings().warehouse.url)
+    elif domain == "retail_text":
+        from chatbi.demo.retail_text import build_retail_text_warehouse as build_demo_warehouse
+    default = settings().data_dir / f"{domain}.duckdb" if domain != "telecom" else Path(settings().warehouse.url)
     target = output or default
     if if_missing and target.exists():
         console.print(f"demo warehouse already present: {target}")
