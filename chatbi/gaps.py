@@ -94,12 +94,17 @@ class GapFinder:
 
     def read(self, question: str, picks: dict[str, int], as_of: dt.date) -> list[Gap]:
         found = match(question, self.bi.vocabulary, as_of)
-        words = _phrases(question, [w for w in found.residual if w not in FILLER and len(w.strip()) > 1])
+        words = [w for w in found.residual if w not in FILLER and len(w.strip()) > 1]
         gaps: list[Gap] = []
         rest = []
-        for word in words:
-            gap = self._value_gap(word) or self._column_gap(word)
-            (gaps.append(gap) if gap else rest.append(word))
+        for phrase, parts in _phrases(question, words):
+            gap = self._value_gap(phrase) or self._column_gap(phrase)
+            found_parts = [] if gap or len(parts) == 1 else \
+                [g for p in parts if (g := self._value_gap(p) or self._column_gap(p))]
+            if gap or found_parts:
+                gaps += [gap] if gap else found_parts
+            else:
+                rest.append(phrase)
         if rest and not found.metric_hits:
             target = _picked_metric(picks)
             evidence = "chosen by the people asked back" if target else ""
@@ -213,14 +218,18 @@ def _close(word: str, names: list[str]) -> bool:
     return False
 
 
-def _phrases(question: str, words: list[str]) -> list[str]:
-    """Adjacent English words left over ('ship', 'mode') read as the phrase they were asked as."""
+def _phrases(question: str, words: list[str]) -> list[tuple[str, list[str]]]:
+    """Adjacent leftover words read as the phrase they were asked as: 'ship' 'mode' → 'ship mode',
+    电子 渠道 → 电子渠道 (the segmenter splits words it does not know). Each with its parts."""
     text, out = question.lower(), []
-    for word in words:
-        if out and word.isascii() and out[-1].isascii() and f"{out[-1]} {word}".lower() in text:
-            out[-1] = f"{out[-1]} {word}"
-        else:
-            out.append(word)
+    for word in sorted(words, key=lambda w: text.find(w.lower())):
+        if out:
+            phrase, parts = out[-1]
+            joined = f"{phrase} {word}" if word.isascii() and phrase.isascii() else f"{phrase}{word}"
+            if joined.lower() in text:
+                out[-1] = (joined, [*parts, word])
+                continue
+        out.append((word, [word]))
     return out
 
 

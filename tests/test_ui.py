@@ -195,3 +195,25 @@ def test_a_bad_app_database_url_is_explained(demo_warehouse, monkeypatch):
     monkeypatch.setenv("CHATBI_MODEL__KIND", "none")
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception and "app_db.url" in at.error[0].value
+
+
+def test_catalog_upkeep_accepts_a_gap_and_shows_the_question_answered(app_env, tmp_path, monkeypatch):
+    """A value people ask for that the catalog's dictionary lacks: the analyst accepts it on the page,
+    the file gains it, the question is shown answered, and the app answers it from then on."""
+    catalog = tmp_path / "telecom.yaml"
+    catalog.write_text((ROOT / "metric_catalog/demo/telecom.yaml").read_text().replace(
+        "      电子渠道: [线上渠道, 网上营业厅, 线上, 电渠, online channel, online, e-channel]\n", ""))
+    monkeypatch.setenv("CHATBI_CATALOG", str(catalog))
+    question = "上个月电子渠道的新增用户"
+    ask(signed_in("boss", "boss-password"), question)
+    assert app_env.audit.list(user="boss", kinds=["ask"])[0]["status"] != "answered"
+    at = signed_in("analyst", "analyst-password")
+    at.switch_page("views/catalog_gaps.py").run()
+    assert not at.exception, at.exception
+    assert any("value '电子渠道' in the dictionary of channel_type" in m for m in markdowns(at)), markdowns(at)
+    at.button(key="gap-accept-0").click().run()
+    assert not at.exception and at.success, [e.value for e in at.error]
+    assert "电子渠道" in catalog.read_text()
+    assert "answered" in at.dataframe[0].value.to_string()
+    ask(signed_in("boss", "boss-password"), question)
+    assert app_env.audit.list(user="boss", kinds=["ask"])[0]["status"] == "answered"

@@ -61,5 +61,6 @@ pages = [st.Page("views/chat.py", title=t("问数", "Ask"), icon="💬", default
          st.Page("views/catalog.py", title=t("指标目录", "Catalog"), icon="📚")]
 if can_write_sql(who):
     pages.append(st.Page("views/workbench.py", title=t("分析工作台", "Workbench"), icon="🛠️"))
+    pages.append(st.Page("views/catalog_gaps.py", title=t("目录完善", "Catalog upkeep"), icon="🧩"))
 pages.append(st.Page("views/status.py", title=t("系统状态", "Status"), icon="⚙️"))
 st.navigation(pages).run()

@@ -17,12 +17,19 @@ def service():
     """One service per server process and configuration: the catalog, the warehouse, the app
     database and the model (keyed by the settings, so a changed configuration is a new service)."""
     from chatbi.config import load_settings
+    from metric_catalog.loader import DEMO_CATALOG
 
-    return _service(load_settings().model_dump_json())
+    settings = load_settings()
+    catalog = settings.catalog or DEMO_CATALOG
+    try:  # an accepted draft or gap edits the catalog file: the next page starts on the new catalog
+        stamp = catalog.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _service(settings.model_dump_json(), stamp)
 
 
-@st.cache_resource(show_spinner="正在启动 ChatBI… / Starting ChatBI…")
-def _service(settings_json: str):
+@st.cache_resource(show_spinner="正在启动 ChatBI… / Starting ChatBI…", max_entries=1)
+def _service(settings_json: str, catalog_stamp: int):
     from chatbi.demo.dashboard import ensure_default_dashboard
     from chatbi.service import ChatService
 
