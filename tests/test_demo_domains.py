@@ -70,3 +70,27 @@ def test_every_retail_question_gets_the_same_answer_on_the_text_export(pair):
             assert all(_same(x, y) for x, y in zip(ra, rb, strict=True)), (case.question, ra, rb)
         answered += a.status == "answered"
     assert answered >= 100
+
+
+def test_the_text_export_on_postgresql_validates_and_answers_the_same(pair, pg_cluster):
+    """The same text catalog on PostgreSQL: its date formats and text measures transpile, and the
+    answers equal the typed DuckDB ones."""
+    from chatbi.warehouse.load_demo import load_demo_into_postgres
+
+    url = pg_cluster.create_database("retail_text")
+    load_demo_into_postgres(pair[1], url)
+    catalog = load_catalog("metric_catalog/retail_text/retail_text.yaml")
+    pg = connect(url)
+    report = validate_catalog(catalog, pg)
+    assert report.ok, [f for f in report.findings if f.level == "error"]
+    typed = ChatBI(load_catalog("metric_catalog/retail/retail.yaml"), connect(str(pair[0])), use_model=False)
+    text = ChatBI(catalog, pg, use_model=False)
+    answered = 0
+    for case in QUESTIONS[::4]:
+        a = typed.ask(case.question, user=case.user, as_of=AS_OF)
+        b = text.ask(case.question, user=case.user, as_of=AS_OF)
+        assert (a.status, a.reason) == (b.status, b.reason), (case.question, b.message)
+        for ra, rb in zip(sorted(a.rows, key=str), sorted(b.rows, key=str), strict=True):
+            assert all(_same(x, y) for x, y in zip(ra, rb, strict=True)), (case.question, ra, rb)
+        answered += a.status == "answered"
+    assert answered >= 25
