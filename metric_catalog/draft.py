@@ -9,8 +9,9 @@ What is proposed, and why:
 - dimensions: text columns with few values (a dictionary when ≤ 20), a dimension table's name
   column keyed by its key, other date columns as date dimensions;
 - metrics: rows of every table with a time column (or that others join to many-to-one from),
-  the sum of every numeric non-key column (text numbers through TRY_CAST), distinct counts of
-  the keys facts point to, and the average per row of each sum (a ratio).
+  the sum of every numeric non-key column (text numbers through TRY_CAST) and its average per row
+  (a ratio), the average of prices and rates (never their sum), distinct counts of the keys facts
+  point to; years, ages, sort orders and line numbers are not measures.
 Names come from the column names until the model (chatbi/catalog_names.py) drafts better ones.
 """
 
@@ -26,6 +27,9 @@ FEW_VALUES = 50  # a text column with at most this many values is a dimension
 DICTIONARY = 20  # … and gets a value dictionary
 TIME_NAME = re.compile(r"(date|day|time|_at$|_on$|_dt$|period|month)", re.I)
 LABEL_NAME = re.compile(r"(name|title|label|desc)", re.I)
+# numbers that are not amounts: adding up birth years, sort orders or line numbers means nothing
+NOT_A_MEASURE = re.compile(r"(year|month|quarter|week|day|age|sort|rank|level|seq|^line|_no$|number)", re.I)
+AVERAGED = re.compile(r"(price|rate|ratio|pct|percent|score|discount)", re.I)  # averaged, never added up
 
 
 def label(identifier: str) -> str:
@@ -106,9 +110,14 @@ def propose(profiles: list[TableProfile], joins: list[JoinCandidate]) -> dict:
         metrics[mid] = {"name": {"en": f"number of {label(p.name)}"}, "type": "simple", "table": p.name, "agg": "count",
                         "default_window": window, "draft": True}
         for c in p.columns:
-            if c.key_like or c.date_format or not (c.numeric or c.numeric_text):
+            if c.key_like or c.date_format or not (c.numeric or c.numeric_text) or NOT_A_MEASURE.search(c.name):
                 continue
             expr = c.name if c.numeric else f"TRY_CAST({c.name} AS DOUBLE)"
+            if AVERAGED.search(c.name):
+                metrics[_ident(f"average_{c.name}")] = {
+                    "name": {"en": f"average {label(c.name)}"}, "type": "simple", "table": p.name, "agg": "avg",
+                    "expr": expr, "default_window": window, "draft": True}
+                continue
             total = _ident(f"total_{c.name}")
             metrics[total] = {"name": {"en": f"total {label(c.name)}"}, "type": "simple", "table": p.name, "agg": "sum",
                               "expr": expr, "default_window": window, "draft": True}
