@@ -122,17 +122,19 @@ def demo_build(
     output: Path = typer.Option(None, "--output", "-o", help="DuckDB file (default: the configured warehouse)"),
     if_missing: bool = typer.Option(False, "--if-missing", help="do nothing when the file already exists"),
     domain: str = typer.Option("telecom", "--domain",
-                               help="telecom | retail | retail_text: 电信渠道 / 零售电商 / 零售(全文本导出)"),
+                               help="telecom | retail | retail_text | insurance: 电信渠道 / 零售电商 / 零售(全文本导出) / 保险"),
 ):
     """生成演示数据仓库 / build the deterministic demo telecom warehouse (DuckDB)."""
     from chatbi.demo import build_demo_warehouse
 
-    if domain not in ("telecom", "retail", "retail_text"):
-        fail(f"--domain {domain!r}: choose telecom, retail or retail_text.")
+    if domain not in ("telecom", "retail", "retail_text", "insurance"):
+        fail(f"--domain {domain!r}: choose telecom, retail, retail_text or insurance.")
     if domain == "retail":
         from chatbi.demo.retail import build_retail_warehouse as build_demo_warehouse
     elif domain == "retail_text":
         from chatbi.demo.retail_text import build_retail_text_warehouse as build_demo_warehouse
+    elif domain == "insurance":
+        from chatbi.demo.insurance import build_insurance_warehouse as build_demo_warehouse
     default = settings().data_dir / f"{domain}.duckdb" if domain != "telecom" else Path(settings().warehouse.url)
     target = output or default
     if if_missing and target.exists():
