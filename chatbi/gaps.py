@@ -135,12 +135,20 @@ class GapFinder:
 
     def _is_live_value(self, did: str, word: str) -> bool:
         dim = self.catalog.dimensions[did]
-        table = self.catalog.tables[dim.table].physical(dim.table)
-        sql = (f"SELECT 1 FROM {table} WHERE lower(CAST({dim.column} AS VARCHAR)) = "
-               f"'{_quote(word.lower())}' LIMIT 1")
+        return self._holds(dim.table, f"lower(CAST({dim.column} AS VARCHAR))", word.lower())
+
+    def _holds(self, table: str, column_sql: str, word: str) -> bool:
+        """Does a row of ``table`` (a subtype: only its rows) have ``column_sql`` equal to ``word``?"""
+        import sqlglot
+        from sqlglot import exp
+
+        from semantic_layer.sources import table_source
+
         try:
-            return bool(self.bi.warehouse.execute(sql, max_rows=1).rows)
-        except Exception:  # noqa: BLE001 - an expression column the warehouse cannot compare: not a value
+            sql = (exp.select("1").from_(table_source(self.catalog, table))
+                   .where(exp.EQ(this=sqlglot.parse_one(column_sql), expression=exp.convert(word))).limit(1))
+            return bool(self.bi.warehouse.execute(sql.sql(dialect=self.bi.warehouse.dialect), max_rows=1).rows)
+        except Exception:  # noqa: BLE001 - a column the warehouse cannot compare as text: not a value
             return False
 
     # -- columns the catalog does not expose ------------------------------------------------------
@@ -181,22 +189,13 @@ class GapFinder:
         return None
 
     def _column_has(self, table: str, column: str, word: str) -> bool:
-        physical = self.catalog.tables[table].physical(table)
-        try:
-            return bool(self.bi.warehouse.execute(
-                f"SELECT 1 FROM {physical} WHERE CAST({column} AS VARCHAR) = '{_quote(word)}' LIMIT 1", max_rows=1).rows)
-        except Exception:  # noqa: BLE001 - a column the warehouse cannot read as text
-            return False
+        return self._holds(table, f"CAST({column} AS VARCHAR)", word)
 
 
 def _typed(columns) -> list[tuple[str, str]]:
     if isinstance(columns, dict):
         return [(c, str(t)) for c, t in columns.items()]
     return [(c, "") if isinstance(c, str) else (c[0], str(c[1])) for c in columns]
-
-
-def _quote(text: str) -> str:
-    return text.replace("'", "''")
 
 
 def _close(word: str, names: list[str]) -> bool:

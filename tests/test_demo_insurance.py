@@ -85,8 +85,6 @@ TIMELESS = {"各险种的赔款", "claims paid by product line", "total claims p
 REFUSED = {"去年的赔款": "not_allowed", "去年赔付率": "not_allowed", "各代理人保费占比": "not_allowed",
            "准备金": "unavailable", "已赚保费": "unavailable", "续保率": "unavailable",
            "综合成本率": "unavailable", "理赔员的结案数": "unavailable", "未决赔款有多少": "unavailable"}
-TIMELESS_BUG = ("product bug: chatbi.pipeline.interpret.build_query gives every question a time range (default_window "
-                "all becomes 1900-01-01..as_of), so plan.py refuses a metric whose table has no time column")
 
 
 @pytest.fixture(scope="module")
@@ -183,8 +181,6 @@ def test_the_catalog_validates(built, catalog):
 @pytest.mark.parametrize("question", list(QUESTIONS))
 def test_questions_answer_what_the_raw_tables_say(bi, con, question):
     answer = bi.ask(question, as_of=AS_OF)
-    if question in TIMELESS and answer.status == "refused" and answer.reason == "not_allowed":
-        pytest.xfail(TIMELESS_BUG)
     assert answer.status == "answered", (question, answer.status, answer.reason, answer.message)
     _same(_answer_rows(answer), _rows(con, QUESTIONS[question]))
 
@@ -209,15 +205,12 @@ def test_the_top_agent_by_commission(bi, con):
 
 
 def test_a_metric_named_like_its_table_can_be_ranked(tmp_path, built):
-    """The docs name the subtype ``premium`` like its metric; the catalog here cannot (see the report)."""
+    """The docs name the subtype ``premium`` like its metric: ORDER BY "premium" is the output column."""
     text = open(CATALOG, encoding="utf-8").read().replace("premium_amount", "premium")
     (tmp_path / "same_ids.yaml").write_text(text, encoding="utf-8")
     same_ids = ChatBI(load_catalog(tmp_path / "same_ids.yaml"), connect(str(built.path)), use_model=False)
     answer = same_ids.ask("去年保费最低的险种", as_of=AS_OF)
-    if answer.reason == "guard_row_value":
-        pytest.xfail("product bug: the SQL guard reads ORDER BY \"premium\" (the metric's output column) as the "
-                     "subtype table premium used as a row value, and refuses the compiled query")
-    assert answer.status == "answered"
+    assert answer.status == "answered", (answer.reason, answer.message)
 
 
 def test_what_the_catalog_cannot_say_is_refused(bi):
@@ -231,10 +224,7 @@ def test_an_agent_named_in_the_question_is_answered_right_or_not_at_all(bi, con)
     name, party_id = con.execute(f"SELECT party_name, party_id FROM party WHERE party_id IN (SELECT party_id FROM "
                                  f"{AGENTS}) AND party_type = '个人' ORDER BY party_id LIMIT 1").fetchone()
     answer = bi.ask(f"代理人{name}今年的保费", as_of=AS_OF)
-    if answer.status != "answered":
-        assert answer.status in ("clarify", "refused") and not answer.rows
-        pytest.xfail("product bug: chatbi.pipeline.vocabulary._add_live_values reads a dimension's values FROM its "
-                     "table id (agent_party), not the subtype's source (party), so agents' names are never matched")
+    assert answer.status == "answered", (answer.reason, answer.message)
     expected = con.execute(f"SELECT sum(amount) FROM policy_amount WHERE amount_type = 'PREM' AND booked_date "
                            f"{THIS_YEAR} AND policy_id IN (SELECT policy_id FROM {AGENTS} WHERE party_id = ?)",
                            [party_id]).fetchone()[0]
@@ -251,7 +241,7 @@ def test_an_agent_sees_the_policies_they_are_on_once(bi, con):
 
 
 def test_undated_payments_through_the_semantic_layer(catalog, built, con):
-    """What the pipeline cannot ask yet (TIMELESS_BUG), the catalog itself answers: claims paid by
+    """The semantic layer alone answers undated payments too: claims paid by
     product line and by agent (claim → policy → bridge), and the loss ratio, for all data."""
     def run(query):
         with duckdb.connect(str(built.path), read_only=True) as c:

@@ -233,3 +233,16 @@ def test_fuzz_only_guarded_selects_get_through(guard, warehouse, tokens):
         for value in row:
             if isinstance(value, str) and value.startswith("CH"):
                 assert value == "CH330100003"
+
+
+def test_an_output_column_named_like_a_table_orders_but_a_table_is_never_a_value(guard, warehouse):
+    """ORDER BY "dim_city" names the select's output (a metric named like its table); the same
+    name as a projection is the table's whole row, and stays refused."""
+    analyst = User("a", "analyst")
+    ordered = guard.check("SELECT city_name, count(*) AS dim_city FROM dim_city GROUP BY city_name ORDER BY dim_city DESC",
+                          analyst)
+    assert len(warehouse.execute(ordered.sql).rows) == 11
+    for sql in ("SELECT dim_city AS dim_city FROM dim_city ORDER BY dim_city",
+                "SELECT city_name FROM dim_city GROUP BY city_name, dim_city"):
+        with pytest.raises(SqlRejected, match="row_value|整张表"):
+            guard.check(sql, analyst)

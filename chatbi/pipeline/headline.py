@@ -23,8 +23,8 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     if compiled.start is not None and compiled.start == compiled.end:  # one day: 双11, yesterday
         rng = rng_en = str(compiled.start)
     else:
-        rng = f"{compiled.start} 至 {compiled.end}" if compiled.start else f"截至 {compiled.end}"
-        rng_en = f"{compiled.start} to {compiled.end}" if compiled.start else f"up to {compiled.end}"
+        rng = f"{compiled.start} 至 {compiled.end}" if compiled.start else f"截至 {compiled.end} 的全部数据"
+        rng_en = f"{compiled.start} to {compiled.end}" if compiled.start else f"all data up to {compiled.end}"
     metric_cols = [(i, c) for i, c in enumerate(columns) if c["kind"] == "metric"]
     if not rows:
         return f"{rng}没有符合条件的数据。", f"No data matches for {rng_en}."

@@ -132,9 +132,13 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         return Draft(None, period, shape)
     if by_change and by_change[1] is not None:  # 下降最多的: among those that fell
         shape["having"] = [*shape.get("having", []), by_change[1]]
+    # a fact without a date (claim payments) is answered for all its data: no time range at all,
+    # unless a period was asked for (then the plan says why it cannot be)
+    timeless = match.time is None and not grain and any(
+        catalog.tables[catalog.metrics[leaf].table].time is None for m in metrics for leaf in graph.leaf_metrics(catalog, m))
     try:
         query = SemanticQuery(metrics=metrics, group_by=group, filters=filters,
-                              time_range=TimeRange(start=period.start, end=period.end),
+                              time_range=None if timeless else TimeRange(start=period.start, end=period.end),
                               comparisons=list(match.comparisons), order_by=order, limit=limit,
                               top_within=top_within, **shape)
     except ValueError as exc:

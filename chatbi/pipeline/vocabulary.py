@@ -151,7 +151,7 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
                 for form in term_forms(term):
                     vocab.value_terms[form].add((did, value))
         if warehouse is not None and not dim.values:
-            _add_live_values(vocab, did, dim, warehouse)
+            _add_live_values(vocab, catalog, did, dim, warehouse)
     vocab.named_days = {normalise_numbers(normalise(term)): (p.month, p.day, p.days)
                         for p in catalog.catalog.calendar for term in p.terms}
     vocab.dimension_tables = {did: dim.table for did, dim in catalog.dimensions.items()}
@@ -230,6 +230,8 @@ def _same_row_readings(vocab: Vocabulary, catalog: Catalog, warehouse) -> set[fr
     the answer, and the question need not be sent back."""
     from sqlglot import exp
 
+    from semantic_layer.sources import table_source
+
     out: set[frozenset[tuple[str, str]]] = set()
     shared = {frozenset(t) for t in vocab.value_terms.values() if len({d for d, _ in t}) > 1}
     for readings in sorted(shared, key=sorted)[:SAME_ROW_CHECKS]:
@@ -244,7 +246,8 @@ def _same_row_readings(vocab: Vocabulary, catalog: Catalog, warehouse) -> set[fr
             counts = [exp.Sum(this=exp.Case(ifs=[exp.If(this=t, true=exp.Literal.number(1))],
                                             default=exp.Literal.number(0))) for t in [*tests, exp.and_(*tests)]]
             try:
-                row = warehouse.execute(exp.select(*counts).from_(table).sql(dialect=warehouse.dialect)).rows[0]
+                source = table_source(catalog, table)
+                row = warehouse.execute(exp.select(*counts).from_(source).sql(dialect=warehouse.dialect)).rows[0]
             except Exception as exc:  # a broken dimension must not stop the assistant; validate reports it
                 log.warning("cannot compare readings %s: %s", pairs, exc)
                 continue
@@ -253,9 +256,12 @@ def _same_row_readings(vocab: Vocabulary, catalog: Catalog, warehouse) -> set[fr
     return out
 
 
-def _add_live_values(vocab: Vocabulary, did: str, dim, warehouse) -> None:
-    try:
-        sql = sqlglot.select(sqlglot.parse_one(dim.column)).distinct().from_(dim.table).sql(dialect=warehouse.dialect)
+def _add_live_values(vocab: Vocabulary, catalog: Catalog, did: str, dim, warehouse) -> None:
+    from semantic_layer.sources import table_source
+
+    try:  # a subtype's values are its rows' (agents of the party table), read from its source
+        sql = sqlglot.select(sqlglot.parse_one(dim.column)).distinct().from_(table_source(catalog, dim.table)) \
+            .sql(dialect=warehouse.dialect)
         result = warehouse.execute(sql, max_rows=LIVE_VALUE_LIMIT)
     except Exception as exc:  # a broken dimension must not stop the assistant; validate reports it
         log.warning("cannot read values of %s: %s", did, exc)

@@ -183,6 +183,8 @@ class SqlGuard:
                 raise SqlRejected("row_value", node.name)
             if isinstance(node, exp.Column) and not node.table and not isinstance(node.this, exp.Star):
                 select = node.find_ancestor(exp.Select)
+                if select is not None and _orders_by_output(node, select):
+                    continue  # ORDER BY premium: the select's output column, named like a table
                 scope_names = set()
                 while select is not None:
                     scope_names |= {s.alias_or_name.lower() for s in _sources(select)}
@@ -272,3 +274,13 @@ def _column_in(message: str) -> str:
 
     found = re.search(r"[Cc]olumn:? '?([\w.\"]+)'?", message)
     return found.group(1).strip('"') if found else message.splitlines()[0][:120]
+
+
+def _orders_by_output(column: exp.Column, select: exp.Select) -> bool:
+    """An ORDER BY key naming one of the select's output columns (the SQL standard resolves it to
+    the output, so it is no row value). Only in ORDER BY: elsewhere a column name comes first."""
+    order = column.find_ancestor(exp.Order)
+    if order is None or order.parent is not select:
+        return False
+    aliases = {e.alias.lower() for e in select.expressions if isinstance(e, exp.Alias)}
+    return column.name.lower() in aliases
