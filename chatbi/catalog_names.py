@@ -10,12 +10,16 @@ from chatbi.llm import LLMBackend, LLMError, Message
 
 SCHEMA = {"type": "object", "additionalProperties": False, "required": ["zh", "en", "synonyms", "description"],
           "properties": {"zh": {"type": "string", "maxLength": 10}, "en": {"type": "string", "maxLength": 32},
-                         "synonyms": {"type": "array", "items": {"type": "string", "maxLength": 12}, "maxItems": 3},
-                         "description": {"type": "string", "maxLength": 40}}}
+                         "synonyms": {"type": "array", "items": {"type": "string", "maxLength": 12}, "maxItems": 2},
+                         "description": {"type": "string", "maxLength": 24}}}
 SYSTEM = ("你在为数据仓库起业务名称。给出简短的中文名(zh)、英文名(en)、业务人员常用的说法(synonyms，中英文都有)"
-          "和一句中文说明(description)。指标用业务说法(销售额、订单数、客户数)，维度用它分的东西(城市、支付方式)，"
-          "不要加“维度”“指标”二字，不要与已用的名称重复。只根据给出的表名、列名、SQL 和样例值，不要编造业务含义。")
-SUFFIXES = ("维度", "指标")  # what a small model adds to every name (城市维度): not what people say
+          "和一句中文说明(description)。名称要说出这一列或这个计算本身是什么，不要加“维度”“指标”“信息”。"
+          "只根据给出的表名、列名、SQL 和样例值，不要编造业务含义。\n"
+          "例：指标 id: total_amount；表: payments；计算: sum amount → "
+          '{"zh": "金额合计", "en": "total amount", "synonyms": ["总金额", "amount"], "description": "金额之和"}\n'
+          "例：维度 id: status；表: tickets；列: status；样例值: open, closed → "
+          '{"zh": "状态", "en": "status", "synonyms": ["处理状态"], "description": "工单的状态"}')
+SUFFIXES = ("维度", "指标", "信息")  # what a small model adds to every name (城市维度): not what people say
 
 
 def _describe(kind: str, item_id: str, spec: dict, samples: dict[str, list[str]]) -> str:
@@ -39,9 +43,8 @@ def name_items(catalog: dict, backend: LLMBackend, samples: dict[str, list[str]]
     named = 0
     items = [("metric", k, v) for k, v in catalog["metrics"].items()] + \
             [("dimension", k, v) for k, v in catalog["dimensions"].items()]
-    used: list[str] = []
     for kind, item_id, spec in items[:limit]:
-        prompt = _describe(kind, item_id, spec, samples) + (f"；已用名称: {'、'.join(used[-30:])}" if used else "")
+        prompt = _describe(kind, item_id, spec, samples)
         try:
             data = backend.complete_json([Message("system", SYSTEM), Message("user", prompt)], SCHEMA, max_tokens=100).data
         except LLMError:
@@ -52,7 +55,6 @@ def name_items(catalog: dict, backend: LLMBackend, samples: dict[str, list[str]]
         for suffix in SUFFIXES:
             zh = zh.removesuffix(suffix) if len(zh) > len(suffix) else zh
         spec["name"] = {"zh": zh or english, "en": data["en"].strip() or english}
-        used.append(spec["name"]["zh"])
         words = [w.strip() for w in data["synonyms"] if w.strip() and w.strip() not in spec["name"].values()]
         if words:
             spec["synonyms"] = list(dict.fromkeys(words))

@@ -125,12 +125,17 @@ def propose(profiles: list[TableProfile], joins: list[JoinCandidate]) -> dict:
                 "name": {"en": f"{label(c.name)} per {label(p.name)} row"}, "type": "ratio", "numerator": total,
                 "denominator": mid, "default_window": window, "draft": True}
         for j in (j for j in joins if j.table == p.name and not j.many):
-            metrics[_ident(f"distinct_{j.column}")] = {
+            mid = _ident(f"distinct_{j.column}")
+            mid = mid if mid not in metrics else _ident(f"{p.name}_distinct_{j.column}")  # order lines and returns
+            metrics[mid] = {
                 "name": {"en": f"distinct {label(j.column)}"}, "type": "simple", "table": p.name, "agg": "count_distinct",
                 "expr": j.column, "default_window": window, "draft": True}
     return {"catalog": {"id": "drafted_catalog", "name": {"en": "Drafted catalog"}, "languages": ["en"],
                         "reference_date": {"fixed": None}},
-            "tables": tables, "dimensions": dimensions, "metrics": metrics}
+            "tables": tables, "dimensions": dimensions, "metrics": metrics,
+            # who may ask: everyone sees every row until the reviewer adds row filters (docs/catalog.md, roles)
+            "roles": {"analyst": {"name": {"zh": "数据分析师", "en": "analyst"}, "can_write_sql": True},
+                      "staff": {"name": {"zh": "业务人员", "en": "staff"}}}}
 
 
 def to_yaml(catalog: dict, header: str) -> str:

@@ -161,3 +161,21 @@ def test_gaps_command_lists_then_accepts_and_re_asks(gappy, monkeypatch, retail,
                                    "--no-nearest", "--accept", "1"])
     assert accepted.exit_code == 0, accepted.output
     assert "answered" in said(accepted) and "货到付款" in load_catalog(path).dimensions["payment_mode"].values
+
+
+def test_a_drafted_grouping_without_a_dictionary_is_listed_as_itself(drafted, retail):
+    """Sub-categories have too many values for a drafted dictionary; listing those under a category
+    still lists the sub-categories (fewer values than products: a grouping), not every product."""
+    import duckdb
+
+    assert review(drafted, "--accept", "all").exit_code == 0
+    catalog = load_catalog(drafted)
+    assert not catalog.dimensions["sub_category"].values and not catalog.dimensions["sub_category"].parent
+    category = next(iter(catalog.dimensions["category"].values))
+    answer = ChatBI(catalog, connect(str(retail)), use_model=False).ask(f"list the sub categories under {category}",
+                                                                         as_of=AS_OF)
+    with duckdb.connect(str(retail), read_only=True) as con:
+        truth = {r[0] for r in con.execute("SELECT DISTINCT sub_category FROM dim_product WHERE category = ?",
+                                           [category]).fetchall()}
+    assert answer.status == "answered", answer.message
+    assert {r[0] for r in answer.rows} == truth and len(answer.rows[0]) == 1

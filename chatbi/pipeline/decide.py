@@ -141,7 +141,7 @@ class Decider:
                                  f"I could not place '{unknown}'. These are the queries I can answer exactly; "
                                  "please pick one:", user, as_of)
         if not metrics and match.listing and not match.residual:
-            draft = build_listing(self.catalog, match)
+            draft = build_listing(self.catalog, match, {d: len(v) for d, v in self.ctx.vocabulary.values.items()})
             if draft.query is None:
                 code, zh, en = draft.problem
                 return self.replies.refuse(question, code, zh, en, user)

@@ -167,9 +167,10 @@ def _whole_periods(query: SemanticQuery, period: timeparse.Period) -> Draft:
     return Draft(None, period, problem, [query.model_copy(update={"time_range": TimeRange(start=start, end=end)})])
 
 
-def build_listing(catalog: Catalog, match: Match) -> Draft:
+def build_listing(catalog: Catalog, match: Match, value_counts: dict[str, int] | None = None) -> Draft:
     """列出杭州所有自营厅: the things named (or, when only values are named, the things those values
-    describe: outlets of type 自营厅), with the catalog's other attributes of them."""
+    describe: outlets of type 自营厅), with the catalog's other attributes of them. ``value_counts``:
+    how many values each dimension has in the data, which tells a grouping from an attribute."""
     if match.time is not None:
         return Draft(None, None, ("listing_with_period", "清单不按时间统计；要看某段时间内有业绩的对象，请问具体指标（如 上个月各渠道新增用户）。",
                                   "A listing has no period; to see what had activity then, ask for a metric by it."))
@@ -188,7 +189,18 @@ def build_listing(catalog: Catalog, match: Match) -> Draft:
                                   "What should be listed? Name the things (an outlet, a city…)."))
     table = catalog.dimensions[listed[0]].table
     entity = graph.entity_dimension(catalog, table)
-    attributes = all(not catalog.dimensions[d].values and not catalog.dimensions[d].parent for d in listed)
+    counts = value_counts or {}
+
+    def grouping(did: str) -> bool:
+        """Sub-categories group products (35 values for 208 products); an opening date or a
+        manager's name describes each store (about as many values as stores)."""
+        spec = catalog.dimensions[did]
+        if spec.values or spec.parent:
+            return True
+        mine, theirs = counts.get(did), counts.get(entity or "")
+        return bool(mine and theirs and spec.type == "category" and mine * 2 <= theirs)
+
+    attributes = all(not grouping(d) for d in listed)
     if entity and entity not in listed and attributes and any(
             catalog.dimensions[f.dimension].table == table for f in filters):
         # 列出所有标准店及开业日期: values of the table name its rows (stores of type 标准店); the
