@@ -37,18 +37,21 @@ def eval_command(
 ):
     """评测 / run the golden questions and report correct, wrong, refused, clarified, latency per path."""
     from chatbi.appdb import AppDB
-    from chatbi.cli_common import settings
+    from chatbi.cli_common import fail, settings
     from chatbi.core import ChatBI
     from chatbi.evaluation import evaluate, load_cases, verified_cases
     from chatbi.llm import create_backend
     from chatbi.service import ChatService
-    from chatbi.warehouse import connect
+    from chatbi.warehouse import WarehouseError, connect
     from metric_catalog.loader import load_catalog
 
     cfg = settings()
     cases = [] if only_verified else load_cases(golden or None)
     cat = load_catalog(catalog or cfg.catalog)
-    warehouse = connect(database or cfg.warehouse.url, **cfg.warehouse.limits())
+    try:
+        warehouse = connect(database or cfg.warehouse.url, **cfg.warehouse.limits())
+    except WarehouseError as exc:
+        fail(f"{exc} (or pass --database)")
     app_db = AppDB.open(cfg.app_db_url()) if verified or only_verified else None
     reports = []
     for name in model or [cfg.model.bundled if cfg.model.kind == "bundled" else "configured"]:

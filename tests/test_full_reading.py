@@ -83,3 +83,26 @@ def test_the_model_reads_a_paraphrased_breakdown_and_leads_the_clarification(war
     assert answer.status == "clarify"  # 店铺 was read as the store by the rules: asked, not guessed
     first = answer.candidates[0].interpretation
     assert [g.dimension for g in first.group_by] == ["store_type"] and first.metrics == ["orders"]
+
+
+def test_vague_questions_in_the_catalogs_own_words_are_asked_back_not_refused(warehouse, llm):
+    """The model may call 客户情况 out of scope; 客户 and stores are the catalog's own words, so the
+    question is asked back, and a refusal never says the catalog's words are outside it."""
+    from chatbi.core import ChatBI
+
+    bi = ChatBI(CATALOG, warehouse, backend=llm)
+    for question in ("客户情况", "compare the stores", "which one did best last month?", "how are we doing"):
+        answer = bi.ask(question, as_of=AS_OF)
+        assert answer.status == "clarify" and answer.candidates, (question, answer.status, answer.message)
+    refused = bi.ask("上个月的员工考勤率", as_of=AS_OF)
+    assert refused.status == "refused"
+
+
+def test_a_clarification_with_nothing_to_offer_does_not_ask_to_pick(warehouse):
+    from chatbi.core import ChatBI
+
+    answer = ChatBI(CATALOG, warehouse, use_model=False).ask("增长最快的是哪个", as_of=AS_OF)
+    if answer.status == "refused":
+        assert "请选择" not in answer.message and "pick" not in answer.message_en
+    else:
+        assert answer.candidates

@@ -22,8 +22,9 @@ from chatbi.pipeline.execute import Executor
 from chatbi.pipeline.interpret import Draft, build_listing, build_query, rank_dimensions
 from chatbi.pipeline.interpreter import OUT_OF_SCOPE
 from chatbi.pipeline.matcher import Match
-from chatbi.pipeline.question_words import NEGATION_BEFORE
+from chatbi.pipeline.question_words import FILLER, NEGATION_BEFORE
 from chatbi.pipeline.replies import Replies
+from chatbi.pipeline.vocabulary import term_forms
 from metric_catalog import graph
 from semantic_layer import SemanticQuery, User
 
@@ -153,9 +154,10 @@ class Decider:
             timings["retrieval"] = (time.perf_counter() - t0) * 1000
             # out of scope needs words the catalog does not know (工资): a question every word of which
             # it places (哪个最好, 上个月的情况, 同比增长超过10%的子类别) only lacks its metric, and is asked
-            if model_metric == OUT_OF_SCOPE and match.residual:
-                return self.replies.refuse(question, "out_of_scope", self._scope_zh(match.residual),
-                                    self._scope_en(match.residual), user, ranked)
+            unknown = self._unknown_words(match.residual)
+            if model_metric == OUT_OF_SCOPE and unknown:
+                return self.replies.refuse(question, "out_of_scope", self._scope_zh(unknown),
+                                    self._scope_en(unknown), user, ranked)
             risky = [w for w in match.residual if any(r in w for r in RISKY)]
             agreed = model_metric and ranked and model_metric == ranked[0] and model_metric in visible
             inside = self._inside_metric_words(model_metric, match) if agreed else []
@@ -279,6 +281,14 @@ class Decider:
             elif sum(ch in chars for ch in token) * 2 < len(token):
                 return False
         return True
+
+    def _unknown_words(self, residual: list[str]) -> list[str]:
+        """Leftover words the catalog has no term for: 客户 or stores, named but not placed, are the
+        catalog's own words, and a refusal must never say they are outside it."""
+        vocab = self.ctx.vocabulary
+        known = (vocab.metric_terms, vocab.dimension_terms, vocab.value_terms)
+        return [w for w in residual if w not in FILLER
+                and not any(form in terms for form in term_forms(w) for terms in known)]
 
     def _scope_zh(self, residual: list[str]) -> str:
         what = f"「{'、'.join(residual)}」" if residual else "这个问题"

@@ -46,7 +46,7 @@ FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 �
 the a an of in on for to by is are was were what how much many show me give list please tell about and with their its whose where having than
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
-each every within under came come comes
+each every within under came come comes one ones doing going
 当天 当日 那天 那一天 这一天
 """.split())
 PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")

@@ -4,6 +4,7 @@ clarification offering 2–4 interpretations that are known to compile."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from chatbi.pipeline.answer import CLARIFY, REFUSED, Answer, Candidate
 from chatbi.pipeline.context import PipelineContext
@@ -49,7 +50,10 @@ class Replies:
             candidates.append(Candidate(query, d_zh, d_en))
             if len(candidates) == MAX_CANDIDATES:
                 break
-        if not candidates:
+        if not candidates:  # nothing to pick from: never end with "please pick one"
+            zh = re.sub(r"[，,；;]?\s*(以下是我能准确回答的查询，)?请选择[:：]?\s*$", "", zh) + "。请说明要看的指标、对象和时间再问。"
+            en = re.sub(r"[;,.]?\s*(These are the queries I can answer exactly; )?please pick one:?\s*$", "", en,
+                        flags=re.I) + ". Please say which metric, for what and when."
             return self.refuse(question, reason, zh, en, user)
         return Answer(CLARIFY, question, zh, en, candidates=candidates, reason=reason, path="clarification",
                       model_id=self.ctx.model_id())
