@@ -240,6 +240,9 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
         order = query.order_by[0]
         place = exp.Window(this=exp.Anonymous(this="RANK"), order=exp.Order(expressions=[
             exp.Ordered(this=exp.column(order.field), desc=order.descending, nulls_first=False)]))
+        named = [exp.column(d).is_(exp.null()).not_() for d in dims]
+        if named:  # the rows with no agent (no region) are no agent: they take no place among the top N
+            final = exp.select("*").from_(final.subquery("named")).where(exp.and_(*named))
         ranked = exp.select("*", exp.alias_(place, f"{order.field}__place")).from_(final.subquery("ranked"))
         final = exp.select("*").from_(ranked.subquery("placed")).where(
             exp.LTE(this=exp.column(f"{order.field}__place"), expression=exp.Literal.number(query.limit)))

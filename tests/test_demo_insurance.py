@@ -290,3 +290,15 @@ def test_the_cli_builds_the_insurance_domain(tmp_path):
                                       "2026-11-15", "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert out.exists() and "policy_party" in result.output
+
+
+def test_the_top_agents_are_agents_not_the_business_without_one(bi, con):
+    """Direct business (no agent) is a row of the breakdown, but no agent: it takes no place in a
+    top 5 of agents, which are the five real agents the raw tables rank first."""
+    answer = bi.ask("今年保费最高的5个代理人", as_of=AS_OF)
+    assert answer.status == "answered", (answer.reason, answer.message)
+    top = [r[0] for r in con.execute(f"""SELECT p.party_name FROM policy_amount a JOIN {AGENTS} g USING (policy_id)
+                                          JOIN party p USING (party_id) WHERE a.amount_type = 'PREM'
+                                          AND a.booked_date {THIS_YEAR} GROUP BY 1 ORDER BY sum(a.amount) DESC
+                                          LIMIT 5""").fetchall()]
+    assert [r[0] for r in answer.rows] == top and "无代理人" not in answer.message
