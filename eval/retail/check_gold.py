@@ -4,7 +4,7 @@
     .venv/bin/python eval/retail/check_gold.py [--database data/retail.duckdb] [-v]
 
 Exits non-zero when a query fails or returns no row, or a file breaks the set's rules (case format,
-shapes, at least 20% must-refuse and 10% must-clarify, exactly 50 holdout cases, the warehouse's
+shapes, at least 20% must-refuse and 10% must-clarify, exactly 50 cases in each holdout file, the warehouse's
 reference date equal to the files' as_of).
 """
 
@@ -76,7 +76,8 @@ def main() -> int:
     parser.add_argument("--database", default="data/retail.duckdb")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every query's row count and first row")
     args = parser.parse_args()
-    files = {"questions.yaml": HERE / "questions.yaml", "holdout.yaml": HERE / "holdout.yaml"}
+    # Every held-out set (holdout.yaml, holdout_2.yaml, …) follows the holdout rules.
+    files = {"questions.yaml": HERE / "questions.yaml"} | {p.name: p for p in sorted(HERE.glob("holdout*.yaml"))}
     problems: list[str] = []
     loaded = {}
     for name, path in files.items():
@@ -85,14 +86,15 @@ def main() -> int:
         problems += lint(name, cases)
     if len(loaded["questions.yaml"][1]) < 100:
         problems.append("questions.yaml: fewer than 100 cases")
-    if len(loaded["holdout.yaml"][1]) != 50:
-        problems.append(f"holdout.yaml: {len(loaded['holdout.yaml'][1])} cases, not exactly 50")
+    for name, (_as_of, cases) in loaded.items():
+        if name.startswith("holdout") and len(cases) != 50:
+            problems.append(f"{name}: {len(cases)} cases, not exactly 50")
     every = [c for _, cases in loaded.values() for c in cases]
     for s in SHAPES:
         if sum(c.get("shape") == s for c in every) < 3:
-            problems.append(f"shape {s}: fewer than 3 questions over both files")
+            problems.append(f"shape {s}: fewer than 3 questions over all files")
     seen = Counter(c["q"] for c in every)
-    problems += [f"question {q!r} is in both files" for q, n in seen.items() if n > 1
+    problems += [f"question {q!r} is in more than one file" for q, n in seen.items() if n > 1
                  and sum(c["q"] == q for c in loaded["questions.yaml"][1]) < n]
 
     con = duckdb.connect(args.database, read_only=True)
