@@ -16,7 +16,7 @@ from pathlib import Path
 from chatbi import progress
 from chatbi.config import Settings, load_settings
 from chatbi.llm import LLMError
-from chatbi.pipeline import guard, matcher
+from chatbi.pipeline import close_values, guard, matcher
 from chatbi.pipeline.answer import CLARIFY, REFUSED, Answer
 from chatbi.pipeline.context import PipelineContext
 from chatbi.pipeline.decide import Decider
@@ -127,7 +127,9 @@ class ChatBI:
 
     def warm(self) -> None:
         """Load the model and the embeddings now rather than on the first question."""
-        _ = self.index
+        self.index.warm()
+        self.vocabulary.warm()
+        close_values.warm(self.vocabulary)
         _ = self.interpreter
 
     def reference_date(self) -> dt.date:

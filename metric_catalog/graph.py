@@ -101,8 +101,8 @@ def allowed_dimensions(catalog: Catalog, metric_id: str) -> list[str]:
     """Dimensions every underlying table can reach, narrowed by the metric's own list; never a hidden one."""
     spec = catalog.metrics[metric_id]
     tables = {catalog.metrics[leaf].table for leaf in leaf_metrics(catalog, metric_id)}
-    common = [d for d, dim in catalog.dimensions.items()
-              if not dim.hidden and all(d in reachable_dimensions(catalog, t) for t in tables)]
+    reachable = [set(reachable_dimensions(catalog, t)) for t in tables]  # once per table, not per dimension
+    common = [d for d, dim in catalog.dimensions.items() if not dim.hidden and all(d in r for r in reachable)]
     if spec.dimensions is not None:
         return [d for d in spec.dimensions if d in common]
     return common

@@ -9,7 +9,7 @@ import pytest
 
 from chatbi.demo.retail import build_retail_warehouse
 from chatbi.pipeline import matcher
-from chatbi.pipeline.full_reading import FullReading, extended, reading_schema, verify
+from chatbi.pipeline.full_reading import FullReading, extended, reading_schema, verifiable, verify
 from chatbi.pipeline.vocabulary import build_vocabulary
 from chatbi.warehouse import connect
 from metric_catalog.loader import load_catalog
@@ -66,6 +66,16 @@ def test_a_reading_that_contradicts_the_rules_is_not_verified_but_offered_first(
     assert first.group_by == ["store_type"] and first.filters["region"] == ["华东"]
 
 
+@pytest.mark.parametrize(("question", "metric", "asked"), [
+    ("orders last month split by format", "orders", True),  # format ~ store format
+    ("上个月各店铺种类的订单数", "orders", True),  # 种类 shares 类 with 门店类型: its reading leads the choices
+    ("orders last month by astrology", "orders", False),  # touches nothing in the catalog
+    ("上个月广告投放的订单数", "orders", False),
+])
+def test_the_model_reads_the_breakdowns_only_when_its_reading_could_be_grounded(vocab, question, metric, asked):
+    assert verifiable(CATALOG, vocab, _match(vocab, question), metric) is asked
+
+
 def test_the_grammar_holds_only_catalog_ids_and_curated_values():
     schema = reading_schema(CATALOG, build_vocabulary(CATALOG))
     dims = schema["properties"]["d"]["items"]["enum"]
@@ -83,6 +93,8 @@ def test_the_model_reads_a_paraphrased_breakdown_and_leads_the_clarification(war
     assert answer.status == "clarify"  # 店铺 was read as the store by the rules: asked, not guessed
     first = answer.candidates[0].interpretation
     assert [g.dimension for g in first.group_by] == ["store_type"] and first.metrics == ["orders"]
+    guess = bi.ask("上个月广告投放的订单数", as_of=AS_OF)  # nothing the reading could be grounded in
+    assert guess.status == "clarify" and "model_full" not in guess.timings_ms
 
 
 def test_vague_questions_in_the_catalogs_own_words_are_asked_back_not_refused(warehouse, llm):

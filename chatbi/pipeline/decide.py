@@ -189,6 +189,8 @@ class Decider:
         (full_reading.verify), else its reading as the clarification's first choice."""
         if metric is None or metric == OUT_OF_SCOPE or risky or self.ctx.read_full is None or not match.residual:
             return None, []
+        if not full_reading.verifiable(self.catalog, self.ctx.vocabulary, match, metric):
+            return None, []
         started = time.perf_counter()
         progress.report("model")
         try:

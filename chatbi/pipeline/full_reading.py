@@ -89,6 +89,28 @@ def _metric_terms(catalog: Catalog, metric: str) -> list[str]:
     return [spec.name.zh, spec.name.en, *spec.synonyms]
 
 
+def verifiable(catalog: Catalog, vocabulary: Vocabulary, match: Match, metric: str) -> bool:
+    """Is the model's reading worth its ~3 s? Only when each unplaced word touches a term of the
+    metric, of a dimension it may be broken down by or of one of their values, and one at least a
+    dimension's or a value's; a Chinese word may also share one character with a dimension's own
+    names (种类 ~ 门店类型: unverifiable, but the model's reading then leads the clarification).
+    Else the model is not asked, since its reading could only be a guess (广告投放, 整体水平)."""
+    offered = set(offered_dimensions(catalog))
+    allowed = [d for d in graph.allowed_dimensions(catalog, metric) if d in offered]
+    terms = [t for d in allowed for t in _dimension_terms(catalog, d)]
+    terms += [t for d in allowed for v in catalog.dimensions[d].values if v in vocabulary.values.get(d, ())
+              for t in _value_terms(catalog, d, v)]
+    names = "".join(normalise(t) for d in allowed for t in _dimension_terms(catalog, d) if t and not t.isascii())
+
+    def touches(word: str) -> bool:
+        return any(_overlaps(word, t) for t in terms) or (not word.isascii() and any(c in names for c in word))
+
+    unplaced = [w for w in match.residual if w not in FILLER]
+    placed = [touches(w) for w in unplaced]
+    metric_terms = _metric_terms(catalog, metric)
+    return any(placed) and all(p or any(_overlaps(w, t) for t in metric_terms) for w, p in zip(unplaced, placed))
+
+
 def verify(catalog: Catalog, vocabulary: Vocabulary, match: Match, reading: FullReading) -> Match | None:
     """The matcher's reading with the model's additions, when they account for every unplaced word
     and contradict nothing; else None."""

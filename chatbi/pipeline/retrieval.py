@@ -56,6 +56,11 @@ class MetricIndex:
             texts += items
         self.vectors = _cached_passages(texts, cache_dir)
 
+    def warm(self) -> None:
+        """Load the encoder now (~1.5 s): the passage vectors alone come from disk, so without this
+        the first question that needs a ranking (a refusal, a clarification) pays for it."""
+        _model()
+
     def rank(self, question: str, top: int = 5) -> list[Scored]:
         query = np.asarray(_model().query(question), dtype=np.float32)
         scores = self.vectors @ query

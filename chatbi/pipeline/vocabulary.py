@@ -65,6 +65,11 @@ class Vocabulary:
         a question the catalog's words explain entirely never needs it."""
         return _segmenter(self.native_terms)(text)
 
+    def warm(self) -> None:
+        """Load jieba now (~1 s) rather than on the first question that needs it: for long-lived
+        processes (app, API, eval); the one-shot CLI stays lazy."""
+        self.segment("预热")
+
     @functools.cached_property
     def native_terms(self) -> tuple[str, ...]:
         """Catalog words jieba must keep whole (ASCII words it keeps anyway)."""
