@@ -312,9 +312,13 @@ def output_columns(plan: QueryPlan, dims: list[str] | None = None) -> list[Outpu
             cols.append(OutputColumn(f"{m}__{kind}", "comparison", f"{spec.name.zh}{label[1]}",
                                      f"{spec.name.en} {label[3]}", "percent", m))
     if "share" in query.comparisons:
+        # the whole said in the label (占华北的比例), or "of all" when filters could be read as one
+        whole = [v for f in query.filters if f.dimension in query.share_scope for v in f.values]
+        of_zh, of_en = ((f"占{'、'.join(whole)}", f" share of {', '.join(whole)}") if whole else
+                        ("占全部", " share of all") if query.filters else ("占比", " share"))
         for m in query.metrics:
             spec = catalog.metrics[m]
-            cols.append(OutputColumn(f"{m}__share", "comparison", f"{spec.name.zh}占比", f"{spec.name.en} share",
+            cols.append(OutputColumn(f"{m}__share", "comparison", f"{spec.name.zh}{of_zh}", f"{spec.name.en}{of_en}",
                                      "percent", m))
     for m in query.metrics if query.cumulative else []:
         spec = catalog.metrics[m]

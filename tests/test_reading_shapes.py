@@ -68,7 +68,7 @@ def test_a_share_of_the_whole_is_never_the_part_over_itself(bi):
     assert answer.status == "answered" and query.comparisons == ["share"]
     share = answer.rows[0][-1]
     assert 0 < share < 0.5, "杭州's share of the province, not 100%"
-    assert "占比" in answer.message and "+" not in answer.message
+    assert "占全部" in answer.message and "+" not in answer.message  # of all: the whole is said
 
 
 def test_growth_threshold(bi):

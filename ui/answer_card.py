@@ -7,7 +7,7 @@ import streamlit as st
 
 from chatbi.appdb import AppDBError
 from chatbi.pipeline.answer import ANSWERED, CLARIFY, Answer, format_value
-from chatbi.pipeline.interpret import describe
+from chatbi.pipeline.describe import describe
 from ui.charts import SORTS, chart_kinds, clicked_key, column_labels, default_sort, excel_bytes, figure, frame
 from ui.common import EDITORS, account, can_write_sql, lang, service, t
 

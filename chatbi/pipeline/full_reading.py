@@ -108,7 +108,7 @@ def verifiable(catalog: Catalog, vocabulary: Vocabulary, match: Match, metric: s
     unplaced = [w for w in match.residual if w not in FILLER]
     placed = [touches(w) for w in unplaced]
     metric_terms = _metric_terms(catalog, metric)
-    return any(placed) and all(p or any(_overlaps(w, t) for t in metric_terms) for w, p in zip(unplaced, placed))
+    return any(placed) and all(p or any(_overlaps(w, t) for t in metric_terms) for w, p in zip(unplaced, placed, strict=True))
 
 
 def verify(catalog: Catalog, vocabulary: Vocabulary, match: Match, reading: FullReading) -> Match | None:

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from chatbi.pipeline import shape_words, timeparse
+from chatbi.pipeline.compared_unit import unit_problem
 from chatbi.pipeline.definitions import excluded_by_definition
 from chatbi.pipeline.matcher import Match
 from metric_catalog import graph
@@ -91,6 +92,12 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     else:
         window = match.time or timeparse.default_window(first.default_window)
         period = timeparse.resolve(window, as_of, end, default=timeparse.default_window(first.default_window))
+    unit = unit_problem(match.compared_unit, grain, period.start, period.end) if match.comparisons else None
+    if unit is not None and not grain:  # 今年销售额QoQ: offered by quarter, each against the one before
+        by_unit = build_query(catalog, dataclasses.replace(match, grain=match.compared_unit), metrics, as_of, group_by)
+        return Draft(None, period, unit, [by_unit.query] if by_unit.query is not None else [])
+    if unit is not None:
+        return Draft(None, period, unit)
     group = ([GroupBy(dimension=TIME, grain=grain)] if grain else []) + [GroupBy(dimension=d) for d in dims]
     order, limit, top_within = [], match.limit, None
     by_change = _rank_by_change(match, metrics[0]) if match.rank and match.growth else None
@@ -123,6 +130,12 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         higher = first.direction != "lower_is_better"
         descending = match.rank == "desc" or (match.rank in ("best", "worst") and (match.rank == "best") == higher)
         top_within = top_within.model_copy(update={"descending": descending})
+    if "share" in match.comparisons and not match.share_scope and len(match.filters) > 1:
+        # 华东线上销售额占比: online's share of 华东, 华东's share of online, or theirs of everything?
+        options = [build_query(catalog, dataclasses.replace(match, share_scope=[d]), metrics, as_of, group_by)
+                   for d in [*match.filters, "*"]]  # "*": of everything, chosen
+        return Draft(None, period, ("share_whole", "占比是占哪个范围的比例？请选择：", "A share of which whole? Please pick:"),
+                     [o.query for o in options if o.query is not None])
     shape = _shape(catalog, match, metrics, dims, grain)
     if isinstance(shape, tuple):
         if shape[0] in ("threshold_without_dimension",):
@@ -387,63 +400,3 @@ def rank_dimensions(catalog: Catalog, metric: str, exclude: set[str], top: int =
     allowed = graph.allowed_dimensions(catalog, metric)
     first = [d for d in [catalog.metrics[metric].ranked_by] if d in allowed]
     return [d for d in dict.fromkeys(first + allowed) if d not in exclude][:top]
-
-
-def describe(catalog: Catalog, query: SemanticQuery) -> tuple[str, str]:
-    """One line per interpretation, for clarification buttons."""
-    names_zh = "、".join(catalog.metrics[m].name.zh for m in query.metrics)
-    names_en = ", ".join(catalog.metrics[m].name.en for m in query.metrics)
-    rng = query.time_range
-    when = f"{rng.start} 至 {rng.end}" if rng else ""
-    when_en = f"{rng.start} to {rng.end}" if rng else ""
-    by_zh = [("按" + (GRAIN_ZH[g.grain]
-                      if g.grain else catalog.dimensions[g.dimension].name.zh)) for g in query.group_by]
-    by_en = [f"by {g.grain or catalog.dimensions[g.dimension].name.en}" for g in query.group_by]
-    flt_zh = [f"{catalog.dimensions[f.dimension].name.zh}{'不含' if f.op == 'not in' else '='}{'/'.join(map(str, f.values))}"
-              for f in query.filters]
-    flt_en = [f"{catalog.dimensions[f.dimension].name.en} {'not ' if f.op == 'not in' else ''}{'/'.join(map(str, f.values))}"
-              for f in query.filters]
-    shape_zh, shape_en = _describe_shape(catalog, query)
-    zh = "，".join(x for x in [names_zh, *flt_zh, *by_zh, *shape_zh, when] if x)
-    en = ", ".join(x for x in [names_en, *flt_en, *by_en, *shape_en, when_en] if x)
-    return zh, en
-
-
-COMPARED = {"mom": ("环比", "vs previous period"), "yoy": ("同比", "vs last year"), "share": ("占比", "share of total")}
-OPS = {">": ("高于", "above"), ">=": ("不低于", "at least"), "<": ("低于", "below"), "<=": ("不高于", "at most"),
-       "=": ("等于", "equal to"), "!=": ("不等于", "not")}
-
-
-def _describe_shape(catalog: Catalog, query: SemanticQuery) -> tuple[list[str], list[str]]:
-    zh = [COMPARED[c][0] for c in query.comparisons]
-    en = [COMPARED[c][1] for c in query.comparisons]
-    for h in query.having:
-        name = catalog.metrics[h.metric].name
-        of_zh, of_en = {"value": ("", ""), "mom": ("环比", " MoM"), "yoy": ("同比", " YoY"), "share": ("占比", " share"),
-                        "cumulative": ("累计", " running total")}[h.of]
-        if h.against == "average":
-            target_zh, target_en = "平均", "the average"
-        else:
-            shown = f"{h.value * 100:g}%" if h.of in ("mom", "yoy", "share") or catalog.metrics[h.metric].format == \
-                "percent" else f"{h.value:g}"
-            target_zh = target_en = shown
-        zh.append(f"{name.zh}{of_zh}{OPS[h.op][0]}{target_zh}")
-        en.append(f"{name.en}{of_en} {OPS[h.op][1]} {target_en}")
-    if query.cumulative:
-        zh.append("逐期累计")
-        en.append("running total")
-    if query.average_over:
-        zh.append(f"按{GRAIN_ZH[query.average_over]}平均")
-        en.append(f"average per {query.average_over}")
-    if query.top_within:
-        t = query.top_within
-        zh.append(f"每个{'、'.join(catalog.dimensions[d].name.zh for d in t.within)}{'前' if t.descending else '后'}{t.n}")
-        en.append(f"{'top' if t.descending else 'bottom'} {t.n} per {', '.join(catalog.dimensions[d].name.en for d in t.within)}")
-    if query.order_by and not query.top_within:
-        high = query.order_by[0].descending
-        zh.append(("最高" if high else "最低") + (f"的{query.limit}个" if query.limit else "在前"))
-        en.append(("highest" if high else "lowest") + (f" {query.limit}" if query.limit else " first"))
-    elif query.limit:
-        zh.append(f"取{query.limit}名")
-        en.append(f"first {query.limit}")
-    return zh, en

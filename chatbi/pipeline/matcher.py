@@ -26,8 +26,6 @@ from chatbi.pipeline.question_words import (
     PUNCT,
     RANK_WORDS,
     RELATIVE,
-    SHARE_OF_EN,
-    SHARE_PART_EN,
     WORST,
 )
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
@@ -55,6 +53,7 @@ class Match:
     time: timeparse.TimeWindow | None = None
     time_error: str | None = None
     comparisons: list[str] = field(default_factory=list)
+    compared_unit: str | None = None  # QoQ: the previous quarter, so the period must be one
     rank: str | None = None  # desc | asc | best | worst
     limit: int | None = None
     residual: list[str] = field(default_factory=list)
@@ -193,8 +192,9 @@ def _keyword_hits(text: str) -> list[Hit]:
     hits = []
     for grain, words in GRAIN_WORDS:
         hits += _find_terms(text, {w: grain for w in words}, "grain")
-    for kind, words in COMPARISON_WORDS:
-        hits += _find_terms(text, {w: kind for w in words}, "comparison")
+    for kind, unit, words in COMPARISON_WORDS:
+        hits += [h if unit is None else dataclasses.replace(h, payload=(kind, unit))
+                 for h in _find_terms(text, {w: kind for w in words}, "comparison")]
     for m in re.finditer(r"(?:前|top\s*|最高的?|最多的?|最大的?|最快的?|排名前)\s*(\d{1,3})\s*(?:名|个|位|家)?", text):
         hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("desc", int(m.group(1)))))
     for m in re.finditer(r"(?:后|倒数|bottom\s*|最低的?|最少的?|最小的?|最慢的?|排名后)\s*(\d{1,3})\s*(?:名|个|位|家)?", text):
@@ -216,18 +216,7 @@ def _keyword_hits(text: str) -> list[Hit]:
     hits += [Hit("listing", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.LISTING)]
     for grain, words in shape_words.PER_PERIOD:
         hits += [Hit("per_period", text[a:b], a, b, grain) for a, b in shape_words.word_spans(text, words)]
-    # what % of sales in 华东 came from online: values before "came from" are the whole, after it the part
-    for m in SHARE_OF_EN.finditer(text):
-        part = SHARE_PART_EN.search(text, m.end())
-        if part is None:
-            hits.append(Hit("comparison", m.group(0), m.start(), m.end(), "share"))
-        else:
-            hits.append(Hit("share_of", m.group(0), m.start(), m.end(), "share"))
-            hits.append(Hit("comparison", part.group(0), part.start(), part.end(), "share"))
-    # 占…比例: "占" opens a share; what it names up to the share word is the whole
-    for m in re.finditer(r"占(?![用线据领])[^，,。？?]{0,12}?(比例|百分比|比重|份额|多少)", text):
-        hits.append(Hit("share_of", "占", m.start(), m.start() + 1, "share"))
-        hits.append(Hit("comparison", m.group(1), m.start(1), m.end(1), "share"))
+    hits += [Hit(kind, text[a:b], a, b, "share") for kind, a, b in shape_words.share_spans(text)]
     return hits
 
 
@@ -398,8 +387,9 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
                 result.named += [d for d in sorted(h.payload) if d not in result.named]
         elif h.kind == "grain":
             result.grain = result.grain or h.payload
-        elif h.kind == "comparison" and h.payload not in result.comparisons:
-            result.comparisons.append(h.payload)
+        elif h.kind == "comparison":
+            kind, result.compared_unit = h.payload if isinstance(h.payload, tuple) else (h.payload, result.compared_unit)
+            result.comparisons += [kind] if kind not in result.comparisons else []
         elif h.kind == "threshold":
             result.thresholds.append((h.start, h.payload))
         elif h.kind == "listing":

@@ -27,13 +27,25 @@ GRAIN_WORDS = [
     ("month", ("每月", "每个月", "按月", "各月", "按月份", "各月份", "分月份", "每个月份", "分月", "逐月", "月度趋势", "月趋势", "趋势", "走势", "变化趋势",
                "monthly", "by month", "per month", "each month", "trend", "over time", "month by month")),
 ]
-COMPARISON_WORDS = [("mom", ("环比", "比上月", "较上月", "比上期", "month over month", "mom", "vs last month",
-                             "vs previous", "compared with last month")),
-                    ("yoy", ("同比", "比去年", "较去年", "year over year", "yoy", "vs last year",
-                             "compared with last year")),
-                    ("share", ("占比", "份额", "比重", "占全省", "share", "proportion", "percentage of total"))]
+# (kind, the period unit the words name or None, words): 环比 is the previous period of the same
+# length, whatever it is, and so is MoM (analysts write it for 环比: "MoM last quarter" is against
+# the quarter before); QoQ, WoW and 比上月 name the unit, which the period asked must then be
+COMPARISON_WORDS = [("mom", None, ("环比", "比上期", "较上期", "vs previous", "period over period", "pop",
+                                   "month over month", "month-on-month", "mom")),
+                    ("mom", "month", ("比上月", "较上月", "vs last month", "compared with last month")),
+                    ("mom", "quarter", ("比上季度", "较上季度", "quarter over quarter", "quarter-on-quarter", "qoq",
+                                        "vs last quarter", "compared with last quarter")),
+                    ("mom", "week", ("比上周", "较上周", "week over week", "week-on-week", "wow", "vs last week",
+                                     "compared with last week")),
+                    ("yoy", None, ("同比", "比去年", "较去年", "year over year", "year-on-year", "yoy", "vs last year",
+                                   "compared with last year")),
+                    ("share", None, ("占比", "份额", "比重", "占全省", "share", "proportion", "percentage of total"))]
 # "what % of X [in Y] came from Z": the share opener, and the words after which the part is named
 SHARE_OF_EN = re.compile(r"\bwhat\s+(?:%|percent|percentage|share|proportion|fraction)\s+of\b")
+# "Beijing's share of North China sales": what follows "share of" is the whole, unless an "in …"
+# follows it ("share of online orders in East China": online is the part, East China the whole)
+SHARE_WHOLE_EN = re.compile(r"\b(?:share|proportion|percentage|percent)\s+of\b")
+SHARE_WITHIN_EN = re.compile(r"\b(?:in|within|among)\b")
 SHARE_PART_EN = re.compile(r"\b(?:came|come|comes)\s+from\b|\b(?:is|are|was|were)\s+(?:from\s+)?")
 RELATIVE = ("with ", "whose ", "that ", "where ", "which ", "having ")
 NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除", "excluding", "except", "other than", "without")
@@ -46,7 +58,7 @@ FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 �
 the a an of in on for to by is are was were what how much many show me give list please tell about and with their its whose where having than
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
-each every within under came come comes one ones doing going
+each every within under came come comes one ones doing going per over s
 当天 当日 那天 那一天 这一天
 """.split())
 PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")

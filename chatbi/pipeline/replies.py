@@ -8,7 +8,7 @@ import re
 
 from chatbi.pipeline.answer import CLARIFY, REFUSED, Answer, Candidate
 from chatbi.pipeline.context import PipelineContext
-from chatbi.pipeline.interpret import describe
+from chatbi.pipeline.describe import describe
 from semantic_layer import AccessDenied, SemanticError, SemanticQuery, User, compile_query
 from semantic_layer.access import check_metric, denied_metrics, role_of
 

@@ -11,6 +11,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from chatbi.pipeline.question_words import SHARE_OF_EN, SHARE_PART_EN, SHARE_WHOLE_EN, SHARE_WITHIN_EN
+
 # a number as said: multiplier, then a measure word (1000人, 50万元) or a percentage
 NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?P<multiplier>万亿|亿|万|千|百|k|m|million|thousand|billion)?\s*" \
          r"(?:个(?!百分点)|人|户|家|单|件|元|块|笔|台|次|位|名|款|张|条)?(?P<unit>%|个百分点|percentage points?|percent)?"
@@ -27,9 +29,9 @@ NEGATIVE = ("为负", "是负的", "负数", "小于零", "小于0", "低于零"
 # the average of what may be named before it (the store average, 社区店平均水平): the reading checks
 # that it names what the answer lists or the scope asked for, since the city average of stores is
 # another computation
-AVERAGE_WORDS = r"(?P<whole>全省|全国|全市|全公司|整体|总体|所有|全部)?(?:the\s+)?(?P<whole_en>overall\s+|national\s+|company\s+)?" \
+AVERAGE_WORDS = r"(?P<whole>全省|全国|全市|全公司|公司|整体|总体|所有|全部)?(?:the\s+)?(?P<whole_en>overall\s+|national\s+|company\s+)?" \
                 r"(?:group\s+)?(?:(?P<of>[a-z]+(?:-[a-z]+)?|[\u4e00-\u9fff]{2,6}?)\s*)?(?:的)?" \
-                r"(?:平均水平|平均值|平均数|平均|均值|average|mean)"
+                r"(?P<tail>平均水平|平均值|平均数|平均|均值|整体水平|总体水平|average|mean)"
 CUMULATIVE = ("累计", "累积", "累加", "逐月累计", "running total", "cumulative", "cumulatively", "accumulated",
               "year to date total")
 PER_PERIOD = [("month", ("月均", "每月平均", "平均每月", "月平均", "average per month", "monthly average",
@@ -110,7 +112,9 @@ def _numbers_and_averages(text: str) -> list[tuple[int, int, Threshold]]:
     for pattern, average in _threshold_patterns():
         for m in pattern.finditer(text):
             if average:
-                whole = bool(m["whole"] or m["whole_en"]) or (m["of"] or "") in ("company", "公司", "整体水平")
+                # 公司整体水平 / 整体水平: the value over everything, as 全公司平均 is
+                whole = bool(m["whole"] or m["whole_en"]) or (m["of"] or "") in ("company", "公司") \
+                    or m["tail"] in ("整体水平", "总体水平")
                 threshold = Threshold(ops[m["word"]], None, of=m["of"] or "", whole=whole)
             else:
                 threshold = Threshold(ops[m["word"]], *_number(m["number"], m["multiplier"] or "", m["unit"] or ""))
@@ -135,3 +139,19 @@ def _bounded(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+
+
+def share_spans(text: str) -> list[tuple[str, int, int]]:
+    """(share_of | comparison, start, end): share_of opens the whole (values after it up to the share
+    word name it), comparison is the share word itself."""
+    out = []
+    for m in SHARE_OF_EN.finditer(text):  # what % of sales in 华东 came from online: after "came from", the part
+        part = SHARE_PART_EN.search(text, m.end())
+        out += [("comparison", m.start(), m.end())] if part is None else [
+            ("share_of", m.start(), m.end()), ("comparison", part.start(), part.end())]
+    for m in [] if out else SHARE_WHOLE_EN.finditer(text):
+        within = SHARE_WITHIN_EN.search(text, m.end())
+        out.append(("share_of", *(within.span() if within else (m.end() - 2, m.end()))))
+    for m in re.finditer(r"占(?![用线据领])[^，,。？?]{0,12}?(比例|百分比|比重|份额|多少)", text):  # 占…比例: the whole between
+        out += [("share_of", m.start(), m.start() + 1), ("comparison", m.start(1), m.end(1))]
+    return out

@@ -10,7 +10,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from chatbi.appdb import AppDBError
-from chatbi.pipeline.interpret import COMPARED
+from chatbi.pipeline.describe import COMPARED
 from chatbi.pipeline.reasons import reason_text
 from metric_catalog import graph
 from metric_catalog.lint import lint_catalog

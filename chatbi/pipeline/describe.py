@@ -1,0 +1,70 @@
+"""A reading in words, one line per interpretation: what clarification buttons and answer cards
+show, so that two candidates never read the same (占华东的比例 beside 占全部的比例)."""
+
+from __future__ import annotations
+
+from chatbi.pipeline.interpret import GRAIN_ZH
+from metric_catalog.model import Catalog
+from semantic_layer import SemanticQuery
+
+
+def describe(catalog: Catalog, query: SemanticQuery) -> tuple[str, str]:
+    """One line per interpretation, for clarification buttons."""
+    names_zh = "、".join(catalog.metrics[m].name.zh for m in query.metrics)
+    names_en = ", ".join(catalog.metrics[m].name.en for m in query.metrics)
+    rng = query.time_range
+    when = f"{rng.start} 至 {rng.end}" if rng else ""
+    when_en = f"{rng.start} to {rng.end}" if rng else ""
+    by_zh = [("按" + (GRAIN_ZH[g.grain]
+                      if g.grain else catalog.dimensions[g.dimension].name.zh)) for g in query.group_by]
+    by_en = [f"by {g.grain or catalog.dimensions[g.dimension].name.en}" for g in query.group_by]
+    flt_zh = [f"{catalog.dimensions[f.dimension].name.zh}{'不含' if f.op == 'not in' else '='}{'/'.join(map(str, f.values))}"
+              for f in query.filters]
+    flt_en = [f"{catalog.dimensions[f.dimension].name.en} {'not ' if f.op == 'not in' else ''}{'/'.join(map(str, f.values))}"
+              for f in query.filters]
+    shape_zh, shape_en = _describe_shape(catalog, query)
+    zh = "，".join(x for x in [names_zh, *flt_zh, *by_zh, *shape_zh, when] if x)
+    en = ", ".join(x for x in [names_en, *flt_en, *by_en, *shape_en, when_en] if x)
+    return zh, en
+
+
+COMPARED = {"mom": ("环比", "vs previous period"), "yoy": ("同比", "vs last year"), "share": ("占比", "share of total")}
+OPS = {">": ("高于", "above"), ">=": ("不低于", "at least"), "<": ("低于", "below"), "<=": ("不高于", "at most"),
+       "=": ("等于", "equal to"), "!=": ("不等于", "not")}
+
+
+def _describe_shape(catalog: Catalog, query: SemanticQuery) -> tuple[list[str], list[str]]:
+    whole = "、".join(v for f in query.filters if f.dimension in query.share_scope for v in f.values)
+    share = (f"占{whole}的比例", f"share of {whole}") if whole else ("占全部的比例", "share of all") if query.filters else None
+    zh = [share[0] if c == "share" and share else COMPARED[c][0] for c in query.comparisons]
+    en = [share[1] if c == "share" and share else COMPARED[c][1] for c in query.comparisons]
+    for h in query.having:
+        name = catalog.metrics[h.metric].name
+        of_zh, of_en = {"value": ("", ""), "mom": ("环比", " MoM"), "yoy": ("同比", " YoY"), "share": ("占比", " share"),
+                        "cumulative": ("累计", " running total")}[h.of]
+        if h.against == "average":
+            target_zh, target_en = "平均", "the average"
+        else:
+            shown = f"{h.value * 100:g}%" if h.of in ("mom", "yoy", "share") or catalog.metrics[h.metric].format == \
+                "percent" else f"{h.value:g}"
+            target_zh = target_en = shown
+        zh.append(f"{name.zh}{of_zh}{OPS[h.op][0]}{target_zh}")
+        en.append(f"{name.en}{of_en} {OPS[h.op][1]} {target_en}")
+    if query.cumulative:
+        zh.append("逐期累计")
+        en.append("running total")
+    if query.average_over:
+        zh.append(f"按{GRAIN_ZH[query.average_over]}平均")
+        en.append(f"average per {query.average_over}")
+    if query.top_within:
+        t = query.top_within
+        zh.append(f"每个{'、'.join(catalog.dimensions[d].name.zh for d in t.within)}{'前' if t.descending else '后'}{t.n}")
+        en.append(f"{'top' if t.descending else 'bottom'} {t.n} per {', '.join(catalog.dimensions[d].name.en for d in t.within)}")
+    if query.order_by and not query.top_within:
+        high = query.order_by[0].descending
+        zh.append(("最高" if high else "最低") + (f"的{query.limit}个" if query.limit else "在前"))
+        en.append(("highest" if high else "lowest") + (f" {query.limit}" if query.limit else " first"))
+    elif query.limit:
+        zh.append(f"取{query.limit}名")
+        en.append(f"first {query.limit}")
+    return zh, en

@@ -1,0 +1,95 @@
+"""What a comparison is against is what the words say: QoQ is the quarter before (asked back when
+the period is not one quarter), a share is of the whole the question names ("Beijing's share of
+North China", 占华北), and when two values could each be the whole the question is asked back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from chatbi.core import ChatBI
+from chatbi.demo.retail import build_retail_warehouse
+from chatbi.warehouse import connect
+from metric_catalog.loader import load_catalog
+
+AS_OF = dt.date(2026, 11, 15)
+SALES = """SELECT {select} FROM fact_order_line l JOIN fact_order o USING (order_id) JOIN dim_store s USING (store_id)
+           LEFT JOIN dim_region r USING (region_id)
+           WHERE o.order_status <> '已取消' AND o.order_date BETWEEN DATE '{start}' AND DATE '{end}' {where}"""
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    return connect(str(build_retail_warehouse(tmp_path_factory.mktemp("r") / "r.duckdb", scale=0.05, as_of=AS_OF).path))
+
+
+@pytest.fixture(scope="module")
+def bi(warehouse):
+    return ChatBI(load_catalog("metric_catalog/retail/retail.yaml"), warehouse, use_model=False)
+
+
+def one(warehouse, select, start, end, where=""):
+    return float(warehouse.execute(SALES.format(select=select, start=start, end=end, where=where)).rows[0][0])
+
+
+def test_qoq_for_a_quarter_is_against_the_quarter_before(bi, warehouse):
+    answer = bi.ask("QoQ sales growth by region for Q3 2026", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert "2026-04-01 至 2026-06-30" in answer.message
+    col = [c["name"] for c in answer.columns].index("sales__mom")
+    east = next(row for row in answer.rows if row[0] == "华东")
+    q3 = one(warehouse, "SUM(l.sales_amount)", "2026-07-01", "2026-09-30", "AND r.region_name = '华东'")
+    q2 = one(warehouse, "SUM(l.sales_amount)", "2026-04-01", "2026-06-30", "AND r.region_name = '华东'")
+    assert east[col] == pytest.approx((q3 - q2) / q2)
+
+
+@pytest.mark.parametrize(("question", "grain"), [("今年销售额QoQ", "quarter"), ("sales WoW last month", "week")])
+def test_a_unit_comparison_over_another_period_is_asked_back_broken_down_by_that_unit(bi, question, grain):
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "comparison_unit", (answer.status, answer.message)
+    offered = answer.candidates[0].interpretation
+    assert offered.time_group.grain == grain and offered.comparisons == ["mom"]
+
+
+def test_mom_said_of_a_quarter_is_the_previous_period_as_analysts_use_it(bi):
+    answer = bi.ask("上季度销售额MoM", as_of=AS_OF)
+    assert answer.status == "answered" and "2026-04-01 至 2026-06-30" in answer.message
+
+
+@pytest.mark.parametrize("question", ["Beijing's share of North China sales this year", "今年北京占华北销售额的比例"])
+def test_a_share_is_of_the_whole_the_question_names(bi, warehouse, question):
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    share = answer.rows[0][[c["name"] for c in answer.columns].index("sales__share")]
+    expected = one(warehouse, "SUM(l.sales_amount) FILTER (WHERE s.city = '北京') / SUM(l.sales_amount)",
+                   "2026-01-01", "2026-11-15", "AND r.region_name = '华北'")
+    assert float(share) == pytest.approx(expected)
+    assert "占华北" in answer.message  # the headline says of what
+
+
+def test_the_part_named_after_share_of_and_the_whole_after_in(bi, warehouse):
+    answer = bi.ask("share of online orders in East China last month", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert answer.interpretation.share_scope == ["region"]
+
+
+def test_a_share_with_two_values_either_of_which_could_be_the_whole_is_asked_back(bi):
+    answer = bi.ask("华东线上销售额占比", as_of=AS_OF)
+    assert answer.status == "clarify", answer.message
+    wholes = [c.interpretation.share_scope for c in answer.candidates]
+    assert wholes == [["region"], ["channel"], []]
+    described = [c.description_zh for c in answer.candidates]
+    assert len(set(described)) == 3 and "占华东的比例" in described[0] and "占全部的比例" in described[2]
+
+
+def test_the_company_overall_level_is_the_overall_value(bi, warehouse):
+    answer = bi.ask("今年毛利率高于公司整体水平的品类", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    overall = one(warehouse, "SUM(l.profit) / SUM(l.sales_amount)", "2026-01-01", "2026-11-15")
+    by_category = warehouse.execute(
+        "SELECT p.category, SUM(l.profit) / SUM(l.sales_amount) FROM fact_order_line l JOIN fact_order o USING (order_id) "
+        "JOIN dim_product p USING (product_id) WHERE o.order_status <> '已取消' "
+        "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-11-15' GROUP BY 1").rows
+    above = {c for c, m in by_category if float(m) > overall}
+    assert above and {row[0] for row in answer.rows} == above
