@@ -21,6 +21,7 @@ from chatbi.pipeline.context import PipelineContext
 from chatbi.pipeline.execute import Executor
 from chatbi.pipeline.interpret import Draft, build_listing, build_query, rank_dimensions
 from chatbi.pipeline.interpreter import OUT_OF_SCOPE
+from chatbi.pipeline.listing_words import read_listing
 from chatbi.pipeline.matcher import Match
 from chatbi.pipeline.question_words import FILLER, NEGATION_BEFORE
 from chatbi.pipeline.replies import Replies
@@ -115,9 +116,13 @@ class Decider:
         if metrics and not match.fully_matched:
             model_metric = self._model(question, timings)
             risky = [w for w in match.residual if any(r in w for r in RISKY)]
-            if model_metric == OUT_OF_SCOPE and risky:
-                return self.replies.refuse(question, "out_of_scope", self._scope_zh(match.residual), self._scope_en(match.residual),
-                                    user, metrics)
+            # 广告投放花了多少钱: the model says no catalog metric is asked, and a word the catalog has no
+            # term for (nor a value it is close to) says what is: refused, not offered as 销售额
+            foreign = [w for w in self._unknown_words(match.residual) if not close_values(self.ctx.vocabulary, w)]
+            if model_metric == OUT_OF_SCOPE and (risky or foreign):
+                shown = risky or foreign
+                return self.replies.refuse(question, "out_of_scope", self._scope_zh(shown), self._scope_en(shown),
+                                           user, metrics)
             if (len(metrics) == 1 and model_metric == metrics[0] and not risky
                     and self._supported(metrics[0], match.residual)):
                 # Matcher and model agree, and the leftover words only echo the metric's own words.
@@ -141,8 +146,10 @@ class Decider:
                                  f"我没有完全理解「{unknown}」。以下是我能准确回答的查询，请选择：",
                                  f"I could not place '{unknown}'. These are the queries I can answer exactly; "
                                  "please pick one:", user, as_of)
-        if not metrics and match.listing and not match.residual:
-            draft = build_listing(self.catalog, match, {d: len(v) for d, v in self.ctx.vocabulary.values.items()})
+        listing = read_listing(self.catalog, match, as_of) if not metrics and match.listing else None
+        if listing is not None:
+            draft = build_listing(self.catalog, listing.match, {d: len(v) for d, v in self.ctx.vocabulary.values.items()},
+                                  listing.filters, listing.columns)
             if draft.query is None:
                 code, zh, en = draft.problem
                 return self.replies.refuse(question, code, zh, en, user)

@@ -80,6 +80,11 @@ def _dimension_terms(catalog: Catalog, did: str) -> list[str]:
     return [spec.name.zh, spec.name.en, *spec.synonyms]
 
 
+def names_dimension(catalog: Catalog, did: str, word: str) -> bool:
+    """Is ``word`` about dimension ``did`` (类型 ~ 门店类型, opened ~ open date)?"""
+    return any(_overlaps(word, t) for t in _dimension_terms(catalog, did))
+
+
 def _value_terms(catalog: Catalog, did: str, value: str) -> list[str]:
     return [value, *catalog.dimensions[did].values.get(value, [])]
 

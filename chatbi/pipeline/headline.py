@@ -28,9 +28,13 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     metric_cols = [(i, c) for i, c in enumerate(columns) if c["kind"] == "metric"]
     if not rows:
         return f"{rng}没有符合条件的数据。", f"No data matches for {rng_en}."
-    if not metric_cols:  # a listing: as the catalog has them now, no period
+    if not metric_cols:  # a listing: as the catalog has them now, no period; its conditions said
         first = columns[0]
-        return f"共 {len(rows)} 个{first['label']}。", f"{len(rows)} {first['label_en'] if len(rows) == 1 else _plural(first['label_en'])}."
+        scope_zh, scope_en = _scope(query, [], catalog)
+        where_zh = f"（{'，'.join(scope_zh)}）" if scope_zh else ""
+        where_en = f" ({'; '.join(scope_en)})" if scope_en else ""
+        return (f"共 {len(rows)} 个{first['label']}{where_zh}。",
+                f"{len(rows)} {first['label_en'] if len(rows) == 1 else _plural(first['label_en'])}{where_en}.")
     if len(rows) == 1:
         keys = [key_text(c, rows[0][i]) for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
         keys_en = [key_text(c, rows[0][i], "en") for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
@@ -91,12 +95,17 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     return zh + "。", en + "."
 
 
-def _scope(query: SemanticQuery, keys: list[str]) -> tuple[list[str], list[str]]:
+def _scope(query: SemanticQuery, keys: list[str], catalog=None) -> tuple[list[str], list[str]]:
     """The filters' values as the answer's scope (杭州, 不含自营厅), those not already a row key."""
     zh, en = [], []
     for f in query.filters:
         values = "/".join(map(str, f.values))
         if values in keys:
+            continue
+        if f.op == "between":  # 开业日期 2025-01-01 至 2025-12-31
+            name = catalog.dimensions[f.dimension].name if catalog else None
+            zh.append(f"{name.zh if name else ''}{f.values[0]} 至 {f.values[1]}")
+            en.append(f"{name.en + ' ' if name else ''}{f.values[0]} to {f.values[1]}")
             continue
         excluded = f.op in ("not in", "!=")
         zh.append(("不含" if excluded else "") + values)

@@ -180,7 +180,8 @@ def _whole_periods(query: SemanticQuery, period: timeparse.Period) -> Draft:
     return Draft(None, period, problem, [query.model_copy(update={"time_range": TimeRange(start=start, end=end)})])
 
 
-def build_listing(catalog: Catalog, match: Match, value_counts: dict[str, int] | None = None) -> Draft:
+def build_listing(catalog: Catalog, match: Match, value_counts: dict[str, int] | None = None,
+                  conditions: list[Filter] = (), columns: list[str] = ()) -> Draft:
     """列出杭州所有自营厅: the things named (or, when only values are named, the things those values
     describe: outlets of type 自营厅), with the catalog's other attributes of them. ``value_counts``:
     how many values each dimension has in the data, which tells a grouping from an attribute."""
@@ -189,6 +190,7 @@ def build_listing(catalog: Catalog, match: Match, value_counts: dict[str, int] |
                                   "A listing has no period; to see what had activity then, ask for a metric by it."))
     filters = [Filter(dimension=d, op="in" if len(v) > 1 else "=", values=v) for d, v in match.filters.items()]
     filters += [Filter(dimension=d, op="not in", values=v) for d, v in match.excluded.items()]
+    filters += list(conditions)
     listed = list(match.group_by)
     if not listed:
         tables = list(dict.fromkeys(catalog.dimensions[f.dimension].table for f in filters))
@@ -220,7 +222,8 @@ def build_listing(catalog: Catalog, match: Match, value_counts: dict[str, int] |
         # attribute asked for is shown beside each of them, not as a list of dates. A grouping with
         # its own values (sub-categories under 数码) is listed as itself.
         listed.insert(0, entity)
-    if entity == listed[0]:  # its attributes on the same table
+    if entity == listed[0]:  # its attributes on the same table, those asked for first
+        listed += [d for d in columns if d not in listed]
         listed += [d for d, spec in catalog.dimensions.items()
                    if spec.table == table and d not in listed and not spec.hidden][:4]
     try:
