@@ -93,3 +93,11 @@ def test_the_company_overall_level_is_the_overall_value(bi, warehouse):
         "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-11-15' GROUP BY 1").rows
     above = {c for c, m in by_category if float(m) > overall}
     assert above and {row[0] for row in answer.rows} == above
+
+
+def test_fastest_growth_with_no_metric_offers_each_candidate_against_both_bases(bi):
+    answer = bi.ask("增长最快的是哪个", as_of=AS_OF)
+    assert answer.status == "clarify", answer.message
+    offered = [c.interpretation for c in answer.candidates]
+    assert {q.comparisons[0] for q in offered} == {"mom", "yoy"}
+    assert all(q.group_by and q.order_by for q in offered)  # ranked over something, by the change

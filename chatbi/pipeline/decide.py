@@ -64,13 +64,20 @@ class Decider:
     def _drafts(self, match: Match, metric_sets: list[list[str]], as_of: dt.date) -> list[SemanticQuery]:
         out = []
         for metrics in metric_sets:
-            draft = build_query(self.catalog, match, metrics, as_of)
-            if draft.query is None and draft.problem[0] in ("rank_without_dimension", "threshold_without_dimension"):
-                # 哪个最好: each candidate ranks what its metric is assessed by (ranked_by) first
-                for d in rank_dimensions(self.catalog, metrics[0], set(match.filters))[:1]:
-                    draft = build_query(self.catalog, match, metrics, as_of, group_by=[d])
-            if draft.query is not None:
-                out.append(draft.query)
+            pending: list[tuple[Match, list[str] | None]] = [(match, None)]
+            for _ in range(3):  # each fix may reveal the next problem: no breakdown, then no base
+                tried, pending = pending, []
+                for base, group in tried:
+                    draft = build_query(self.catalog, base, metrics, as_of, group_by=group)
+                    code = draft.problem[0] if draft.query is None else None
+                    if draft.query is not None:
+                        out.append(draft.query)
+                    elif code in ("rank_without_dimension", "threshold_without_dimension") and group is None:
+                        # 哪个最好: each candidate ranks what its metric is assessed by (ranked_by) first
+                        pending += [(base, [d]) for d in rank_dimensions(self.catalog, metrics[0], set(base.filters))[:1]]
+                    elif code == "growth_base":  # 增长最快的是哪个: against the previous period, and last year
+                        pending += [(dataclasses.replace(base, comparisons=[*base.comparisons, c]), group)
+                                    for c in ("mom", "yoy")]
         return out
 
     # -- the decision ---------------------------------------------------------------------------
