@@ -23,6 +23,7 @@ from metric_catalog.model import Catalog
 from semantic_layer import shapes, timegrain
 from semantic_layer.access import User
 from semantic_layer.explain import explain
+from semantic_layer.joins import join
 from semantic_layer.listing import listing_select
 from semantic_layer.plan import ADDITIVE, QueryPlan, build_plan
 from semantic_layer.query import TIME, SemanticQuery
@@ -126,13 +127,12 @@ def _base(plan: QueryPlan, start: dt.date | None, end: dt.date, prefix: str) -> 
         if dims:
             seen = (exp.union(*[exp.select(*dims).from_(n) for n in names], distinct=True) if len(names) > 1
                     else exp.select(*dims).distinct().from_(names[0]))
-            spine_sql = spine_sql.select(*[exp.column(d, "k") for d in dims]).join(seen.subquery("k"),
-                                                                                    join_type="cross")
+            spine_sql = join(spine_sql.select(*[exp.column(d, "k") for d in dims]), seen.subquery("k"), how="cross")
         spine = f"{prefix}spine"
         ctes.append((spine, spine_sql))
         from_ = exp.select().from_(spine)
         for name in names:
-            from_ = from_.join(name, on=_null_safe_on(spine, name, keys), join_type="left")
+            from_ = join(from_, name, on=_null_safe_on(spine, name, keys), how="left")
         key_exprs = {k: exp.column(k, spine) for k in keys}
     elif dims and not _keys_may_be_null(plan):
         # Keys are never NULL (declared and validated), so a plain FULL JOIN matches them; the
@@ -142,7 +142,7 @@ def _base(plan: QueryPlan, start: dt.date | None, end: dt.date, prefix: str) -> 
             on = exp.and_(*[exp.EQ(this=exp.func("COALESCE", *[exp.column(d, n) for n in names[:i]])
                                    if i > 1 else exp.column(d, names[0]), expression=exp.column(d, name))
                             for d in dims])
-            from_ = from_.join(name, on=on, join_type="full")
+            from_ = join(from_, name, on=on, how="full")
         key_exprs = {d: exp.func("COALESCE", *[exp.column(d, n) for n in names]) for d in dims}
     elif dims:
         # Stack the scans and group once: GROUP BY treats NULL keys as equal in every engine,
@@ -160,7 +160,7 @@ def _base(plan: QueryPlan, start: dt.date | None, end: dt.date, prefix: str) -> 
     else:  # no keys at all: each scan is a single row
         from_ = exp.select().from_(names[0])
         for name in names[1:]:
-            from_ = from_.join(name, join_type="cross")
+            from_ = join(from_, name, how="cross")
         key_exprs = {}
     selected = [exp.alias_(key_exprs[k], k) for k in keys]
     selected += [exp.alias_(_metric_expr(plan, m, source), m) for m in plan.query.metrics]
@@ -203,20 +203,21 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
         on = [exp.NullSafeEQ(this=exp.column(d, kind), expression=exp.column(d, "cur")) for d in dims]
         if plan.grain:
             on.append(exp.EQ(this=exp.column(TIME_KEY, kind), expression=shift.sql(exp.column(TIME_KEY, "cur"), -1)))
-        select = select.join(exp.alias_(exp.to_table(prev_base), kind, table=True),
-                             on=exp.and_(*on) if on else exp.true(), join_type="left")
+        select = join(select, exp.alias_(exp.to_table(prev_base), kind, table=True),
+                      on=exp.and_(*on) if on else exp.true(), how="left")
         for m in query.metrics:
             cur, prev = exp.column(m, "cur"), exp.column(m, kind)
             growth = exp.Div(this=exp.cast(exp.Sub(this=cur, expression=prev), "DOUBLE"),
                              expression=exp.func("NULLIF", exp.Abs(this=prev), exp.Literal.number(0)))
-            select = select.select(exp.alias_(prev.copy(), f"{m}__{kind}_prev"), exp.alias_(growth, f"{m}__{kind}"))
+            select = select.select(exp.alias_(prev.copy(), f"{m}__{kind}_prev"), exp.alias_(growth, f"{m}__{kind}"),
+                                   copy=False)
     if "share" in query.comparisons:
         for m in query.metrics:
             total = exp.Window(this=exp.Sum(this=exp.column(m, "cur")),
                                partition_by=[exp.column(TIME_KEY, "cur")] if plan.grain else None)
             share = exp.Div(this=exp.cast(exp.column(m, "cur"), "DOUBLE"),
                             expression=exp.func("NULLIF", total, exp.Literal.number(0)))
-            select = select.select(exp.alias_(share, f"{m}__share"))
+            select = select.select(exp.alias_(share, f"{m}__share"), copy=False)
     if query.cumulative:
         select = shapes.running_totals(plan, select, dims)
     if query.top_within:
@@ -230,7 +231,7 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
         ctes += whole_ctes
         on = [exp.EQ(this=exp.column(TIME_KEY, overall), expression=exp.column(TIME_KEY, "cur"))] if timed else []
         table = exp.alias_(exp.to_table(overall), overall, table=True)
-        select = select.join(table, on=exp.and_(*on), join_type="left") if on else select.join(table, join_type="cross")
+        select = join(select, table, on=exp.and_(*on), how="left") if on else join(select, table, how="cross")
     select = shapes.averages(plan, select, overall, timed)
     final = select
     where = shapes.conditions(plan, parts)
@@ -254,11 +255,11 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
     ordered = {o.this.name for o in orders}
     orders += [exp.Ordered(this=exp.column(k), nulls_first=False) for k in out_keys if k not in ordered]
     if orders:
-        final = final.order_by(*orders)
+        final = final.order_by(*orders, copy=False)
     if query.limit and not _ties_kept(query, timed):
-        final = final.limit(query.limit)
+        final = final.limit(query.limit, copy=False)
     for name, cte in ctes:  # CTEs stay at the top level: some engines reject WITH inside a subquery
-        final = final.with_(name, as_=cte)
+        final = final.with_(name, as_=cte, copy=False)
     sql = final.sql(dialect=dialect, identify=True)
     shown = dataclasses.replace(plan, query=query)
     columns = output_columns(shown, dims)

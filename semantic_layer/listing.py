@@ -13,6 +13,7 @@ from metric_catalog import graph
 from metric_catalog.model import Catalog
 from semantic_layer.access import User, check_dimension, role_of, row_restrictions
 from semantic_layer.errors import AccessDenied, NotAllowed, UnknownName
+from semantic_layer.joins import join
 from semantic_layer.query import SemanticQuery
 from semantic_layer.scan import dimension_expr, filter_predicate
 from semantic_layer.sources import table_source
@@ -55,8 +56,7 @@ def listing_select(catalog: Catalog, query: SemanticQuery, user: User) -> exp.Se
                 continue
             on = exp.and_(*[exp.EQ(this=exp.column(left, step.left), expression=exp.column(right, step.right))
                             for left, right in step.join.keys.items()])
-            select = select.join(table_source(catalog, step.right), on=on,
-                                 join_type="inner" if step.join.complete else "left")
+            select = join(select, table_source(catalog, step.right), on=on, how="inner" if step.join.complete else "left")
             joined.add(step.right)
     where = [filter_predicate(dimension_expr(catalog, f.dimension), f.op, f.values) for f in query.filters]
     for r in restrictions:

@@ -10,6 +10,7 @@ from sqlglot import exp
 from metric_catalog import graph
 from metric_catalog.model import Catalog, MetricSpec
 from semantic_layer import timegrain
+from semantic_layer.joins import join
 from semantic_layer.plan import MeasureGroup, QueryPlan
 from semantic_layer.sources import (
     Bridge,
@@ -85,8 +86,8 @@ def join_tables(catalog: Catalog, source: str, needed: list[str], select: exp.Se
         for step in graph.join_path(catalog, source, target, bridges=False) or []:
             if step.right in joined:
                 continue
-            select = select.join(table_source(catalog, step.right), on=join_on(step),
-                                 join_type="inner" if step.join.complete else "left")
+            select = join(select, table_source(catalog, step.right), on=join_on(step),
+                          how="inner" if step.join.complete else "left")
             joined.add(step.right)
     return select
 
@@ -199,11 +200,11 @@ def group_select(plan: QueryPlan, group: MeasureGroup, start: dt.date | None, en
         sub = bridge_select(catalog, bridge, columns, bridge_where[bridge.alias]).subquery(bridge.alias)
         # rows no bridge row reaches stay under an empty value unless a filter asks for values
         inner = bridge.step.join.complete or bool(bridge_where[bridge.alias])
-        select = select.join(sub, on=bridge_on(bridge), join_type="inner" if inner else "left")
+        select = join(select, sub, on=bridge_on(bridge), how="inner" if inner else "left")
     if where:
-        select = select.where(exp.and_(*where))
+        select = select.where(exp.and_(*where), copy=False)
     if keys:
-        select = select.group_by(*[exp.Literal.number(i + 1) for i in range(len(keys))])
+        select = select.group_by(*[exp.Literal.number(i + 1) for i in range(len(keys))], copy=False)
     if plan.grain and time.format == "yyyymm":
         # Aggregate on the cheap YYYYMM string, turn it into a DATE on the few result rows.
         outer = [exp.alias_(timegrain.bucket_to_date(exp.column(TIME_KEY), time), TIME_KEY)]

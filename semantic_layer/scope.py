@@ -8,6 +8,7 @@ from sqlglot import exp
 from metric_catalog import graph
 from metric_catalog.model import Catalog
 from semantic_layer.access import RowRestriction
+from semantic_layer.joins import join
 from semantic_layer.query import Filter
 from semantic_layer.scan import dimension_expr, filter_predicate
 from semantic_layer.sources import table_source
@@ -33,7 +34,7 @@ def scope_probe(catalog: Catalog, restriction: RowRestriction, flt: Filter) -> e
     for step in path:
         on = exp.and_(*[exp.EQ(this=exp.column(a, step.left), expression=exp.column(b, step.right))
                         for a, b in step.join.keys.items()])
-        select = select.join(table_source(catalog, step.right), on=on)
+        select = join(select, table_source(catalog, step.right), on=on)
     return select.where(exp.and_(
         filter_predicate(dimension_expr(catalog, flt.dimension), flt.op, flt.values),
         exp.EQ(this=exp.column(own.key, own.table), expression=exp.convert(restriction.value))))

@@ -106,7 +106,7 @@ def running_totals(plan: QueryPlan, select: exp.Select, dims: list[str]) -> exp.
                             partition_by=[exp.column(d, "cur") for d in dims] or None,
                             order=exp.Order(expressions=[exp.Ordered(this=exp.column(TIME_KEY, "cur"))]),
                             spec=exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING"))
-        select = select.select(exp.alias_(window, f"{m}__cumulative"))
+        select = select.select(exp.alias_(window, f"{m}__cumulative"), copy=False)
     return select
 
 

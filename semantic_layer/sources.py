@@ -18,6 +18,7 @@ from metric_catalog import graph
 from metric_catalog.graph import JoinStep
 from metric_catalog.model import Catalog
 from semantic_layer.errors import NotAllowed
+from semantic_layer.joins import join
 
 
 def table_source(catalog: Catalog, table_id: str, alias: str | None = None) -> exp.Expression:
@@ -90,8 +91,8 @@ def bridge_select(catalog: Catalog, bridge: Bridge, columns: list[tuple[str, exp
         for hop in graph.join_path(catalog, step.right, target, bridges=False) or []:
             if hop.right in joined:
                 continue
-            select = select.join(table_source(catalog, hop.right), on=join_on(hop),
-                                 join_type="inner" if hop.join.complete else "left")
+            select = join(select, table_source(catalog, hop.right), on=join_on(hop),
+                          how="inner" if hop.join.complete else "left")
             joined.add(hop.right)
     return select.where(exp.and_(*where)) if where else select
 
