@@ -28,17 +28,8 @@ from chatbi.pipeline.question_words import (
     RELATIVE,
     WORST,
 )
+from chatbi.pipeline.term_search import Hit, find_terms
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
-
-
-@dataclass
-class Hit:
-    kind: str  # metric | dimension | value | time | grain | comparison | rank | negation
-    text: str
-    start: int
-    end: int
-    payload: object = None
-    corrected: str = ""  # the catalog term a typo was read as (欠废金额 → 欠费金额)
 
 
 @dataclass
@@ -80,27 +71,6 @@ class Match:
     @property
     def fully_matched(self) -> bool:
         return not self.residual and not self.time_error and not self.ambiguous_values
-
-
-def _find_terms(text: str, terms: dict[str, object], kind: str) -> list[Hit]:
-    hits = []
-    for term, payload in terms.items():
-        if not term:
-            continue
-        ascii_term = term.isascii()
-        start = text.find(term)
-        while start != -1:
-            end = start + len(term)
-            if not ascii_term or _word_boundary(text, start, end):
-                hits.append(Hit(kind, term, start, end, payload))
-            start = text.find(term, start + 1)
-    return hits
-
-
-def _word_boundary(text: str, start: int, end: int) -> bool:
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
 def _near_miss(text: str, terms: dict[str, set[str]], taken: list[bool]) -> list[Hit]:
@@ -191,10 +161,10 @@ def _select(hits: list[Hit], length: int) -> list[Hit]:
 def _keyword_hits(text: str) -> list[Hit]:
     hits = []
     for grain, words in GRAIN_WORDS:
-        hits += _find_terms(text, {w: grain for w in words}, "grain")
+        hits += find_terms(text, {w: grain for w in words}, "grain")
     for kind, unit, words in COMPARISON_WORDS:
         hits += [h if unit is None else dataclasses.replace(h, payload=(kind, unit))
-                 for h in _find_terms(text, {w: kind for w in words}, "comparison")]
+                 for h in find_terms(text, {w: kind for w in words}, "comparison")]
     for m in re.finditer(r"(?:前|top\s*|最高的?|最多的?|最大的?|最快的?|排名前)\s*(\d{1,3})\s*(?:名|个|位|家)?", text):
         hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("desc", int(m.group(1)))))
     for m in re.finditer(r"(?:后|倒数|bottom\s*|最低的?|最少的?|最小的?|最慢的?|排名后)\s*(\d{1,3})\s*(?:名|个|位|家)?", text):
@@ -206,8 +176,8 @@ def _keyword_hits(text: str) -> list[Hit]:
         hits.append(Hit("rank", m.group(1), m.start(1), m.end(1), (direction, int(m.group(1)))))
     for word in RANK_WORDS:
         direction = "best" if word in BEST else "worst" if word in WORST else "asc" if word in ASCENDING else "desc"
-        hits += _find_terms(text, {word: (direction, None)}, "rank")
-    hits += _find_terms(text, {w: None for w in NEGATION_BEFORE}, "negation")
+        hits += find_terms(text, {word: (direction, None)}, "rank")
+    hits += find_terms(text, {w: None for w in NEGATION_BEFORE}, "negation")
     hits += [Hit("threshold", text[a:b], a, b, t) for a, b, t in shape_words.threshold_spans(text)]
     hits += [Hit("comparative", text[a:b], a, b) for a, b in shape_words.comparative_words(text)]
     hits += [Hit("cumulative", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.CUMULATIVE)]
@@ -224,10 +194,10 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     text, corrected = typos.correct(timeparse.normalise_numbers(normalise(question)), *vocab.english_words)
     result = Match(text=text, corrections=corrected)  # provnice → province, quater → quarter
     hits: list[Hit] = []
-    hits += _find_terms(text, vocab.metric_terms, "metric")
-    hits += _find_terms(text, vocab.dimension_terms, "dimension")
-    hits += _find_terms(text, vocab.value_terms, "value")
-    hits += _find_terms(text, vocab.unavailable_terms, "unavailable")
+    hits += find_terms(text, vocab.metric_terms, "metric")
+    hits += find_terms(text, vocab.dimension_terms, "dimension")
+    hits += find_terms(text, vocab.value_terms, "value")
+    hits += find_terms(text, vocab.unavailable_terms, "unavailable")
     hits += [Hit("time", text[t.start:t.end], t.start, t.end, t.window) for t in timeparse.find_time(text, as_of, vocab.named_days)]
     hits += _keyword_hits(text)
     chosen = _select(hits, len(text))
