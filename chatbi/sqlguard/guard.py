@@ -119,7 +119,9 @@ class SqlGuard:
         filtered = self._wrap_tables(tree, schema, restrictions)
         self._verify_wrappers(tree, schema, restrictions)
         tree = self._limit(tree, max_rows)
-        return GuardedSQL(tree.sql(dialect=self.dialect), sql, self.dialect, sorted(tables), sorted(filtered))
+        # the tree is this call's own (parsed above): generated without a defensive copy
+        return GuardedSQL(tree.sql(dialect=self.dialect, copy=False), sql, self.dialect, sorted(tables),
+                          sorted(filtered))
 
     # -- 2: statement shape ------------------------------------------------------------------------
     def _check_nodes(self, tree: exp.Expression) -> None:
@@ -254,8 +256,8 @@ class SqlGuard:
             if isinstance(value, exp.Literal) and value.is_int and int(value.this) <= max_rows:
                 return tree
             if current is None or isinstance(value, exp.Literal):
-                return tree.limit(max_rows)
-        return exp.select(exp.Star()).from_(tree.subquery("guarded")).limit(max_rows)
+                return tree.limit(max_rows, copy=False)
+        return exp.select(exp.Star()).from_(tree.subquery("guarded", copy=False)).limit(max_rows, copy=False)
 
 
 
