@@ -73,6 +73,25 @@ def test_a_prompt_computes_the_same_logits_whatever_was_asked_before(llm):
     assert fingerprints(list(reversed(questions))) == first
 
 
+def test_a_prompt_resumed_at_a_cut_computes_the_logits_of_a_fresh_evaluation(llm):
+    """The full read continues the metric read's prompt: resumed where the context holds it, or
+    evaluated from the prefix segment by segment, it must give the same logits either way."""
+    import hashlib
+
+    llm.warm([SYSTEM])
+    head = llm.render([SYSTEM, Message("user", "近三个月杭州的欠费金额")]) + '{"metric": "'
+    rest = 'arrears_amount"}<|im_end|>\n<|im_start|>user\n再读一遍城市<|im_end|>\n<|im_start|>assistant\n'
+    tokens = llm._tokenize(head)
+    cut = len(tokens)
+    tokens += llm._tokenize(rest)
+    llm._feed(tokens[:cut])  # what the metric read leaves in the context
+    assert llm._feed(tokens, (cut,)) == cut, "resumed at the cut, not from the prefix"
+    resumed = hashlib.sha256(llm._logits().tobytes()).hexdigest()
+    llm.complete_text([Message("user", "unrelated text evaluated in between")], max_tokens=2)
+    assert llm._feed(tokens, (cut,)) < cut  # evaluated again from the prefix
+    assert hashlib.sha256(llm._logits().tobytes()).hexdigest() == resumed
+
+
 def test_the_evaluated_prefix_is_saved_and_restored_by_a_new_backend(bundled_model_path, tmp_path):
     from chatbi.llm.llama import LlamaCppBackend
 

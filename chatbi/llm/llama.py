@@ -107,20 +107,27 @@ class LlamaCppBackend:
     def _tokenize(self, text: str) -> list[int]:
         return self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=True)
 
-    def _feed(self, tokens: list[int]) -> int:
+    def _feed(self, tokens: list[int], cuts: tuple[int, ...] = ()) -> int:
         """Evaluate ``tokens``, resuming after the fixed prefix when they start with it (else from
-        nothing): the same prompt is always computed the same way. Returns the tokens reused."""
+        nothing), then segment by segment at ``cuts``: the same prompt is always computed the same
+        way, so resuming at a cut the context already holds (the metric read before a full read of
+        the same question) gives the logits a fresh evaluation would. Returns the tokens reused."""
         n = len(self._prefix)
         reuse = n if n and tokens[:n] == self._prefix and len(tokens) > n else 0
         if reuse and self.llama._input_ids.tolist()[:n] != self._prefix:
             self._restore_prefix()
+        held = self.llama._input_ids.tolist()
+        cuts = tuple(c for c in sorted(set(cuts)) if reuse < c < len(tokens))
+        reuse = max([c for c in cuts if reuse and held[:c] == tokens[:c]], default=reuse)
         if not self.llama._ctx.kv_cache_seq_rm(-1, reuse, -1):
             reuse = 0
         if reuse == 0:
             self.llama.reset()
             self.llama._ctx.kv_cache_clear()
         self.llama.n_tokens = reuse
-        self.llama.eval(tokens[reuse:])
+        bounds = [reuse, *(c for c in cuts if c > reuse), len(tokens)]
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            self.llama.eval(tokens[start:end])
         return reuse
 
     def warm(self, messages: list[Message]) -> None:
@@ -224,16 +231,21 @@ class LlamaCppBackend:
         self._lc.llama_sampler_apply(sampler, ctypes.byref(full))
         return int(np.argmax(self._candidates_np["logit"])), True
 
-    def _generate(self, prompt: str, grammar: str | None, max_tokens: int,
+    def _generate(self, prompt: str | list[str], grammar: str | None, max_tokens: int,
                   done: Callable[[list[int]], bool] | None = None) -> tuple[str, int, int, dict]:
-        """Greedy decoding under ``grammar``; ``done(tokens)`` may end it early (the rest is forced)."""
+        """Greedy decoding under ``grammar``; ``done(tokens)`` may end it early (the rest is forced).
+        A prompt given as segments is tokenized and evaluated segment by segment (see _feed)."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        tokens = self._tokenize(prompt)
+        segments = [prompt] if isinstance(prompt, str) else prompt
+        tokens, cuts = [], []
+        for segment in segments:
+            tokens += self._tokenize(segment)
+            cuts.append(len(tokens))
         if len(tokens) + max_tokens > self.llama.n_ctx():
             raise LLMError(f"Prompt of {len(tokens)} tokens does not fit the context window "
                            f"({self.llama.n_ctx()}); raise model.n_ctx or shorten the catalog prompt.")
-        reused = self._feed(tokens)
+        reused = self._feed(tokens, tuple(cuts[:-1]))
         timings["prompt"] = (time.perf_counter() - started) * 1000
         sampler = (self._lc.llama_sampler_init_grammar(self._vocab, grammar.encode(), b"root")
                    if grammar else None)
@@ -279,10 +291,16 @@ class LlamaCppBackend:
         finally:
             self._lock.release()
 
-    def complete_json(self, messages: list[Message], schema: dict[str, Any], max_tokens: int = 256) -> Completion:
+    def complete_json(self, messages: list[Message], schema: dict[str, Any], max_tokens: int = 256,
+                      after: tuple[list[Message], str] | None = None) -> Completion:
+        """``after``: the messages and lead of an earlier call this prompt continues (the full read
+        after the metric read): that part is its own segment, reused when the context holds it."""
+        prompt: str | list[str] = self.render(messages)
+        head = self.render(after[0]) + after[1] if after else ""
+        if head and prompt.startswith(head) and len(prompt) > len(head):
+            prompt = [head, prompt[len(head):]]
         with self._turn():
-            text, n_prompt, n_out, timings = self._generate(self.render(messages), self._grammar_for(schema),
-                                                            max_tokens)
+            text, n_prompt, n_out, timings = self._generate(prompt, self._grammar_for(schema), max_tokens)
         try:
             data = json.loads(text)
         except ValueError as exc:

@@ -17,6 +17,7 @@ from chatbi.pipeline.full_reading import ASK_FULL, FullReading, reading_schema
 from metric_catalog.model import Catalog
 
 OUT_OF_SCOPE = "out_of_scope"
+METRIC_LEAD = '{"m": "'  # the metric read's fixed start: part of its prompt, and where a full read resumes
 
 
 
@@ -74,9 +75,12 @@ class Interpreter:
         """The breakdowns and filters of ``question`` once its metric is known (see full_reading.py)."""
         if self.full_schema is None:
             raise LLMError("no vocabulary for full readings")
-        messages = [*self.prefix, Message("user", question.strip()[:300]),
-                    Message("assistant", json.dumps({"m": metric})), Message("user", ASK_FULL)]
-        completion = self.backend.complete_json(messages, self.full_schema, max_tokens=80)
+        asked = [*self.prefix, Message("user", question.strip()[:300])]
+        messages = [*asked, Message("assistant", json.dumps({"m": metric})), Message("user", ASK_FULL)]
+        if hasattr(self.backend, "choose"):  # llama.cpp: continue from the metric read's evaluated prompt
+            completion = self.backend.complete_json(messages, self.full_schema, max_tokens=80, after=(asked, METRIC_LEAD))
+        else:
+            completion = self.backend.complete_json(messages, self.full_schema, max_tokens=80)
         return FullReading.from_compact(metric, completion.data)
 
     def warm(self) -> None:
@@ -90,7 +94,7 @@ class Interpreter:
                  for m in (Message("user", q[:300]), Message("assistant", json.dumps({"m": metric})))]
         messages = [*self.prefix, *shots, Message("user", question.strip()[:300])]
         if hasattr(self.backend, "choose"):  # llama.cpp: the JSON's fixed parts are not sampled
-            completion = self.backend.choose(messages, '{"m": "', [*self.metric_ids, OUT_OF_SCOPE], '"}')
+            completion = self.backend.choose(messages, METRIC_LEAD, [*self.metric_ids, OUT_OF_SCOPE], '"}')
         else:
             completion = self.backend.complete_json(messages, self.schema, max_tokens=24)
         data = completion.data
