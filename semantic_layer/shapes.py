@@ -121,10 +121,15 @@ def ranks_within(plan: QueryPlan, select: exp.Select, timed: bool) -> exp.Select
 
 def averages(plan: QueryPlan, select: exp.Select, overall: str | None, timed: bool) -> exp.Select:
     """The value each group is compared with when a condition says 高于平均."""
+    named = [exp.column(d, "cur").is_(exp.null()).not_() for d in plan.dimension_columns()]
     for m in dict.fromkeys(h.metric for h in plan.query.having if h.against == "average"):
         spec = plan.catalog.metrics[m]
         if spec.type == "simple" and spec.agg in ADDITIVE:
-            value = exp.Window(this=exp.Avg(this=exp.cast(exp.column(m, "cur"), "DOUBLE")),
+            # the average of the cities is over the cities: the sales with no city (the online mall) are none
+            measured = exp.column(m, "cur")
+            if named:
+                measured = exp.Case(ifs=[exp.If(this=exp.and_(*named), true=measured)])
+            value = exp.Window(this=exp.Avg(this=exp.cast(measured, "DOUBLE")),
                                partition_by=[exp.column(TIME_KEY, "cur")] if timed else None)
         else:
             value = exp.column(m, overall)
@@ -138,6 +143,8 @@ def conditions(plan: QueryPlan, parts: list[Filter]) -> list[exp.Expression]:
     for h in query.having:
         target = exp.column(f"{h.metric}__average") if h.against == "average" else exp.convert(h.value)
         out.append(OPS[h.op](this=exp.column(h.column), expression=target))
+        if h.against == "average":  # the rows with no city are not a city above (or below) the average
+            out += [exp.column(d).is_(exp.null()).not_() for d in plan.dimension_columns()]
     if query.top_within:
         out.append(exp.LTE(this=exp.column(f"{query.top_within.metric}__rank"),
                            expression=exp.Literal.number(query.top_within.n)))

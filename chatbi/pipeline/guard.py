@@ -18,7 +18,11 @@ WRITE = re.compile(
     r"删除|删掉|删了|删去|清空|清除|清零|插入|改成|改为|改一下|修改|篡改|作废|重置|覆盖|录入|导入数据|写入|回滚|"
     r"(?:新增|添加|增加|插入|录入|加|新建|创建)一(?:条|笔|个|行|家|位|名|张|间)|"
     r"(?:把|将).{0,20}(?:更新|改|设为|设置为|调整为|置为|标记为)|更新为|更新成|批量(?:停机|销户|处理)|"
-    r"\b(?:drop|delete|truncate|insert|alter|grant|revoke|merge|upsert|overwrite)\b|\bupdate\b.{0,60}\b(?:set|to)\b|"
+    r"\b(?:delete|truncate|insert|alter|grant|revoke|merge|upsert|overwrite)\b|\bupdate\b.{0,60}\b(?:set|to)\b|"
+    # "drop" is also the analysts' word for a fall (sales drop by 10%): a write only when it drops a thing
+    r"\bdrop\s+(?:(?:the|all|this|that|these|those|every|my|our)\s+)?(?:tables?|views?|index|indexes|schemas?|"
+    r"databases?|columns?|constraints?|data|records?|rows?|everything|all|users?|customers?|orders?|stores?|"
+    r"subscribers?|accounts?|products?|policies|claims?)\b|\bdrop\s+\w+\s*(?:;|$)|"
     r"\bcreate\s+(?:table|view|index|database|schema)\b|\b(?:remove|erase|wipe|modify|change)\b.{0,30}"
     r"\b(?:data|record|records|rows?|table|users?|subscribers?|accounts?)\b")
 SQL = re.compile(

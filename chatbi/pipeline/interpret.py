@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from chatbi.pipeline import shape_words, timeparse
@@ -79,7 +80,7 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     # "衢州和丽水" names two values, which people want side by side.
     dims = [d for d in dims if d not in filtered]
     dims += [d for d, values in match.filters.items() if len(values) > 1 and d not in dims]
-    if not dims and match.thresholds and match.described:
+    if not dims and (match.thresholds or match.rank) and match.described:
         # 订单数低于平均水平的社区店: a value named after the condition names the rows it selects (stores)
         entity = graph.entity_dimension(catalog, catalog.dimensions[match.described[0]].table)
         dims = [entity] if entity and entity in graph.allowed_dimensions(catalog, metrics[0]) else []
@@ -388,7 +389,7 @@ def _change_ranked(match: Match) -> str | None:
 
 def _names_the_groups(catalog: Catalog, match: Match, words: str) -> bool:
     """'store' in "above the store average" of stores; 社区店 in 低于社区店平均水平的社区店 (filtered to them)."""
-    said = words.lower().removesuffix("s")
+    said = re.sub(r"^(?:各个|各|每个|每|所有|全部)", "", words.lower()).removesuffix("s")  # 各城市的平均: of the cities
     names = {n for d in match.group_by if d in catalog.dimensions
              for n in (catalog.dimensions[d].name.zh, catalog.dimensions[d].name.en, *catalog.dimensions[d].synonyms)}
     for d, values in match.filters.items():

@@ -19,9 +19,11 @@ from chatbi.pipeline.question_words import (
     COMPARISON_WORDS,
     EN_COUNTED_RANK,
     FILLER,
+    FILLER_PHRASES_EN,
     GRAIN_WORDS,
     GROUP_AFTER,
     GROUP_BEFORE,
+    NEGATION_AFTER,
     NEGATION_BEFORE,
     PUNCT,
     RANK_WORDS,
@@ -158,6 +160,20 @@ def _select(hits: list[Hit], length: int) -> list[Hit]:
     return sorted(chosen, key=lambda h: h.start)
 
 
+# 前三季度, 前3个月, 后两周: a span of time, not the first three of a ranking
+PERIOD_AFTER = r"\d|\s*(?:个)?\s*(?:季度|季|周|星期|礼拜|天|日|月|年|期|小时)"
+
+
+def _negates(text: str, negation: Hit, value: Hit) -> bool:
+    """除了 杭州, "excluding the online mall" (only articles between), 企业客户的单子不算 (said after)."""
+    if negation.payload == "after":
+        return 0 <= negation.start - value.end <= 1
+    if value.start < negation.end:
+        return False
+    gap = re.sub(r"\b(?:the|a|an|all|any)\b|[的所有全部\s]", "", text[negation.end:value.start])
+    return not gap
+
+
 def _keyword_hits(text: str) -> list[Hit]:
     hits = []
     for grain, words in GRAIN_WORDS:
@@ -165,9 +181,9 @@ def _keyword_hits(text: str) -> list[Hit]:
     for kind, unit, words in COMPARISON_WORDS:
         hits += [h if unit is None else dataclasses.replace(h, payload=(kind, unit))
                  for h in find_terms(text, {w: kind for w in words}, "comparison")]
-    for m in re.finditer(r"(?:前|top\s*|最高的?|最多的?|最大的?|最快的?|排名前)\s*(\d{1,3})\s*(?:名|个|位|家)?", text):
+    for m in re.finditer(rf"(?:前|top\s*|最高的?|最多的?|最大的?|最快的?|排名前)\s*(\d{{1,3}})(?!{PERIOD_AFTER})\s*(?:名|个|位|家)?", text):
         hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("desc", int(m.group(1)))))
-    for m in re.finditer(r"(?:后|倒数|bottom\s*|最低的?|最少的?|最小的?|最慢的?|排名后)\s*(\d{1,3})\s*(?:名|个|位|家)?", text):
+    for m in re.finditer(rf"(?:后|倒数|bottom\s*|最低的?|最少的?|最小的?|最慢的?|排名后)\s*(\d{{1,3}})(?!{PERIOD_AFTER})\s*(?:名|个|位|家)?", text):
         hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("asc", int(m.group(1)))))
     # "which 3 cities had the highest …", "the 5 stores with the fewest …": the count, then what is ranked
     for m in EN_COUNTED_RANK.finditer(text):
@@ -178,6 +194,8 @@ def _keyword_hits(text: str) -> list[Hit]:
         direction = "best" if word in BEST else "worst" if word in WORST else "asc" if word in ASCENDING else "desc"
         hits += find_terms(text, {word: (direction, None)}, "rank")
     hits += find_terms(text, {w: None for w in NEGATION_BEFORE}, "negation")
+    hits += [Hit("negation", m.group(0), m.start(), m.end(), "after") for m in NEGATION_AFTER.finditer(text)]
+    hits += [Hit("filler", m.group(0), m.start(), m.end()) for m in FILLER_PHRASES_EN.finditer(text)]
     hits += [Hit("threshold", text[a:b], a, b, t) for a, b, t in shape_words.threshold_spans(text)]
     hits += [Hit("comparative", text[a:b], a, b) for a, b in shape_words.comparative_words(text)]
     hits += [Hit("cumulative", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.CUMULATIVE)]
@@ -232,7 +250,7 @@ def residual_words(leftover: str, vocab: Vocabulary) -> list[str]:
     words = []
     for token in _tokens(leftover, vocab):
         token = token.strip()
-        if token and token not in FILLER and not token.isdigit():
+        if token and token not in FILLER:  # a number nothing used (which 2 …) is unexplained too
             words.append(token)
     return words
 
@@ -295,16 +313,18 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     ranked = any(h.kind == "rank" for h in chosen)
     # a dimension named right after a condition or a question word is what the answer lists:
     # 销售额超过50万的门店, 哪些地市
-    openers = [h.end for h in chosen if h.kind in ("threshold", "which")]
+    openers = [h.end for h in chosen if h.kind in ("threshold", "which", "rank")]  # "bottom 3 flagship stores" too
     # 同比下降的地市, "regions where sales fell": a change with a direction and no number selects the
     # groups whose change is below (above) zero
     starts = {h.start for h in chosen if h.kind == "dimension"}
     metric_starts = {h.start for h in chosen if h.kind == "metric"}
     value_ends = {h.end for h in chosen if h.kind == "value"}  # 自营厅渠道的…: a value and its noun, no breakdown
-    implicit = [] if any(h.kind == "threshold" for h in chosen) else [
+    asked_which = [h.start for h in chosen if h.kind == "which"]
+    implicit = [] if any(h.kind in ("threshold", "rank") for h in chosen) else [
         h for h in chosen if h.kind == "growth" and _direction(h, text, chosen) in ("up", "down")
         and ((text[h.end:h.end + 1] == "的" and h.end + 1 in starts)  # 同比下降的地市, not 同比增长的情况
-             or any(r.strip() in text[max(0, h.start - 40):h.start].split() for r in RELATIVE))]
+             or any(r.strip() in text[max(0, h.start - 40):h.start].split() for r in RELATIVE)
+             or any(w < h.start for w in asked_which))]  # 哪些门店的销售额同比是下滑的: those that fell
     if len(implicit) > 1:
         implicit = []  # two changes: no single condition is what was asked (the reading asks instead)
     openers += [h.end + 1 for h in implicit]
@@ -312,11 +332,14 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     share_end = next((h.end for h in chosen if h.kind == "comparison" and h.payload == "share"
                       and share_at is not None and h.start > share_at), len(text))
     shared: list[Hit] = []
+    used: set[int] = set()  # negations that negate a value
 
     def apply_value(h: Hit, dim: str, value: str) -> None:
         if share_at is not None and share_at < h.start < share_end and dim not in result.share_scope:
             result.share_scope.append(dim)
-        negated = any(0 <= h.start - n.end <= 1 for n in negations)
+        by = [n for n in negations if _negates(text, n, h)]
+        negated = bool(by)
+        used.update(id(n) for n in by)
         bucket = result.excluded if negated else result.filters
         if value not in bucket.setdefault(dim, []):
             bucket[dim].append(value)
@@ -391,6 +414,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             apply_value(h, *sorted(closest)[0])
         else:
             result.ambiguous_values.append(dataclasses.replace(h, payload=closest))
+    # 不算 with no value it could be said of: unexplained, never dropped (the total would include it)
+    result.residual += [n.text for n in negations if id(n) not in used]
     if (not result.listing and not result.metric_hits and (result.named or result.group_by) and not result.thresholds
             and not result.rank and not result.growth and not result.comparisons
             and any(h.kind == "which" for h in chosen)):

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import re
 
-GROUP_BEFORE = ("各个", "各", "按照", "按", "分", "每个", "每一个", "每", "by ", "per ", "each ", "across ", "by each ")
-GROUP_AFTER = ("排名", "排行", "分布", "拆分", "拆开", "对比", "明细", "维度", "分组", "breakdown", " ranking")
+GROUP_BEFORE = ("各个", "各", "按照", "按", "分", "每个", "每一个", "每", "不同", "不同的", "by ", "per ", "each ", "across ",
+                "by each ")
+GROUP_AFTER = ("排名", "排行", "分布", "拆分", "拆开", "对比", "明细", "维度", "分组", "breakdown", " ranking", "-wise", " wise")
+# words of a request that carry no slot, said as phrases ("broken down by" groups by what follows "by")
+FILLER_PHRASES_EN = re.compile(r"\b(?:broken|break|split)\s+(?:it\s+|them\s+)?down\b|-wise\b|\bfor\s+the\s+month\s+of\b|"
+                               r"\b(?:could|can|would)\s+you\b|\bkindly\b|\balong\s+with\b|\bso\s+far\b|"
+                               r"\bshare\s+(?=(?:the|me|us|with|our|your|some)\b)")  # "kindly share the …": a verb
 # best / worst follow the metric's direction (a low return rate is the best)
 BEST = ("最好", "最强", "最优", "best", "strongest", "best performing", "top performing", "did best", "performed best")
 WORST = ("最差", "最弱", "worst", "weakest", "worst performing", "did worst", "performed worst")
@@ -14,7 +19,7 @@ RANK_WORDS = ("排名", "排行", "排序", "名次", "top", "rank", "ranking", 
               "最少", "最小", "倒数", "bottom", "highest", "lowest", "most", "least", "fewest",
               "largest", "biggest", "smallest", "最快", "最慢", "fastest", "slowest", *BEST, *WORST)
 ASCENDING = ("最低", "最少", "最小", "倒数", "后", "bottom", "lowest", "least", "fewest", "smallest", "最慢", "slowest")
-EN_COUNTED_RANK = re.compile(r"\b(?:which|what|the|show|list|find|name)\s+(\d{1,3})\s+(?:[a-z]+\s+){1,3}?"
+EN_COUNTED_RANK = re.compile(r"\b(?:which|what|the|show|list|find|name)\s+(\d{1,3})\s+(?:[a-z][a-z-]*\s+){1,4}?"
                              r"(?:with|had|has|have|having|that\s+had|that\s+have|by)?\s*(?:the\s+)?"
                              r"(highest|most|largest|biggest|best|top|lowest|fewest|least|smallest|worst)\b")
 GRAIN_WORDS = [
@@ -31,13 +36,14 @@ GRAIN_WORDS = [
 # length, whatever it is, and so is MoM (analysts write it for 环比: "MoM last quarter" is against
 # the quarter before); QoQ, WoW and 比上月 name the unit, which the period asked must then be
 COMPARISON_WORDS = [("mom", None, ("环比", "比上期", "较上期", "vs previous", "period over period", "pop",
-                                   "month over month", "month-on-month", "mom")),
+                                   "month over month", "month-on-month", "month on month", "mom")),
                     ("mom", "month", ("比上月", "较上月", "vs last month", "compared with last month")),
-                    ("mom", "quarter", ("比上季度", "较上季度", "quarter over quarter", "quarter-on-quarter", "qoq",
+                    ("mom", "quarter", ("比上季度", "较上季度", "quarter over quarter", "quarter-on-quarter", "quarter on quarter", "qoq",
                                         "vs last quarter", "compared with last quarter")),
-                    ("mom", "week", ("比上周", "较上周", "week over week", "week-on-week", "wow", "vs last week",
+                    ("mom", "week", ("比上周", "较上周", "week over week", "week-on-week", "week on week", "wow", "vs last week",
                                      "compared with last week")),
-                    ("yoy", None, ("同比", "比去年", "较去年", "year over year", "year-on-year", "yoy", "vs last year",
+                    ("yoy", None, ("同比", "比去年", "较去年", "year over year", "year-on-year", "year on year", "yoy",
+                                   "vs last year",
                                    "compared with last year")),
                     ("share", None, ("占比", "份额", "比重", "占全省", "share", "proportion", "percentage of total"))]
 # "what % of X [in Y] came from Z": the share opener, and the words after which the part is named
@@ -48,6 +54,8 @@ SHARE_WHOLE_EN = re.compile(r"\b(?:share|proportion|percentage|percent)\s+of\b")
 SHARE_WITHIN_EN = re.compile(r"\b(?:in|within|among)\b")
 SHARE_PART_EN = re.compile(r"\b(?:came|come|comes)\s+from\b|\b(?:is|are|was|were)\s+(?:from\s+)?")
 RELATIVE = ("with ", "whose ", "that ", "where ", "which ", "having ")
+# 企业客户的单子不算, 线上除外: said after what it takes out
+NEGATION_AFTER = re.compile(r"(?:的)?(?:单子|订单|数据|部分|那部分|这部分)?\s*(?:不算|不计入|不计|除外|不包括在内|不包括|不含|排除在外|去掉)")
 NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除", "excluding", "except", "other than", "without")
 # Words that carry no slot: question forms, politeness, filler.
 FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 还有 分别 都 也 就 在 从 到 至 里 中 内 下 上 给 把 被 对
@@ -60,5 +68,7 @@ value values number numbers total overall all our my data figure figures report 
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
 each every within under came come comes one ones doing going per over s
 当天 当日 那天 那一天 这一天
+让 哈 嘛 这边 那边 下来 了解 了解下 这个 那个 目前为止 到目前为止 截至目前 带上 附上 连同 排 只 只看 只算 仅 仅看 已经 老板
+kindly could would you can only took brought saw made generated got
 """.split())
 PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")

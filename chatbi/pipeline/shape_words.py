@@ -18,8 +18,8 @@ NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?P<multiplier>万亿|亿|万|千|百|k
          r"(?:个(?!百分点)|人|户|家|单|件|元|块|笔|台|次|位|名|款|张|条)?(?P<unit>%|个百分点|percentage points?|percent)?"
 MULTIPLIER = {"": 1, "百": 100, "千": 1_000, "k": 1_000, "thousand": 1_000, "万": 10_000, "m": 1_000_000,
               "million": 1_000_000, "亿": 100_000_000, "billion": 1_000_000_000, "万亿": 1_000_000_000_000}
-GREATER = ("超过", "超出", "大于", "高于", "多于", "above", "over", "more than", "greater than", "higher than",
-           "exceeding", "exceeds", "exceed", ">")
+GREATER = ("超过", "超出", "大于", "高于", "多于", "突破", "破了", "破", "超", "above", "over", "more than", "greater than",
+           "higher than", "exceeding", "exceeds", "exceed", ">")
 AT_LEAST = ("不少于", "不低于", "不小于", "至少", "起码", "以上", "at least", "no less than", ">=", "≥")
 LESS = ("低于", "小于", "少于", "不足", "不到", "below", "under", "less than", "fewer than", "lower than", "<")
 AT_MOST = ("不超过", "不高于", "不大于", "不多于", "至多", "最多不超过", "at most", "no more than", "<=", "≤")
@@ -34,7 +34,7 @@ AVERAGE_WORDS = r"(?P<whole>全省|全国|全市|全公司|公司|整体|总体|
                 r"(?P<tail>平均水平|平均值|平均数|平均|均值|整体水平|总体水平|average|mean)"
 CUMULATIVE = ("累计", "累积", "累加", "逐月累计", "running total", "cumulative", "cumulatively", "accumulated",
               "year to date total")
-PER_PERIOD = [("month", ("月均", "每月平均", "平均每月", "月平均", "average per month", "monthly average",
+PER_PERIOD = [("month", ("月均", "每月平均", "平均每月", "平均每个月", "每个月平均", "月平均", "average per month", "monthly average",
                          "avg per month", "average monthly")),
               ("day", ("日均", "每天平均", "平均每天", "每日平均", "平均每日", "average per day", "daily average",
                        "average daily")),
@@ -47,7 +47,7 @@ DECREASE = ("下降", "下滑", "降幅", "跌幅", "回落", "减少", "降低"
 # a direction said of the rate of change (增速下降: growth slowed) or denied (没有下降) is not a sign
 RATE_OF_CHANGE = ("增速", "增长率", "增幅", "growth rate", "growth")
 DENIED = ("不再", "没有", "没", "未", "不", "并未", "not", "never", "no longer", "didn't", "did not")
-INCREASE = ("增长", "增幅", "涨幅", "上升", "上涨", "grew", "grown", "rose", "risen", "increased", "increase")
+INCREASE = ("增长", "增幅", "涨幅", "上升", "上涨", "涨", "grew", "grown", "rose", "risen", "increased", "increase")
 GROWTH = ("增长率", "增速", "变化率", "变动率", "growth rate", "growth", "change rate", "% change", "percent change",
           *DECREASE, *INCREASE)
 LISTING = ("列出", "列一下", "列举", "罗列", "清单", "名单", "列表", "明细清单", "都有哪些", "有哪些", "list all", "list the",
@@ -83,6 +83,9 @@ def _threshold_patterns() -> list[tuple[re.Pattern, bool]]:
 
 
 # "a higher return rate than the company overall": the comparative and its "than …" around the metric
+# "above the company-wide figure", "below the overall AOV": the value over everything (the metric named after stays one)
+OVERALL_EN = re.compile(r"\b(?P<op>above|below|over|under)\s+(?:the\s+)?(?:company[\s-]wide|overall|national|company)"
+                        r"(?:\s+(?:figure|level|average|mean|number|value|rate))?\b")
 COMPARATIVE = re.compile(r"\b(?P<more>higher|greater|larger|bigger|more|lower|smaller|less|fewer)\b(?:\s+[a-z]+){0,4}?"
                          r"\s+(?P<than>than\s+(?:the\s+)?(?P<whole>company|overall|national|whole|group|all)"
                          r"(?:\s+(?:overall|average|mean|total|level|as\s+a\s+whole))?)\b")
@@ -94,7 +97,8 @@ def threshold_spans(text: str) -> list[tuple[int, int, Threshold]]:
 
 
 def _comparatives(text: str) -> list[tuple[int, int, Threshold]]:
-    out = []
+    out = [(m.start(), m.end(), Threshold(">" if m["op"] in ("above", "over") else "<", None, whole=True))
+           for m in OVERALL_EN.finditer(text)]
     for m in COMPARATIVE.finditer(text):  # the "than …" part only: the metric between stays a metric
         op = ">" if m["more"] in ("higher", "greater", "larger", "bigger", "more") else "<"
         out.append((m.start("than"), m.end("than"), Threshold(op, None, whole=True)))
@@ -152,6 +156,6 @@ def share_spans(text: str) -> list[tuple[str, int, int]]:
     for m in [] if out else SHARE_WHOLE_EN.finditer(text):
         within = SHARE_WITHIN_EN.search(text, m.end())
         out.append(("share_of", *(within.span() if within else (m.end() - 2, m.end()))))
-    for m in re.finditer(r"占(?![用线据领])[^，,。？?]{0,12}?(比例|百分比|比重|份额|多少)", text):  # 占…比例: the whole between
+    for m in re.finditer(r"占(?![用线据领])[^，,。？?]{0,12}?(比例|百分比|比重|份额|多少(?:的)?(?:比例|百分比|比重|份额)?)", text):  # 占…比例: the whole between
         out += [("share_of", m.start(), m.start() + 1), ("comparison", m.start(1), m.end(1))]
     return out

@@ -5,9 +5,12 @@ Which dates a window means is decided later, in timeparse.resolve, against the r
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import warnings
 from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
 
 MONTHS_EN = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                           "nov", "dec"], start=1)}
@@ -119,6 +122,12 @@ def _zh_first_months(m, as_of):
     return TimeWindow("month_range", m.group(0), year=year, month=1, end_month=n) if 1 <= n <= 12 else None
 
 
+@rule(r"(?:(?P<this>今年|本年)|(?P<last>去年|上年)|(?P<y>\d{4})\s*年)?\s*(?:的)?\s*前\s*(?P<n>[1-3])\s*(?:个)?\s*季度")
+def _zh_first_quarters(m, as_of):  # 前三季度: January to the end of the third quarter
+    year = int(m["y"]) if m["y"] else as_of.year - 1 if m["last"] else as_of.year
+    return TimeWindow("month_range", m.group(0), year=year, month=1, end_month=3 * int(m["n"]))
+
+
 @rule(r"(?:近|最近|过去)\s*(?P<n>\d{1,2})\s*个?\s*(?:完整(?:的)?|整)\s*(?:自然)?月|"
       r"\b(?:last|past|previous)\s+(?P<en>\d{1,2})\s+(?:full|complete|completed|whole|closed)\s+months?\b")
 def _last_n_full_months(m, as_of):
@@ -126,10 +135,12 @@ def _last_n_full_months(m, as_of):
 
 
 @rule(r"\bh(?P<h>[12])\s*(?P<y>20\d{2})\b|\b(?P<y2>20\d{2})\s*h(?P<h2>[12])\b|"
-      r"\b(?P<w>first|second)\s+half\s+(?:of\s+)?(?P<y3>20\d{2})\b")
+      r"\b(?P<w>first|second)\s+half\s+(?:of\s+)?(?P<y3>20\d{2})\b|"
+      r"\b(?:the\s+)?(?P<w2>first|second)\s+half(?:\s+of\s+(?:this|the)\s+year)?\b(?!\s+of\s+(?:last|20))|\bh(?P<h3>[12])\b")
 def _en_year_half(m, as_of):
-    half = int(m["h"] or m["h2"] or (1 if m["w"] == "first" else 2))
-    return TimeWindow("half", m.group(0), year=int(m["y"] or m["y2"] or m["y3"]), n=half)
+    word = m["w"] or m["w2"]
+    half = int(m["h"] or m["h2"] or m["h3"] or (1 if word == "first" else 2))
+    return TimeWindow("half", m.group(0), year=int(m["y"] or m["y2"] or m["y3"] or as_of.year), n=half)
 
 
 @rule(r"有史以来|历史以来|历史上|历史累计|全部时间|所有时间|迄今为止|至今为止|\ball[\s-]time\b|\bsince\s+(?:the\s+)?(?:start|beginning)\b")
@@ -213,7 +224,26 @@ def _this_quarter(m, as_of):
     return TimeWindow("this_quarter", m.group(0))
 
 
-@rule(r"(?:上|上一|上个)季度?")
+# 上上个月 (the month before last): read whole, never as 上个月 with a stray 上
+@rule(r"上上(?:个)?月(?:份)?")
+def _month_before_last(m, as_of):
+    day = as_of.replace(day=1) - relativedelta(months=2)
+    return TimeWindow("month", m.group(0), year=day.year, month=day.month)
+
+
+@rule(r"上上(?:个)?季度?")
+def _quarter_before_last(m, as_of):
+    day = dt.date(as_of.year, (as_of.month - 1) // 3 * 3 + 1, 1) - relativedelta(months=6)
+    return TimeWindow("quarter", m.group(0), year=day.year, quarter=(day.month - 1) // 3 + 1)
+
+
+@rule(r"上上(?:个)?(?:周|星期|礼拜)")
+def _week_before_last(m, as_of):
+    monday = as_of - dt.timedelta(days=as_of.weekday() + 14)
+    return TimeWindow("date", m.group(0), year=monday.year, month=monday.month, day=monday.day, days=7)
+
+
+@rule(r"(?<!上)(?:上|上一|上个)季度?")
 def _last_quarter(m, as_of):
     return TimeWindow("last_quarter", m.group(0))
 
@@ -223,12 +253,12 @@ def _this_month(m, as_of):
     return TimeWindow("this_month", m.group(0))
 
 
-@rule(r"(?:上|上一|上个)月(?:份)?")
+@rule(r"(?<!上)(?:上|上一|上个)月(?:份)?")
 def _last_month(m, as_of):
     return TimeWindow("last_month", m.group(0))
 
 
-@rule(r"(?:上|上一|上个)(?:周|星期|礼拜)")
+@rule(r"(?<!上)(?:上|上一|上个)(?:周|星期|礼拜)")
 def _last_week(m, as_of):
     return TimeWindow("last_week", m.group(0))
 
