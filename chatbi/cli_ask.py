@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import sys
 import threading
@@ -110,6 +111,8 @@ def ask_command(
         service.bi.preload()
     for q in questions:
         answer = service.ask(q, who, client="cli", as_of=reference)
+        if early is not None:  # llama.cpp points fd 1 and 2 at /dev/null while it loads: print after
+            concurrent.futures.wait([early])
         if as_json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False, default=str), flush=True)
         else:

@@ -302,3 +302,14 @@ def test_the_top_agents_are_agents_not_the_business_without_one(bi, con):
                                           AND a.booked_date {THIS_YEAR} GROUP BY 1 ORDER BY sum(a.amount) DESC
                                           LIMIT 5""").fetchall()]
     assert [r[0] for r in answer.rows] == top and "无代理人" not in answer.message
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", ["今年各分公司件数排名", "top 5 agents this year", "compare hz vs ningbo this year"])
+def test_the_model_does_not_pick_a_metric_the_question_does_not_name(built, catalog, llm, question):
+    """件数 is part of 保单件数, 有效保单件数 and 报案件数; "top 5 agents" names no metric at all: the
+    model and retrieval may agree on one, but that is a guess, so the question is asked back."""
+    answer = ChatBI(catalog, connect(str(built.path)), backend=llm).ask(question, as_of=AS_OF)
+    assert answer.status == "clarify" and len(answer.candidates) > 1, (answer.status, answer.message)
+    if "件数" in question:
+        assert {"policies", "claims"} <= {c.interpretation.metrics[0] for c in answer.candidates}

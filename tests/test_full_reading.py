@@ -118,3 +118,13 @@ def test_a_clarification_with_nothing_to_offer_does_not_ask_to_pick(warehouse):
         assert "请选择" not in answer.message and "pick" not in answer.message_en
     else:
         assert answer.candidates
+
+
+@pytest.mark.model
+def test_a_single_character_left_over_is_not_waved_through_when_the_model_agrees(warehouse, llm):
+    """含税 after 下单量: the model picks 下单数 like the rules do, but 含 and 税 say something the
+    reading does not (only measure words like 件 or 个 may be left over)."""
+    from chatbi.core import ChatBI
+
+    answer = ChatBI(CATALOG, warehouse, backend=llm).ask("上月按支付方式的下单量(含税)", as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "unrecognised_words", answer.message

@@ -59,7 +59,9 @@ def test_a_negation_or_a_number_the_reading_does_not_use_is_not_dropped(bi, ques
 def test_drop_is_a_write_only_when_it_drops_a_thing():
     assert not WRITE.search("which regions saw sales drop by less than 10% year on year")
     assert not WRITE.search("biggest drop in orders last month")
-    assert all(WRITE.search(t) for t in ("drop table dim_store", "please drop all customers", "drop fact_order"))
+    assert all(WRITE.search(t) for t in ("drop table dim_store", "please drop all customers", "drop fact_order",
+                                         "drop the bills table"))
+    assert not WRITE.search("sales drop for all stores last month")
 
 
 def test_which_n_of_each_group_keeps_the_n(bi):
@@ -90,3 +92,31 @@ def test_share_as_a_verb_is_not_a_share_of_total(bi):
     answer, query = read(bi, "Kindly share the gross margin category-wise for last month")
     assert answer.status == "answered", answer.message
     assert "share" not in query.comparisons and [g.dimension for g in query.group_by] == ["category"]
+
+
+@pytest.mark.parametrize("question", ["上个月销售额MoM跌超10%的品类", "上个月销售额环比下降超过10%的品类",
+                                      "categories whose sales dipped more than 10% MoM last month"])
+def test_a_fall_beyond_a_percentage_is_a_change_below_its_negative(bi, question):
+    answer, query = read(bi, question)
+    assert answer.status == "answered", answer.message
+    assert [(h.op, h.value, h.of) for h in query.having] == [("<", -0.1, "mom")]
+
+
+def test_a_value_counted_in_is_no_filter_and_a_metric_that_leaves_it_out_is_refused(bi):
+    answer, query = read(bi, "上月按支付方式拆一下下单量(含取消的)")  # 下单数 counts every order
+    assert answer.status == "answered", answer.message
+    assert not query.filters and [g.dimension for g in query.group_by] == ["payment_mode"]
+    english, query = read(bi, "placed orders by payment mode last month, including cancelled")
+    assert english.status == "answered" and not query.filters
+    refused, _ = read(bi, "上月按支付方式的销售额(含取消的)")  # 销售额 leaves cancelled orders out
+    assert refused.status == "refused" and "已取消" in refused.message and "不能把它们算进来" in refused.message
+    excluded, query = read(bi, "上月不含取消的下单量")  # 不含 is still a negation, not 含
+    assert excluded.status == "answered"
+    assert [(f.op, f.values) for f in query.filters] == [("not in", ["已取消"])]
+
+
+def test_a_question_that_stops_short_of_naming_its_metric_is_asked_which(bi):
+    """卖了多少 begins the catalog's 卖了多少钱 (sales) and 卖了多少件 (units): never a guess of one."""
+    answer = bi.ask("上个月卖了多少", as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "ambiguous_metric"
+    assert [c.interpretation.metrics for c in answer.candidates] == [["sales"], ["units_sold"]]

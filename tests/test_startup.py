@@ -70,3 +70,15 @@ def test_the_chatbi_command_exits_with_its_status_and_flushes_its_output(demo_wa
     assert good.returncode == 0, good.stderr
     assert json.loads(good.stdout)["status"] == "answered"
     assert run("no-such-command").returncode == 2
+
+
+def test_a_batch_prints_every_answer_while_the_model_loads_beside_it(demo_warehouse, bundled_model_path, tmp_path):
+    """llama.cpp points the process's stdout at /dev/null while it loads; the first rules-settled
+    answers of a piped batch were printed in that window and lost."""
+    questions = "上个月各地市新增用户数\n本月新增用户\n上个月卖了多少\n"
+    out = subprocess.run([sys.executable, "-m", "chatbi.cli", "ask", "--json", "--database", str(demo_warehouse),
+                          "--as-of", "2026-11-15"], cwd=ROOT, input=questions, capture_output=True, text=True,
+                         env={**os.environ, "CHATBI_APP_DB__URL": f"sqlite:///{tmp_path / 'app.sqlite'}"})
+    assert out.returncode == 0, out.stderr
+    answers = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    assert [a["question"] for a in answers] == questions.split()

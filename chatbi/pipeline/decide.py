@@ -23,7 +23,7 @@ from chatbi.pipeline.interpret import Draft, build_listing, build_query, rank_di
 from chatbi.pipeline.interpreter import OUT_OF_SCOPE
 from chatbi.pipeline.listing_words import read_listing
 from chatbi.pipeline.matcher import Match
-from chatbi.pipeline.question_words import FILLER, NEGATION_BEFORE
+from chatbi.pipeline.question_words import FILLER, MEASURE_WORDS, NEGATION_BEFORE
 from chatbi.pipeline.replies import Replies
 from chatbi.pipeline.vocabulary import term_forms
 from metric_catalog import graph
@@ -161,6 +161,11 @@ class Decider:
                 code, zh, en = draft.problem
                 return self.replies.refuse(question, code, zh, en, user)
             return self.executor.execute(question, draft.query, user, as_of, "matcher", timings)
+        begun = [m for m in self.ctx.vocabulary.metrics_begun(match.text) if m in visible] if not metrics else []
+        if len(begun) > 1:  # 卖了多少: 卖了多少钱 or 卖了多少件; the model would only guess which
+            return self.replies.clarify(question, self._drafts(match, [[m] for m in begun], as_of), "ambiguous_metric",
+                                        "这个问题可能指以下几个指标，请选择：",
+                                        "The question could mean any of these metrics; please pick one:", user, as_of)
         if not metrics:
             model_metric = self._model(question, timings)
             t0 = time.perf_counter()
@@ -173,8 +178,21 @@ class Decider:
                 return self.replies.refuse(question, "out_of_scope", self._scope_zh(unknown),
                                     self._scope_en(unknown), user, ranked)
             risky = [w for w in match.residual if any(r in w for r in RISKY)]
-            agreed = model_metric and ranked and model_metric == ranked[0] and model_metric in visible
+            # and something the question says besides its period and filler is what they agree on
+            content = [w for w in match.residual if w not in FILLER]
+            agreed = model_metric and ranked and model_metric == ranked[0] and model_metric in visible and (
+                content or begun)
             inside = self._inside_metric_words(model_metric, match) if agreed else []
+            # 件数 is part of 保单件数 and 报案件数: words that several metrics share do not say which
+            shared = [self.ctx.vocabulary.metrics_containing(w) for w in content]
+            common = set.intersection(*shared) & set(visible) if shared else set()
+            if agreed and len(common) > 1 and model_metric in common:
+                options = [model_metric, *(m for m in ranked if m in common and m != model_metric),
+                           *sorted(common - {model_metric, *ranked})]
+                return self.replies.clarify(question, self._drafts(match, [[m] for m in options[:3]], as_of),
+                                            "ambiguous_metric", "这个问题可能指以下几个指标，请选择：",
+                                            "The question could mean any of these metrics; please pick one:",
+                                            user, as_of)
             if agreed and not risky and not inside and self._supported(model_metric, match.residual):
                 metrics, path = [model_metric], "model"
             elif inside:  # 新增客户…: 客户 may be the metric's own word, not a breakdown by customer
@@ -288,8 +306,8 @@ class Decider:
         chars = set(vocabulary)
         words = set(vocabulary.replace("/", " ").split())
         for token in residual:
-            if len(token) == 1 and not token.isascii():
-                continue  # measure words and particles: 部, 台, 个
+            if len(token) == 1 and not token.isascii() and (token in MEASURE_WORDS or token in chars):
+                continue  # measure words (部, 台, 个); a 跌 or 含 left over says something the reading may not
             if token.isascii():
                 stem = token.rstrip("s")
                 if not any(w.startswith(stem[:4]) for w in words if len(stem) >= 3):

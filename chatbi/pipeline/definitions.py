@@ -11,43 +11,65 @@ from metric_catalog.model import Catalog
 from semantic_layer import Filter
 
 
-def excluded_by_definition(catalog: Catalog, metrics: list[str], filters: list[Filter]):
-    """A filter the metric's own definition leaves out (订单数 counts no cancelled orders, so 已取消订单的
-    订单数 is empty by definition — "no data" would read as 0). A problem to say, or None."""
+def _definition_filters(catalog: Catalog, leaf: str) -> list[tuple[str, str, list]]:
+    """(dimension, op, values) the metric's definition keeps: its filters, and a bare
+    "column <> 'v'" / "column NOT IN (…)" / "= / IN" of its where on a dimension's column."""
+    spec = catalog.metrics[leaf]
+    kept: list[tuple[str, str, list]] = [(f.dimension, f.op, f.values) for f in spec.filters]
+    if spec.where:
+        tree = sqlglot.parse_one(spec.where)
+        for part in tree.flatten() if isinstance(tree, exp.And) else [tree]:
+            negated = isinstance(part, exp.Not)
+            inner = part.this if negated else part
+            if isinstance(inner, (exp.EQ, exp.NEQ)) and isinstance(inner.this, exp.Column) \
+                    and isinstance(inner.expression, exp.Literal):
+                op = "!=" if isinstance(inner, exp.NEQ) != negated else "="
+                column, values = inner.this.name, [inner.expression.this]
+            elif isinstance(inner, exp.In) and isinstance(inner.this, exp.Column):
+                op, column = ("not in" if negated else "in"), inner.this.name
+                values = [e.this for e in inner.expressions if isinstance(e, exp.Literal)]
+            else:
+                continue
+            kept += [(d, op, values) for d, dim in catalog.dimensions.items()
+                     if dim.table == spec.table and dim.column == column]
+    return kept
+
+
+def _left_out(catalog: Catalog, metrics: list[str], flt: Filter) -> str | None:
+    """The first metric whose definition leaves out every value of ``flt``, or None."""
     for mid in metrics:
         for leaf in graph.leaf_metrics(catalog, mid):
-            spec = catalog.metrics[leaf]
-            kept: list[tuple[str, str, list]] = [(f.dimension, f.op, f.values) for f in spec.filters]
-            if spec.where:  # a bare "column <> 'v'" / "column NOT IN (…)" / "= / IN" on a dimension's column
-                tree = sqlglot.parse_one(spec.where)
-                for part in tree.flatten() if isinstance(tree, exp.And) else [tree]:
-                    negated = isinstance(part, exp.Not)
-                    inner = part.this if negated else part
-                    if isinstance(inner, (exp.EQ, exp.NEQ)) and isinstance(inner.this, exp.Column) \
-                            and isinstance(inner.expression, exp.Literal):
-                        op = "!=" if isinstance(inner, exp.NEQ) != negated else "="
-                        column, values = inner.this.name, [inner.expression.this]
-                    elif isinstance(inner, exp.In) and isinstance(inner.this, exp.Column):
-                        op, column = ("not in" if negated else "in"), inner.this.name
-                        values = [e.this for e in inner.expressions if isinstance(e, exp.Literal)]
-                    else:
-                        continue
-                    kept += [(d, op, values) for d, dim in catalog.dimensions.items()
-                             if dim.table == spec.table and dim.column == column]
-            for flt in filters:
-                if flt.op not in ("=", "in"):
-                    continue
-                for dim, op, values in kept:
-                    if dim != flt.dimension:
-                        continue
-                    outside = (op in ("!=", "not in") and all(v in values for v in flt.values)) or (
-                        op in ("=", "in") and not any(v in values for v in flt.values))
-                    if outside:
-                        name, shown = catalog.metrics[mid].name, "/".join(map(str, flt.values))
-                        label = catalog.dimensions[dim].name
-                        return ("excluded_by_definition",
-                                f"「{name.zh}」的口径不含{label.zh}为「{shown}」的数据（{catalog.metrics[mid].description.zh}），"
-                                "按它筛选不会有结果；请换一个指标。",
-                                f"'{name.en}' leaves out {label.en} '{shown}' by definition, so that filter has "
-                                "no rows; ask with another metric.")
+            for dim, op, values in _definition_filters(catalog, leaf):
+                if dim == flt.dimension and ((op in ("!=", "not in") and all(v in values for v in flt.values))
+                                             or (op in ("=", "in") and not any(v in values for v in flt.values))):
+                    return mid
+    return None
+
+
+def excluded_by_definition(catalog: Catalog, metrics: list[str], filters: list[Filter],
+                           included: dict[str, list[str]] | None = None):
+    """A filter the metric's own definition leaves out (订单数 counts no cancelled orders, so 已取消订单的
+    订单数 is empty by definition — "no data" would read as 0), or a value asked to be counted in
+    (销售额含取消的) that it leaves out. A problem to say, or None."""
+    for flt in filters:
+        mid = _left_out(catalog, metrics, flt) if flt.op in ("=", "in") else None
+        if mid is not None:
+            name, shown = catalog.metrics[mid].name, "/".join(map(str, flt.values))
+            label = catalog.dimensions[flt.dimension].name
+            return ("excluded_by_definition",
+                    f"「{name.zh}」的口径不含{label.zh}为「{shown}」的数据（{catalog.metrics[mid].description.zh}），"
+                    "按它筛选不会有结果；请换一个指标。",
+                    f"'{name.en}' leaves out {label.en} '{shown}' by definition, so that filter has "
+                    "no rows; ask with another metric.")
+    for dim, values in (included or {}).items():
+        for value in values:  # each must be counted in
+            mid = _left_out(catalog, metrics, Filter(dimension=dim, op="=", values=[value]))
+            if mid is None:
+                continue
+            name, shown, label = catalog.metrics[mid].name, value, catalog.dimensions[dim].name
+            return ("excluded_by_definition",
+                    f"「{name.zh}」的口径不含{label.zh}为「{shown}」的数据（{catalog.metrics[mid].description.zh}），"
+                    "不能把它们算进来；请换一个含它们的指标。",
+                    f"'{name.en}' leaves out {label.en} '{shown}' by definition, so they cannot be counted in; "
+                    "ask with a metric that includes them.")
     return None

@@ -140,7 +140,7 @@ def verify(catalog: Catalog, vocabulary: Vocabulary, match: Match, reading: Full
         for value in values:
             if value in said:
                 continue
-            if said or did in match.excluded or value not in vocabulary.values.get(did, ()):
+            if said or did in match.excluded or did in match.included or value not in vocabulary.values.get(did, ()):
                 return None  # the matcher read another value there: the model contradicts it
             words = [w for w in unplaced if any(_overlaps(w, t) for t in _value_terms(catalog, did, value))]
             if did not in allowed or not words:
@@ -162,7 +162,7 @@ def extended(match: Match, reading: FullReading) -> Match:
     group_by = [d for d in reading.dimensions if d not in match.filters] or list(match.group_by)
     filters = {d: list(v) for d, v in match.filters.items()}
     for did, values in reading.filters.items():
-        if did not in filters and did not in match.excluded:
+        if did not in filters and did not in match.excluded and did not in match.included:
             filters[did] = list(values)
     return dataclasses.replace(match, group_by=[d for d in dict.fromkeys(group_by) if d not in filters], filters=filters,
                                residual=[])

@@ -20,9 +20,10 @@ WRITE = re.compile(
     r"(?:把|将).{0,20}(?:更新|改|设为|设置为|调整为|置为|标记为)|更新为|更新成|批量(?:停机|销户|处理)|"
     r"\b(?:delete|truncate|insert|alter|grant|revoke|merge|upsert|overwrite)\b|\bupdate\b.{0,60}\b(?:set|to)\b|"
     # "drop" is also the analysts' word for a fall (sales drop by 10%): a write only when it drops a thing
-    r"\bdrop\s+(?:(?:the|all|this|that|these|those|every|my|our)\s+)?(?:tables?|views?|index|indexes|schemas?|"
-    r"databases?|columns?|constraints?|data|records?|rows?|everything|all|users?|customers?|orders?|stores?|"
-    r"subscribers?|accounts?|products?|policies|claims?)\b|\bdrop\s+\w+\s*(?:;|$)|"
+    r"\bdrop\s+(?:(?:the|all|this|that|these|those|every|my|our)\s+)?(?:[\w.]+\s+)?(?:tables?|views?|index|indexes|"
+    r"schemas?|databases?|columns?|constraints?)\b|"  # "drop the bills table"
+    r"\bdrop\s+(?:(?:the|all|this|that|these|those|every|my|our)\s+)?(?:data|records?|rows?|everything|all|users?|"
+    r"customers?|orders?|stores?|subscribers?|accounts?|products?|policies|claims?)\b|\bdrop\s+\w+\s*(?:;|$)|"
     r"\bcreate\s+(?:table|view|index|database|schema)\b|\b(?:remove|erase|wipe|modify|change)\b.{0,30}"
     r"\b(?:data|record|records|rows?|table|users?|subscribers?|accounts?)\b")
 SQL = re.compile(

@@ -84,7 +84,7 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         # 订单数低于平均水平的社区店: a value named after the condition names the rows it selects (stores)
         entity = graph.entity_dimension(catalog, catalog.dimensions[match.described[0]].table)
         dims = [entity] if entity and entity in graph.allowed_dimensions(catalog, metrics[0]) else []
-    excluded = excluded_by_definition(catalog, metrics, filters)
+    excluded = excluded_by_definition(catalog, metrics, filters, match.included)
     if excluded is not None:
         return Draft(None, None, excluded)
     end = data_end(catalog, metrics, as_of)

@@ -23,6 +23,7 @@ from chatbi.pipeline.question_words import (
     GRAIN_WORDS,
     GROUP_AFTER,
     GROUP_BEFORE,
+    INCLUSION_BEFORE,
     NEGATION_AFTER,
     NEGATION_BEFORE,
     PUNCT,
@@ -42,6 +43,7 @@ class Match:
     grain: str | None = None
     filters: dict[str, list[str]] = field(default_factory=dict)
     excluded: dict[str, list[str]] = field(default_factory=dict)
+    included: dict[str, list[str]] = field(default_factory=dict)  # 含取消的: counted in, not the only rows
     ambiguous_values: list[Hit] = field(default_factory=list)
     time: timeparse.TimeWindow | None = None
     time_error: str | None = None
@@ -194,6 +196,7 @@ def _keyword_hits(text: str) -> list[Hit]:
         direction = "best" if word in BEST else "worst" if word in WORST else "asc" if word in ASCENDING else "desc"
         hits += find_terms(text, {word: (direction, None)}, "rank")
     hits += find_terms(text, {w: None for w in NEGATION_BEFORE}, "negation")
+    hits += find_terms(text, {w: "inclusion" for w in INCLUSION_BEFORE}, "negation")
     hits += [Hit("negation", m.group(0), m.start(), m.end(), "after") for m in NEGATION_AFTER.finditer(text)]
     hits += [Hit("filler", m.group(0), m.start(), m.end()) for m in FILLER_PHRASES_EN.finditer(text)]
     hits += [Hit("threshold", text[a:b], a, b, t) for a, b, t in shape_words.threshold_spans(text)]
@@ -338,9 +341,9 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
         if share_at is not None and share_at < h.start < share_end and dim not in result.share_scope:
             result.share_scope.append(dim)
         by = [n for n in negations if _negates(text, n, h)]
-        negated = bool(by)
         used.update(id(n) for n in by)
-        bucket = result.excluded if negated else result.filters
+        kept_in = by and all(n.payload == "inclusion" for n in by)
+        bucket = result.included if kept_in else result.excluded if by else result.filters
         if value not in bucket.setdefault(dim, []):
             bucket[dim].append(value)
         if any(0 <= h.start - end <= 2 for end in openers) and dim not in result.described:

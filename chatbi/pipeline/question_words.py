@@ -56,6 +56,10 @@ SHARE_PART_EN = re.compile(r"\b(?:came|come|comes)\s+from\b|\b(?:is|are|was|were
 RELATIVE = ("with ", "whose ", "that ", "where ", "which ", "having ")
 # 企业客户的单子不算, 线上除外: said after what it takes out
 NEGATION_AFTER = re.compile(r"(?:的)?(?:单子|订单|数据|部分|那部分|这部分)?\s*(?:不算|不计入|不计|除外|不包括在内|不包括|不含|排除在外|去掉)")
+# 含取消的, "including the online mall": the value is kept in, not the only rows counted
+INCLUSION_BEFORE = ("包含", "包括", "含", "including", "incl.", "incl", "inclusive of")
+# counted things after a number (1000人, 50万元): they say what is counted, not a slot of their own
+MEASURE_WORDS = ("个", "人", "户", "家", "单", "件", "元", "块", "笔", "台", "次", "位", "名", "款", "张", "条", "部", "套", "份")
 NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除", "excluding", "except", "other than", "without")
 # Words that carry no slot: question forms, politeness, filler.
 FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 还有 分别 都 也 就 在 从 到 至 里 中 内 下 上 给 把 被 对
@@ -67,7 +71,7 @@ the a an of in on for to by is are was were what how much many show me give list
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
 each every within under came come comes one ones doing going per over s
-当天 当日 那天 那一天 这一天
+当天 当日 那天 那一天 这一天 拆 拆一下 拆开看 咋样 咋
 让 哈 嘛 这边 那边 下来 了解 了解下 这个 那个 目前为止 到目前为止 截至目前 带上 附上 连同 排 只 只看 只算 仅 仅看 已经 老板
 kindly could would you can only took brought saw made generated got
 """.split())

@@ -11,11 +11,12 @@ import functools
 import re
 from dataclasses import dataclass
 
-from chatbi.pipeline.question_words import SHARE_OF_EN, SHARE_PART_EN, SHARE_WHOLE_EN, SHARE_WITHIN_EN
+from chatbi.pipeline.question_words import MEASURE_WORDS, SHARE_OF_EN, SHARE_PART_EN, SHARE_WHOLE_EN, SHARE_WITHIN_EN
 
 # a number as said: multiplier, then a measure word (1000人, 50万元) or a percentage
 NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?P<multiplier>万亿|亿|万|千|百|k|m|million|thousand|billion)?\s*" \
-         r"(?:个(?!百分点)|人|户|家|单|件|元|块|笔|台|次|位|名|款|张|条)?(?P<unit>%|个百分点|percentage points?|percent)?"
+         r"(?:个(?!百分点)|" + "|".join(w for w in MEASURE_WORDS if w != "个") + r")?" \
+         r"(?P<unit>%|个百分点|percentage points?|percent)?"
 MULTIPLIER = {"": 1, "百": 100, "千": 1_000, "k": 1_000, "thousand": 1_000, "万": 10_000, "m": 1_000_000,
               "million": 1_000_000, "亿": 100_000_000, "billion": 1_000_000_000, "万亿": 1_000_000_000_000}
 GREATER = ("超过", "超出", "大于", "高于", "多于", "突破", "破了", "破", "超", "above", "over", "more than", "greater than",
@@ -42,8 +43,8 @@ PER_PERIOD = [("month", ("月均", "每月平均", "平均每月", "平均每个
               ("quarter", ("季均", "每季度平均", "平均每季度", "average per quarter", "quarterly average")),
               ("year", ("年均", "每年平均", "平均每年", "average per year", "yearly average", "annual average"))]
 # Which way a change goes, where the words say it (增长率 / growth rate do not: they are the change itself).
-DECREASE = ("下降", "下滑", "降幅", "跌幅", "回落", "减少", "降低", "下跌", "缩减", "fell", "fallen", "fall", "falls",
-            "dropped", "declined", "decreased", "decrease", "decline", "drop", "shrank")
+DECREASE = ("下降", "下滑", "降幅", "跌幅", "回落", "减少", "降低", "下跌", "缩减", "跌", "fell", "fallen", "fall", "falls",
+            "dropped", "declined", "decreased", "decrease", "decline", "drop", "shrank", "dipped", "slipped")
 # a direction said of the rate of change (增速下降: growth slowed) or denied (没有下降) is not a sign
 RATE_OF_CHANGE = ("增速", "增长率", "增幅", "growth rate", "growth")
 DENIED = ("不再", "没有", "没", "未", "不", "并未", "not", "never", "no longer", "didn't", "did not")

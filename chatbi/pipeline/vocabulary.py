@@ -82,6 +82,26 @@ class Vocabulary:
 
         return known_words(self.all_terms())
 
+    def metrics_begun(self, text: str) -> list[str]:
+        """Metrics a term of which the text says all but its last character or two of (卖了多少 of
+        卖了多少钱 and 卖了多少件): the question stops short of naming which, longest start first."""
+        said: dict[str, int] = {}
+        for term, metrics in self.metric_terms.items():
+            if term.isascii() or len(term) < 4:
+                continue
+            for k in range(len(term) - 1, max(2, len(term) - 3), -1):
+                if term[:k] in text:
+                    for mid in metrics:
+                        said[mid] = max(said.get(mid, 0), k)
+                    break
+        return sorted(said, key=lambda m: -said[m])
+
+    def metrics_containing(self, word: str) -> set[str]:
+        """Metrics a term of which contains ``word`` (件数: 保单件数, 报案件数 …); English whole words."""
+        if word.isascii():
+            return {m for t, ms in self.metric_terms.items() if word in t.split() for m in ms}
+        return {m for t, ms in self.metric_terms.items() if len(word) >= 2 and word in t for m in ms}
+
     def all_terms(self) -> list[str]:
         return list({*self.metric_terms, *self.dimension_terms, *self.value_terms, *self.unavailable_terms})
 
