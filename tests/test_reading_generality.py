@@ -120,3 +120,85 @@ def test_a_question_that_stops_short_of_naming_its_metric_is_asked_which(bi):
     answer = bi.ask("上个月卖了多少", as_of=AS_OF)
     assert answer.status == "clarify" and answer.reason == "ambiguous_metric"
     assert [c.interpretation.metrics for c in answer.candidates] == [["sales"], ["units_sold"]]
+
+
+def _shape(query):
+    grain = query.time_group.grain if query.time_group else None
+    return {"metrics": query.metrics, "by": [g.dimension for g in query.group_by if g is not query.time_group],
+            "grain": grain,
+            "filters": [(f.dimension, f.op, f.values) for f in query.filters],
+            "having": [(h.op, h.value, h.of) for h in query.having], "limit": query.limit,
+            "period": (query.time_range.start, query.time_range.end) if query.time_range else None}
+
+
+LAST_MONTH = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("上月GMV过百万的城市有那些", {"metrics": ["sales"], "by": ["city"], "having": [(">", 1_000_000.0, "value")]}),
+    ("上月销售额超过3百万的大区", {"by": ["region"], "having": [(">", 3_000_000.0, "value")]}),  # 百万 is 10^6, not 百
+    ("units sold thru Sichuan stores last qtr", {"metrics": ["units_sold"], "by": [],
+                                                 "filters": [("province", "=", ["四川省"])],
+                                                 "period": (dt.date(2026, 7, 1), dt.date(2026, 9, 30))}),
+    ("weekly order count, last 4 wks", {"metrics": ["orders"], "grain": "week",
+                                        "period": (dt.date(2026, 10, 19), dt.date(2026, 11, 15))}),
+    ("running total of orders day by day this month", {"grain": "day"}),
+    ("想了解一下今年到现在，哪5个牌子卖出去的件数最多", {"metrics": ["units_sold"], "by": ["brand"], "limit": 5}),
+    ("categories below average in sales this month", {"metrics": ["sales"], "by": ["category"]}),
+    ("上月连带率跑赢全公司平均的门店有哪些", {"metrics": ["units_per_order"], "by": ["store"]}),
+    ("只看会员客户，今年以来不同会员等级的人均消费分别是多少？", {"by": ["member_level"],
+                                                             "filters": [("customer_segment", "=", ["会员"])]}),
+    ("上月线上线下订单量各占多少", {"metrics": ["orders"], "by": ["channel"], "period": LAST_MONTH}),
+])
+def test_analysts_shorthand_is_read_exactly(bi, question, expected):
+    answer, query = read(bi, question)
+    assert answer.status == "answered", answer.message
+    shape = _shape(query)
+    assert {k: shape[k] for k in expected} == expected
+
+
+def test_a_wrong_character_that_is_another_metrics_word_is_confirmed_not_read_as_a_typo(bi):
+    """退了多少件 is one character from 卖了多少件 (units sold), but 退 is the return metrics' word: asked;
+    销售颌 is a slip for 销售额 (颌 is no metric's word): answered, and said so."""
+    asked = bi.ask("上个月退了多少件", as_of=AS_OF)
+    assert asked.status == "clarify" and asked.reason == "typo"
+    answered, query = read(bi, "2025年3月各品类销售颌")
+    assert answered.status == "answered" and query.metrics == ["sales"] and "按「销售额」理解" in answered.message
+
+
+def test_fell_by_less_than_asks_whether_rises_count_and_each_choice_computes_its_band(bi):
+    answer = bi.ask("Which regions saw sales drop by less than 10% year on year?", as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "decline_band" and "请选择" in answer.message
+    falls, every = (c.interpretation for c in answer.candidates)
+    assert [(h.op, h.value, h.of) for h in falls.having] == [(">", -0.1, "yoy"), ("<", 0.0, "yoy")]
+    assert [(h.op, h.value, h.of) for h in every.having] == [(">", -0.1, "yoy")]
+    growth = {row[0]: row[-1] for row in bi.run(every, as_of=AS_OF).rows}
+    shown = {row[0]: row[-1] for row in bi.run(falls, as_of=AS_OF).rows}
+    assert shown == {k: g for k, g in growth.items() if -0.1 < g < 0}
+
+
+@pytest.mark.parametrize("question", ["门店最近咋样啊", "how's online doing lately?"])
+def test_a_vague_period_is_asked_back_not_refused_as_outside_the_catalog(bi, question):
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "clarify" and answer.candidates, (answer.status, answer.message)
+
+
+def test_a_value_several_dimensions_share_is_offered_under_each_reading_even_without_a_metric(bi):
+    answer = bi.ask("上个月上海的客户有多少", as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "ambiguous_value"
+    readings = {(f.dimension, tuple(f.values)) for c in answer.candidates for f in c.interpretation.filters}
+    assert {("city", ("上海",)), ("customer_city", ("上海",))} <= readings
+
+
+@pytest.mark.parametrize("question", ["list all flagship stores and which city they're in", "列出所有旗舰店，分别在哪个城市"])
+def test_which_city_each_listed_thing_is_in_is_a_column_not_a_listing_of_cities(bi, question):
+    answer, query = read(bi, question)
+    assert answer.status == "answered", answer.message
+    listed = [g.dimension for g in query.group_by]
+    assert listed[0] == "store" and "city" in listed
+    assert bi.ask("列出有旗舰店的城市", as_of=AS_OF).interpretation.group_by[0].dimension == "city"
+
+
+def test_sort_it_is_a_ranking(bi):
+    answer = bi.ask("本月各品类的销售额排个序", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.order_by

@@ -4,6 +4,7 @@ values, never answered for the whole company as if the word were not there."""
 
 from __future__ import annotations
 
+from chatbi.pipeline import typos
 from chatbi.pipeline.vocabulary import Vocabulary
 
 MAX_OPTIONS = 3
@@ -23,7 +24,7 @@ def close_values(vocabulary: Vocabulary, word: str) -> list[tuple[str, str]]:
                 found.update(vocabulary.value_terms[term])
     else:
         for term, readings in vocabulary.value_terms.items():
-            if (len(term) == len(word) and not term.isascii() and _homophone_typo(term, word)
+            if (len(term) == len(word) and not term.isascii() and typos.homophone_slip(term, word)
                     and any(vocabulary.dimension_values.get(dim) for dim, _ in readings)):
                 found.update(readings)
     curated = sorted((dim, value) for dim, value in found if vocabulary.dimension_values.get(dim))
@@ -33,17 +34,6 @@ def close_values(vocabulary: Vocabulary, word: str) -> list[tuple[str, str]]:
 def warm(vocabulary: Vocabulary) -> None:
     """Build the pinyin index now (~0.6 s with pypinyin's import) for a long-lived process."""
     _pinyin_index(vocabulary)
-
-
-def _homophone_typo(term: str, word: str) -> bool:
-    """One character off, and that character sounds the same (杭洲 for 杭州: the pinyin input
-    method's slip); 北京 is not 北仑."""
-    differ = [(a, b) for a, b in zip(term, word, strict=True) if a != b]
-    if len(differ) != 1:
-        return False
-    from pypinyin import lazy_pinyin
-
-    return lazy_pinyin(differ[0][0]) == lazy_pinyin(differ[0][1])
 
 
 def _pinyin_index(vocabulary: Vocabulary) -> dict[str, set[str]]:

@@ -14,7 +14,7 @@ import time
 
 from chatbi import progress
 from chatbi.llm import LLMError
-from chatbi.pipeline import full_reading, timeparse, typos
+from chatbi.pipeline import full_reading, shape_words, timeparse, typos
 from chatbi.pipeline.answer import Answer
 from chatbi.pipeline.close_values import close_values
 from chatbi.pipeline.context import PipelineContext
@@ -23,7 +23,7 @@ from chatbi.pipeline.interpret import Draft, build_listing, build_query, rank_di
 from chatbi.pipeline.interpreter import OUT_OF_SCOPE
 from chatbi.pipeline.listing_words import read_listing
 from chatbi.pipeline.matcher import Match
-from chatbi.pipeline.question_words import FILLER, MEASURE_WORDS, NEGATION_BEFORE
+from chatbi.pipeline.question_words import FILLER, MEASURE_WORDS, NEGATION_BEFORE, VAGUE_TIME
 from chatbi.pipeline.replies import Replies
 from chatbi.pipeline.vocabulary import term_forms
 from metric_catalog import graph
@@ -83,7 +83,8 @@ class Decider:
     # -- the decision ---------------------------------------------------------------------------
     def decide(self, question: str, match: Match, user: User, as_of: dt.date, timings: dict) -> Answer:
         answer = self._decide(question, match, user, as_of, timings)
-        unsure = [(w, r) for w, r in match.corrections if w.isascii() and not typos.swapped(w, r)]
+        unsure = [(w, r) for w, r in match.corrections
+                  if (w.isascii() and not typos.swapped(w, r)) or (not w.isascii() and not self._slip(w, r))]
         if unsure and answer.status == "answered" and answer.interpretation is not None:
             # basis → basics, table → tablet: another real word, so the reading is offered, not answered
             said = "、".join(f"「{w}」→「{r}」" for w, r in unsure)
@@ -270,6 +271,8 @@ class Decider:
         dims_en = ", ".join(dict.fromkeys(self.catalog.dimensions[d].name.en for d, _ in readings))
         zh, en = f"「{hit.text}」可能是{dims}，请选择：", f"'{hit.text}' could be the {dims_en}; please pick one:"
         metrics = [next(iter(s)) for s in match.metric_sets if len(s) == 1]
+        if not match.metric_sets:  # 上海的客户有多少: the closest metric, under each reading of 上海
+            metrics = [m for m in self.ranked_metrics(question) if m in self.replies.visible(user)][:1]
         drafts = []
         for did, value in readings if metrics and len(match.ambiguous_values) == 1 else []:
             filters = {**match.filters, did: [*match.filters.get(did, []), value]}
@@ -293,6 +296,16 @@ class Decider:
             if terms and all(any(t in n and t != n for n in names) for t in terms):
                 out.append(did)
         return out
+
+    def _slip(self, typed: str, meant: str) -> bool:
+        """Is 欠废金额 a slip for 欠费金额? Yes when the character sounds the same (the input method's
+        slip) or is a word of no other metric (销售颌); 退了多少件 is not 卖了多少件: 退 is the word of
+        the return metrics, so it may have been meant."""
+        if len(typed) != len(meant) or typos.homophone_slip(meant, typed):
+            return True
+        char = next(a for a, b in zip(typed, meant, strict=True) if a != b)
+        ours = self.ctx.vocabulary.metric_terms.get(meant, set())
+        return not any(char in t for t, ms in self.ctx.vocabulary.metric_terms.items() if ms - ours)
 
     def _supported(self, metric: str, residual: list[str]) -> bool:
         """A paraphrase is taken only if its words echo the metric's own vocabulary.
@@ -321,7 +334,7 @@ class Decider:
         catalog's own words, and a refusal must never say they are outside it."""
         vocab = self.ctx.vocabulary
         known = (vocab.metric_terms, vocab.dimension_terms, vocab.value_terms)
-        return [w for w in residual if w not in FILLER
+        return [w for w in residual if w not in FILLER and w not in VAGUE_TIME
                 and not any(form in terms for form in term_forms(w) for terms in known)]
 
     def _scope_zh(self, residual: list[str]) -> str:
@@ -344,6 +357,13 @@ class Decider:
             variants = [match]
         elif code == "growth_base":
             variants = [dataclasses.replace(match, comparisons=[*match.comparisons, c]) for c in ("mom", "yoy")]
+        elif code == "decline_band":  # fell by less than 10%: only the falls, or every change above -10%
+            (position, said), *_ = [(p, t) for p, t in match.thresholds if t.unit == "%"]
+            floor = (position, shape_words.Threshold(">", -abs(said.value), "%"))
+            variants = [dataclasses.replace(match, growth_direction=None, thresholds=kept)
+                        for kept in ([floor, (position, shape_words.Threshold("<", 0.0, "%"))], [floor])]
+            zh, en = (f"「下降不到 {said.value:g}%」是只看下降的，还是也包括增长的？请选择：",
+                      f"Does 'fell by less than {said.value:g}%' mean only the falls, or every rise too? Please pick:")
         elif code == "cumulative_needs_period":
             this_year = timeparse.TimeWindow("this_year", "")
             variants = [dataclasses.replace(match, time=this_year, cumulative=False),

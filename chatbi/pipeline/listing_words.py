@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from chatbi.pipeline import timeparse
@@ -14,6 +15,12 @@ from chatbi.pipeline.matcher import Match
 from chatbi.pipeline.question_words import FILLER
 from metric_catalog.model import Catalog
 from semantic_layer import Filter
+
+
+# "flagship stores and which city they're in", 门店分别在哪个城市: the city of each thing listed, not a
+# listing of cities
+WHERE_EACH_IS = re.compile(r"\b(?:which|what)\s+(?P<en>[a-z][a-z ]{1,30}?)\s+(?:it|they|each)(?:\s+|\s*['’]\s*)(?:is|are|re|s|was|were)\s+"
+                           r"(?:in|at|from|located\s+in)\b|(?:分别|各自)?(?:在|位于|属于)哪(?:个|些|一个)?(?P<zh>[^、，,。？?\s]{1,6})")
 
 
 @dataclass
@@ -28,6 +35,12 @@ def read_listing(catalog: Catalog, match: Match, as_of: dt.date) -> ListingReadi
     tables = {catalog.dimensions[d].table for d in [*match.group_by, *match.filters, *match.named]}
     attributes = [d for d, spec in catalog.dimensions.items() if spec.table in tables and not spec.hidden]
     columns: list[str] = []
+    said_of_each = [m["en"] or m["zh"] for m in WHERE_EACH_IS.finditer(match.text)]
+    if match.filters and said_of_each:
+        each = [d for d in match.group_by if any(names_dimension(catalog, d, w) for w in said_of_each)
+                and catalog.dimensions[d].table in {catalog.dimensions[f].table for f in match.filters}]
+        columns += each
+        match = dataclasses.replace(match, group_by=[d for d in match.group_by if d not in each])
     for word in [w for w in match.residual if w not in FILLER]:
         named = [d for d in attributes if names_dimension(catalog, d, word)]
         if len(named) > 1:  # opened ~ open date and open year: the one asked to be shown, or the date a period fits

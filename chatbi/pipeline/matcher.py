@@ -30,6 +30,7 @@ from chatbi.pipeline.question_words import (
     RANK_WORDS,
     RELATIVE,
     WORST,
+    ZH_COUNTED_RANK,
 )
 from chatbi.pipeline.term_search import Hit, find_terms
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
@@ -192,6 +193,10 @@ def _keyword_hits(text: str) -> list[Hit]:
         word = m.group(2)
         direction = {"best": "best", "worst": "worst"}.get(word, "asc" if word in ASCENDING else "desc")
         hits.append(Hit("rank", m.group(1), m.start(1), m.end(1), (direction, int(m.group(1)))))
+    for m in ZH_COUNTED_RANK.finditer(text):  # 哪5个牌子…最多: the count here, the direction said after
+        hits.append(Hit("rank", m.group(1), m.start(1), m.end(1), ("asc" if m.group(2) in ASCENDING else
+                                                                     "worst" if m.group(2) in WORST else "desc",
+                                                                     int(m.group(1)))))
     for word in RANK_WORDS:
         direction = "best" if word in BEST else "worst" if word in WORST else "asc" if word in ASCENDING else "desc"
         hits += find_terms(text, {word: (direction, None)}, "rank")
@@ -374,6 +379,10 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             # with a condition names the groups the condition selects
             grouped = grouped or (text[h.end:].lstrip().startswith(RELATIVE) and any(
                 c.start > h.end for c in [*implicit, *(c for c in chosen if c.kind == "threshold")]))
+            # "categories below average", 线上线下订单量各占多少: the groups compared, or shared out
+            grouped = grouped or any(c.kind == "threshold" and 0 <= c.start - h.end <= 1 for c in chosen) or (
+                (share_at is None or h.start < share_at) and any(c.kind == "comparison" and c.payload == "share"
+                                                                 for c in chosen))
             for dim in sorted(h.payload):
                 if grouped and dim not in result.group_by:
                     result.group_by.append(dim)
@@ -427,7 +436,13 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
         listed = {h.text for h in chosen if h.kind == "dimension" and set(h.payload) & set(result.named)}
         result.group_by += [d for d in result.named if d not in result.group_by]
         result.residual = [w for w in result.residual if w not in listed]
-    # "一年以上账龄": a dimension named next to its own value explains itself.
+    # "一年以上账龄": a dimension named next to its own value explains itself; so does the thing a value
+    # right before it describes ("Sichuan stores", 四川门店: the stores whose province is 四川)
     named = {h.text: h.payload for h in chosen if h.kind == "dimension"}
+    said = set(result.filters) | set(result.excluded)
+    tables = {vocab.dimension_tables.get(d) for d in said}
+    described = {h.text for h in chosen if h.kind == "dimension" and any(
+        v.kind == "value" and 0 <= h.start - v.end <= 1 for v in chosen) and {
+        vocab.dimension_tables.get(d) for d in h.payload} & tables}
     result.residual = [w for w in result.residual
-                       if not (w in named and named[w] & (set(result.filters) | set(result.excluded)))]
+                       if not (w in named and (named[w] & said or w in described))]

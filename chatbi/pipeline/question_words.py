@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-GROUP_BEFORE = ("各个", "各", "按照", "按", "分", "每个", "每一个", "每", "不同", "不同的", "by ", "per ", "each ", "across ",
+GROUP_BEFORE = ("各个", "各", "按照", "按", "分", "每个", "每一个", "每", "不同", "不同的", "每种", "每一种", "各种", "每类", "各类", "by ", "per ", "each ", "across ",
                 "by each ")
 GROUP_AFTER = ("排名", "排行", "分布", "拆分", "拆开", "对比", "明细", "维度", "分组", "breakdown", " ranking", "-wise", " wise")
 # words of a request that carry no slot, said as phrases ("broken down by" groups by what follows "by")
@@ -15,20 +15,28 @@ FILLER_PHRASES_EN = re.compile(r"\b(?:broken|break|split)\s+(?:it\s+|them\s+)?do
 # best / worst follow the metric's direction (a low return rate is the best)
 BEST = ("最好", "最强", "最优", "best", "strongest", "best performing", "top performing", "did best", "performed best")
 WORST = ("最差", "最弱", "worst", "weakest", "worst performing", "did worst", "performed worst")
-RANK_WORDS = ("排名", "排行", "排序", "名次", "top", "rank", "ranking", "最高", "最多", "最大", "最低",
+RANK_WORDS = ("排名", "排行", "排序", "排个序", "排个名", "排一下序", "名次", "top", "rank", "ranking", "最高", "最多", "最大", "最低",
               "最少", "最小", "倒数", "bottom", "highest", "lowest", "most", "least", "fewest",
               "largest", "biggest", "smallest", "最快", "最慢", "fastest", "slowest", *BEST, *WORST)
 ASCENDING = ("最低", "最少", "最小", "倒数", "后", "bottom", "lowest", "least", "fewest", "smallest", "最慢", "slowest")
 EN_COUNTED_RANK = re.compile(r"\b(?:which|what|the|show|list|find|name)\s+(\d{1,3})\s+(?:[a-z][a-z-]*\s+){1,4}?"
                              r"(?:with|had|has|have|having|that\s+had|that\s+have|by)?\s*(?:the\s+)?"
                              r"(highest|most|largest|biggest|best|top|lowest|fewest|least|smallest|worst)\b")
+# 哪5个牌子卖得最多: the count, then (within a few words) which way it is ranked
+ZH_COUNTED_RANK = re.compile(r"哪\s*(\d{1,3})\s*(?:个|家|位|名|款|种|类|条|只)[^，,。？?]{0,20}?"
+                             r"(最多|最高|最大|最好|最强|最少|最低|最小|最差|最弱)")
+# English shorthand analysts write, spelt out before anything is matched ("last qtr", "4 wks")
+ABBREVIATIONS = {"thru": "through", "qtr": "quarter", "qtrs": "quarters", "wk": "week", "wks": "weeks",
+                 "yr": "year", "yrs": "years", "mth": "month", "mths": "months", "avg": "average"}
+# a period said vaguely (最近, lately): no window to compute, so never an answer, but never "outside the catalog"
+VAGUE_TIME = ("最近", "近期", "近来", "这阵子", "这段时间", "lately", "recently", "recent")
 GRAIN_WORDS = [
-    ("day", ("每天", "每日", "按天", "按日", "逐日", "日趋势", "daily", "by day", "per day", "each day")),
-    ("week", ("每周", "按周", "逐周", "周趋势", "weekly", "by week", "per week", "each week")),
+    ("day", ("每天", "每日", "按天", "按日", "逐日", "日趋势", "daily", "by day", "per day", "each day", "day by day")),
+    ("week", ("每周", "按周", "逐周", "周趋势", "weekly", "by week", "per week", "each week", "week by week")),
     ("quarter", ("每季度", "按季度", "各季度", "分季度", "逐季", "季度趋势", "每个季度", "每一季度", "各个季度", "每季",
-                 "按季", "quarterly", "by quarter", "per quarter", "each quarter")),
+                 "按季", "quarterly", "by quarter", "per quarter", "each quarter", "quarter by quarter")),
     ("year", ("每年", "按年", "各年", "分年", "逐年", "年度趋势", "每一年", "每个年度", "各年度", "按年度", "按年份", "各年份",
-              "分年份", "yearly", "annually", "by year", "per year", "each year")),
+              "分年份", "yearly", "annually", "by year", "per year", "each year", "year by year")),
     ("month", ("每月", "每个月", "按月", "各月", "按月份", "各月份", "分月份", "每个月份", "分月", "逐月", "月度趋势", "月趋势", "趋势", "走势", "变化趋势",
                "monthly", "by month", "per month", "each month", "trend", "over time", "month by month")),
 ]
@@ -71,8 +79,9 @@ the a an of in on for to by is are was were what how much many show me give list
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
 each every within under came come comes one ones doing going per over s
-当天 当日 那天 那一天 这一天 拆 拆一下 拆开看 咋样 咋
+当天 当日 那天 那一天 这一天 拆 拆一下 拆开看 咋样 咋 那些 不同 不同的 卖出去 每种 每一种 各种 每类 各类
 让 哈 嘛 这边 那边 下来 了解 了解下 这个 那个 目前为止 到目前为止 截至目前 带上 附上 连同 排 只 只看 只算 仅 仅看 已经 老板
-kindly could would you can only took brought saw made generated got
+kindly could would you can only took brought saw made generated got through via thru shift shifted
+they them it re ve ll
 """.split())
 PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from chatbi.pipeline.question_words import MEASURE_WORDS, SHARE_OF_EN, SHARE_PART_EN, SHARE_WHOLE_EN, SHARE_WITHIN_EN
 
 # a number as said: multiplier, then a measure word (1000人, 50万元) or a percentage
-NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?P<multiplier>万亿|亿|万|千|百|k|m|million|thousand|billion)?\s*" \
+NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?P<multiplier>万亿|千亿|百亿|亿|千万|百万|万|千|百|k|m|million|thousand|billion)?\s*" \
          r"(?:个(?!百分点)|" + "|".join(w for w in MEASURE_WORDS if w != "个") + r")?" \
          r"(?P<unit>%|个百分点|percentage points?|percent)?"
 MULTIPLIER = {"": 1, "百": 100, "千": 1_000, "k": 1_000, "thousand": 1_000, "万": 10_000, "m": 1_000_000,
+              "百万": 1_000_000, "千万": 10_000_000, "百亿": 10_000_000_000, "千亿": 100_000_000_000,
               "million": 1_000_000, "亿": 100_000_000, "billion": 1_000_000_000, "万亿": 1_000_000_000_000}
-GREATER = ("超过", "超出", "大于", "高于", "多于", "突破", "破了", "破", "超", "above", "over", "more than", "greater than",
+GREATER = ("超过", "超出", "大于", "高于", "多于", "突破", "破了", "破", "超", "过", "跑赢", "above", "over", "more than", "greater than",
            "higher than", "exceeding", "exceeds", "exceed", ">")
 AT_LEAST = ("不少于", "不低于", "不小于", "至少", "起码", "以上", "at least", "no less than", ">=", "≥")
-LESS = ("低于", "小于", "少于", "不足", "不到", "below", "under", "less than", "fewer than", "lower than", "<")
+LESS = ("低于", "小于", "少于", "不足", "不到", "跑输", "below", "under", "less than", "fewer than", "lower than", "<")
 AT_MOST = ("不超过", "不高于", "不大于", "不多于", "至多", "最多不超过", "at most", "no more than", "<=", "≤")
 OPERATORS = [(w, ">=") for w in AT_LEAST] + [(w, "<=") for w in AT_MOST] + [(w, ">") for w in GREATER] + \
             [(w, "<") for w in LESS]
@@ -94,7 +95,9 @@ COMPARATIVE = re.compile(r"\b(?P<more>higher|greater|larger|bigger|more|lower|sm
 
 def threshold_spans(text: str) -> list[tuple[int, int, Threshold]]:
     """Every comparison with a number or with the average, as (start, end, threshold)."""
-    return _comparatives(text) + _numbers_and_averages(text)
+    spans = _comparatives(text) + _numbers_and_averages(text)
+    # 超过50万 is one comparison, not also 过50万
+    return [s for s in spans if not any(o[0] < s[0] and o[1] == s[1] for o in spans)]
 
 
 def _comparatives(text: str) -> list[tuple[int, int, Threshold]]:

@@ -42,6 +42,9 @@ def normalise_numbers(text: str) -> str:
     """Chinese numerals → digits (近十二个月 → 近12个月), leaving words like 千兆 and 一下 alone."""
     text = re.sub(r"(近|最近|过去)半年", r"\g<1>6个月", text)
     text = re.sub(r"两", "二", text)
+    # 过百万, 破千万: a bare 百万 after a comparison is one million
+    text = re.sub(r"(超过|超|过|破|突破|高于|大于|低于|不足|不到|跑赢|跑输)(百万|千万|百亿|千亿|万|千|百|亿)(?![\d万亿])",
+                  r"\g<1>1\g<2>", text)
     kept = {}
     for i, word in enumerate(PROTECTED):
         if word in text:

@@ -15,17 +15,21 @@ from pathlib import Path
 import sqlglot
 
 from chatbi.cachefile import write_atomic
+from chatbi.pipeline.question_words import ABBREVIATIONS
 from chatbi.pipeline.time_rules import normalise_numbers
 from metric_catalog import graph
 from metric_catalog.model import Catalog
 
 log = logging.getLogger(__name__)
 LIVE_VALUE_LIMIT = 20_000
+_SHORTHAND = re.compile(r"\b(?:" + "|".join(ABBREVIATIONS) + r")\b")
 
 
 def normalise(text: str) -> str:
     """Full-width → half-width, lower case, collapse spaces: the form every term is matched in."""
     text = unicodedata.normalize("NFKC", text).lower()
+    if _SHORTHAND.search(text):
+        text = _SHORTHAND.sub(lambda m: ABBREVIATIONS[m.group(0)], text)
     return re.sub(r"\s+", " ", text).strip()
 
 
