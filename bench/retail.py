@@ -10,7 +10,7 @@ from bench.registry import section
 
 RETAIL_WAREHOUSE = Path("data") / "retail.duckdb"
 RETAIL_CATALOG = Path("metric_catalog") / "retail" / "retail.yaml"
-SETS = {"questions": Path("eval") / "retail" / "questions.yaml", "holdout": Path("eval") / "retail" / "holdout.yaml"}
+SETS = {name: Path("eval") / "retail" / f"{name}.yaml" for name in ("questions", "holdout", "dev_2", "holdout_2")}
 
 
 def retail_warehouse() -> Path:

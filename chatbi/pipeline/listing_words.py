@@ -16,7 +16,6 @@ from chatbi.pipeline.question_words import FILLER
 from metric_catalog.model import Catalog
 from semantic_layer import Filter
 
-
 # "flagship stores and which city they're in", 门店分别在哪个城市: the city of each thing listed, not a
 # listing of cities
 WHERE_EACH_IS = re.compile(r"\b(?:which|what)\s+(?P<en>[a-z][a-z ]{1,30}?)\s+(?:it|they|each)(?:\s+|\s*['’]\s*)(?:is|are|re|s|was|were)\s+"

@@ -11,7 +11,13 @@ import functools
 import re
 from dataclasses import dataclass
 
-from chatbi.pipeline.question_words import MEASURE_WORDS, SHARE_OF_EN, SHARE_PART_EN, SHARE_WHOLE_EN, SHARE_WITHIN_EN
+from chatbi.pipeline.question_words import (
+    MEASURE_WORDS,
+    SHARE_OF_EN,
+    SHARE_PART_EN,
+    SHARE_WHOLE_EN,
+    SHARE_WITHIN_EN,
+)
 
 # a number as said: multiplier, then a measure word (1000人, 50万元) or a percentage
 NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?P<multiplier>万亿|千亿|百亿|亿|千万|百万|万|千|百|k|m|million|thousand|billion)?\s*" \
