@@ -31,9 +31,23 @@ class Tracker:
         self.stage = "guard"
         self.started = time.monotonic()
         self._cancel = threading.Event()
+        self._lock = threading.Lock()
+        self.committed = False
 
-    def cancel(self) -> None:
-        self._cancel.set()
+    def cancel(self) -> bool:
+        """Stop the question; False when it was already committed (its answer is being recorded)."""
+        with self._lock:
+            if not self.committed:
+                self._cancel.set()
+            return not self.committed
+
+    def commit(self) -> None:
+        """The answer is final: raise Cancelled if the person stopped waiting, else make later cancels
+        no-ops. One lock decides, so an answer is either recorded and shown, or neither."""
+        with self._lock:
+            if self._cancel.is_set():
+                raise Cancelled("The question was cancelled.")
+            self.committed = True
 
     @property
     def cancelled(self) -> bool:
@@ -64,6 +78,13 @@ def report(stage: str) -> None:
     if tracker is not None:
         tracker.stage = stage
         check()
+
+
+def commit() -> None:
+    """Before recording an answer: raise Cancelled if it was cancelled, else no cancel can follow."""
+    tracker = _CURRENT.get()
+    if tracker is not None:
+        tracker.commit()
 
 
 def check() -> None:

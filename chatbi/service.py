@@ -72,9 +72,10 @@ class ChatService:
                 refined = self.bi.follow_up(question, SemanticQuery.model_validate(previous["interpretation"]),
                                             user, previous["as_of"])
                 if refined is not None:
+                    progress.commit()
                     return self._audited(refined, user, "ask", client, previous["as_of"], parent_id=follow_up_of)
         answer = self.bi.ask(question, user=user, as_of=as_of)
-        progress.check()  # cancelled after the model was done (while ranking, querying): not answered
+        progress.commit()  # cancelled after the model was done (while ranking, querying): not answered
         return self._audited(answer, user, "ask", client, as_of)
 
     def pick(self, event_id: int, index: int, who: Account | User, client: str = "") -> Answer:

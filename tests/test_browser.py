@@ -169,7 +169,9 @@ def test_chart_views_drill_follow_ups_cancel_and_history(page, app_url):
         except Exception:  # answered before the click: the answer is recorded, try a slower moment
             page.wait_for_timeout(2_000)
             continue
-        assert len(audit.list(user="boss", kinds=["ask"])) == before, "a cancelled question is not audited"
+        recorded = audit.list(user="boss", kinds=["ask"])
+        assert len(recorded) == before, ("a cancelled question is not audited; recorded since: " + repr(
+            [(r["ts"], r["question"][:20], r["status"], r["path"]) for r in recorded[:len(recorded) - before]]))
         shot(page, "11-cancelled")
         break
     else:

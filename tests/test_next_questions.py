@@ -131,6 +131,23 @@ def test_a_cancelled_question_is_neither_answered_nor_recorded(service):
         "the next question, outside the cancelled one's context, is answered"
 
 
+def test_a_cancel_is_too_late_once_the_answer_is_recorded_and_a_follow_up_obeys_it(service):
+    """The app shows 已取消 only when nothing was recorded: a cancel that lands while the answer is
+    being recorded is refused (the answer is shown), and a follow-up's answer is cancelled like any."""
+    from chatbi.progress import Cancelled, Tracker
+
+    with Tracker().active() as tracker:
+        answer = service.ask("上个月各地市新增用户数", MANAGER, as_of=TEST_AS_OF)
+        assert tracker.cancel() is False and not tracker.cancelled, "committed: the cancel comes too late"
+    assert service.db.audit.get(answer.event_id)["status"] == "answered"
+    before = len(service.db.audit.list(user=MANAGER.name))
+    with Tracker().active() as tracker:
+        assert tracker.cancel() is True
+        with pytest.raises(Cancelled):
+            service.ask("只看杭州", MANAGER, as_of=TEST_AS_OF, follow_up_of=answer.event_id)
+    assert len(service.db.audit.list(user=MANAGER.name)) == before, "a cancelled follow-up is not recorded"
+
+
 def test_a_share_is_not_split_or_drilled_into_a_share_of_something_else(service):
     """自营厅 28.0% of 杭州 is not the part of 杭州's 14.5% of the province it would claim to split."""
     share = service.ask("上个月杭州新增用户占全省的比例", MANAGER, as_of=TEST_AS_OF)

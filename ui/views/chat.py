@@ -60,8 +60,8 @@ def ask(question: str) -> None:
                 outcome["error"] = str(exc)
 
     def cancel() -> None:  # a button callback: runs at the start of the rerun the click causes
-        tracker.cancel()
-        st.session_state["cancelled"] = (question, worker, outcome)
+        tracker.cancel()  # a no-op once the answer is committed: then it is shown below
+        st.session_state["cancelled"] = (question, worker, outcome, tracker)
 
     worker = threading.Thread(target=work, name="chatbi-ask", daemon=True)
     worker.start()
@@ -115,8 +115,9 @@ def ask_and_rerun(question: str) -> None:
 st.title(t("问数", "Ask"))
 cancelled = st.session_state.pop("cancelled", None)
 if cancelled:
-    question, worker, outcome = cancelled
-    worker.join(30)  # the model stops at its next token
+    question, worker, outcome, tracker = cancelled
+    # The model stops at its next token; a committed answer is only being recorded: wait for it.
+    worker.join(None if tracker.committed else 30)
     if "answer" in outcome:  # it was answered before the click took effect: the answer counts
         remember(question, outcome["answer"])
     else:
