@@ -202,3 +202,26 @@ def test_which_city_each_listed_thing_is_in_is_a_column_not_a_listing_of_cities(
 def test_sort_it_is_a_ranking(bi):
     answer = bi.ask("本月各品类的销售额排个序", as_of=AS_OF)
     assert answer.status == "answered" and answer.interpretation.order_by
+
+
+@pytest.mark.parametrize(("question", "descending", "limit"), [
+    ("上个月哪个门店销售额排名第一", True, 1),  # 第1 is a place in the ranking, never the first quarter
+    ("上个月销售额倒数第一的门店", False, 1),
+    ("which store ranked first in sales last month", True, 1),
+    ("上个月销售额排名最低的门店", False, None),  # 排名 says a ranking; 最低 says which way
+    ("上个月销售额排名靠后的3家门店", False, 3),
+    ("上个月销售额排名靠前的5家门店", True, 5),
+    ("上个月门店销售额从低到高排个序", False, None),
+])
+def test_a_place_or_a_direction_in_a_ranking_is_read_as_said(bi, question, descending, limit):
+    answer, query = read(bi, question)
+    assert answer.status == "answered", answer.message
+    assert (query.time_range.start, query.time_range.end) == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    assert [o.descending for o in query.order_by] == [descending] and query.limit == limit
+
+
+def test_the_nth_place_of_a_ranking_is_asked_not_read_as_a_top_n_or_a_quarter(bi):
+    answer = bi.ask("上个月销售额排第2的城市", as_of=AS_OF)
+    assert answer.status == "clarify" and "2" in answer.message
+    first = answer.candidates[0].interpretation
+    assert [g.dimension for g in first.group_by] == ["city"] and first.limit is None and first.time_range.start == dt.date(2026, 10, 1)

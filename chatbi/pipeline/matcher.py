@@ -26,6 +26,7 @@ from chatbi.pipeline.question_words import (
     INCLUSION_BEFORE,
     NEGATION_AFTER,
     NEGATION_BEFORE,
+    NEUTRAL_RANK,
     PUNCT,
     RANK_WORDS,
     RELATIVE,
@@ -165,6 +166,9 @@ def _select(hits: list[Hit], length: int) -> list[Hit]:
 
 # 前三季度, 前3个月, 后两周: a span of time, not the first three of a ranking
 PERIOD_AFTER = r"\d|\s*(?:个)?\s*(?:季度|季|周|星期|礼拜|天|日|月|年|期|小时)"
+ORDINAL_RANK = re.compile(r"(?P<last>倒数)?\s*第\s*(?P<n>\d{1,3})(?!" + PERIOD_AFTER + r"|\s*(?:次|批|笔|单|件|天))\s*(?:名|位)?|"
+                          r"\b(?:rank(?:ed|s)?|came|placed|finished)\s+(?:in\s+)?(?:(?P<first>first|1st|top)|(?P<last_en>last))\b|"
+                          r"\b(?:number\s+one|no\.\s*1|#\s*1)\b")
 
 
 def _negates(text: str, negation: Hit, value: Hit) -> bool:
@@ -184,9 +188,15 @@ def _keyword_hits(text: str) -> list[Hit]:
     for kind, unit, words in COMPARISON_WORDS:
         hits += [h if unit is None else dataclasses.replace(h, payload=(kind, unit))
                  for h in find_terms(text, {w: kind for w in words}, "comparison")]
-    for m in re.finditer(rf"(?:前|top\s*|最高的?|最多的?|最大的?|最快的?|排名前)\s*(\d{{1,3}})(?!{PERIOD_AFTER})\s*(?:名|个|位|家)?", text):
+    for m in ORDINAL_RANK.finditer(text):  # 排名第1, 倒数第一, ranked first: the one at the top (or bottom)
+        direction = "asc" if m["last"] or m["last_en"] else "desc"
+        if int(m["n"] or 1) == 1:
+            hits.append(Hit("rank", m.group(0), m.start(), m.end(), (direction, 1)))
+        else:  # 排第2 is one row of a ranking, not a top 2: its number is left unplaced, so asked
+            hits.append(Hit("rank", text[m.start():m.start("n")], m.start(), m.start("n"), (direction, None)))
+    for m in re.finditer(rf"(?:前|top\s*|最高的?|最多的?|最大的?|最快的?|排名前|(?:排名|排行)?靠前的?)\s*(\d{{1,3}})(?!{PERIOD_AFTER})\s*(?:名|个|位|家)?", text):
         hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("desc", int(m.group(1)))))
-    for m in re.finditer(rf"(?:后|倒数|bottom\s*|最低的?|最少的?|最小的?|最慢的?|排名后)\s*(\d{{1,3}})(?!{PERIOD_AFTER})\s*(?:名|个|位|家)?", text):
+    for m in re.finditer(rf"(?:后|倒数|bottom\s*|最低的?|最少的?|最小的?|最慢的?|排名后|(?:排名|排行)?靠后的?)\s*(\d{{1,3}})(?!{PERIOD_AFTER})\s*(?:名|个|位|家)?", text):
         hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("asc", int(m.group(1)))))
     # "which 3 cities had the highest …", "the 5 stores with the fewest …": the count, then what is ranked
     for m in EN_COUNTED_RANK.finditer(text):
@@ -198,7 +208,8 @@ def _keyword_hits(text: str) -> list[Hit]:
                                                                      "worst" if m.group(2) in WORST else "desc",
                                                                      int(m.group(1)))))
     for word in RANK_WORDS:
-        direction = "best" if word in BEST else "worst" if word in WORST else "asc" if word in ASCENDING else "desc"
+        direction = "best" if word in BEST else "worst" if word in WORST else "asc" if word in ASCENDING else \
+            None if word in NEUTRAL_RANK else "desc"
         hits += find_terms(text, {word: (direction, None)}, "rank")
     hits += find_terms(text, {w: None for w in NEGATION_BEFORE}, "negation")
     hits += find_terms(text, {w: "inclusion" for w in INCLUSION_BEFORE}, "negation")
@@ -416,8 +427,11 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             result.rank_words.append((h.start, h.end, h.text.strip()))
             result.rank_at = h.start if result.rank_at is None else result.rank_at
             direction, n = h.payload
-            result.rank = result.rank if result.rank and n is None else direction
+            if direction is not None:
+                result.rank = result.rank if result.rank and n is None else direction
             result.limit = n or result.limit
+    if result.rank_words and result.rank is None:
+        result.rank = "desc"
     for h in implicit[:1]:
         result.thresholds.append((h.start, shape_words.Threshold(">", 0.0, "%")))
     for h in shared:

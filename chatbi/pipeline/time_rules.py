@@ -286,9 +286,10 @@ def _half(m, as_of):
     return TimeWindow("half", m.group(0), year=as_of.year, n=1 if m["h"] == "上" else 2)
 
 
-@rule(r"(?:q|第)\s*(?P<q>[1-4])\s*(?:季度|季)?")
+# 第N alone is a rank (排名第1), not a quarter: 第 names a quarter only with 季度 / 季 after it
+@rule(r"q\s*(?P<q>[1-4])(?:\s*(?:季度|季))?|第\s*(?P<nth>[1-4])\s*(?:季度|季)")
 def _bare_quarter(m, as_of):
-    return TimeWindow("quarter", m.group(0), quarter=int(m["q"]))
+    return TimeWindow("quarter", m.group(0), quarter=int(m["q"] or m["nth"]))
 
 
 @rule(r"去年同期|上年同期")
