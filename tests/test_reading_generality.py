@@ -225,3 +225,25 @@ def test_the_nth_place_of_a_ranking_is_asked_not_read_as_a_top_n_or_a_quarter(bi
     assert answer.status == "clarify" and "2" in answer.message
     first = answer.candidates[0].interpretation
     assert [g.dimension for g in first.group_by] == ["city"] and first.limit is None and first.time_range.start == dt.date(2026, 10, 1)
+
+
+@pytest.mark.parametrize(("question", "descending", "limit"), [
+    ("top five stores by sales last month", True, 5),  # number words, spelt out
+    ("bottom five stores by sales last month", False, 5),
+    ("top-3 stores by sales last month", True, 3),
+    ("sales by store last month, top twenty", True, 20),
+])
+def test_a_top_n_said_in_words_or_hyphenated_is_read(bi, question, descending, limit):
+    answer, query = read(bi, question)
+    assert answer.status == "answered", answer.message
+    assert [o.descending for o in query.order_by] == [descending] and query.limit == limit
+
+
+def test_periods_and_shares_said_in_words(bi):
+    answer, query = read(bi, "sales for the last two weeks")
+    assert answer.status == "answered", answer.message
+    assert (query.time_range.start, query.time_range.end) == (dt.date(2026, 11, 2), dt.date(2026, 11, 15))
+    for question in ("上个月毛利率超过3成的品类", "上个月毛利率在三成以上的品类"):  # 成: tenths
+        answer, query = read(bi, question)
+        assert answer.status == "answered", answer.message
+        assert [(h.metric, h.value) for h in query.having] == [("margin", 0.3)]

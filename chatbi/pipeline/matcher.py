@@ -194,9 +194,9 @@ def _keyword_hits(text: str) -> list[Hit]:
             hits.append(Hit("rank", m.group(0), m.start(), m.end(), (direction, 1)))
         else:  # 排第2 is one row of a ranking, not a top 2: its number is left unplaced, so asked
             hits.append(Hit("rank", text[m.start():m.start("n")], m.start(), m.start("n"), (direction, None)))
-    for m in re.finditer(rf"(?:前|top\s*|最高的?|最多的?|最大的?|最快的?|排名前|(?:排名|排行)?靠前的?)\s*(\d{{1,3}})(?!{PERIOD_AFTER})\s*(?:名|个|位|家)?", text):
+    for m in re.finditer(rf"(?:前|top[\s-]*|最高的?|最多的?|最大的?|最快的?|排名前|(?:排名|排行)?靠前的?)\s*(\d{{1,3}})(?!{PERIOD_AFTER})\s*(?:名|个|位|家)?", text):
         hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("desc", int(m.group(1)))))
-    for m in re.finditer(rf"(?:后|倒数|bottom\s*|最低的?|最少的?|最小的?|最慢的?|排名后|(?:排名|排行)?靠后的?)\s*(\d{{1,3}})(?!{PERIOD_AFTER})\s*(?:名|个|位|家)?", text):
+    for m in re.finditer(rf"(?:后|倒数|bottom[\s-]*|最低的?|最少的?|最小的?|最慢的?|排名后|(?:排名|排行)?靠后的?)\s*(\d{{1,3}})(?!{PERIOD_AFTER})\s*(?:名|个|位|家)?", text):
         hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("asc", int(m.group(1)))))
     # "which 3 cities had the highest …", "the 5 stores with the fewest …": the count, then what is ranked
     for m in EN_COUNTED_RANK.finditer(text):
