@@ -247,3 +247,45 @@ def test_periods_and_shares_said_in_words(bi):
         answer, query = read(bi, question)
         assert answer.status == "answered", answer.message
         assert [(h.metric, h.value) for h in query.having] == [("margin", 0.3)]
+
+
+def test_setting_values_is_a_write_but_changing_a_question_is_not():
+    writes = ("set the discount rate on all nike running shoes to 20% from tomorrow", "set the price to 99",
+              "change every store status to inactive", "mark the orders as refunded")
+    assert all(WRITE.search(t) for t in writes)
+    reads = ("change the period to q3", "how did sales change across all regions from sept to 10 oct",
+             "sales compared to last year")
+    assert not any(WRITE.search(t) for t in reads)
+
+
+@pytest.mark.parametrize(("question", "start", "end"), [
+    ("前一个月的销售额", dt.date(2026, 10, 1), dt.date(2026, 10, 31)),  # the month before, not this month so far
+    ("上一个月的销售额", dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+    ("上一周的销售额", dt.date(2026, 11, 2), dt.date(2026, 11, 8)),
+    ("今年双11的订单数", dt.date(2026, 11, 11), dt.date(2026, 11, 11)),  # a year and a day said apart: one period
+    ("去年的双11订单数", dt.date(2025, 11, 11), dt.date(2025, 11, 11)),
+    ("sales in the third quarter", dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
+    ("sales in the first quarter of 2025", dt.date(2025, 1, 1), dt.date(2025, 3, 31)),
+    ("orders the month before last", dt.date(2026, 9, 1), dt.date(2026, 9, 30)),
+])
+def test_periods_said_with_an_ordinal_or_a_year_apart(bi, question, start, end):
+    answer, query = read(bi, question)
+    assert answer.status == "answered", answer.message
+    assert (query.time_range.start, query.time_range.end) == (start, end)
+
+
+@pytest.mark.parametrize(("question", "op", "value"), [
+    ("今年Q3销售额同比增长超过百分之十的大区", ">", 0.1),  # 百分之十 is 10%, never 110%
+    ("Which regions had sales under 2 million in October?", "<", 2_000_000),  # million, not m + 'illion'
+    ("cities with not more than 100 orders last month", "<=", 100),
+])
+def test_thresholds_said_in_words_keep_their_number(bi, question, op, value):
+    answer, query = read(bi, question)
+    assert answer.status == "answered", answer.message
+    assert [(h.op, h.value) for h in query.having] == [(op, value)]
+
+
+def test_not_counting_excludes_the_value(bi):
+    answer, query = read(bi, "orders over golden week by store type, not counting online orders")
+    assert answer.status == "answered", answer.message
+    assert [(f.dimension, f.op, f.values) for f in query.filters] == [("channel", "not in", ["线上"])]

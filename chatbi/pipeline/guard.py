@@ -24,7 +24,12 @@ WRITE = re.compile(
     r"schemas?|databases?|columns?|constraints?)\b|"  # "drop the bills table"
     r"\bdrop\s+(?:(?:the|all|this|that|these|those|every|my|our)\s+)?(?:data|records?|rows?|everything|all|users?|"
     r"customers?|orders?|stores?|subscribers?|accounts?|products?|policies|claims?)\b|\bdrop\s+\w+\s*(?:;|$)|"
-    r"\bcreate\s+(?:table|view|index|database|schema)\b|\b(?:remove|erase|wipe|modify|change)\b.{0,30}"
+    r"\bcreate\s+(?:table|view|index|database|schema)\b|"
+    # set … on all … to 20%, change every … to closed, mark the orders as refunded (not "change the period to Q3")
+    r"\b(?:set|change)\s+(?=.{0,80}?\b(?:all|every|each)\b)(?:the|all|every|each|its|their|our)\b.{0,80}?\bto\s+\w|"
+    r"\b(?:set|change)\s+(?:the|all|every|each|its|their|our)\b.{0,80}?\bto\s+-?\d|"
+    r"\bmark\s+(?:the|all|every|these|those|this|that)\b.{0,60}?\bas\s+\w|"
+    r"\b(?:remove|erase|wipe|modify|change)\b.{0,30}"
     r"\b(?:data|record|records|rows?|table|users?|subscribers?|accounts?)\b")
 SQL = re.compile(
     r"\bselect\b[\s\S]{0,200}\bfrom\b|\bunion\b\s+(?:all\s+)?select\b|;\s*\S|--|/\*|\*/|\bexec(?:ute)?\b|"

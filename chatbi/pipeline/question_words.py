@@ -11,6 +11,7 @@ GROUP_AFTER = ("排名", "排行", "分布", "拆分", "拆开", "对比", "明�
 # words of a request that carry no slot, said as phrases ("broken down by" groups by what follows "by")
 FILLER_PHRASES_EN = re.compile(r"\b(?:broken|break|split)\s+(?:it\s+|them\s+)?down\b|-wise\b|\bfor\s+the\s+month\s+of\b|"
                                r"\b(?:could|can|would)\s+you\b|\bkindly\b|\balong\s+with\b|\bso\s+far\b|"
+                               r"\bquick\s+(?:one|question)\b|"
                                r"\bshare\s+(?=(?:the|me|us|with|our|your|some)\b)")  # "kindly share the …": a verb
 # best / worst follow the metric's direction (a low return rate is the best)
 BEST = ("最好", "最强", "最优", "best", "strongest", "best performing", "top performing", "did best", "performed best")
@@ -73,13 +74,14 @@ NEGATION_AFTER = re.compile(r"(?:的)?(?:单子|订单|数据|部分|那部分|�
 INCLUSION_BEFORE = ("包含", "包括", "含", "including", "incl.", "incl", "inclusive of")
 # counted things after a number (1000人, 50万元): they say what is counted, not a slot of their own
 MEASURE_WORDS = ("个", "人", "户", "家", "单", "件", "元", "块", "笔", "台", "次", "位", "名", "款", "张", "条", "部", "套", "份")
-NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除", "excluding", "except", "other than", "without")
+NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除", "excluding", "except", "other than", "without",
+                   "not counting", "not including", "leaving out", "apart from")
 # Words that carry no slot: question forms, politeness, filler.
 FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 还有 分别 都 也 就 在 从 到 至 里 中 内 下 上 给 把 被 对
 多少 是多少 有多少 几 几个 及其 其 它们的 他们的 多大 多高 怎样 怎么样 如何 什么 哪些 哪个 哪 谁 为 为何 请 请问 帮 帮我 帮忙 给我 我 我们
 我的 我要 我想 想 要 看 看看 看下 看一下 查 查查 查询 查一下 查下 统计 统计下 一下 下 列出 显示 展示 告诉 告诉我 知道 数据
 情况 指标 数 数量 值 多 少 总 总共 一共 合计 汇总 全部 所有 整体 全 全省 全市 本 这 那 个 名 位 元 户 期间 时候 时 期
-期间 如何 呢 么 啥 做 做的 末 月末 期末 量 对比 分布 排名 排行 拆分 拆开 明细 分组 维度 拉 拉了 卖 卖了 卖出 办 办了 办理 发展 发展了 完成 完成了 搞 搞了 有没有 各 各个 按 按照 每 每个 分 以外 之外 外 以来 来 怎么 怎么回事 结果 报表 本渠道 我厅 本厅 我们厅 本店 情况如何 表现 水平 业绩 考核 多少钱
+期间 如何 呢 么 啥 做 做的 末 月末 期末 量 对比 分布 排名 排行 拆分 拆开 明细 分组 维度 拉 拉了 卖 卖了 卖出 办 办了 办理 接 接了 发展 发展了 完成 完成了 搞 搞了 有没有 各 各个 按 按照 每 每个 分 以外 之外 外 以来 来 怎么 怎么回事 结果 报表 本渠道 我厅 本厅 我们厅 本店 情况如何 表现 水平 业绩 考核 多少钱
 the a an of in on for to by is are was were what how much many show me give list please tell about and with their its whose where having than
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level

@@ -20,7 +20,7 @@ from chatbi.pipeline.question_words import (
 )
 
 # a number as said: multiplier, then a measure word (1000人, 50万元) or a percentage
-NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?P<multiplier>万亿|千亿|百亿|亿|千万|百万|万|千|百|k|m|million|thousand|billion)?\s*" \
+NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?P<multiplier>万亿|千亿|百亿|亿|千万|百万|万|千|百|million|thousand|billion|k|m)?\s*" \
          r"(?:个(?!百分点)|" + "|".join(w for w in MEASURE_WORDS if w != "个") + r")?" \
          r"(?P<unit>%|个百分点|percentage points?|percent|成(?!交|本|员|都|功|长|立|绩|为|了|品))?"  # 3成: 30%
 MULTIPLIER = {"": 1, "百": 100, "千": 1_000, "k": 1_000, "thousand": 1_000, "万": 10_000, "m": 1_000_000,
@@ -28,9 +28,9 @@ MULTIPLIER = {"": 1, "百": 100, "千": 1_000, "k": 1_000, "thousand": 1_000, "�
               "million": 1_000_000, "亿": 100_000_000, "billion": 1_000_000_000, "万亿": 1_000_000_000_000}
 GREATER = ("超过", "超出", "大于", "高于", "多于", "突破", "破了", "破", "超", "过", "跑赢", "above", "over", "more than", "greater than",
            "higher than", "exceeding", "exceeds", "exceed", ">")
-AT_LEAST = ("不少于", "不低于", "不小于", "至少", "起码", "以上", "at least", "no less than", ">=", "≥")
+AT_LEAST = ("不少于", "不低于", "不小于", "至少", "起码", "以上", "at least", "no less than", "not less than", ">=", "≥")
 LESS = ("低于", "小于", "少于", "不足", "不到", "跑输", "below", "under", "less than", "fewer than", "lower than", "<")
-AT_MOST = ("不超过", "不高于", "不大于", "不多于", "至多", "最多不超过", "at most", "no more than", "<=", "≤")
+AT_MOST = ("不超过", "不高于", "不大于", "不多于", "至多", "最多不超过", "at most", "no more than", "not more than", "<=", "≤")
 OPERATORS = [(w, ">=") for w in AT_LEAST] + [(w, "<=") for w in AT_MOST] + [(w, ">") for w in GREATER] + \
             [(w, "<") for w in LESS]
 NEGATIVE = ("为负", "是负的", "负数", "小于零", "小于0", "低于零", "negative", "below zero", "less than zero")

@@ -58,8 +58,8 @@ def normalise_numbers(text: str) -> str:
     text = EN_NUMBER.sub(_en_number, text)
     text = re.sub(r"(近|最近|过去)半年", r"\g<1>6个月", text)
     text = re.sub(r"两", "二", text)
-    # 过百万, 破千万: a bare 百万 after a comparison is one million
-    text = re.sub(r"(超过|超|过|破|突破|高于|大于|低于|不足|不到|跑赢|跑输)(百万|千万|百亿|千亿|万|千|百|亿)(?![\d万亿])",
+    # 过百万, 破千万: a bare 百万 after a comparison is one million (超过百分之十 is 10%, not 1百)
+    text = re.sub(r"(超过|超|过|破|突破|高于|大于|低于|不足|不到|跑赢|跑输)(百万|千万|百亿|千亿|万|千|百|亿)(?![\d万亿分])",
                   r"\g<1>1\g<2>", text)
     kept = {}
     for i, word in enumerate(PROTECTED):
@@ -208,6 +208,13 @@ def _zh_since_month(m, as_of):
     return TimeWindow("since_month", m.group(0), month=int(m["m"]))
 
 
+# 前一个月 is the month before this one (上个月), not the last one month (this month so far)
+@rule(r"前\s*1\s*个\s*月(?!份)")
+def _zh_previous_month(m, as_of):
+    day = as_of.replace(day=1) - relativedelta(months=1)
+    return TimeWindow("month", m.group(0), year=day.year, month=day.month)
+
+
 @rule(r"(?:近|最近|过去|前)\s*(?P<n>\d{1,2})\s*个?\s*(?:月|自然月)")
 def _zh_last_n_months(m, as_of):
     return TimeWindow("last_n_months", m.group(0), n=int(m["n"]))
@@ -262,7 +269,7 @@ def _week_before_last(m, as_of):
     return TimeWindow("date", m.group(0), year=monday.year, month=monday.month, day=monday.day, days=7)
 
 
-@rule(r"(?<!上)(?:上|上一|上个)季度?")
+@rule(r"(?<!上)(?:上|上一|上个|上\s*1\s*个?)季度?")
 def _last_quarter(m, as_of):
     return TimeWindow("last_quarter", m.group(0))
 
@@ -272,12 +279,12 @@ def _this_month(m, as_of):
     return TimeWindow("this_month", m.group(0))
 
 
-@rule(r"(?<!上)(?:上|上一|上个)月(?:份)?")
+@rule(r"(?<!上)(?:上|上一|上个|上\s*1\s*个?)月(?:份)?")
 def _last_month(m, as_of):
     return TimeWindow("last_month", m.group(0))
 
 
-@rule(r"(?<!上)(?:上|上一|上个)(?:周|星期|礼拜)")
+@rule(r"(?<!上)(?:上|上一|上个|上\s*1\s*个?)(?:周|星期|礼拜)")
 def _last_week(m, as_of):
     return TimeWindow("last_week", m.group(0))
 
@@ -384,6 +391,18 @@ def _en_since_year(m, as_of):
 @rule(r"\b" + EN_MONTH + r"\s*(?P<y>20\d{2})\b")
 def _en_month_year(m, as_of):
     return TimeWindow("month", m.group(0), year=int(m["y"]), month=MONTHS_EN[m.group(1)[:3]])
+
+
+@rule(r"\b(?:the\s+)?(?P<o>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+(?:of\s+)?(?P<y>20\d{2}))?\b")
+def _en_ordinal_quarter(m, as_of):
+    quarter = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(m["o"], None) or int(m["o"][0])
+    return TimeWindow("quarter", m.group(0), year=int(m["y"]) if m["y"] else None, quarter=quarter)
+
+
+@rule(r"\b(?:the\s+)?month\s+before\s+last\b")
+def _en_month_before_last(m, as_of):
+    day = as_of.replace(day=1) - relativedelta(months=2)
+    return TimeWindow("month", m.group(0), year=day.year, month=day.month)
 
 
 @rule(r"\b(?:this|current)\s+quarter\b|\bqtd\b|\bquarter[\s-]to[\s-]date\b")

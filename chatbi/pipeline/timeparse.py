@@ -76,7 +76,7 @@ def _named_day(m, named_days: dict[str, tuple[int, int, int]], as_of: dt.date) -
 
 def combine(matches: list[TimeMatch], as_of: dt.date | None = None) -> TimeWindow | None:
     """One window from what was said: 去年同期 modifies the other expression; a year said apart
-    from its month (今年10月, 2025年 … 3月) sets the month's year; otherwise one period only."""
+    from its month or day (今年10月, 2025年 … 3月, 今年国庆假期) sets its year; otherwise one period only."""
     windows = [t.window for t in matches]
     same = [w for w in windows if w.kind == "same_period_last_year"]
     rest = [w for w in windows if w.kind != "same_period_last_year"]
@@ -86,8 +86,8 @@ def combine(matches: list[TimeMatch], as_of: dt.date | None = None) -> TimeWindo
         years = [w for w in rest if w.kind == "year" and w.year]
         others = [w for w in rest if w not in years]
         if len(years) == 1 and len(others) == 1 and others[0].year is None and others[0].kind in (
-                "month", "quarter", "month_range", "half", "since_month"):
-            rest = [replace(others[0], year=years[0].year)]  # "2025年 … 3月" said apart
+                "month", "quarter", "month_range", "half", "since_month", "date"):
+            rest = [replace(others[0], year=years[0].year)]  # "2025年 … 3月" said apart, 今年双11
         else:
             raise AmbiguousTime([w.text for w in rest])
     if same and not rest:
