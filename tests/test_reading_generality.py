@@ -212,6 +212,9 @@ def test_sort_it_is_a_ranking(bi):
     ("上个月销售额排名靠后的3家门店", False, 3),
     ("上个月销售额排名靠前的5家门店", True, 5),
     ("上个月门店销售额从低到高排个序", False, None),
+    ("上个月哪个门店销售额垫底", False, 1),  # the one at the bottom
+    ("上个月销售额垫底的3家门店", False, 3),
+    ("上个月销售额头部的十个门店", True, 10),
 ])
 def test_a_place_or_a_direction_in_a_ranking_is_read_as_said(bi, question, descending, limit):
     answer, query = read(bi, question)
@@ -289,3 +292,18 @@ def test_not_counting_excludes_the_value(bi):
     answer, query = read(bi, "orders over golden week by store type, not counting online orders")
     assert answer.status == "answered", answer.message
     assert [(f.dimension, f.op, f.values) for f in query.filters] == [("channel", "not in", ["线上"])]
+
+
+def test_several_values_of_shared_names_are_offered_read_together(bi):
+    """杭州 and 宁波 are stores' cities and customers' cities: the choices read them alike, never a
+    store city with a customer city, and a share keeps its whole under each reading."""
+    answer = bi.ask("上个月杭州和宁波的销售额", as_of=AS_OF)
+    assert answer.status == "clarify"
+    readings = [{f.dimension: f.values for f in c.interpretation.filters} for c in answer.candidates]
+    assert readings == [{"city": ["杭州", "宁波"]}, {"customer_city": ["杭州", "宁波"]}]
+    share = bi.ask("上个月杭州的销售额占浙江省的比例是多少", as_of=AS_OF)
+    assert share.status == "clarify"
+    first, second = (c.interpretation for c in share.candidates)
+    assert {f.dimension: f.values for f in first.filters} == {"city": ["杭州"], "province": ["浙江省"]}
+    assert first.share_scope == ["province"] and not first.group_by and "share" in first.comparisons
+    assert second.share_scope == ["customer_province"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import time
 
 from chatbi import progress
@@ -264,26 +265,36 @@ class Decider:
 
     def _shared_value(self, question: str, match: Match, user: User, as_of: dt.date) -> Answer:
         """上海 (the store's city or the customer's city): one candidate per reading when the metric
-        is known, else the question goes back naming the dimensions."""
-        hit = match.ambiguous_values[0]
-        readings = sorted(hit.payload)
+        is known, else the question goes back naming the dimensions. Several such values (杭州和宁波,
+        杭州占浙江省) are read together: all the stores' or all the customers'."""
+        hits = match.ambiguous_values
+        readings = sorted({r for h in hits for r in h.payload})
         dims = "、".join(dict.fromkeys(self.catalog.dimensions[d].name.zh for d, _ in readings))
         dims_en = ", ".join(dict.fromkeys(self.catalog.dimensions[d].name.en for d, _ in readings))
-        zh, en = f"「{hit.text}」可能是{dims}，请选择：", f"'{hit.text}' could be the {dims_en}; please pick one:"
+        said = "」「".join(h.text for h in hits)
+        said_en = "', '".join(h.text for h in hits)
+        zh, en = f"「{said}」可能是{dims}，请选择：", f"'{said_en}' could be the {dims_en}; please pick one:"
         metrics = [next(iter(s)) for s in match.metric_sets if len(s) == 1]
         if not match.metric_sets:  # 上海的客户有多少: the closest metric, under each reading of 上海
             metrics = [m for m in self.ranked_metrics(question) if m in self.replies.visible(user)][:1]
+        combos = list(itertools.product(*[sorted(h.payload) for h in hits]))
+        tables = self.ctx.vocabulary.dimension_tables
+        together = [c for c in combos if len({tables.get(d) for d, _ in c}) == 1]  # of one and the same thing
         drafts = []
-        for did, value in readings if metrics and len(match.ambiguous_values) == 1 else []:
-            filters = {**match.filters, did: [*match.filters.get(did, []), value]}
-            draft = build_query(self.catalog, dataclasses.replace(match, filters=filters, ambiguous_values=[]),
-                                metrics, as_of)
+        for combo in (together or combos)[:4] if metrics else []:
+            filters, scope = {d: list(v) for d, v in match.filters.items()}, list(match.share_scope)
+            for hit, (did, value) in zip(hits, combo, strict=True):
+                filters[did] = [*filters.get(did, []), value]
+                if match.share_span and match.share_span[0] < hit.start < match.share_span[1] and did not in scope:
+                    scope.append(did)  # 占浙江省: the whole, under this reading
+            meant = dataclasses.replace(match, filters=filters, share_scope=scope, ambiguous_values=[])
+            draft = build_query(self.catalog, meant, metrics, as_of)
             if draft.query is not None:
                 drafts.append(draft.query)
         if drafts:
             return self.replies.clarify(question, drafts, "ambiguous_value", zh, en, user, as_of)
-        return self.replies.refuse(question, "ambiguous_value", f"「{hit.text}」可能是{dims}，请说明是哪一个。",
-                                   f"'{hit.text}' could be several things ({dims_en}); please say which.", user)
+        return self.replies.refuse(question, "ambiguous_value", f"「{said}」可能是{dims}，请说明是哪一个。",
+                                   f"'{said_en}' could be several things ({dims_en}); please say which.", user)
 
     def _inside_metric_words(self, metric: str, match: Match) -> list[str]:
         """Breakdowns read from a word that is part of the metric's own names (客户 in 新增客户数)."""

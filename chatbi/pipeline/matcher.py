@@ -14,10 +14,7 @@ from dataclasses import dataclass, field
 
 from chatbi.pipeline import shape_words, timeparse, typos
 from chatbi.pipeline.question_words import (
-    ASCENDING,
-    BEST,
     COMPARISON_WORDS,
-    EN_COUNTED_RANK,
     FILLER,
     FILLER_PHRASES_EN,
     GRAIN_WORDS,
@@ -26,13 +23,10 @@ from chatbi.pipeline.question_words import (
     INCLUSION_BEFORE,
     NEGATION_AFTER,
     NEGATION_BEFORE,
-    NEUTRAL_RANK,
     PUNCT,
-    RANK_WORDS,
     RELATIVE,
-    WORST,
-    ZH_COUNTED_RANK,
 )
+from chatbi.pipeline.rank_words import rank_hits
 from chatbi.pipeline.term_search import Hit, find_terms
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
 
@@ -64,6 +58,7 @@ class Match:
     change_words: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, word) of 增长率, 下降 …
     rank_words: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, word) of 最高, 最多 …
     share_scope: list[str] = field(default_factory=list)  # dimensions whose values name the whole (占华东的比例)
+    share_span: tuple[int, int] | None = None  # where the whole is said: a value there names it
     positions: dict[str, int] = field(default_factory=dict)  # grouped dimension / metric → where it was said
     rank_at: int | None = None  # where the ranking word was said
     listing: bool = False  # 列出 / list: the things themselves, not a metric of them
@@ -164,13 +159,6 @@ def _select(hits: list[Hit], length: int) -> list[Hit]:
     return sorted(chosen, key=lambda h: h.start)
 
 
-# 前三季度, 前3个月, 后两周: a span of time, not the first three of a ranking
-PERIOD_AFTER = r"\d|\s*(?:个)?\s*(?:季度|季|周|星期|礼拜|天|日|月|年|期|小时)"
-ORDINAL_RANK = re.compile(r"(?P<last>倒数)?\s*第\s*(?P<n>\d{1,3})(?!" + PERIOD_AFTER + r"|\s*(?:次|批|笔|单|件|天))\s*(?:名|位)?|"
-                          r"\b(?:rank(?:ed|s)?|came|placed|finished)\s+(?:in\s+)?(?:(?P<first>first|1st|top)|(?P<last_en>last))\b|"
-                          r"\b(?:number\s+one|no\.\s*1|#\s*1)\b")
-
-
 def _negates(text: str, negation: Hit, value: Hit) -> bool:
     """除了 杭州, "excluding the online mall" (only articles between), 企业客户的单子不算 (said after)."""
     if negation.payload == "after":
@@ -188,29 +176,7 @@ def _keyword_hits(text: str) -> list[Hit]:
     for kind, unit, words in COMPARISON_WORDS:
         hits += [h if unit is None else dataclasses.replace(h, payload=(kind, unit))
                  for h in find_terms(text, {w: kind for w in words}, "comparison")]
-    for m in ORDINAL_RANK.finditer(text):  # 排名第1, 倒数第一, ranked first: the one at the top (or bottom)
-        direction = "asc" if m["last"] or m["last_en"] else "desc"
-        if int(m["n"] or 1) == 1:
-            hits.append(Hit("rank", m.group(0), m.start(), m.end(), (direction, 1)))
-        else:  # 排第2 is one row of a ranking, not a top 2: its number is left unplaced, so asked
-            hits.append(Hit("rank", text[m.start():m.start("n")], m.start(), m.start("n"), (direction, None)))
-    for m in re.finditer(rf"(?:前|top[\s-]*|最高的?|最多的?|最大的?|最快的?|排名前|(?:排名|排行)?靠前的?)\s*(\d{{1,3}})(?!{PERIOD_AFTER})\s*(?:名|个|位|家)?", text):
-        hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("desc", int(m.group(1)))))
-    for m in re.finditer(rf"(?:后|倒数|bottom[\s-]*|最低的?|最少的?|最小的?|最慢的?|排名后|(?:排名|排行)?靠后的?)\s*(\d{{1,3}})(?!{PERIOD_AFTER})\s*(?:名|个|位|家)?", text):
-        hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("asc", int(m.group(1)))))
-    # "which 3 cities had the highest …", "the 5 stores with the fewest …": the count, then what is ranked
-    for m in EN_COUNTED_RANK.finditer(text):
-        word = m.group(2)
-        direction = {"best": "best", "worst": "worst"}.get(word, "asc" if word in ASCENDING else "desc")
-        hits.append(Hit("rank", m.group(1), m.start(1), m.end(1), (direction, int(m.group(1)))))
-    for m in ZH_COUNTED_RANK.finditer(text):  # 哪5个牌子…最多: the count here, the direction said after
-        hits.append(Hit("rank", m.group(1), m.start(1), m.end(1), ("asc" if m.group(2) in ASCENDING else
-                                                                     "worst" if m.group(2) in WORST else "desc",
-                                                                     int(m.group(1)))))
-    for word in RANK_WORDS:
-        direction = "best" if word in BEST else "worst" if word in WORST else "asc" if word in ASCENDING else \
-            None if word in NEUTRAL_RANK else "desc"
-        hits += find_terms(text, {word: (direction, None)}, "rank")
+    hits += rank_hits(text)
     hits += find_terms(text, {w: None for w in NEGATION_BEFORE}, "negation")
     hits += find_terms(text, {w: "inclusion" for w in INCLUSION_BEFORE}, "negation")
     hits += [Hit("negation", m.group(0), m.start(), m.end(), "after") for m in NEGATION_AFTER.finditer(text)]
@@ -350,11 +316,12 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     share_at = next((h.start for h in chosen if h.kind == "share_of"), None)
     share_end = next((h.end for h in chosen if h.kind == "comparison" and h.payload == "share"
                       and share_at is not None and h.start > share_at), len(text))
+    result.share_span = None if share_at is None else (share_at, share_end)
     shared: list[Hit] = []
     used: set[int] = set()  # negations that negate a value
 
     def apply_value(h: Hit, dim: str, value: str) -> None:
-        if share_at is not None and share_at < h.start < share_end and dim not in result.share_scope:
+        if result.share_span and share_at < h.start < share_end and dim not in result.share_scope:
             result.share_scope.append(dim)
         by = [n for n in negations if _negates(text, n, h)]
         used.update(id(n) for n in by)

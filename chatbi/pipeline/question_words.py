@@ -20,11 +20,13 @@ WORST = ("最差", "最弱", "worst", "weakest", "worst performing", "did worst"
 NEUTRAL_RANK = ("排名", "排行", "排序", "排个序", "排个名", "排一下序", "名次", "rank", "ranking")
 RANK_WORDS = ("排名", "排行", "排序", "排个序", "排个名", "排一下序", "名次", "top", "rank", "ranking", "最高", "最多", "最大", "最低",
               "最少", "最小", "倒数", "bottom", "highest", "lowest", "most", "least", "fewest",
-              "largest", "biggest", "smallest", "最快", "最慢", "fastest", "slowest", "靠前", "靠后",
+              "largest", "biggest", "smallest", "最快", "最慢", "fastest", "slowest", "靠前", "靠后", "头部", "尾部", "末位",
               "从高到低", "由高到低", "降序", "最高的在前", "highest first", "descending",
               "从低到高", "由低到高", "升序", "最低的在前", "lowest first", "ascending", *BEST, *WORST)
-ASCENDING = ("最低", "最少", "最小", "倒数", "后", "靠后", "bottom", "lowest", "least", "fewest", "smallest", "最慢", "slowest",
+ASCENDING = ("最低", "最少", "最小", "倒数", "后", "靠后", "尾部", "末位", "bottom", "lowest", "least", "fewest", "smallest", "最慢", "slowest",
              "从低到高", "由低到高", "升序", "最低的在前", "lowest first", "ascending")
+# the single one at an end of the ranking (垫底的省: the lowest one; 垫底的3个 says how many)
+AT_AN_END = {"垫底": ("asc", 1), "榜首": ("desc", 1), "居首": ("desc", 1), "倒数第一": ("asc", 1)}
 EN_COUNTED_RANK = re.compile(r"\b(?:which|what|the|show|list|find|name)\s+(\d{1,3})\s+(?:[a-z][a-z-]*\s+){1,4}?"
                              r"(?:with|had|has|have|having|that\s+had|that\s+have|by)?\s*(?:the\s+)?"
                              r"(highest|most|largest|biggest|best|top|lowest|fewest|least|smallest|worst)\b")

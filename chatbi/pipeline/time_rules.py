@@ -6,8 +6,6 @@ Which dates a window means is decided later, in timeparse.resolve, against the r
 from __future__ import annotations
 
 import datetime as dt
-import re
-import warnings
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
@@ -32,52 +30,6 @@ class TimeWindow:
     last_year: bool = False  # 去年同期: the same window one year earlier
     day: int | None = None  # kind "date": the day of ``month``
     days: int = 1  # kind "date": how many days from it (a named period such as a holiday week)
-
-
-CHINESE_NUMERAL = re.compile("[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
-PROTECTED = ("千兆", "万兆", "百兆", "一下", "一些", "一共", "一起", "一样", "一直", "统一", "万家", "千家")
-
-
-# English number words (last two weeks, top five): "one" stays a word (which one, no one)
-EN_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-                                       "fourteen fifteen sixteen seventeen eighteen nineteen".split()) if i >= 2}
-EN_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
-EN_NUMBER = re.compile(rf"\b(?:(?P<tens>{'|'.join(EN_TENS)})(?:[- ](?P<unit>{'|'.join(list(EN_UNITS)[:8])}|one))?|"
-                       rf"(?P<alone>{'|'.join(EN_UNITS)}))\b", re.IGNORECASE)
-
-
-def _en_number(m: re.Match) -> str:
-    if m["alone"]:
-        return str(EN_UNITS[m["alone"].lower()])
-    return str(EN_TENS[m["tens"].lower()] + ({"one": 1} | EN_UNITS).get((m["unit"] or "").lower(), 0))
-
-
-def normalise_numbers(text: str) -> str:
-    """Chinese numerals → digits (近十二个月 → 近12个月), leaving words like 千兆 and 一下 alone; English
-    number words from two up likewise (last two weeks → last 2 weeks)."""
-    text = EN_NUMBER.sub(_en_number, text)
-    text = re.sub(r"(近|最近|过去)半年", r"\g<1>6个月", text)
-    text = re.sub(r"两", "二", text)
-    # 过百万, 破千万: a bare 百万 after a comparison is one million (超过百分之十 is 10%, not 1百)
-    text = re.sub(r"(超过|超|过|破|突破|高于|大于|低于|不足|不到|跑赢|跑输)(百万|千万|百亿|千亿|万|千|百|亿)(?![\d万亿分])",
-                  r"\g<1>1\g<2>", text)
-    kept = {}
-    for i, word in enumerate(PROTECTED):
-        if word in text:
-            kept[f"\x00{i}\x00"] = word
-            text = text.replace(word, f"\x00{i}\x00")
-    try:
-        if CHINESE_NUMERAL.search(text):  # cn2an takes ~0.7 s to import: only when there is a numeral
-            import cn2an
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                text = cn2an.transform(text, "cn2an")
-    except (ValueError, KeyError):  # cn2an rejects some strings; keep the original
-        pass
-    for placeholder, word in kept.items():
-        text = text.replace(placeholder, word)
-    return text
 
 
 def _full_year(raw: str) -> int:

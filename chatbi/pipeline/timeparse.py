@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 
 from dateutil.relativedelta import relativedelta
 
-from chatbi.pipeline.time_rules import PATTERNS, TimeWindow, normalise_numbers
+from chatbi.pipeline.spoken_numbers import normalise_numbers
+from chatbi.pipeline.time_rules import PATTERNS, TimeWindow
 
 __all__ = ["AmbiguousTime", "Period", "TimeMatch", "TimeWindow", "combine", "default_window", "find_time",
            "normalise_numbers", "resolve"]

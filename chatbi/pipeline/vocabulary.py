@@ -16,7 +16,7 @@ import sqlglot
 
 from chatbi.cachefile import write_atomic
 from chatbi.pipeline.question_words import ABBREVIATIONS
-from chatbi.pipeline.time_rules import normalise_numbers
+from chatbi.pipeline.spoken_numbers import normalise_numbers
 from metric_catalog import graph
 from metric_catalog.model import Catalog
 
@@ -34,7 +34,7 @@ def normalise(text: str) -> str:
 
 
 def term_forms(term: str) -> list[str]:
-    """A catalog term as questions spell it: numerals as digits, English plurals."""
+    """A catalog term as questions spell it: numerals as digits, English plurals, hyphenated."""
     base = _TERM_NUMBERS.get(normalise(term))
     forms = [base]
     if base.isascii() and base[-1:].isalpha():
@@ -46,6 +46,8 @@ def term_forms(term: str) -> list[str]:
             single = (last[:-3] + "y" if last.endswith("ies") else
                       last[:-2] if last.endswith(("ches", "shes", "xes", "sses")) else last[:-1])
             forms.append(f"{head} {single}".strip())
+    if base.isascii() and " " in base:  # cash on delivery, as written: cash-on-delivery
+        forms += [f.replace(" ", "-") for f in list(forms)]
     return forms
 
 
@@ -136,7 +138,7 @@ class _NumeralForms:
         return Path(platformdirs.user_cache_dir("chatbi")) / f"catalog-numerals-cn2an{version}.json"
 
     def get(self, text: str) -> str:
-        from chatbi.pipeline.time_rules import CHINESE_NUMERAL, normalise_numbers
+        from chatbi.pipeline.spoken_numbers import CHINESE_NUMERAL, normalise_numbers
 
         if not CHINESE_NUMERAL.search(text):
             return normalise_numbers(text)  # no numeral: cn2an is not involved

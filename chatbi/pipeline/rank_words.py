@@ -1,0 +1,61 @@
+"""Words that rank: top 3, 前5名, 排名第一, 倒数第二, "which 3 cities had the highest …", 最低, 排名.
+
+Language only: what is ranked, and by which metric, comes from the catalog's words around them.
+Each hit's payload is (direction, n): desc | asc | best | worst (the metric's own direction), or
+None for a ranking word that does not say which way (排名最低的: 最低 says it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from chatbi.pipeline.question_words import (
+    ASCENDING,
+    AT_AN_END,
+    BEST,
+    EN_COUNTED_RANK,
+    NEUTRAL_RANK,
+    RANK_WORDS,
+    WORST,
+    ZH_COUNTED_RANK,
+)
+from chatbi.pipeline.term_search import Hit, find_terms
+
+# 前三季度, 前3个月, 后两周: a span of time, not the first three of a ranking
+PERIOD_AFTER = r"\d|\s*(?:个)?\s*(?:季度|季|周|星期|礼拜|天|日|月|年|期|小时)"
+ORDINAL_RANK = re.compile(r"(?P<last>倒数)?\s*第\s*(?P<n>\d{1,3})(?!" + PERIOD_AFTER + r"|\s*(?:次|批|笔|单|件|天))\s*(?:名|位)?|"
+                          r"\b(?:rank(?:ed|s)?|came|placed|finished)\s+(?:in\s+)?(?:(?P<first>first|1st|top)|(?P<last_en>last))\b|"
+                          r"\b(?:number\s+one|no\.\s*1|#\s*1)\b")
+TOP_N = re.compile(rf"(?:前|top[\s-]*|最高的?|最多的?|最大的?|最快的?|排名前|(?:排名|排行)?靠前的?|头部的?)\s*(\d{{1,3}})"
+                   rf"(?!{PERIOD_AFTER})\s*(?:名|个|位|家)?")
+BOTTOM_N = re.compile(rf"(?:后|倒数|bottom[\s-]*|最低的?|最少的?|最小的?|最慢的?|排名后|(?:排名|排行)?靠后的?|垫底的?|尾部的?)"
+                      rf"\s*(\d{{1,3}})(?!{PERIOD_AFTER})\s*(?:名|个|位|家)?")
+
+
+def rank_hits(text: str) -> list[Hit]:
+    hits = []
+    for m in ORDINAL_RANK.finditer(text):  # 排名第1, 倒数第一, ranked first: the one at the top (or bottom)
+        direction = "asc" if m["last"] or m["last_en"] else "desc"
+        if int(m["n"] or 1) == 1:
+            hits.append(Hit("rank", m.group(0), m.start(), m.end(), (direction, 1)))
+        else:  # 排第2 is one row of a ranking, not a top 2: its number is left unplaced, so asked
+            hits.append(Hit("rank", text[m.start():m.start("n")], m.start(), m.start("n"), (direction, None)))
+    for m in TOP_N.finditer(text):
+        hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("desc", int(m.group(1)))))
+    for m in BOTTOM_N.finditer(text):
+        hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("asc", int(m.group(1)))))
+    # "which 3 cities had the highest …", "the 5 stores with the fewest …": the count, then what is ranked
+    for m in EN_COUNTED_RANK.finditer(text):
+        word = m.group(2)
+        direction = {"best": "best", "worst": "worst"}.get(word, "asc" if word in ASCENDING else "desc")
+        hits.append(Hit("rank", m.group(1), m.start(1), m.end(1), (direction, int(m.group(1)))))
+    for m in ZH_COUNTED_RANK.finditer(text):  # 哪5个牌子…最多: the count here, the direction said after
+        hits.append(Hit("rank", m.group(1), m.start(1), m.end(1), ("asc" if m.group(2) in ASCENDING else
+                                                                     "worst" if m.group(2) in WORST else "desc",
+                                                                     int(m.group(1)))))
+    for word in RANK_WORDS:
+        direction = "best" if word in BEST else "worst" if word in WORST else "asc" if word in ASCENDING else \
+            None if word in NEUTRAL_RANK else "desc"
+        hits += find_terms(text, {word: (direction, None)}, "rank")
+    hits += find_terms(text, AT_AN_END, "rank")
+    return hits
