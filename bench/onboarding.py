@@ -14,7 +14,7 @@ import yaml
 
 from bench.pipeline import MODELS, evaluate_models
 from bench.registry import section
-from bench.retail import RETAIL_CATALOG, SETS, answerable, retail_warehouse
+from bench.retail import RETAIL_CATALOG, RETAIL_SETS, answerable, retail_warehouse
 
 REVIEW = Path("eval") / "retail" / "draft_review.yaml"
 
@@ -95,7 +95,8 @@ def onboarding() -> tuple[dict, str]:
         numbers["validate"] = validate(path, database)
         numbers["reviewed_catalog"] = path.read_text(encoding="utf-8")
         numbers["eval"] = {}
-        for name, questions in SETS.items():
+        for name in RETAIL_SETS:
+            questions = Path("eval") / "retail" / f"{name}.yaml"
             for label, catalog in (("hand-written", RETAIL_CATALOG), ("reviewed draft", path)):
                 report = evaluate_models(["none"], [questions], catalog, database)[0]
                 right, total = answerable(report)

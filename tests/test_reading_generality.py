@@ -307,3 +307,22 @@ def test_several_values_of_shared_names_are_offered_read_together(bi):
     assert {f.dimension: f.values for f in first.filters} == {"city": ["杭州"], "province": ["浙江省"]}
     assert first.share_scope == ["province"] and not first.group_by and "share" in first.comparisons
     assert second.share_scope == ["customer_province"]
+
+
+@pytest.mark.parametrize("question", ["今年线上订单数对比去年同期", "online orders YTD compared with the same period last year",
+                                      "今年线上订单数和去年同期相比", "how are online orders tracking YTD vs the same period last year?"])
+def test_compared_with_the_same_period_last_year_is_a_yoy_of_the_period_asked(bi, question):
+    """Never last year's number alone: the period asked, against the same dates a year earlier."""
+    answer, query = read(bi, question)
+    assert answer.status == "answered", answer.message
+    assert query.time_range.start == dt.date(2026, 1, 1) and query.comparisons == ["yoy"]
+
+
+def test_an_exclusion_keeps_the_breakdown_and_says_what_else_it_leaves_out(bi):
+    for question in ("上个月各大区的销售额，不含华东", "除了华东以外其他大区的销售额 上个月"):
+        answer, query = read(bi, question)
+        assert answer.status == "answered", answer.message
+        assert [g.dimension for g in query.group_by] == ["region"]
+        assert "华东" not in [row[0] for row in answer.rows]
+    total, _ = read(bi, "上个月不含华东的销售额")  # the online mall has no region: NOT IN leaves it out, and says so
+    assert "不含华东及线上商城" in total.message

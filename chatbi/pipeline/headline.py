@@ -39,7 +39,7 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         keys = [key_text(c, rows[0][i]) for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
         keys_en = [key_text(c, rows[0][i], "en") for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
         # the scope a single number is for, as asked (杭州, 不含 自营厅): never a bare number
-        scope_zh, scope_en = _scope(query, keys)
+        scope_zh, scope_en = _scope(query, keys, catalog)
         keys, keys_en = scope_zh + keys, scope_en + keys_en
         parts_zh, parts_en = [], []
         for i, c in metric_cols:
@@ -73,7 +73,7 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     i, c = metric_cols[0]
     spec = catalog.metrics[c["metric"]]
     # the filters too (a follow-up 只看杭州 or a drill): rows of 杭州's districts say they are 杭州's
-    scope_zh, scope_en = _scope(query, [])
+    scope_zh, scope_en = _scope(query, [], catalog)
     where_zh, where_en = "".join(f"{s}，" for s in scope_zh), "".join(f" in {s}" for s in scope_en)
     zh = f"{rng}，{where_zh}{spec.name.zh}，共 {len(rows)} 行"
     en = f"{spec.name.en}{where_en} for {rng_en}: {len(rows)} rows"
@@ -108,6 +108,12 @@ def _scope(query: SemanticQuery, keys: list[str], catalog=None) -> tuple[list[st
             en.append(f"{name.en + ' ' if name else ''}{f.values[0]} to {f.values[1]}")
             continue
         excluded = f.op in ("not in", "!=")
+        spec = catalog.dimensions.get(f.dimension) if catalog else None
+        if excluded and spec is not None and (spec.nullable or spec.empty_label.zh or spec.empty_label.en):
+            # NOT IN leaves out the rows with no value too (the online mall has no region): said, not hidden
+            zh.append(f"不含{values}及{spec.empty_name('zh')}")
+            en.append(f"not {values} nor {spec.empty_name('en')}")
+            continue
         zh.append(("不含" if excluded else "") + values)
         en.append(("not " if excluded else "") + values)
     return zh, en

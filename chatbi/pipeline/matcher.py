@@ -23,6 +23,7 @@ from chatbi.pipeline.question_words import (
     INCLUSION_BEFORE,
     NEGATION_AFTER,
     NEGATION_BEFORE,
+    OTHERS,
     PUNCT,
     RELATIVE,
 )
@@ -201,7 +202,10 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     hits += find_terms(text, vocab.dimension_terms, "dimension")
     hits += find_terms(text, vocab.value_terms, "value")
     hits += find_terms(text, vocab.unavailable_terms, "unavailable")
-    hits += [Hit("time", text[t.start:t.end], t.start, t.end, t.window) for t in timeparse.find_time(text, as_of, vocab.named_days)]
+    for t in timeparse.find_time(text, as_of, vocab.named_days):
+        span = timeparse.compared_with_last_year(text, t)  # 对比去年同期: yoy, the period stays the one asked
+        hits.append(Hit("comparison", text[span[0]:span[1]], *span, "yoy") if span else
+                    Hit("time", text[t.start:t.end], t.start, t.end, t.window))
     hits += _keyword_hits(text)
     chosen = _select(hits, len(text))
     taken = [False] * len(text)
@@ -218,7 +222,8 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
         for i in range(h.start, h.end):
             taken[i] = True
     leftover = "".join(ch if not taken[i] else " " for i, ch in enumerate(text))
-    result.residual += residual_words(leftover, vocab)
+    result.residual += [w for w in residual_words(leftover, vocab)  # 除了华东以外的其他大区: what the exclusion leaves
+                        if not (w in OTHERS and result.excluded)]
     return result
 
 

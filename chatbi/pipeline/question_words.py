@@ -78,6 +78,7 @@ INCLUSION_BEFORE = ("包含", "包括", "含", "including", "incl.", "incl", "in
 MEASURE_WORDS = ("个", "人", "户", "家", "单", "件", "元", "块", "笔", "台", "次", "位", "名", "款", "张", "条", "部", "套", "份")
 NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除", "excluding", "except", "other than", "without",
                    "not counting", "not including", "leaving out", "apart from")
+OTHERS = ("其他", "其它", "其余", "其他的", "其余的", "other", "others", "the rest")  # after an exclusion only
 # Words that carry no slot: question forms, politeness, filler.
 FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 还有 分别 都 也 就 在 从 到 至 里 中 内 下 上 给 把 被 对
 多少 是多少 有多少 几 几个 及其 其 它们的 他们的 多大 多高 怎样 怎么样 如何 什么 哪些 哪个 哪 谁 为 为何 请 请问 帮 帮我 帮忙 给我 我 我们
@@ -91,6 +92,6 @@ each every within under came come comes one ones doing going per over s
 当天 当日 那天 那一天 这一天 拆 拆一下 拆开看 咋样 咋 那些 不同 不同的 卖出去 每种 每一种 各种 每类 各类
 让 哈 嘛 这边 那边 下来 了解 了解下 这个 那个 目前为止 到目前为止 截至目前 带上 附上 连同 排 只 只看 只算 仅 仅看 已经 老板
 kindly could would you can only took brought saw made generated got through via thru shift shifted
-they them it re ve ll
+they them it re ve ll tracking trending 问 问下 问一下
 """.split())
 PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")

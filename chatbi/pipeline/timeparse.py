@@ -69,6 +69,23 @@ def find_time(text: str, as_of: dt.date, named_days: dict[str, tuple[int, int, i
     return sorted(found, key=lambda t: t.start)
 
 
+# 对比去年同期, 和去年同期相比, "vs the same period last year": a comparison with last year, not its period
+COMPARED_BEFORE = re.compile(r"(?:对比|相比|相较|比|较|vs\.?|versus|compared\s+(?:with|to)|against)\s*(?:the\s+)?$")
+WITH_BEFORE, COMPARED_AFTER = re.compile(r"(?:和|与|跟|同)\s*$"), re.compile(r"\s*(?:相比|对比|比较|比)")
+
+
+def compared_with_last_year(text: str, match: TimeMatch) -> tuple[int, int] | None:
+    """The span of 对比去年同期 (connector included) when ``match`` is a same-period-last-year said
+    as what the period is compared with; else None."""
+    if match.window.kind != "same_period_last_year":
+        return None
+    before = COMPARED_BEFORE.search(text[:match.start])
+    if before:
+        return before.start(), match.end
+    with_, after = WITH_BEFORE.search(text[:match.start]), COMPARED_AFTER.match(text, match.end)
+    return (with_.start(), after.end()) if with_ and after else None
+
+
 def _named_day(m, named_days: dict[str, tuple[int, int, int]], as_of: dt.date) -> TimeWindow:
     month, day, days = named_days[m["term"]]
     year = int(m["y"]) if m["y"] else (as_of.year - 1 if m["last"] else None)
