@@ -313,3 +313,15 @@ def test_the_model_does_not_pick_a_metric_the_question_does_not_name(built, cata
     assert answer.status == "clarify" and len(answer.candidates) > 1, (answer.status, answer.message)
     if "件数" in question:
         assert {"policies", "claims"} <= {c.interpretation.metrics[0] for c in answer.candidates}
+
+
+@pytest.mark.parametrize("question", ["今年各分公司保单件数比去年同期少的有哪些", "今年各分公司保单件数比去年少的有哪些",
+                                      "今年各分公司保单件数同比减少的有哪些", "今年保单件数同比下降的分公司"])
+def test_the_branches_that_wrote_fewer_than_last_year_are_those_whose_change_is_below_zero(bi, question):
+    """比去年少的 / 同比减少的有哪些 ask for the branches that fell, not every branch with its change."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    query = answer.interpretation
+    assert query.comparisons == ["yoy"] and [(h.op, h.value, h.of) for h in query.having] == [("<", 0.0, "yoy")]
+    growth = [i for i, c in enumerate(answer.columns) if c["name"].endswith("__yoy")]
+    assert answer.rows and all(row[growth[0]] < 0 for row in answer.rows)

@@ -186,6 +186,7 @@ def _keyword_hits(text: str) -> list[Hit]:
     hits += [Hit("comparative", text[a:b], a, b) for a, b in shape_words.comparative_words(text)]
     hits += [Hit("cumulative", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.CUMULATIVE)]
     hits += [Hit("growth", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.GROWTH)]
+    hits += [Hit("growth", m["dir"], m.start("dir"), m.end("dir")) for m in shape_words.MORE_LESS_AFTER.finditer(text)]
     hits += [Hit("which", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.WHICH)]
     hits += [Hit("listing", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.LISTING)]
     for grain, words in shape_words.PER_PERIOD:
@@ -261,7 +262,8 @@ def _direction(h: Hit, text: str, chosen: list[Hit]) -> str | None:
     """up / down for a word that says which way a change went; unclear when it is said of the rate of
     change (增速下降: growth slowed, not fell) or denied (没有下降); None for the change itself (增长率)."""
     word = h.text.strip()
-    direction = "down" if word in shape_words.DECREASE else "up" if word in shape_words.INCREASE else None
+    direction = "down" if word in shape_words.DECREASE + shape_words.LESS else \
+        "up" if word in shape_words.INCREASE + shape_words.MORE else None
     if direction is None:
         return None
     before = text[max(0, h.start - 12):h.start].rstrip()
@@ -314,7 +316,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
         h for h in chosen if h.kind == "growth" and _direction(h, text, chosen) in ("up", "down")
         and ((text[h.end:h.end + 1] == "的" and h.end + 1 in starts)  # 同比下降的地市, not 同比增长的情况
              or any(r.strip() in text[max(0, h.start - 40):h.start].split() for r in RELATIVE)
-             or any(w < h.start for w in asked_which))]  # 哪些门店的销售额同比是下滑的: those that fell
+             or any(w < h.start for w in asked_which)  # 哪些门店的销售额同比是下滑的, 同比下滑的有哪些: those that fell
+             or any(0 <= w.start - h.end <= 3 for w in chosen if w.kind in ("which", "listing")))]
     if len(implicit) > 1:
         implicit = []  # two changes: no single condition is what was asked (the reading asks instead)
     openers += [h.end + 1 for h in implicit]

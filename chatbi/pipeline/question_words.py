@@ -11,7 +11,7 @@ GROUP_AFTER = ("排名", "排行", "分布", "拆分", "拆开", "对比", "明�
 # words of a request that carry no slot, said as phrases ("broken down by" groups by what follows "by")
 FILLER_PHRASES_EN = re.compile(r"\b(?:broken|break|split)\s+(?:it\s+|them\s+)?down\b|-wise\b|\bfor\s+the\s+month\s+of\b|"
                                r"\b(?:could|can|would)\s+you\b|\bkindly\b|\balong\s+with\b|\bso\s+far\b|"
-                               r"\bquick\s+(?:one|question)\b|"
+                               r"\bquick\s+(?:one|question)\b|\bup\s+or\s+down\b|"
                                r"\bshare\s+(?=(?:the|me|us|with|our|your|some)\b)")  # "kindly share the …": a verb
 # best / worst follow the metric's direction (a low return rate is the best)
 BEST = ("最好", "最强", "最优", "best", "strongest", "best performing", "top performing", "did best", "performed best")

@@ -56,6 +56,9 @@ DECREASE = ("下降", "下滑", "降幅", "跌幅", "回落", "减少", "降低"
 RATE_OF_CHANGE = ("增速", "增长率", "增幅", "growth rate", "growth")
 DENIED = ("不再", "没有", "没", "未", "不", "并未", "not", "never", "no longer", "didn't", "did not")
 INCREASE = ("增长", "增幅", "涨幅", "上升", "上涨", "涨", "grew", "grown", "rose", "risen", "increased", "increase")
+# 比去年少, 比上月多: a change said by the comparison itself, its direction in the word after it
+MORE_LESS_AFTER = re.compile(r"(?:比|较)\s*(?:去年同期|上年同期|去年|上年|上个月|上月|上期|上季度|上周)\s*(?P<dir>多|少|高|低)")
+MORE, LESS = ("多", "高"), ("少", "低")
 GROWTH = ("增长率", "增速", "变化率", "变动率", "growth rate", "growth", "change rate", "% change", "percent change",
           *DECREASE, *INCREASE)
 LISTING = ("列出", "列一下", "列举", "罗列", "清单", "名单", "列表", "明细清单", "都有哪些", "有哪些", "list all", "list the",

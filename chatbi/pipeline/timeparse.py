@@ -70,7 +70,7 @@ def find_time(text: str, as_of: dt.date, named_days: dict[str, tuple[int, int, i
 
 
 # 对比去年同期, 和去年同期相比, "vs the same period last year": a comparison with last year, not its period
-COMPARED_BEFORE = re.compile(r"(?:对比|相比|相较|比|较|vs\.?|versus|compared\s+(?:with|to)|against)\s*(?:the\s+)?$")
+COMPARED_BEFORE = re.compile(r"(?:对比|相比|相较|比|较|vs\.?|versus|compared\s+(?:with|to)|against|than(?:\s+in)?)\s*(?:the\s+)?$")
 WITH_BEFORE, COMPARED_AFTER = re.compile(r"(?:和|与|跟|同)\s*$"), re.compile(r"\s*(?:相比|对比|比较|比)")
 
 
