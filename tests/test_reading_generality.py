@@ -326,3 +326,12 @@ def test_an_exclusion_keeps_the_breakdown_and_says_what_else_it_leaves_out(bi):
         assert "华东" not in [row[0] for row in answer.rows]
     total, _ = read(bi, "上个月不含华东的销售额")  # the online mall has no region: NOT IN leaves it out, and says so
     assert "不含华东及线上商城" in total.message
+
+
+def test_the_week_before_and_paid_out_are_read(bi):
+    answer, query = read(bi, "上周的订单数比再前一周涨了百分之多少？")
+    assert answer.status == "answered", answer.message
+    assert query.comparisons == ["mom"] and query.time_range.start == dt.date(2026, 11, 2) and not query.having
+    answer, query = read(bi, "what did we pay out in refunds over golden week")
+    assert answer.status == "answered", answer.message
+    assert query.metrics == ["refund_amount"] and query.time_range.end == dt.date(2026, 10, 7)

@@ -11,7 +11,7 @@ GROUP_AFTER = ("排名", "排行", "分布", "拆分", "拆开", "对比", "明�
 # words of a request that carry no slot, said as phrases ("broken down by" groups by what follows "by")
 FILLER_PHRASES_EN = re.compile(r"\b(?:broken|break|split)\s+(?:it\s+|them\s+)?down\b|-wise\b|\bfor\s+the\s+month\s+of\b|"
                                r"\b(?:could|can|would)\s+you\b|\bkindly\b|\balong\s+with\b|\bso\s+far\b|"
-                               r"\bquick\s+(?:one|question)\b|\bup\s+or\s+down\b|"
+                               r"\bquick\s+(?:one|question)\b|\bup\s+or\s+down\b|\bpa(?:y|id)\s+out\b|"
                                r"\bshare\s+(?=(?:the|me|us|with|our|your|some)\b)")  # "kindly share the …": a verb
 # best / worst follow the metric's direction (a low return rate is the best)
 BEST = ("最好", "最强", "最优", "best", "strongest", "best performing", "top performing", "did best", "performed best")
@@ -56,7 +56,7 @@ COMPARISON_WORDS = [("mom", None, ("环比", "比上期", "较上期", "vs previ
                     ("mom", "month", ("比上月", "较上月", "vs last month", "compared with last month")),
                     ("mom", "quarter", ("比上季度", "较上季度", "quarter over quarter", "quarter-on-quarter", "quarter on quarter", "qoq",
                                         "vs last quarter", "compared with last quarter")),
-                    ("mom", "week", ("比上周", "较上周", "week over week", "week-on-week", "week on week", "wow", "vs last week",
+                    ("mom", "week", ("比上周", "较上周", "比前1周", "比再前1周", "较前1周", "week over week", "week-on-week", "week on week", "wow", "vs last week",
                                      "compared with last week")),
                     ("yoy", None, ("同比", "比去年", "较去年", "year over year", "year-on-year", "year on year", "yoy",
                                    "vs last year",
@@ -92,6 +92,6 @@ each every within under came come comes one ones doing going per over s
 当天 当日 那天 那一天 这一天 拆 拆一下 拆开看 咋样 咋 那些 不同 不同的 卖出去 每种 每一种 各种 每类 各类
 让 哈 嘛 这边 那边 下来 了解 了解下 这个 那个 目前为止 到目前为止 截至目前 带上 附上 连同 排 只 只看 只算 仅 仅看 已经 老板
 kindly could would you can only took brought saw made generated got through via thru shift shifted
-they them it re ve ll tracking trending 问 问下 问一下
+they them it re ve ll tracking trending 问 问下 问一下 百分之多少 百分之几
 """.split())
 PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")
