@@ -335,3 +335,15 @@ def test_the_week_before_and_paid_out_are_read(bi):
     answer, query = read(bi, "what did we pay out in refunds over golden week")
     assert answer.status == "answered", answer.message
     assert query.metrics == ["refund_amount"] and query.time_range.end == dt.date(2026, 10, 7)
+
+
+def test_a_period_after_placed_or_finished_is_not_a_bottom_one(bi):
+    answer = bi.ask("How many orders were placed last month", as_of=AS_OF)
+    queries = [answer.interpretation] if answer.status == "answered" else [c.interpretation for c in answer.candidates]
+    assert queries and all(q.limit is None and q.time_range.start == dt.date(2026, 10, 1) for q in queries)
+
+
+def test_changing_a_question_is_not_a_write():
+    assert not any(WRITE.search(t) for t in ("change the year to 2025", "set the limit to 10 and list top stores by sales",
+                                             "change the chart to a bar chart for all regions"))
+    assert WRITE.search("set all prices to 0")

@@ -26,8 +26,10 @@ WRITE = re.compile(
     r"customers?|orders?|stores?|subscribers?|accounts?|products?|policies|claims?)\b|\bdrop\s+\w+\s*(?:;|$)|"
     r"\bcreate\s+(?:table|view|index|database|schema)\b|"
     # set … on all … to 20%, change every … to closed, mark the orders as refunded (not "change the period to Q3")
-    r"\b(?:set|change)\s+(?=.{0,80}?\b(?:all|every|each)\b)(?:the|all|every|each|its|their|our)\b.{0,80}?\bto\s+\w|"
-    r"\b(?:set|change)\s+(?:the|all|every|each|its|their|our)\b.{0,80}?\bto\s+-?\d|"
+    r"\b(?:set|change)\s+(?!the\s+(?:period|year|month|date|limit|chart|metric|range|time|grain|view)\b)"
+    r"(?=.{0,80}?\b(?:all|every|each)\b)(?:the|all|every|each|its|their|our)\b.{0,80}?\bto\s+\w|"
+    r"\b(?:set|change)\s+(?!the\s+(?:period|year|month|date|limit|chart|metric|range|time|grain|view)\b)"
+    r"(?:the|all|every|each|its|their|our)\b.{0,80}?\bto\s+-?\d|"
     r"\bmark\s+(?:the|all|every|these|those|this|that)\b.{0,60}?\bas\s+\w|"
     r"\b(?:remove|erase|wipe|modify|change)\b.{0,30}"
     r"\b(?:data|record|records|rows?|table|users?|subscribers?|accounts?)\b")
