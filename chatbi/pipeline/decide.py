@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import re
 import time
 
 from chatbi import progress
@@ -280,6 +281,10 @@ class Decider:
         combos = list(itertools.product(*[sorted(h.payload) for h in hits]))
         tables = self.ctx.vocabulary.dimension_tables
         together = [c for c in combos if len({tables.get(d) for d, _ in c}) == 1]  # of one and the same thing
+        # 上海和杭州: values said as a list are values of one dimension (a province AND a city matches nothing)
+        listed = all(re.fullmatch(r"\s*(?:和|与|及|以及|跟|、|,|，|/|or|and|&)\s*", match.text[a.end:b.start], re.I)
+                     for a, b in itertools.pairwise(hits))
+        together = [c for c in together if len({d for d, _ in c}) == 1] if listed else together
         drafts = []
         for combo in (together or combos)[:4] if metrics else []:
             filters, scope = {d: list(v) for d, v in match.filters.items()}, list(match.share_scope)

@@ -70,6 +70,19 @@ def trend_period(catalog: Catalog, metrics: list[str], grain: str, as_of: dt.dat
 
 def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.date,
                 group_by: list[str] | None = None) -> Draft:
+    said_of = [(m, d) for ids, d in match.ranked for m in metrics if m in ids]
+    ranked = list(dict.fromkeys(m for m, _ in said_of))
+    if len(ranked) > 1:  # 各门店销售额排名，退货率最低的是哪家: ranked by which?
+        options = []
+        for mid in ranked:
+            direction = next((d for m, d in said_of if m == mid and d), "desc")
+            only = dataclasses.replace(match, rank=direction, ranked=[(frozenset([mid]), direction)])
+            options.append(build_query(catalog, only, [mid, *(m for m in metrics if m != mid)], as_of, group_by))
+        return Draft(None, None, ("two_rankings", "问题里按两个指标排名，请选择按哪个排：",
+                                  "The question ranks by two metrics; please pick which one to rank by:"),
+                     [o.query for o in options if o.query is not None])
+    if ranked and ranked[0] != metrics[0]:  # 销售额和退货率，退货率最低的: ranked by the one the word is said of
+        metrics = [ranked[0], *(m for m in metrics if m != ranked[0])]
     first = catalog.metrics[metrics[0]]
     dims = list(match.group_by if group_by is None else group_by)
     grain = match.grain

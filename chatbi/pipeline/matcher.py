@@ -27,7 +27,7 @@ from chatbi.pipeline.question_words import (
     PUNCT,
     RELATIVE,
 )
-from chatbi.pipeline.rank_words import rank_hits
+from chatbi.pipeline.rank_words import rank_hits, ranked_metrics
 from chatbi.pipeline.term_search import Hit, find_terms
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
 
@@ -62,6 +62,7 @@ class Match:
     share_span: tuple[int, int] | None = None  # where the whole is said: a value there names it
     positions: dict[str, int] = field(default_factory=dict)  # grouped dimension / metric → where it was said
     rank_at: int | None = None  # where the ranking word was said
+    ranked: list[tuple[frozenset[str], str | None]] = field(default_factory=list)  # (metrics, direction) a rank word is said of
     listing: bool = False  # 列出 / list: the things themselves, not a metric of them
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (as written, as read)
     named: list[str] = field(default_factory=list)  # dimensions named but neither grouped nor filtered
@@ -327,11 +328,16 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     result.share_span = None if share_at is None else (share_at, share_end)
     shared: list[Hit] = []
     used: set[int] = set()  # negations that negate a value
+    negating = {id(n) for n in negations for v in chosen if v.kind == "value" and _negates(text, n, v)}
 
     def apply_value(h: Hit, dim: str, value: str) -> None:
         if result.share_span and share_at < h.start < share_end and dim not in result.share_scope:
             result.share_scope.append(dim)
         by = [n for n in negations if _negates(text, n, h)]
+        if not by and any(n.payload is None and id(n) not in negating and 0 < h.start - n.end <= 20
+                          and not re.search(r"[,，。;；?？]", text[n.end:h.start]) for n in negations):
+            result.residual.append(h.text)  # "excluding direct business": not "business" kept in, nor out
+            return
         used.update(id(n) for n in by)
         kept_in = by and all(n.payload == "inclusion" for n in by)
         bucket = result.included if kept_in else result.excluded if by else result.filters
@@ -407,6 +413,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             result.limit = n or result.limit
     if result.rank_words and result.rank is None:
         result.rank = "desc"
+    result.ranked = ranked_metrics(text, [h for h in chosen if h.kind == "rank"], result.metric_hits)
     for h in implicit[:1]:
         result.thresholds.append((h.start, shape_words.Threshold(">", 0.0, "%")))
     for h in shared:

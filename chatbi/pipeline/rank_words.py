@@ -27,14 +27,22 @@ ORDINAL_RANK = re.compile(r"(?P<last>倒数)?\s*第\s*(?P<n>\d{1,3})(?!" + PERIO
                           r"\b(?:rank(?:ed|s)?|came|placed|finished)\s+(?:in\s+)?(?:(?P<first>first|1st|top)|(?P<last_en>last))\b(?!\s+(?:month|week|year|quarter|day|night|time|\d))|"
                           r"\b(?:number\s+one|no\.\s*1|#\s*1)\b")
 TOP_N = re.compile(rf"(?:前|top[\s-]*|最高的?|最多的?|最大的?|最快的?|排名前|(?:排名|排行)?靠前的?|头部的?)\s*(\d{{1,3}})"
-                   rf"(?!{PERIOD_AFTER})\s*(?:名|个|位|家)?")
+                   rf"(?!{PERIOD_AFTER}|[A-Za-z])\s*(?:名|个|位|家)?")
 BOTTOM_N = re.compile(rf"(?:后|倒数|bottom[\s-]*|最低的?|最少的?|最小的?|最慢的?|排名后|(?:排名|排行)?靠后的?|垫底的?|尾部的?)"
-                      rf"\s*(\d{{1,3}})(?!{PERIOD_AFTER})\s*(?:名|个|位|家)?")
+                      rf"\s*(\d{{1,3}})(?!{PERIOD_AFTER}|[A-Za-z])\s*(?:名|个|位|家)?")
+
+
+# 第一位客户, 第一家门店: an ordinal before a counter and a noun is the first of a list (by what order?),
+# not a ranking, unless a ranking word comes before it (排名第一位的门店)
+COUNTED_ORDINAL = re.compile(r"第\s*\d{1,3}\s*(?:位|家|个|条|笔|款|种)(?!\s*(?:的|是|[,，。?？]|$))")
+RANKED_BEFORE = re.compile(r"(?:排名|排行|排在|排|名列|位列|位居|倒数)\s*$")
 
 
 def rank_hits(text: str) -> list[Hit]:
     hits = []
     for m in ORDINAL_RANK.finditer(text):  # 排名第1, 倒数第一, ranked first: the one at the top (or bottom)
+        if COUNTED_ORDINAL.match(text, m.start()) and not RANKED_BEFORE.search(text[max(0, m.start() - 4):m.start()]):
+            continue
         direction = "asc" if m["last"] or m["last_en"] else "desc"
         if int(m["n"] or 1) == 1:
             hits.append(Hit("rank", m.group(0), m.start(), m.end(), (direction, 1)))
@@ -59,3 +67,20 @@ def rank_hits(text: str) -> list[Hit]:
         hits += find_terms(text, {word: (direction, None)}, "rank")
     hits += find_terms(text, AT_AN_END, "rank")
     return hits
+
+
+# between a metric and the ranking word said of it: 退货率最低, 销售额排名第一, 最高的销售额, "highest sales"
+_SAID_OF_GAP = re.compile(r"^(?:\s|的|是|排名|排行|排|按|从|by)*$", re.I)
+
+
+def ranked_metrics(text: str, ranks: list[Hit], metrics: list[Hit]) -> list[tuple[frozenset[str], str | None]]:
+    """(metric ids, direction) of each ranking word said right next to a metric. Two metrics each
+    with its own ranking word (各门店销售额排名，退货率最低的是哪家) rank by different things."""
+    said = []
+    for r in ranks:
+        for m in metrics:
+            gap = text[m.end:r.start] if m.end <= r.start else text[r.end:m.start] if r.end <= m.start else None
+            if gap is not None and _SAID_OF_GAP.match(gap):
+                said.append((frozenset(m.payload), r.payload[0]))
+                break
+    return said

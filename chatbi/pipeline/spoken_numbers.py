@@ -25,10 +25,24 @@ def _en_number(m: re.Match) -> str:
     return str(EN_TENS[m["tens"].lower()] + ({"one": 1} | EN_UNITS).get((m["unit"] or "").lower(), 0))
 
 
+# "five hundred", "three hundred thousand", "a thousand": the scale words multiply (after the digits above)
+EN_HUNDREDS = re.compile(r"\b(?P<n>\d+(?:\.\d+)?|an?|one)\s+hundred(?:\s+(?:and\s+)?(?P<rest>\d{1,2})\b)?"
+                         r"(?P<k>\s+thousand)?\b", re.IGNORECASE)
+EN_THOUSANDS = re.compile(r"\b(?P<n>\d+(?:\.\d+)?|an?|one)\s+thousand\b", re.IGNORECASE)
+
+
+def _scaled(n: str, scale: int, rest: str | None = None) -> str:
+    value = (1 if n.lower() in ("a", "an", "one") else float(n)) * scale + int(rest or 0)
+    return str(int(value)) if value == int(value) else str(value)
+
+
 def normalise_numbers(text: str) -> str:
     """Chinese numerals → digits (近十二个月 → 近12个月), leaving words like 千兆 and 一下 alone; English
     number words from two up likewise (last two weeks → last 2 weeks)."""
     text = EN_NUMBER.sub(_en_number, text)
+    text = EN_HUNDREDS.sub(lambda m: _scaled(m["n"], 100_000 if m["k"] else 100,
+                                             str(int(m["rest"]) * (1000 if m["k"] else 1)) if m["rest"] else None), text)
+    text = EN_THOUSANDS.sub(lambda m: _scaled(m["n"], 1000), text)
     text = re.sub(r"(近|最近|过去)半年", r"\g<1>6个月", text)
     text = re.sub(r"两", "二", text)
     # 过百万, 破千万: a bare 百万 after a comparison is one million (超过百分之十 is 10%, not 1百)

@@ -75,7 +75,7 @@ def _date_window(m, month: int, day: int) -> TimeWindow | None:
 
 
 # --- Chinese -------------------------------------------------------------------------------
-@rule(r"(?P<y>\d{2,4})\s*年\s*(?:第\s*)?(?:q|Q)?(?P<q>[1-4])\s*(?:季度|季|q)")
+@rule(r"(?P<y>\d{2,4})\s*年\s*(?:的)?\s*(?:第\s*)?(?:q|Q)?(?P<q>[1-4])\s*(?:个)?\s*(?:季度|季|q)")
 def _zh_year_quarter(m, as_of):
     return TimeWindow("quarter", m.group(0), year=_full_year(m["y"]), quarter=int(m["q"]))
 
@@ -160,8 +160,8 @@ def _zh_since_month(m, as_of):
     return TimeWindow("since_month", m.group(0), month=int(m["m"]))
 
 
-# 前一个月 is the month before this one (上个月), not the last one month (this month so far)
-@rule(r"前\s*1\s*个\s*月(?!份)")
+# 前一个月 / 前一月 is the month before this one (上个月), not the last one month (this month so far)
+@rule(r"前\s*1\s*个?\s*月(?!份)")
 def _zh_previous_month(m, as_of):
     day = as_of.replace(day=1) - relativedelta(months=1)
     return TimeWindow("month", m.group(0), year=day.year, month=day.month)
@@ -174,7 +174,7 @@ def _zh_last_n_months(m, as_of):
 
 @rule(r"(?:近|最近|过去)\s*(?P<n>\d{1,2})\s*(?:个)?\s*(?:季度)")
 def _zh_last_n_quarters(m, as_of):
-    return TimeWindow("last_n_months", m.group(0), n=3 * int(m["n"]))
+    return TimeWindow("last_n_quarters", m.group(0), n=int(m["n"]))
 
 
 @rule(r"(?:近|最近|过去)\s*(?:1|一)?\s*年")
@@ -262,7 +262,7 @@ def _half(m, as_of):
 
 
 # 第N alone is a rank (排名第1), not a quarter: 第 names a quarter only with 季度 / 季 after it
-@rule(r"q\s*(?P<q>[1-4])(?:\s*(?:季度|季))?|第\s*(?P<nth>[1-4])\s*(?:季度|季)")
+@rule(r"q\s*(?P<q>[1-4])(?:\s*(?:季度|季))?|第\s*(?P<nth>[1-4])\s*个?\s*(?:季度|季)")
 def _bare_quarter(m, as_of):
     return TimeWindow("quarter", m.group(0), quarter=int(m["q"] or m["nth"]))
 
@@ -308,7 +308,7 @@ def _en_last_n_months(m, as_of):
 @rule(r"\b(?:last|past|previous)\s+(?P<n>\d{1,2}|" + "|".join(WORD_NUMBERS) + r")\s+quarters?\b")
 def _en_last_n_quarters(m, as_of):
     n = m["n"]
-    return TimeWindow("last_n_months", m.group(0), n=3 * (int(n) if n.isdigit() else WORD_NUMBERS[n]))
+    return TimeWindow("last_n_quarters", m.group(0), n=int(n) if n.isdigit() else WORD_NUMBERS[n])
 
 
 @rule(r"\b(?:last|past|previous)\s+(?P<n>\d{1,3}|" + "|".join(WORD_NUMBERS) + r")\s+days?\b")

@@ -154,6 +154,13 @@ def _last_n_months(w, as_of, data_end):
     return Period(start, end, f"近{w.n}个月", f"last {w.n} months")
 
 
+def _last_n_quarters(w, as_of, data_end):
+    """近三个季度: this quarter so far and the two before it (whole quarters, as 近3个月 is whole months)."""
+    end = min(as_of, data_end)
+    start = end.replace(day=1, month=(end.month - 1) // 3 * 3 + 1) - relativedelta(months=3 * (w.n - 1))
+    return Period(start, end, f"近{w.n}个季度", f"last {w.n} quarters")
+
+
 def _last_n_full_months(w, as_of, data_end):
     """近三个完整月: the last n months the data has whole (a month ending on the data's last day counts)."""
     end = min(as_of, data_end)
@@ -283,7 +290,7 @@ def _date(w, as_of, data_end):
 RESOLVERS = {"date": _date, "last_n_months": _last_n_months, "this_month": _this_month, "last_month": _last_month,
              "this_quarter": _this_quarter, "last_quarter": _last_quarter, "quarter": _quarter, "month": _month,
              "month_range": _month_range, "since_month": _since_month, "year": _year, "this_year": _this_year,
-             "last_n_full_months": _last_n_full_months,
+             "last_n_full_months": _last_n_full_months, "last_n_quarters": _last_n_quarters,
              "ytd": _ytd, "half": _half, "last_n_days": _last_n_days, "last_week": _last_week,
              "this_week": _this_week, "yesterday": _yesterday, "today": _today, "all_data": _all_data}
 

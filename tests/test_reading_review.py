@@ -1,0 +1,103 @@
+"""Readings a reviewer found wrong (or one click from wrong) on the retail and insurance catalogs:
+each is now read exactly or asked back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from chatbi.core import ChatBI
+from chatbi.demo.insurance import build_insurance_warehouse
+from chatbi.demo.retail import build_retail_warehouse
+from chatbi.pipeline.spoken_numbers import normalise_numbers
+from chatbi.warehouse import connect
+from metric_catalog.loader import load_catalog
+
+AS_OF = dt.date(2026, 11, 15)
+
+
+@pytest.fixture(scope="module")
+def bi(tmp_path_factory):
+    built = build_retail_warehouse(tmp_path_factory.mktemp("r") / "r.duckdb", scale=0.05, as_of=AS_OF)
+    return ChatBI(load_catalog("metric_catalog/retail/retail.yaml"), connect(str(built.path)), use_model=False)
+
+
+def read(bi, question):
+    answer = bi.ask(question, as_of=AS_OF)
+    return answer, answer.interpretation
+
+
+def test_a_ranking_word_said_of_the_second_metric_ranks_by_it(bi):
+    """各门店销售额排名，退货率最低的是哪家 once came back sorted by sales, lowest first."""
+    answer = bi.ask("各门店销售额排名，退货率最低的是哪家", as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "two_rankings"
+    orders = [[(o.field, o.descending) for o in c.interpretation.order_by] for c in answer.candidates]
+    assert orders == [[("sales", True)], [("refund_rate", False)]]
+    for question in ("各门店的销售额和退单率，退单率最低的是哪家", "各门店销售额和退单率，按退单率从低到高"):
+        answer, query = read(bi, question)
+        assert answer.status == "answered", answer.message
+        assert [(o.field, o.descending) for o in query.order_by] == [("return_order_rate", False)]
+    answer, query = read(bi, "销售额最高的门店的退单率")
+    assert [(o.field, o.descending) for o in query.order_by] == [("sales", True)]
+
+
+@pytest.mark.parametrize("question", ["第一位客户的订单数", "第一家门店的销售额"])
+def test_the_first_of_a_list_is_not_the_top_of_a_ranking(bi, question):
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "clarify", answer.message  # first by what? never the top customer by orders
+
+
+@pytest.mark.parametrize("question", ["销售额第一的门店是哪家", "销售额排第一位的门店", "排名第一位的门店的销售额"])
+def test_first_with_a_ranking_said_is_the_top_one(bi, question):
+    answer, query = read(bi, question)
+    assert answer.status == "answered", answer.message
+    assert [o.descending for o in query.order_by] == [True] and query.limit == 1
+
+
+@pytest.mark.parametrize(("question", "start", "end"), [
+    ("前一月的销售额", dt.date(2026, 10, 1), dt.date(2026, 10, 31)),  # never this month so far
+    ("前1月的销售额", dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+    ("第二个季度的销售额", dt.date(2026, 4, 1), dt.date(2026, 6, 30)),
+    ("2025年第二个季度的销售额", dt.date(2025, 4, 1), dt.date(2025, 6, 30)),
+    ("近三个季度的销售额", dt.date(2026, 4, 1), dt.date(2026, 11, 15)),  # whole quarters, this one so far
+    ("sales in the last three quarters", dt.date(2026, 4, 1), dt.date(2026, 11, 15)),
+])
+def test_periods_said_without_a_measure_word_or_in_quarters(bi, question, start, end):
+    answer, query = read(bi, question)
+    assert answer.status == "answered", answer.message
+    assert (query.time_range.start, query.time_range.end) == (start, end)
+
+
+def test_values_said_as_a_list_are_offered_as_values_of_one_dimension(bi):
+    """上海和杭州: a province 上海市 AND a city 杭州 matches no row; that is no reading to offer."""
+    answer = bi.ask("上海和杭州的销售额", as_of=AS_OF)
+    assert answer.status == "clarify"
+    readings = [{f.dimension: f.values for f in c.interpretation.filters} for c in answer.candidates]
+    assert readings == [{"city": ["上海", "杭州"]}, {"customer_city": ["上海", "杭州"]}]
+
+
+@pytest.mark.parametrize(("said", "digits"), [
+    ("more than five hundred orders", "more than 500 orders"), ("over three hundred thousand", "over 300000"),
+    ("a thousand orders", "1000 orders"), ("two hundred and fifty", "250"), ("1.5 thousand", "1500"),
+    ("hundreds of stores", "hundreds of stores"),
+])
+def test_english_hundreds_and_thousands_multiply(said, digits):
+    assert normalise_numbers(said) == digits
+
+
+def test_a_brand_like_5g_after_top_is_not_a_count(bi):
+    answer = bi.ask("头部5G", as_of=AS_OF)
+    assert all(c.interpretation.limit != 5 for c in answer.candidates)
+
+
+def test_an_exclusion_the_reading_cannot_place_keeps_its_value_out_of_the_choices(tmp_path):
+    """'excluding direct business' once offered 投保人类型=机构 ('business' kept in): the exclusion
+    turned into the very rows it excludes."""
+    built = build_insurance_warehouse(tmp_path / "i.duckdb", scale=0.05, as_of=AS_OF)
+    bi = ChatBI(load_catalog("metric_catalog/insurance/insurance.yaml"), connect(str(built.path)), use_model=False)
+    answer = bi.ask("premium excluding direct business", as_of=AS_OF)
+    assert answer.status == "clarify"
+    assert all(f.op == "not in" for c in answer.candidates for f in c.interpretation.filters)
+    answer = bi.ask("premium excluding corporate holders", as_of=AS_OF)
+    assert [(f.op, f.values) for f in answer.candidates[0].interpretation.filters] == [("not in", ["机构"])]
