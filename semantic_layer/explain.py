@@ -13,6 +13,11 @@ COMPARISON = {"mom": ("环比", "vs previous period"), "yoy": ("同比", "vs sam
               "share": ("占比", "share of total")}
 
 
+
+def plain_number(value: float) -> str:
+    """1,000,000, never 1e+06: a bound is read by people who did not write it."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+
 def _values(values: list, lang: str) -> str:
     sep = "、" if lang == "zh" else ", "
     return sep.join(str(v) for v in values)
@@ -54,7 +59,7 @@ def explain(plan: QueryPlan) -> dict[str, str]:
         if h.against == "average":
             target_zh, target_en = "平均值（可加指标为各组平均，比率为整体值）", "the average (mean of the groups for additive metrics, the overall value for ratios)"
         else:
-            target_zh = target_en = f"{h.value * 100:g}%" if h.of in ("mom", "yoy", "share") else f"{h.value:g}"
+            target_zh = target_en = f"{h.value * 100:g}%" if h.of in ("mom", "yoy", "share") else plain_number(h.value)
         zh.append(f"条件：{m.name.zh}{of_zh}{OPS_ZH[h.op]}{target_zh}")
         en.append(f"Condition: {m.name.en}{of_en} {OPS_EN[h.op]} {target_en}")
     if query.cumulative:

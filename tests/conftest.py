@@ -38,6 +38,19 @@ def demo_warehouse(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def small_retail(tmp_path_factory):
+    """A small retail warehouse (5% of the demo's size) and the retail catalog, read by the rules."""
+    from chatbi.core import ChatBI
+    from chatbi.demo.retail import build_retail_warehouse
+    from chatbi.warehouse import connect
+    from metric_catalog.loader import load_catalog
+
+    built = build_retail_warehouse(tmp_path_factory.mktemp("retail") / "retail.duckdb", scale=0.05, as_of=TEST_AS_OF)
+    warehouse = connect(str(built.path))
+    return ChatBI(load_catalog("metric_catalog/retail/retail.yaml"), warehouse, use_model=False), warehouse
+
+
+@pytest.fixture(scope="session")
 def bundled_model_path() -> Path:
     """The real bundled 1.5B GGUF, assembled and verified in the default cache (make test does this)."""
     from chatbi.llm import resolve_model_file

@@ -106,6 +106,8 @@ class Decider:
                                 f"The question names several periods ({match.time_error}); keep one.", user)
         if match.ambiguous_values:
             return self._shared_value(question, match, user, as_of)
+        if any(op is None for _, op, _ in match.year_conditions):
+            return self._open_year(question, match, user, as_of, timings)
         if match.unavailable:
             topic = self.catalog.catalog.unavailable[match.unavailable[0]]
             return self.replies.refuse(question, "unavailable", topic.reason.zh + " 你可以问：", topic.reason.en + " You can ask:",
@@ -300,6 +302,19 @@ class Decider:
             return self.replies.clarify(question, drafts, "ambiguous_value", zh, en, user, as_of)
         return self.replies.refuse(question, "ambiguous_value", f"「{said}」可能是{dims}，请说明是哪一个。",
                                    f"'{said_en}' could be several things ({dims_en}); please say which.", user)
+
+    def _open_year(self, question: str, match: Match, user: User, as_of: dt.date, timings: dict) -> Answer:
+        """2024年以后开业: whether 2024 itself is in is not said, so both readings are offered."""
+        year = next(y for _, op, y in match.year_conditions if op is None)
+        readings = []
+        for bound in (">=", ">"):
+            meant = dataclasses.replace(match, year_conditions=[(d, op or bound, y) for d, op, y in match.year_conditions])
+            answer = self._decide(question, meant, user, as_of, timings)
+            if answer.status != "answered" or answer.interpretation is None:
+                return answer  # any other question about it comes first
+            readings.append(answer.interpretation)
+        return self.replies.clarify(question, readings, "open_year", f"{year}年本身算不算在内？请选择：",
+                                    f"Is {year} itself included? Please pick one:", user, as_of)
 
     def _inside_metric_words(self, metric: str, match: Match) -> list[str]:
         """Breakdowns read from a word that is part of the metric's own names (客户 in 新增客户数)."""

@@ -6,6 +6,10 @@ from __future__ import annotations
 from chatbi.pipeline.interpret import GRAIN_ZH
 from metric_catalog.model import Catalog
 from semantic_layer import SemanticQuery
+from semantic_layer.explain import plain_number
+
+OPS_ZH = {"not in": "不含", ">": ">", ">=": "≥", "<": "<", "<=": "≤", "between": "介于", "!=": "≠"}
+OPS_EN = {"not in": "not ", ">": "> ", ">=": "≥ ", "<": "< ", "<=": "≤ ", "between": "between ", "!=": "not "}
 
 
 def describe(catalog: Catalog, query: SemanticQuery) -> tuple[str, str]:
@@ -18,9 +22,9 @@ def describe(catalog: Catalog, query: SemanticQuery) -> tuple[str, str]:
     by_zh = [("按" + (GRAIN_ZH[g.grain]
                       if g.grain else catalog.dimensions[g.dimension].name.zh)) for g in query.group_by]
     by_en = [f"by {g.grain or catalog.dimensions[g.dimension].name.en}" for g in query.group_by]
-    flt_zh = [f"{catalog.dimensions[f.dimension].name.zh}{'不含' if f.op == 'not in' else '='}{'/'.join(map(str, f.values))}"
+    flt_zh = [f"{catalog.dimensions[f.dimension].name.zh}{OPS_ZH.get(f.op, '=')}{'/'.join(map(str, f.values))}"
               for f in query.filters]
-    flt_en = [f"{catalog.dimensions[f.dimension].name.en} {'not ' if f.op == 'not in' else ''}{'/'.join(map(str, f.values))}"
+    flt_en = [f"{catalog.dimensions[f.dimension].name.en} {OPS_EN.get(f.op, '')}{'/'.join(map(str, f.values))}"
               for f in query.filters]
     shape_zh, shape_en = _describe_shape(catalog, query)
     zh = "，".join(x for x in [names_zh, *flt_zh, *by_zh, *shape_zh, when] if x)
@@ -46,7 +50,7 @@ def _describe_shape(catalog: Catalog, query: SemanticQuery) -> tuple[list[str], 
             target_zh, target_en = "平均", "the average"
         else:
             shown = f"{h.value * 100:g}%" if h.of in ("mom", "yoy", "share") or catalog.metrics[h.metric].format == \
-                "percent" else f"{h.value:g}"
+                "percent" else plain_number(h.value)
             target_zh = target_en = shown
         zh.append(f"{name.zh}{of_zh}{OPS[h.op][0]}{target_zh}")
         en.append(f"{name.en}{of_en} {OPS[h.op][1]} {target_en}")

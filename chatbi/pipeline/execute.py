@@ -68,7 +68,7 @@ class Executor:
         columns = [{"name": c.name, "kind": c.kind, "label": c.label_zh, "label_en": c.label_en, "format": c.format,
                     "metric": c.metric, **self._empty_names(c), **self._unit(c)} for c in compiled.columns]
         rows = [list(r) for r in result.rows]
-        zh, en = headline(ctx.catalog, query, compiled, columns, rows)
+        zh, en = headline(ctx.catalog, query, compiled, columns, rows, result.truncated)
         if rows:
             note_zh, note_en = period_notes(query, compiled)
             zh, en = zh + note_zh, en + note_en

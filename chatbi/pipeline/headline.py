@@ -19,7 +19,10 @@ def _value(catalog: Catalog, metric: str, value) -> tuple[str, str]:
             format_value(value, spec.format, "" if percent else f" {spec.unit.en}", spec.decimals, compact="en"))
 
 
-def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dict], rows: list) -> tuple[str, str]:
+def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dict], rows: list,
+             truncated: bool = False) -> tuple[str, str]:
+    """The answer in a sentence. ``truncated``: only the first rows came back, so a count of them is
+    said as a lower bound, never as the total."""
     if compiled.start is not None and compiled.start == compiled.end:  # one day: 双11, yesterday
         rng = rng_en = str(compiled.start)
     else:
@@ -33,6 +36,9 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         scope_zh, scope_en = _scope(query, [], catalog)
         where_zh = f"（{'，'.join(scope_zh)}）" if scope_zh else ""
         where_en = f" ({'; '.join(scope_en)})" if scope_en else ""
+        if truncated:
+            return (f"超过 {len(rows)} 个{first['label']}{where_zh}，只列出前 {len(rows)} 个。",
+                    f"More than {len(rows)} {_plural(first['label_en'])}{where_en}; the first {len(rows)} are listed.")
         return (f"共 {len(rows)} 个{first['label']}{where_zh}。",
                 f"{len(rows)} {first['label_en'] if len(rows) == 1 else _plural(first['label_en'])}{where_en}.")
     if len(rows) == 1:
@@ -68,6 +74,9 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
             parts_zh.append(zh)
             parts_en.append(en)
         who_zh, who_en = (f"{'、'.join(keys)}：", f" ({', '.join(keys_en)})") if keys else ("", "")
+        dims = [k for k, col in enumerate(columns) if col["kind"] == "dimension"]
+        if (counted := _groups_counted(query, columns, rows, dims)) is not None:  # 超过100万的门店有几家: 1
+            who_zh, who_en = f"{counted[0].lstrip('，')}，{who_zh}", f" ({counted[1].lstrip(': ')}){who_en}"
         return (f"{rng}，{who_zh}" + "，".join(parts_zh) + "。",
                 f"For {rng_en}{who_en}: " + "; ".join(parts_en) + ".")
     i, c = metric_cols[0]
@@ -75,9 +84,15 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     # the filters too (a follow-up 只看杭州 or a drill): rows of 杭州's districts say they are 杭州's
     scope_zh, scope_en = _scope(query, [], catalog)
     where_zh, where_en = "".join(f"{s}，" for s in scope_zh), "".join(f" in {s}" for s in scope_en)
-    zh = f"{rng}，{where_zh}{spec.name.zh}，共 {len(rows)} 行"
-    en = f"{spec.name.en}{where_en} for {rng_en}: {len(rows)} rows"
     dims = [k for k, col in enumerate(columns) if col["kind"] == "dimension"]
+    if truncated:
+        zh = f"{rng}，{where_zh}{spec.name.zh}，超过 {len(rows)} 行，只显示前 {len(rows)} 行"
+        en = f"{spec.name.en}{where_en} for {rng_en}: more than {len(rows)} rows, the first {len(rows)} shown"
+    elif (counted := _groups_counted(query, columns, rows, dims)) is not None:  # 超过100万的门店有几家
+        zh, en = f"{rng}，{where_zh}{spec.name.zh}{counted[0]}", f"{spec.name.en}{where_en} for {rng_en}{counted[1]}"
+    else:
+        zh = f"{rng}，{where_zh}{spec.name.zh}，共 {len(rows)} 行"
+        en = f"{spec.name.en}{where_en} for {rng_en}: {len(rows)} rows"
     by = [k for k, col in enumerate(columns) if query.order_by and col["name"] == query.order_by[0].field]
     if by and columns[by[0]]["kind"] == "comparison" and len(dims) == 1 and rows[0][by[0]] is not None:
         # ranked by the change (同比下降最多): name the first place by its change, not by its value
@@ -95,6 +110,28 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     return zh + "。", en + "."
 
 
+def _groups_counted(query: SemanticQuery, columns: list[dict], rows: list, dims: list[int]) -> tuple[str, str] | None:
+    """The groups a condition selects, counted (the rows with no key, such as the online mall, are
+    not one of the stores); a condition of 'below' cannot see the groups with no data at all."""
+    if not query.having or len(dims) != 1 or query.limit or query.top_within or \
+            any(c["kind"] == "time" for c in columns):
+        return None
+    col = columns[dims[0]]
+    named = sum(r[dims[0]] is not None for r in rows)
+    zh = f"，满足条件的{col['label']}共 {named} 个"
+    en = f": {named} {col['label_en'] if named == 1 else _plural(col['label_en'])} " + \
+        ("meets the condition" if named == 1 else "meet the condition")
+    if named < len(rows):
+        zh, en = zh + f"（另有{col.get('empty') or '空值'}）", en + f" (and {col.get('empty_en') or 'the empty value'})"
+    if any(h.op in ("<", "<=") for h in query.having):
+        zh += f"；该期间没有数据的{col['label']}不在其中"
+        en += f"; {_plural(col['label_en'])} with no data in the period are not among them"
+    return zh, en
+
+
+BOUNDS = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
+
+
 def _scope(query: SemanticQuery, keys: list[str], catalog=None) -> tuple[list[str], list[str]]:
     """The filters' values as the answer's scope (杭州, 不含自营厅), those not already a row key."""
     zh, en = [], []
@@ -109,6 +146,10 @@ def _scope(query: SemanticQuery, keys: list[str], catalog=None) -> tuple[list[st
             continue
         excluded = f.op in ("not in", "!=")
         spec = catalog.dimensions.get(f.dimension) if catalog else None
+        if spec is not None and (f.op in BOUNDS or spec.type == "number"):  # 开业年份≥2024, not a bare 2024
+            zh.append(f"{spec.name.zh}{BOUNDS.get(f.op, '不是' if excluded else '=')}{values}")
+            en.append(f"{spec.name.en} {BOUNDS.get(f.op, 'not ' if excluded else '')}{values}")
+            continue
         if excluded and spec is not None and (spec.nullable or spec.empty_label.zh or spec.empty_label.en):
             # NOT IN leaves out the rows with no value too (the online mall has no region): said, not hidden
             zh.append(f"不含{values}及{spec.empty_name('zh')}")

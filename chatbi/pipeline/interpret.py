@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from chatbi.pipeline import shape_words, timeparse
 from chatbi.pipeline.compared_unit import unit_problem
 from chatbi.pipeline.definitions import excluded_by_definition
+from chatbi.pipeline.event_years import OPEN_YEAR, period_of_year_filters
 from chatbi.pipeline.matcher import Match
 from metric_catalog import graph
 from metric_catalog.model import Catalog
@@ -88,6 +89,9 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     grain = match.grain
     filters = [Filter(dimension=d, op="in" if len(v) > 1 else "=", values=v) for d, v in match.filters.items()]
     filters += [Filter(dimension=d, op="not in", values=v) for d, v in match.excluded.items()]
+    filters += [Filter(dimension=d, op=op, values=[year]) for d, op, year in match.year_conditions if op]
+    if any(op is None for _, op, _ in match.year_conditions):
+        return Draft(None, None, OPEN_YEAR)
     filtered = {f.dimension for f in filters}
     # "杭州各渠道" groups by channel within 杭州; "杭州的新增" must not also group by city; but
     # "衢州和丽水" names two values, which people want side by side; 各大区，不含华东 is every other region.
@@ -104,7 +108,9 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     if grain and match.time is None:
         period = trend_period(catalog, metrics, grain, as_of)
     else:
-        window = match.time or timeparse.default_window(first.default_window)
+        # 2025年起保的保单数: the year of the metric's own time is its period when none was said
+        window = match.time or period_of_year_filters(catalog, metrics, filters) or \
+            timeparse.default_window(first.default_window)
         period = timeparse.resolve(window, as_of, end, default=timeparse.default_window(first.default_window))
     unit = unit_problem(match.compared_unit, grain, period.start, period.end) if match.comparisons else None
     if unit is not None and not grain:  # 今年销售额QoQ: offered by quarter, each against the one before
@@ -204,6 +210,9 @@ def build_listing(catalog: Catalog, match: Match, value_counts: dict[str, int] |
                                   "A listing has no period; to see what had activity then, ask for a metric by it."))
     filters = [Filter(dimension=d, op="in" if len(v) > 1 else "=", values=v) for d, v in match.filters.items()]
     filters += [Filter(dimension=d, op="not in", values=v) for d, v in match.excluded.items()]
+    filters += [Filter(dimension=d, op=op, values=[year]) for d, op, year in match.year_conditions if op]
+    if any(op is None for _, op, _ in match.year_conditions):
+        return Draft(None, None, OPEN_YEAR)
     filters += list(conditions)
     listed = list(match.group_by)
     if not listed:

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from chatbi.pipeline import shape_words, timeparse, typos
+from chatbi.pipeline.event_years import event_year_hits
+from chatbi.pipeline.metric_typos import FILLER_PHRASES, near_miss, typo_neighbours
 from chatbi.pipeline.question_words import (
     COMPARISON_WORDS,
     FILLER,
@@ -66,6 +68,7 @@ class Match:
     listing: bool = False  # 列出 / list: the things themselves, not a metric of them
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (as written, as read)
     named: list[str] = field(default_factory=list)  # dimensions named but neither grouped nor filtered
+    year_conditions: list[tuple[str, str, int]] = field(default_factory=list)  # (dimension, >= …, year)
 
     @property
     def metric_sets(self) -> list[set[str]]:
@@ -74,67 +77,6 @@ class Match:
     @property
     def fully_matched(self) -> bool:
         return not self.residual and not self.time_error and not self.ambiguous_values
-
-
-def _near_miss(text: str, terms: dict[str, set[str]], taken: list[bool]) -> list[Hit]:
-    """Typos: a Chinese metric term of ≥ 3 characters with exactly one character wrong.
-
-    One window can be one typo away from terms of different metrics (离网绿: 离网数 and 离网率);
-    it then carries every one of them and the question is clarified, never silently read as one.
-    """
-    found: dict[tuple[int, int], set[str]] = {}
-    meant: dict[tuple[int, int], str] = {}
-    filler = _filler_mask(text)
-    for term, payload in terms.items():
-        n = len(term)
-        if n < 3 or term.isascii():
-            continue
-        for i in range(len(text) - n + 1):
-            if any(taken[i:i + n]):
-                continue
-            window = text[i:i + n]
-            differ = [i + k for k, (a, b) in enumerate(zip(window, term, strict=True)) if a != b]
-            if len(differ) == 1 and not filler[differ[0]] and not window.isascii():
-                found.setdefault((i, i + n), set()).update(payload)
-                meant.setdefault((i, i + n), term)
-    return [Hit("metric", text[a:b], a, b, payload, corrected=meant[a, b]) for (a, b), payload in found.items()]
-
-
-PARTICLES = set("的地得了着过和与及或跟同是在按各每个把被给对从到由向")
-
-
-def _filler_mask(text: str) -> list[bool]:
-    """Characters inside filler phrases: 欠费多少's 多 belongs to 多少, so 欠费多 is no typo of 欠费率."""
-    mask = [False] * len(text)
-    for phrase in FILLER_PHRASES:
-        for m in re.finditer(re.escape(phrase), text):
-            mask[m.start():m.end()] = [True] * (m.end() - m.start())
-    return mask
-
-
-def _typo_neighbours(chosen: list[Hit], text: str, terms: dict[str, set[str]], taken: list[bool]) -> None:
-    """离网绿: 离网 names one metric, but with the next character it is one typo from 离网率, another.
-    Such a hit could mean either, so it carries both and the question is clarified — a typo must
-    never silently become a different metric."""
-    filler = _filler_mask(text)
-    for hit in [h for h in chosen if h.kind == "metric"]:
-        for term, payload in terms.items():
-            n, size = len(term), hit.end - hit.start
-            if n <= size or n < 3 or term.isascii() or payload <= set(hit.payload):
-                continue
-            for start in range(max(0, hit.end - n), min(hit.start, len(text) - n) + 1):
-                window = text[start:start + n]
-                outside = [i for i in range(start, start + n) if not hit.start <= i < hit.end]
-                if any(taken[i] or filler[i] for i in outside) or window.isascii():
-                    continue
-                differ = [a for a, b in zip(window, term, strict=True) if a != b]
-                # 上海的销售额 is no typo of 净销售额: a particle or conjunction is said, not mistyped
-                if len(differ) == 1 and differ[0] not in PARTICLES:
-                    hit.payload = set(hit.payload) | payload
-                    hit.start, hit.end, hit.text = min(start, hit.start), max(start + n, hit.end), window
-                    for i in range(hit.start, hit.end):
-                        taken[i] = True
-                    break
 
 
 def _select(hits: list[Hit], length: int) -> list[Hit]:
@@ -189,6 +131,7 @@ def _keyword_hits(text: str) -> list[Hit]:
     hits += [Hit("growth", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.GROWTH)]
     hits += [Hit("growth", m["dir"], m.start("dir"), m.end("dir")) for m in shape_words.MORE_LESS_AFTER.finditer(text)]
     hits += [Hit("which", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.WHICH)]
+    hits += [Hit("how_many", m.group(0), m.start(), m.end()) for m in shape_words.HOW_MANY.finditer(text)]
     hits += [Hit("listing", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.LISTING)]
     for grain, words in shape_words.PER_PERIOD:
         hits += [Hit("per_period", text[a:b], a, b, grain) for a, b in shape_words.word_spans(text, words)]
@@ -197,13 +140,15 @@ def _keyword_hits(text: str) -> list[Hit]:
 
 
 def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
-    text, corrected = typos.correct(timeparse.normalise_numbers(normalise(question)), *vocab.english_words)
+    text = shape_words.bound_said_as_comparison(timeparse.normalise_numbers(normalise(question)))
+    text, corrected = typos.correct(text, *vocab.english_words)
     result = Match(text=text, corrections=corrected)  # provnice → province, quater → quarter
     hits: list[Hit] = []
     hits += find_terms(text, vocab.metric_terms, "metric")
     hits += find_terms(text, vocab.dimension_terms, "dimension")
     hits += find_terms(text, vocab.value_terms, "value")
     hits += find_terms(text, vocab.unavailable_terms, "unavailable")
+    hits += event_year_hits(text, vocab.year_events)  # 2025年开业的门店: the stores' year, not the period
     for t in timeparse.find_time(text, as_of, vocab.named_days):
         span = timeparse.compared_with_last_year(text, t)  # 对比去年同期: yoy, the period stays the one asked
         hits.append(Hit("comparison", text[span[0]:span[1]], *span, "yoy") if span else
@@ -215,9 +160,9 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
         for i in range(h.start, h.end):
             taken[i] = True
     if not any(h.kind == "metric" for h in chosen):
-        chosen = _select(chosen + _near_miss(text, vocab.metric_terms, taken), len(text))
+        chosen = _select(chosen + near_miss(text, vocab.metric_terms, taken), len(text))
     else:
-        _typo_neighbours(chosen, text, vocab.metric_terms, taken)
+        typo_neighbours(chosen, text, vocab.metric_terms, taken)
     _interpret(chosen, text, result, as_of, vocab)
     taken = [False] * len(text)
     for h in chosen:
@@ -227,9 +172,6 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     result.residual += [w for w in residual_words(leftover, vocab)  # 除了华东以外的其他大区: what the exclusion leaves
                         if not (w in OTHERS and result.excluded)]
     return result
-
-
-FILLER_PHRASES = sorted((w for w in FILLER if not w.isascii() and len(w) > 1), key=len, reverse=True)
 
 
 def residual_words(leftover: str, vocab: Vocabulary) -> list[str]:
@@ -257,6 +199,22 @@ def _tokens(leftover: str, vocab: Vocabulary) -> list[str]:
         else:
             out += vocab.segment(fragment)
     return out
+
+
+def how_many_said(chosen: list[Hit], text: str, result: Match) -> bool:
+    """有多少家门店 / 门店有几家: a count of the things a dimension names, which the answer gives as the
+    number of its rows: of a listing, or of the groups a condition selects (销售额超过100万的门店有几家).
+    Said of anything else (how many stores had sales: a count by what?) it stays unexplained."""
+    counted = False
+    dims = [h for h in chosen if h.kind == "dimension"]
+    for h in (h for h in chosen if h.kind == "how_many"):
+        near = any(0 <= d.start - h.end <= 1 for d in dims) or any(
+            d.end <= h.start and re.fullmatch(r"\s*(?:的)?\s*(?:都|总|一)?\s*", text[d.end:h.start]) for d in dims)
+        if near and (result.thresholds or not result.metric_hits):
+            counted = True
+        elif near:  # not near a thing named, 多少 and how many are said as before: filler
+            result.residual.append(h.text)
+    return counted
 
 
 def _direction(h: Hit, text: str, chosen: list[Hit]) -> str | None:
@@ -306,7 +264,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     ranked = any(h.kind == "rank" for h in chosen)
     # a dimension named right after a condition or a question word is what the answer lists:
     # 销售额超过50万的门店, 哪些地市
-    openers = [h.end for h in chosen if h.kind in ("threshold", "which", "rank")]  # "bottom 3 flagship stores" too
+    openers = [h.end for h in chosen if h.kind in ("threshold", "which", "rank", "how_many")]  # "bottom 3 …" too
     # 同比下降的地市, "regions where sales fell": a change with a direction and no number selects the
     # groups whose change is below (above) zero
     starts = {h.start for h in chosen if h.kind == "dimension"}
@@ -358,6 +316,12 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
                 shared.append(h)  # placed once every other named thing is known
                 continue
             apply_value(h, *sorted(h.payload)[0])
+        elif h.kind == "year_condition":
+            dim, op, year = h.payload
+            if op == "=":
+                apply_value(h, dim, str(year))
+            else:  # 2024年以后 (op None: is 2024 itself in?) is asked
+                result.year_conditions.append(h.payload)
         elif h.kind == "unavailable":
             result.unavailable.append(h.payload)
         elif h.kind == "dimension":
@@ -416,6 +380,11 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     result.ranked = ranked_metrics(text, [h for h in chosen if h.kind == "rank"], result.metric_hits)
     for h in implicit[:1]:
         result.thresholds.append((h.start, shape_words.Threshold(">", 0.0, "%")))
+    counted = how_many_said(chosen, text, result)
+    if (not result.listing and not result.metric_hits and (result.named or result.group_by) and not result.thresholds
+            and not result.rank and not result.growth and not result.comparisons
+            and (any(h.kind == "which" for h in chosen) or counted)):
+        result.listing = True  # "which stores are community stores", 哪些门店是社区店: nothing is counted
     for h in shared:
         closest = _by_company(h, result, vocab) or h.payload
         if len({d for d, _ in closest}) == 1 or frozenset(closest) in vocab.same_rows:
@@ -424,10 +393,6 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             result.ambiguous_values.append(dataclasses.replace(h, payload=closest))
     # 不算 with no value it could be said of: unexplained, never dropped (the total would include it)
     result.residual += [n.text for n in negations if id(n) not in used]
-    if (not result.listing and not result.metric_hits and (result.named or result.group_by) and not result.thresholds
-            and not result.rank and not result.growth and not result.comparisons
-            and any(h.kind == "which" for h in chosen)):
-        result.listing = True  # "which stores are community stores", 哪些门店是社区店: nothing is counted
     if result.listing and not result.metric_hits:  # 列出…营业厅: the named dimensions are what is listed
         listed = {h.text for h in chosen if h.kind == "dimension" and set(h.payload) & set(result.named)}
         result.group_by += [d for d in result.named if d not in result.group_by]
@@ -435,10 +400,11 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     # "一年以上账龄": a dimension named next to its own value explains itself; so does the thing a value
     # right before it describes ("Sichuan stores", 四川门店: the stores whose province is 四川)
     named = {h.text: h.payload for h in chosen if h.kind == "dimension"}
-    said = set(result.filters) | set(result.excluded)
+    said = set(result.filters) | set(result.excluded) | {d for d, _, _ in result.year_conditions}
     tables = {vocab.dimension_tables.get(d) for d in said}
-    described = {h.text for h in chosen if h.kind == "dimension" and any(
-        v.kind == "value" and 0 <= h.start - v.end <= 1 for v in chosen) and {
+    described = {h.text for h in chosen if h.kind == "dimension" and any(  # "stores opened in 2024" too
+        v.kind in ("value", "year_condition") and 0 <= h.start - v.end <= 1 or
+        v.kind == "year_condition" and 0 <= v.start - h.end <= 1 for v in chosen) and {
         vocab.dimension_tables.get(d) for d in h.payload} & tables}
     result.residual = [w for w in result.residual
                        if not (w in named and (named[w] & said or w in described))]

@@ -7,7 +7,7 @@ import re
 
 GROUP_BEFORE = ("各个", "各", "按照", "按", "分", "每个", "每一个", "每", "不同", "不同的", "每种", "每一种", "各种", "每类", "各类", "by ", "per ", "each ", "across ",
                 "by each ")
-GROUP_AFTER = ("排名", "排行", "分布", "拆分", "拆开", "对比", "明细", "维度", "分组", "breakdown", " ranking", "-wise", " wise")
+GROUP_AFTER = ("排名", "各自", "排行", "分布", "拆分", "拆开", "对比", "明细", "维度", "分组", "breakdown", " ranking", "-wise", " wise")
 # words of a request that carry no slot, said as phrases ("broken down by" groups by what follows "by")
 FILLER_PHRASES_EN = re.compile(r"\b(?:broken|break|split)\s+(?:it\s+|them\s+)?down\b|-wise\b|\bfor\s+the\s+month\s+of\b|"
                                r"\b(?:could|can|would)\s+you\b|\bkindly\b|\balong\s+with\b|\bso\s+far\b|"
@@ -80,7 +80,7 @@ NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除"
                    "not counting", "not including", "leaving out", "apart from")
 OTHERS = ("其他", "其它", "其余", "其他的", "其余的", "other", "others", "the rest")  # after an exclusion only
 # Words that carry no slot: question forms, politeness, filler.
-FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 还有 分别 都 也 就 在 从 到 至 里 中 内 下 上 给 把 被 对
+FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 还有 分别 各自 都 也 就 在 从 到 至 里 中 内 下 上 给 把 被 对
 多少 是多少 有多少 几 几个 及其 其 它们的 他们的 多大 多高 怎样 怎么样 如何 什么 哪些 哪个 哪 谁 为 为何 请 请问 帮 帮我 帮忙 给我 我 我们
 我的 我要 我想 想 要 看 看看 看下 看一下 查 查查 查询 查一下 查下 统计 统计下 一下 下 列出 显示 展示 告诉 告诉我 知道 数据
 情况 指标 数 数量 值 多 少 总 总共 一共 合计 汇总 全部 所有 整体 全 全省 全市 本 这 那 个 名 位 元 户 期间 时候 时 期

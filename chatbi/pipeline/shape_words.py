@@ -59,10 +59,23 @@ INCREASE = ("增长", "增幅", "涨幅", "上升", "上涨", "涨", "grew", "gr
 # 比去年少, 比上月多: a change said by the comparison itself, its direction in the word after it
 MORE_LESS_AFTER = re.compile(r"(?:比|较)\s*(?:去年同期|上年同期|去年|上年|上个月|上月|上期|上季度|上周)\s*(?P<dir>多|少|高|低)")
 MORE, LESS = ("多", "高"), ("少", "低")
+# 超过去年的大区, 低于上月的门店: the same comparison said with a bound word first (never 超 + 过去年);
+# rewritten to the 比…多/少 form before matching
+_BOUND_LAST = re.compile(r"(?P<dir>超过|超出|高于|多于|大于|低于|少于|小于|不及|不如)\s*"
+                         r"(?P<when>去年同期|上年同期|去年|上年|上个月|上月|上期|上季度|上周)(?![\d年月季周])")
+_WHEN = {"上个月": "上月"}
+
+
+def bound_said_as_comparison(text: str) -> str:
+    return _BOUND_LAST.sub(lambda m: "比" + _WHEN.get(m["when"], m["when"]) +
+                           ("多" if m["dir"] in ("超过", "超出", "高于", "多于", "大于") else "少"), text)
 GROWTH = ("增长率", "增速", "变化率", "变动率", "growth rate", "growth", "change rate", "% change", "percent change",
           *DECREASE, *INCREASE)
 LISTING = ("列出", "列一下", "列举", "罗列", "清单", "名单", "列表", "明细清单", "都有哪些", "有哪些", "list all", "list the",
            "list", "show all", "show me all", "what are the", "which are the", "enumerate")
+# 有多少家门店, 门店有几家, "how many stores": the count of the things named (a listing, or the groups
+# a condition selects); a counter word other than these (多少件, 多少单) counts a metric instead
+HOW_MANY = re.compile(r"(?:一共|总共|共)?有?(?:多少|几)(?:个|家|位|名|户|座|间|所|款|种|类)|\bhow\s+many\b", re.I)
 WHICH = ("哪些", "哪几个", "哪几家", "哪个", "哪家", "哪一个", "which", "what")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlglot
 
 from chatbi.cachefile import write_atomic
+from chatbi.pipeline.event_years import event_words
 from chatbi.pipeline.question_words import ABBREVIATIONS
 from chatbi.pipeline.spoken_numbers import normalise_numbers
 from metric_catalog import graph
@@ -64,6 +65,7 @@ class Vocabulary:
     # readings of one word that select exactly the same rows (city 上海 = province 上海市), from the data
     same_rows: set[frozenset[tuple[str, str]]] = field(default_factory=set)
     named_days: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # 双11 → (11, 11, 1): catalog.calendar
+    year_events: dict[str, str] = field(default_factory=dict)  # 开业 → store_open_year (event_years)
 
     def segment(self, text: str) -> list[str]:
         """jieba's words of ``text``, the catalog's own words kept whole. jieba (its 350k-word
@@ -186,6 +188,11 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
     vocab.named_days = {normalise_numbers(normalise(term)): (p.month, p.day, p.days)
                         for p in catalog.catalog.calendar for term in p.terms}
     vocab.dimension_tables = {did: dim.table for did, dim in catalog.dimensions.items()}
+    events = event_words({did: [dim.name.zh, dim.name.en, *dim.synonyms] for did, dim in catalog.dimensions.items()
+                          if dim.type == "number" and not dim.hidden})
+    # 保单 of 保单年度 is also the start of 保单数: a word that begins a metric's or a value's name is no event
+    vocab.year_events = {e: d for e, d in events.items() if not any(
+        t != e and t.startswith(e) for t in (*vocab.metric_terms, *vocab.value_terms))}
     vocab.dimension_values = {did: bool(dim.values) for did, dim in catalog.dimensions.items()}
     vocab.reachable = {(a, b) for a in catalog.tables for b in catalog.tables
                        if a != b and graph.join_path(catalog, a, b) is not None}

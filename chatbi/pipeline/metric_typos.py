@@ -1,0 +1,73 @@
+"""Typos in a metric's Chinese name: a window one character away from a metric term (离网绿 → 离网率),
+or a hit that with its neighbour is one typo from another metric's term. Either carries every metric
+it could be, so the question is clarified — a typo never silently becomes a different metric."""
+
+from __future__ import annotations
+
+import re
+
+from chatbi.pipeline.question_words import FILLER
+from chatbi.pipeline.term_search import Hit
+
+FILLER_PHRASES = sorted((w for w in FILLER if not w.isascii() and len(w) > 1), key=len, reverse=True)
+
+
+def near_miss(text: str, terms: dict[str, set[str]], taken: list[bool]) -> list[Hit]:
+    """Typos: a Chinese metric term of ≥ 3 characters with exactly one character wrong.
+
+    One window can be one typo away from terms of different metrics (离网绿: 离网数 and 离网率);
+    it then carries every one of them and the question is clarified, never silently read as one.
+    """
+    found: dict[tuple[int, int], set[str]] = {}
+    meant: dict[tuple[int, int], str] = {}
+    filler = _filler_mask(text)
+    for term, payload in terms.items():
+        n = len(term)
+        if n < 3 or term.isascii():
+            continue
+        for i in range(len(text) - n + 1):
+            if any(taken[i:i + n]):
+                continue
+            window = text[i:i + n]
+            differ = [i + k for k, (a, b) in enumerate(zip(window, term, strict=True)) if a != b]
+            if len(differ) == 1 and not filler[differ[0]] and not window.isascii():
+                found.setdefault((i, i + n), set()).update(payload)
+                meant.setdefault((i, i + n), term)
+    return [Hit("metric", text[a:b], a, b, payload, corrected=meant[a, b]) for (a, b), payload in found.items()]
+
+
+PARTICLES = set("的地得了着过和与及或跟同是在按各每个把被给对从到由向")
+
+
+def _filler_mask(text: str) -> list[bool]:
+    """Characters inside filler phrases: 欠费多少's 多 belongs to 多少, so 欠费多 is no typo of 欠费率."""
+    mask = [False] * len(text)
+    for phrase in FILLER_PHRASES:
+        for m in re.finditer(re.escape(phrase), text):
+            mask[m.start():m.end()] = [True] * (m.end() - m.start())
+    return mask
+
+
+def typo_neighbours(chosen: list[Hit], text: str, terms: dict[str, set[str]], taken: list[bool]) -> None:
+    """离网绿: 离网 names one metric, but with the next character it is one typo from 离网率, another.
+    Such a hit could mean either, so it carries both and the question is clarified — a typo must
+    never silently become a different metric."""
+    filler = _filler_mask(text)
+    for hit in [h for h in chosen if h.kind == "metric"]:
+        for term, payload in terms.items():
+            n, size = len(term), hit.end - hit.start
+            if n <= size or n < 3 or term.isascii() or payload <= set(hit.payload):
+                continue
+            for start in range(max(0, hit.end - n), min(hit.start, len(text) - n) + 1):
+                window = text[start:start + n]
+                outside = [i for i in range(start, start + n) if not hit.start <= i < hit.end]
+                if any(taken[i] or filler[i] for i in outside) or window.isascii():
+                    continue
+                differ = [a for a, b in zip(window, term, strict=True) if a != b]
+                # 上海的销售额 is no typo of 净销售额: a particle or conjunction is said, not mistyped
+                if len(differ) == 1 and differ[0] not in PARTICLES:
+                    hit.payload = set(hit.payload) | payload
+                    hit.start, hit.end, hit.text = min(start, hit.start), max(start + n, hit.end), window
+                    for i in range(hit.start, hit.end):
+                        taken[i] = True
+                    break

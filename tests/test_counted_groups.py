@@ -1,0 +1,80 @@
+"""有几家 / 有多少个 / "how many": the count of the things a dimension names is the number of rows of
+a listing, or of the groups a condition selects; said as a number only when it is the whole count."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from chatbi.pipeline.headline import headline
+from semantic_layer import GroupBy, SemanticQuery
+
+AS_OF = dt.date(2026, 11, 15)
+OCTOBER_SALES_BY_STORE = """select s.store_name, sum(l.sales_amount) as sales from fact_order_line l
+    join fact_order o using (order_id) join dim_store s using (store_id)
+    where o.order_status <> '已取消' and o.order_date between date '2026-10-01' and date '2026-10-31'
+    group by 1"""
+
+
+@pytest.fixture()
+def retail(small_retail):
+    return small_retail
+
+
+def scalar(warehouse, sql):
+    return warehouse.execute(sql).rows[0][0]
+
+
+@pytest.mark.parametrize(("question", "bound"), [
+    ("上个月销售额超过3万的门店有几家", 30_000),
+    ("上个月有多少个门店销售额超过2万", 20_000),
+    ("how many stores had sales over 30000 last month", 30_000),
+])
+def test_how_many_groups_meet_a_condition_is_the_count_of_those_groups(retail, question, bound):
+    bi, warehouse = retail
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    query = answer.interpretation
+    assert [g.dimension for g in query.group_by] == ["store"]  # the stores asked about, never the regions
+    assert [(h.metric, h.op, h.value) for h in query.having] == [("sales", ">", bound)]
+    expected = scalar(warehouse, f"select count(*) from ({OCTOBER_SALES_BY_STORE}) where sales > {bound}")
+    assert expected > 0 and len(answer.rows) == expected
+    assert f"满足条件的门店共 {expected} 个" in answer.message
+    assert f"{expected} stores meet the condition" in answer.message_en
+
+
+@pytest.mark.parametrize(("question", "where"), [
+    ("有多少家门店", "true"), ("how many stores are there", "true"), ("上海有几家门店", "city = '上海'"),
+])
+def test_how_many_of_a_thing_is_the_count_of_its_listing(retail, question, where):
+    bi, warehouse = retail
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    expected = scalar(warehouse, f"select count(*) from dim_store where {where}")
+    assert len(answer.rows) == expected and answer.message.startswith(f"共 {expected} 个门店")
+
+
+def test_how_many_said_of_no_condition_is_asked_back(retail):
+    """how many stores had sales: a count by what? The sales of every store is not that count."""
+    bi, _ = retail
+    assert bi.ask("how many stores had sales last month", as_of=AS_OF).status == "clarify"
+
+
+def test_a_below_condition_says_the_groups_with_no_data_are_not_counted(retail):
+    bi, _ = retail
+    answer = bi.ask("上个月销售额低于10万的门店", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert "该期间没有数据的门店不在其中" in answer.message
+
+
+def test_a_listing_cut_at_the_row_limit_is_not_said_as_the_total(retail):
+    bi, _ = retail
+    query = SemanticQuery(group_by=[GroupBy(dimension="store")])
+    columns = [{"name": "store", "kind": "dimension", "label": "门店", "label_en": "store"}]
+    compiled = SimpleNamespace(start=None, end=AS_OF)
+    rows = [[f"S{i}"] for i in range(5000)]
+    zh, en = headline(bi.catalog.catalog, query, compiled, columns, rows, truncated=True)
+    assert zh.startswith("超过 5000 个门店") and "共 5000" not in zh and en.startswith("More than 5000 stores")
+    assert headline(bi.catalog.catalog, query, compiled, columns, rows)[0].startswith("共 5000 个门店")

@@ -1,0 +1,97 @@
+"""A year said of an event a dimension dates (2025年开业的门店, 2024年起承保, "opened since 2024") is a
+condition on that dimension, never the metric's period; and a bound said against last year (超过去年)
+is a comparison, not a second period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from chatbi.core import ChatBI
+from chatbi.demo.insurance import build_insurance_warehouse
+from chatbi.pipeline.event_years import event_words
+from chatbi.warehouse import connect
+from metric_catalog.loader import load_catalog
+
+AS_OF = dt.date(2026, 11, 15)
+
+
+@pytest.fixture()
+def retail(small_retail):
+    return small_retail
+
+
+def scalar(warehouse, sql):
+    return warehouse.execute(sql).rows[0][0]
+
+
+def test_event_words_come_from_the_year_dimensions_names():
+    words = event_words({"store_open_year": ["开业年份", "哪年开业", "year opened"], "birth": ["出生年份"],
+                         "fiscal": ["财年"]})
+    assert words == {"开业": "store_open_year", "opened": "store_open_year", "出生": "birth"}
+
+
+@pytest.mark.parametrize(("question", "op", "year"), [
+    ("列出2024年起开业的门店", ">=", 2024),
+    ("列出2020年以前开业的门店", "<", 2020),
+    ("list the stores opened since 2024", ">=", 2024),
+    ("list the stores opened before 2020", "<", 2020),
+])
+def test_a_listing_of_stores_opened_in_a_range_lists_only_those(retail, question, op, year):
+    bi, warehouse = retail
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [(f.dimension, f.op, f.values) for f in answer.interpretation.filters] == [("store_open_year", op, [year])]
+    sign = {">=": ">=", "<": "<"}[op]
+    expected = scalar(warehouse, f"select count(*) from dim_store where year(open_date) {sign} {year}")
+    assert 0 < len(answer.rows) == expected  # was every store, the year read as nothing at all
+    assert ("≥" if op == ">=" else "<") + str(year) in answer.message
+
+
+def test_sales_of_stores_opened_before_a_year_is_their_sales_in_the_period_asked(retail):
+    bi, warehouse = retail
+    answer = bi.ask("2020年以前开业的门店今年的销售额", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert (answer.interpretation.time_range.start, answer.interpretation.time_range.end) == \
+        (dt.date(2026, 1, 1), AS_OF)  # 2020年 is the stores' year, not the period
+    expected = scalar(warehouse, """select sum(l.sales_amount) from fact_order_line l join fact_order o using (order_id)
+        join dim_store s using (store_id) where year(s.open_date) < 2020 and o.order_status <> '已取消'
+        and o.order_date between date '2026-01-01' and date '2026-11-15'""")
+    assert float(answer.rows[0][0]) == pytest.approx(float(expected))
+
+
+@pytest.mark.parametrize("question", ["2024年以后开业的门店今年的销售额", "列出2024年之后开业的门店"])
+def test_after_a_year_asks_whether_the_year_itself_is_in(retail, question):
+    bi, _ = retail
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "open_year", answer.message
+    assert [[(f.op, f.values) for f in c.interpretation.filters] for c in answer.candidates] == \
+        [[(">=", [2024])], [(">", [2024])]]
+
+
+def test_more_than_last_year_is_a_growth_condition(retail):
+    """今年销售额超过去年的大区 was refused as two periods (今年 and 过去年)."""
+    bi, _ = retail
+    answer = bi.ask("今年销售额超过去年的大区", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    query = answer.interpretation
+    assert [(h.metric, h.op, h.value, h.of) for h in query.having] == [("sales", ">", 0, "yoy")]
+    assert [g.dimension for g in query.group_by] == ["region"]
+    cols = [c["name"] for c in answer.columns]
+    now, before = cols.index("sales"), cols.index("sales__yoy_prev")
+    assert answer.rows and all(row[now] > row[before] for row in answer.rows)
+
+
+def test_a_year_of_the_metrics_own_date_is_its_period(tmp_path):
+    """2025年起保的保单数 answered 0: this year so far, of policies that took effect in 2025."""
+    built = build_insurance_warehouse(tmp_path / "i.duckdb", scale=0.05, as_of=AS_OF)
+    warehouse = connect(str(built.path))
+    bi = ChatBI(load_catalog("metric_catalog/insurance/insurance.yaml"), warehouse, use_model=False)
+    expected = scalar(warehouse, "select count(*) from policy where year(effective_date) = 2025")
+    for question in ("2025年起保的保单数", "承保年度为2025的保单数"):
+        answer = bi.ask(question, as_of=AS_OF)
+        assert answer.status == "answered", answer.message
+        rng = answer.interpretation.time_range
+        assert (rng.start, rng.end) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+        assert answer.rows[0][0] == expected > 0
