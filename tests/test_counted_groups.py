@@ -78,3 +78,25 @@ def test_a_listing_cut_at_the_row_limit_is_not_said_as_the_total(retail):
     zh, en = headline(bi.catalog.catalog, query, compiled, columns, rows, truncated=True)
     assert zh.startswith("超过 5000 个门店") and "共 5000" not in zh and en.startswith("More than 5000 stores")
     assert headline(bi.catalog.catalog, query, compiled, columns, rows)[0].startswith("共 5000 个门店")
+
+
+@pytest.mark.parametrize("question", ["上个月销售额超过2万或退单率低于5%的门店",
+                                      "stores with sales over 20000 or a return order rate below 5% last month"])
+def test_conditions_joined_by_or_are_refused_not_answered_as_both(retail, question):
+    bi, _ = retail
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "refused" and answer.reason == "conditions_or" and not answer.candidates
+
+
+def test_conditions_joined_by_and_are_both_applied(retail):
+    bi, warehouse = retail
+    answer = bi.ask("上个月销售额超过2万且订单数超过100的门店", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [(h.metric, h.op, h.value) for h in answer.interpretation.having] == [("sales", ">", 20000),
+                                                                                ("orders", ">", 100)]
+    expected = scalar(warehouse, """select count(*) from (select s.store_name, sum(l.sales_amount) as sales,
+        count(distinct o.order_id) as orders from fact_order_line l join fact_order o using (order_id)
+        join dim_store s using (store_id) where o.order_status <> '已取消'
+        and o.order_date between date '2026-10-01' and date '2026-10-31' group by 1)
+        where sales > 20000 and orders > 100""")
+    assert len(answer.rows) == expected > 0

@@ -95,3 +95,23 @@ def test_a_year_of_the_metrics_own_date_is_its_period(tmp_path):
         rng = answer.interpretation.time_range
         assert (rng.start, rng.end) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
         assert answer.rows[0][0] == expected > 0
+
+
+@pytest.mark.parametrize(("question", "period", "of", "op"), [
+    ("上个月销售额低于上上个月的门店", (dt.date(2026, 10, 1), dt.date(2026, 10, 31)), "mom", "<"),
+    ("上个月销售额比上上个月少的门店", (dt.date(2026, 10, 1), dt.date(2026, 10, 31)), "mom", "<"),
+    ("去年销售额超过前年的大区", (dt.date(2025, 1, 1), dt.date(2025, 12, 31)), "yoy", ">"),
+])
+def test_the_period_before_the_one_asked_is_its_comparison(retail, question, period, of, op):
+    """上个月…低于上上个月 was refused as two periods; it is last month against the month before."""
+    bi, _ = retail
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    query = answer.interpretation
+    assert (query.time_range.start, query.time_range.end) == period
+    assert [(h.of, h.op, h.value) for h in query.having] == [(of, op, 0)]
+
+
+def test_a_period_before_one_not_asked_is_still_two_periods(retail):
+    bi, _ = retail
+    assert bi.ask("本月销售额低于上上个月的门店", as_of=AS_OF).status == "refused"

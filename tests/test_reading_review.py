@@ -101,3 +101,18 @@ def test_an_exclusion_the_reading_cannot_place_keeps_its_value_out_of_the_choice
     assert all(f.op == "not in" for c in answer.candidates for f in c.interpretation.filters)
     answer = bi.ask("premium excluding corporate holders", as_of=AS_OF)
     assert [(f.op, f.values) for f in answer.candidates[0].interpretation.filters] == [("not in", ["机构"])]
+
+
+@pytest.mark.parametrize("question", ["上个月退单率垫底的门店", "上个月退单率倒数第一的门店"])
+def test_the_last_place_of_a_lower_is_better_metric_is_asked(bi, question):
+    """垫底 of a rate where lower is better: the worst place (highest) or the lowest value?"""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "rank_place", answer.message
+    assert [[o.descending for o in c.interpretation.order_by] for c in answer.candidates] == [[True], [False]]
+
+
+def test_the_last_place_of_a_higher_is_better_metric_is_the_lowest(bi):
+    answer, query = read(bi, "上个月销售额垫底的门店")
+    assert answer.status == "answered", answer.message
+    assert [o.descending for o in query.order_by] == [False] and query.limit == 1
+

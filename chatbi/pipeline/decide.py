@@ -106,6 +106,10 @@ class Decider:
                                 f"The question names several periods ({match.time_error}); keep one.", user)
         if match.ambiguous_values:
             return self._shared_value(question, match, user, as_of)
+        if match.either:  # the rows meeting both would be a wrong answer to "either"
+            return self.replies.refuse(question, "conditions_or", "暂不支持用「或」连接的条件；可以把两个条件分开问，"
+                                       "或问同时满足两个条件（且）的对象。", "Conditions joined by 'or' are not supported; "
+                                       "ask each condition on its own, or for the things meeting both ('and').", user)
         if any(op is None for _, op, _ in match.year_conditions):
             return self._open_year(question, match, user, as_of, timings)
         if match.unavailable:

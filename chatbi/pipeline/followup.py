@@ -71,6 +71,8 @@ def refine(previous: SemanticQuery, match: Match, catalog: Catalog, as_of: dt.da
     order, limit = list(query.order_by), match.limit or query.limit
     if match.rank or (match.limit and not order):  # 前3名 without a direction means the top
         rank = match.rank or "desc"
+        if match.rank_place and catalog.metrics[query.metrics[0]].direction == "lower_is_better":
+            return None  # 垫底的 of a rate where lower is better: asked as a question of its own
         if rank in ("best", "worst"):  # best/worst follow the metric's direction
             higher = catalog.metrics[query.metrics[0]].direction != "lower_is_better"
             rank = "desc" if (rank == "best") == higher else "asc"

@@ -123,7 +123,7 @@ def _groups_counted(query: SemanticQuery, columns: list[dict], rows: list, dims:
         ("meets the condition" if named == 1 else "meet the condition")
     if named < len(rows):
         zh, en = zh + f"（另有{col.get('empty') or '空值'}）", en + f" (and {col.get('empty_en') or 'the empty value'})"
-    if any(h.op in ("<", "<=") for h in query.having):
+    if any(h.op in ("<", "<=") and h.of == "value" for h in query.having):
         zh += f"；该期间没有数据的{col['label']}不在其中"
         en += f"; {_plural(col['label_en'])} with no data in the period are not among them"
     return zh, en

@@ -120,6 +120,13 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         return Draft(None, period, unit)
     group = ([GroupBy(dimension=TIME, grain=grain)] if grain else []) + [GroupBy(dimension=d) for d in dims]
     order, limit, top_within = [], match.limit, None
+    if match.rank_place and first.direction == "lower_is_better" and not match.growth:
+        # 退单率垫底: last in the ranking (the highest rate) or the lowest rate? Both are offered
+        options = [build_query(catalog, dataclasses.replace(match, rank=r, rank_place=False), metrics, as_of, group_by)
+                   for r in ("desc", "asc")]
+        return Draft(None, period, ("rank_place", f"「{first.name.zh}」越低越好：是指排名最差（最高）还是数值最低？请选择：",
+                                    f"Lower {first.name.en} is better: the worst place (highest) or the lowest value? "
+                                    "Please pick one:"), [o.query for o in options if o.query is not None])
     by_change = _rank_by_change(match, metrics[0]) if match.rank and match.growth else None
     if by_change and isinstance(by_change[0], str):  # (code, zh, en): ask
         return Draft(None, period, by_change)

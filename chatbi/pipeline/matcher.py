@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from chatbi.pipeline import shape_words, timeparse, typos
 from chatbi.pipeline.event_years import event_year_hits
 from chatbi.pipeline.metric_typos import FILLER_PHRASES, near_miss, typo_neighbours
 from chatbi.pipeline.question_words import (
+    AT_AN_END,
     COMPARISON_WORDS,
     FILLER,
     FILLER_PHRASES_EN,
@@ -69,6 +71,8 @@ class Match:
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (as written, as read)
     named: list[str] = field(default_factory=list)  # dimensions named but neither grouped nor filtered
     year_conditions: list[tuple[str, str, int]] = field(default_factory=list)  # (dimension, >= …, year)
+    rank_place: bool = False  # 垫底, 榜首: a place in the ranking, whose end depends on the metric's direction
+    either: bool = False  # 超过50万或退单率低于5%: conditions joined by "or", which the answer cannot compute
 
     @property
     def metric_sets(self) -> list[set[str]]:
@@ -370,6 +374,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             result.comparisons.append("share")
         elif h.kind == "rank":
             result.rank_words.append((h.start, h.end, h.text.strip()))
+            result.rank_place = result.rank_place or any(w in h.text for w in (*AT_AN_END, "倒数第1"))
             result.rank_at = h.start if result.rank_at is None else result.rank_at
             direction, n = h.payload
             if direction is not None:
@@ -380,6 +385,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     result.ranked = ranked_metrics(text, [h for h in chosen if h.kind == "rank"], result.metric_hits)
     for h in implicit[:1]:
         result.thresholds.append((h.start, shape_words.Threshold(">", 0.0, "%")))
+    limits = sorted((h.start, h.end) for h in chosen if h.kind == "threshold")
+    result.either = any(re.search(r"或|\bor\b|\beither\b", text[a[1]:b[0]], re.I) for a, b in itertools.pairwise(limits))
     counted = how_many_said(chosen, text, result)
     if (not result.listing and not result.metric_hits and (result.named or result.group_by) and not result.thresholds
             and not result.rank and not result.growth and not result.comparisons

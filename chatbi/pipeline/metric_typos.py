@@ -21,6 +21,11 @@ def near_miss(text: str, terms: dict[str, set[str]], taken: list[bool]) -> list[
     found: dict[tuple[int, int], set[str]] = {}
     meant: dict[tuple[int, int], str] = {}
     filler = _filler_mask(text)
+    # 退了多少件 is no typo of 卖了多少件: 退 is the catalog's own word for other metrics (退货件数)
+    users: dict[str, set[str]] = {}
+    for term, payload in terms.items():
+        for ch in set(term) if not term.isascii() else ():
+            users.setdefault(ch, set()).update(payload)
     for term, payload in terms.items():
         n = len(term)
         if n < 3 or term.isascii():
@@ -30,7 +35,8 @@ def near_miss(text: str, terms: dict[str, set[str]], taken: list[bool]) -> list[
                 continue
             window = text[i:i + n]
             differ = [i + k for k, (a, b) in enumerate(zip(window, term, strict=True)) if a != b]
-            if len(differ) == 1 and not filler[differ[0]] and not window.isascii():
+            if len(differ) == 1 and not filler[differ[0]] and not window.isascii() \
+                    and not users.get(text[differ[0]], set()) - payload:
                 found.setdefault((i, i + n), set()).update(payload)
                 meant.setdefault((i, i + n), term)
     return [Hit("metric", text[a:b], a, b, payload, corrected=meant[a, b]) for (a, b), payload in found.items()]

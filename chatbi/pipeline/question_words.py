@@ -80,7 +80,7 @@ NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除"
                    "not counting", "not including", "leaving out", "apart from")
 OTHERS = ("其他", "其它", "其余", "其他的", "其余的", "other", "others", "the rest")  # after an exclusion only
 # Words that carry no slot: question forms, politeness, filler.
-FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 跟 同 以及 还有 分别 各自 都 也 就 在 从 到 至 里 中 内 下 上 给 把 被 对
+FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 且 并且 而且 跟 同 以及 还有 分别 各自 都 也 就 在 从 到 至 里 中 内 下 上 给 把 被 对
 多少 是多少 有多少 几 几个 及其 其 它们的 他们的 多大 多高 怎样 怎么样 如何 什么 哪些 哪个 哪 谁 为 为何 请 请问 帮 帮我 帮忙 给我 我 我们
 我的 我要 我想 想 要 看 看看 看下 看一下 查 查查 查询 查一下 查下 统计 统计下 一下 下 列出 显示 展示 告诉 告诉我 知道 数据
 情况 指标 数 数量 值 多 少 总 总共 一共 合计 汇总 全部 所有 整体 全 全省 全市 本 这 那 个 名 位 元 户 期间 时候 时 期

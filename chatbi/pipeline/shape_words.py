@@ -66,7 +66,23 @@ _BOUND_LAST = re.compile(r"(?P<dir>超过|超出|高于|多于|大于|低于|少
 _WHEN = {"上个月": "上月"}
 
 
+# 上个月…低于上上个月, 去年…超过前年: the period before the one asked is 上月 / 去年 as seen from it,
+# so the comparison is the same MoM / YoY, against the period the question names
+_BEFORE_ASKED = {"上上个月": ("上月", ("上个月", "上月")), "上上月": ("上月", ("上个月", "上月")),
+                 "前年": ("去年", ("去年",)), "上上个季度": ("上季度", ("上个季度", "上季度")),
+                 "上上季度": ("上季度", ("上个季度", "上季度")), "上上周": ("上周", ("上周",))}
+_COMPARED_BEFORE = re.compile(r"(?P<word>比|较|超过|超出|高于|多于|大于|低于|少于|小于|不及|不如)\s*"
+                              r"(?P<when>上上个月|上上月|前年|上上个季度|上上季度|上上周)(?:同期)?")
+
+
+def _before_asked(m: re.Match, text: str) -> str:
+    seen, asked = _BEFORE_ASKED[m["when"]]
+    rest = text[:m.start()] + text[m.end():]
+    return m["word"] + seen if any(a in rest for a in asked) else m.group(0)
+
+
 def bound_said_as_comparison(text: str) -> str:
+    text = _COMPARED_BEFORE.sub(lambda m: _before_asked(m, text), text)
     return _BOUND_LAST.sub(lambda m: "比" + _WHEN.get(m["when"], m["when"]) +
                            ("多" if m["dir"] in ("超过", "超出", "高于", "多于", "大于") else "少"), text)
 GROWTH = ("增长率", "增速", "变化率", "变动率", "growth rate", "growth", "change rate", "% change", "percent change",
