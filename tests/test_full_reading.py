@@ -128,3 +128,14 @@ def test_a_single_character_left_over_is_not_waved_through_when_the_model_agrees
 
     answer = ChatBI(CATALOG, warehouse, backend=llm).ask("上月按支付方式的下单量(含税)", as_of=AS_OF)
     assert answer.status == "clarify" and answer.reason == "unrecognised_words", answer.message
+
+
+@pytest.mark.model
+def test_a_vague_measure_is_asked_even_when_the_model_finds_no_metric(warehouse, llm):
+    """规模 / perform name no metric: the model said out of scope and the question was refused."""
+    from chatbi.core import ChatBI
+
+    bi = ChatBI(CATALOG, warehouse, backend=llm)
+    for question in ("今年规模最大的三家门店", "how did our stores perform last quarter?"):
+        answer = bi.ask(question, as_of=AS_OF)
+        assert answer.status == "clarify" and answer.candidates, answer.message

@@ -347,5 +347,6 @@ def test_a_period_after_placed_or_finished_is_not_a_bottom_one(bi):
 
 def test_changing_a_question_is_not_a_write():
     assert not any(WRITE.search(t) for t in ("change the year to 2025", "set the limit to 10 and list top stores by sales",
-                                             "change the chart to a bar chart for all regions"))
+                                             "change the chart to a bar chart for all regions", "set limit to 10"))
     assert WRITE.search("set all prices to 0")
+    assert WRITE.search("set Ningbo's commission for October to 500k")  # a stored value set to a number

@@ -116,3 +116,39 @@ def test_the_last_place_of_a_higher_is_better_metric_is_the_lowest(bi):
     assert answer.status == "answered", answer.message
     assert [o.descending for o in query.order_by] == [False] and query.limit == 1
 
+
+
+@pytest.mark.parametrize("question", ["不含华东、华北和华南，上个月销售额", "除了华东、华北、华南以外，上个月的销售额",
+                                      "华东和华北和华南不算，上个月销售额",
+                                      "sales last month excluding East China, North China or South China"])
+def test_an_exclusion_said_of_a_list_leaves_out_every_value_of_it(bi, question):
+    """不含上海、南京和苏州 once left out 上海 alone and answered for 南京 and 苏州: the opposite."""
+    answer, query = read(bi, question)
+    assert answer.status == "answered", answer.message
+    assert [(f.dimension, f.op, sorted(f.values)) for f in query.filters] == \
+        [("region", "not in", sorted(["华东", "华北", "华南"]))]
+
+
+def test_a_value_after_a_comma_is_not_part_of_the_exclusion_before_it(bi):
+    answer, query = read(bi, "除了华东，华北上个月的销售额")
+    assert {(f.op, tuple(f.values)) for f in query.filters} == {("=", ("华北",)), ("not in", ("华东",))}
+
+
+def test_an_ambiguous_value_left_out_is_left_out_in_every_choice(bi):
+    answer = bi.ask("除了上海和杭州以外的城市上个月销售额", as_of=AS_OF)
+    assert answer.status == "clarify" and answer.candidates
+    for c in answer.candidates:
+        assert [(f.op, sorted(f.values)) for f in c.interpretation.filters] == [("not in", ["上海", "杭州"])]
+
+
+def test_chu_before_a_value_and_wai_after_it_is_an_exclusion(bi):
+    answer, query = read(bi, "华东大区除上海外各城市的销售额")
+    assert answer.status == "answered", answer.message
+    assert ("city", "not in", ["上海"]) in [(f.dimension, f.op, f.values) for f in query.filters]
+
+
+def test_two_conditions_after_a_list_mark_stay_on_their_own_metrics(bi):
+    """、销售额 was read as a typo of 净销售额, and the choices put both bounds on one metric, dropping 客单价."""
+    answer, query = read(bi, "上个月客单价1.5k以上、销售额又至少五十万的门店")
+    assert answer.status == "answered", answer.message
+    assert [(h.metric, h.op, h.value) for h in query.having] == [("aov", ">=", 1500), ("sales", ">=", 500_000)]

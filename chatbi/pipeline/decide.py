@@ -125,7 +125,10 @@ class Decider:
         if any(len(s) > 1 for s in sets):
             options = [m for m in self.ranked_metrics(question, 8) if m in next(s for s in sets if len(s) > 1)]
             options += sorted(m for s in sets if len(s) > 1 for m in s if m not in options)
-            drafts = self._drafts(match, [[m] for m in options if m in visible], as_of)
+            # the other metrics said stay in every choice (客单价1.5k以上、销售额至少50万: both conditions)
+            fixed = [next(iter(s)) for s in sets if len(s) == 1]
+            drafts = self._drafts(match, [sorted([m, *fixed], key=lambda x: match.positions.get(x, 0))
+                                          for m in options if m in visible], as_of)
             return self.replies.clarify(question, drafts, "ambiguous_metric", "这个问题可能指以下几个指标，请选择：",
                                  "The question could mean any of these metrics; please pick one:", user, as_of)
         metrics = list(dict.fromkeys(m for s in sets for m in s))
@@ -294,11 +297,13 @@ class Decider:
         drafts = []
         for combo in (together or combos)[:4] if metrics else []:
             filters, scope = {d: list(v) for d, v in match.filters.items()}, list(match.share_scope)
+            excluded = {d: list(v) for d, v in match.excluded.items()}
             for hit, (did, value) in zip(hits, combo, strict=True):
-                filters[did] = [*filters.get(did, []), value]
+                kept = excluded if hit.start in match.ambiguous_excluded else filters
+                kept[did] = [*kept.get(did, []), value]
                 if match.share_span and match.share_span[0] < hit.start < match.share_span[1] and did not in scope:
                     scope.append(did)  # 占浙江省: the whole, under this reading
-            meant = dataclasses.replace(match, filters=filters, share_scope=scope, ambiguous_values=[])
+            meant = dataclasses.replace(match, filters=filters, excluded=excluded, share_scope=scope, ambiguous_values=[])
             draft = build_query(self.catalog, meant, metrics, as_of)
             if draft.query is not None:
                 drafts.append(draft.query)

@@ -4,6 +4,7 @@ show, so that two candidates never read the same (占华东的比例 beside 占�
 from __future__ import annotations
 
 from chatbi.pipeline.interpret import GRAIN_ZH
+from chatbi.pipeline.timeparse import ALL_DATA_START
 from metric_catalog.model import Catalog
 from semantic_layer import SemanticQuery
 from semantic_layer.explain import plain_number
@@ -17,8 +18,9 @@ def describe(catalog: Catalog, query: SemanticQuery) -> tuple[str, str]:
     names_zh = "、".join(catalog.metrics[m].name.zh for m in query.metrics)
     names_en = ", ".join(catalog.metrics[m].name.en for m in query.metrics)
     rng = query.time_range
-    when = f"{rng.start} 至 {rng.end}" if rng else ""
-    when_en = f"{rng.start} to {rng.end}" if rng else ""
+    whole = rng is not None and rng.start <= ALL_DATA_START  # all the data: no invented first day
+    when = (f"截至 {rng.end} 的全部数据" if whole else f"{rng.start} 至 {rng.end}") if rng else ""
+    when_en = (f"all data up to {rng.end}" if whole else f"{rng.start} to {rng.end}") if rng else ""
     by_zh = [("按" + (GRAIN_ZH[g.grain]
                       if g.grain else catalog.dimensions[g.dimension].name.zh)) for g in query.group_by]
     by_en = [f"by {g.grain or catalog.dimensions[g.dimension].name.en}" for g in query.group_by]

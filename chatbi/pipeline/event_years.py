@@ -56,7 +56,8 @@ def event_year_hits(text: str, events: dict[str, str]) -> list[Hit]:
             hits.append(Hit("year_condition", m.group(0), m.start(), m.end(),
                             (events[m["stem"]], ZH_RELATION[m["rel"] or ""], int(m["y"]))))
     if en_stems:
-        pattern = (rf"\b(?P<stem>{en_stems})\s+(?P<pre>{'|'.join(EN_BEFORE)})\s+(?P<y>(?:19|20)\d{{2}})"
+        # "stores that opened in 2024": the relative word belongs to the condition
+        pattern = (rf"(?:\b(?:that|which|who)\s+(?:were\s+|was\s+|have\s+|has\s+|had\s+)?)?\b(?P<stem>{en_stems})\s+(?P<pre>{'|'.join(EN_BEFORE)})\s+(?P<y>(?:19|20)\d{{2}})"
                    rf"(?:\s+(?P<post>{'|'.join(EN_AFTER)}))?\b")
         for m in re.finditer(pattern, text, re.IGNORECASE):
             op = EN_AFTER[m["post"].lower()] if m["post"] and m["pre"].lower() == "in" else \

@@ -30,6 +30,9 @@ WRITE = re.compile(
     r"(?=.{0,80}?\b(?:all|every|each)\b)(?:the|all|every|each|its|their|our)\b.{0,80}?\bto\s+\w|"
     r"\b(?:set|change)\s+(?!the\s+(?:period|year|month|date|limit|chart|metric|range|time|grain|view)\b)"
     r"(?:the|all|every|each|its|their|our)\b.{0,80}?\bto\s+-?\d|"
+    # "set Ningbo's commission for October to 500k": a stored value set to a number
+    r"\bset\s+(?!(?:the\s+)?(?:period|year|month|date|limit|chart|metric|range|time|grain|view|top|n)\b)"
+    r"[\w'’]+(?:'s|’s)\s.{0,60}?\bto\s+-?\d|"
     r"\bmark\s+(?:the|all|every|these|those|this|that)\b.{0,60}?\bas\s+\w|"
     r"\b(?:remove|erase|wipe|modify|change)\b.{0,30}"
     r"\b(?:data|record|records|rows?|table|users?|subscribers?|accounts?)\b")

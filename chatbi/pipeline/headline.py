@@ -89,7 +89,9 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         zh = f"{rng}，{where_zh}{spec.name.zh}，超过 {len(rows)} 行，只显示前 {len(rows)} 行"
         en = f"{spec.name.en}{where_en} for {rng_en}: more than {len(rows)} rows, the first {len(rows)} shown"
     elif (counted := _groups_counted(query, columns, rows, dims)) is not None:  # 超过100万的门店有几家
-        zh, en = f"{rng}，{where_zh}{spec.name.zh}{counted[0]}", f"{spec.name.en}{where_en} for {rng_en}{counted[1]}"
+        names = [catalog.metrics[col["metric"]].name for _, col in metric_cols]
+        zh = f"{rng}，{where_zh}{'、'.join(n.zh for n in names)}{counted[0]}"
+        en = f"{' and '.join(n.en for n in names)}{where_en} for {rng_en}{counted[1]}"
     else:
         zh = f"{rng}，{where_zh}{spec.name.zh}，共 {len(rows)} 行"
         en = f"{spec.name.en}{where_en} for {rng_en}: {len(rows)} rows"

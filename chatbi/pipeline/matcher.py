@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from chatbi.pipeline import shape_words, timeparse, typos
 from chatbi.pipeline.event_years import event_year_hits
 from chatbi.pipeline.metric_typos import FILLER_PHRASES, near_miss, typo_neighbours
+from chatbi.pipeline.negation import negated_values
 from chatbi.pipeline.question_words import (
     AT_AN_END,
     COMPARISON_WORDS,
@@ -72,6 +73,7 @@ class Match:
     named: list[str] = field(default_factory=list)  # dimensions named but neither grouped nor filtered
     year_conditions: list[tuple[str, str, int]] = field(default_factory=list)  # (dimension, >= …, year)
     rank_place: bool = False  # 垫底, 榜首: a place in the ranking, whose end depends on the metric's direction
+    ambiguous_excluded: list[int] = field(default_factory=list)  # starts of ambiguous values said as left out
     either: bool = False  # 超过50万或退单率低于5%: conditions joined by "or", which the answer cannot compute
 
     @property
@@ -105,16 +107,6 @@ def _select(hits: list[Hit], length: int) -> list[Hit]:
         for i in range(hit.start, hit.end):
             owner[i] = hit
     return sorted(chosen, key=lambda h: h.start)
-
-
-def _negates(text: str, negation: Hit, value: Hit) -> bool:
-    """除了 杭州, "excluding the online mall" (only articles between), 企业客户的单子不算 (said after)."""
-    if negation.payload == "after":
-        return 0 <= negation.start - value.end <= 1
-    if value.start < negation.end:
-        return False
-    gap = re.sub(r"\b(?:the|a|an|all|any)\b|[的所有全部\s]", "", text[negation.end:value.start])
-    return not gap
 
 
 def _keyword_hits(text: str) -> list[Hit]:
@@ -290,12 +282,14 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     result.share_span = None if share_at is None else (share_at, share_end)
     shared: list[Hit] = []
     used: set[int] = set()  # negations that negate a value
-    negating = {id(n) for n in negations for v in chosen if v.kind == "value" and _negates(text, n, v)}
+    said_of, joiners = negated_values(text, chosen)
+    chosen += joiners  # the "or" of "excluding A, B or C" joins what is left out: explained
+    negating = {id(n) for ns in said_of.values() for n in ns}
 
     def apply_value(h: Hit, dim: str, value: str) -> None:
         if result.share_span and share_at < h.start < share_end and dim not in result.share_scope:
             result.share_scope.append(dim)
-        by = [n for n in negations if _negates(text, n, h)]
+        by = said_of.get(id(h), [])
         if not by and any(n.payload is None and id(n) not in negating and 0 < h.start - n.end <= 20
                           and not re.search(r"[,，。;；?？]", text[n.end:h.start]) for n in negations):
             result.residual.append(h.text)  # "excluding direct business": not "business" kept in, nor out
@@ -398,6 +392,10 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             apply_value(h, *sorted(closest)[0])
         else:
             result.ambiguous_values.append(dataclasses.replace(h, payload=closest))
+            by = said_of.get(id(h), [])
+            used.update(id(n) for n in by)
+            if by and not all(n.payload == "inclusion" for n in by):
+                result.ambiguous_excluded.append(h.start)  # 除了上海…: whichever 上海 it is, left out
     # 不算 with no value it could be said of: unexplained, never dropped (the total would include it)
     result.residual += [n.text for n in negations if id(n) not in used]
     if result.listing and not result.metric_hits:  # 列出…营业厅: the named dimensions are what is listed

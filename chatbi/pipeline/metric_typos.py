@@ -71,7 +71,7 @@ def typo_neighbours(chosen: list[Hit], text: str, terms: dict[str, set[str]], ta
                     continue
                 differ = [a for a, b in zip(window, term, strict=True) if a != b]
                 # 上海的销售额 is no typo of 净销售额: a particle or conjunction is said, not mistyped
-                if len(differ) == 1 and differ[0] not in PARTICLES:
+                if len(differ) == 1 and differ[0] not in PARTICLES and differ[0].isalnum():  # 、销售额: no 净销售额
                     hit.payload = set(hit.payload) | payload
                     hit.start, hit.end, hit.text = min(start, hit.start), max(start + n, hit.end), window
                     for i in range(hit.start, hit.end):

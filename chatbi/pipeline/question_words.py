@@ -76,7 +76,7 @@ NEGATION_AFTER = re.compile(r"(?:的)?(?:单子|订单|数据|部分|那部分|�
 INCLUSION_BEFORE = ("包含", "包括", "含", "including", "incl.", "incl", "inclusive of")
 # counted things after a number (1000人, 50万元): they say what is counted, not a slot of their own
 MEASURE_WORDS = ("个", "人", "户", "家", "单", "件", "元", "块", "笔", "台", "次", "位", "名", "款", "张", "条", "部", "套", "份")
-NEGATION_BEFORE = ("除了", "除去", "不含", "不包括", "排除", "剔除", "excluding", "except", "other than", "without",
+NEGATION_BEFORE = ("除了", "除去", "除", "不含", "不包括", "排除", "剔除", "excluding", "except", "other than", "without",
                    "not counting", "not including", "leaving out", "apart from")
 OTHERS = ("其他", "其它", "其余", "其他的", "其余的", "other", "others", "the rest")  # after an exclusion only
 # Words that carry no slot: question forms, politeness, filler.
@@ -89,9 +89,9 @@ the a an of in on for to by is are was were what how much many show me give list
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
 each every within under came come comes one ones doing going per over s
-当天 当日 那天 那一天 这一天 拆 拆一下 拆开看 咋样 咋 那些 不同 不同的 卖出去 每种 每一种 各种 每类 各类
+当天 当日 那天 那一天 这一天 又 同时 拆 拆一下 拆开看 咋样 咋 那些 不同 不同的 卖出去 每种 每一种 各种 每类 各类
 让 哈 嘛 这边 那边 下来 了解 了解下 这个 那个 目前为止 到目前为止 截至目前 带上 附上 连同 排 只 只看 只算 仅 仅看 已经 老板
 kindly could would you can only took brought saw made generated got through via thru shift shifted
-they them it re ve ll tracking trending 问 问下 问一下 百分之多少 百分之几
+they them it re ve ll tracking trending 问 问下 问一下 百分之多少 百分之几 规模 perform performed performing performance
 """.split())
 PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")

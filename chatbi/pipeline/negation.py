@@ -1,0 +1,57 @@
+"""Which values an exclusion (除了, 不含, excluding, …不算) or an inclusion word is said of: the value
+right after it (or right before a word said after), and every value listed with that one
+(不含上海、南京和苏州; "excluding Shanghai, Nanjing or Suzhou"; 杭州和宁波不算). Reading only the first
+of a list once answered 南京 and 苏州 alone for "all but these three" — a wrong number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chatbi.pipeline.term_search import Hit
+
+ARTICLES = re.compile(r"\b(?:the|a|an|all|any)\b|[的所有全部\s]", re.I)
+# what joins the values of one list; a bare comma only inside a list that a conjunction closes
+# ("A, B and C"), since 除了杭州，宁波的… names 宁波 itself
+JOINER = re.compile(r"\s*(?P<word>、|/|&|以及|或者|和|与|及|跟|或|\band\b|\bor\b|,|，)\s*(?:(?:the|a|an)\s+)?", re.I)
+COMMAS = (",", "，")
+EITHER = ("or", "或", "或者")
+
+
+def negated_values(text: str, chosen: list[Hit]) -> tuple[dict[int, list[Hit]], list[Hit]]:
+    """value hit id → the negation hits said of it; and filler hits for the 'or' / 或 that join a
+    negated list (a list of things left out, not a choice between conditions)."""
+    values = sorted((h for h in chosen if h.kind == "value"), key=lambda h: h.start)
+    said_of: dict[int, list[Hit]] = {}
+    joiners: list[Hit] = []
+    for n in (h for h in chosen if h.kind == "negation"):
+        if n.payload == "after":
+            first = [v for v in values if 0 <= n.start - v.end <= 1]
+            chain = _chain(text, list(reversed([v for v in values if v.end <= n.start])), first, backwards=True)
+        else:
+            first = [v for v in values if v.start >= n.end and not ARTICLES.sub("", text[n.end:v.start])]
+            chain = _chain(text, [v for v in values if v.start >= n.end], first, backwards=False)
+        for v, joined in chain:
+            said_of.setdefault(id(v), []).append(n)
+            if joined is not None and joined.text.strip().lower() in EITHER:
+                joiners.append(joined)
+    return said_of, joiners
+
+
+def _chain(text: str, ordered: list[Hit], first: list[Hit], backwards: bool) -> list[tuple[Hit, Hit | None]]:
+    """The first value and those listed with it, each with the joiner that joined it."""
+    if not first:
+        return []
+    out: list[tuple[Hit, Hit | None]] = [(first[0], None)]
+    start = ordered.index(first[0])
+    for prev, nxt in zip(ordered[start:], ordered[start + 1:], strict=False):
+        gap = (text[nxt.end:prev.start], nxt.end) if backwards else (text[prev.end:nxt.start], prev.end)
+        m = JOINER.fullmatch(gap[0])
+        if not m:
+            break
+        a, b = gap[1] + m.start("word"), gap[1] + m.end("word")
+        out.append((nxt, Hit("filler", text[a:b], a, b)))
+    # a trailing run joined by commas alone is not shown to be part of the list
+    while len(out) > 1 and out[-1][1].text in COMMAS:
+        out.pop()
+    return out
