@@ -51,6 +51,19 @@ def small_retail(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def small_insurance(tmp_path_factory):
+    """A small insurance warehouse (5% of the demo's size) and the insurance catalog, read by the rules."""
+    from chatbi.core import ChatBI
+    from chatbi.demo.insurance import build_insurance_warehouse
+    from chatbi.warehouse import connect
+    from metric_catalog.loader import load_catalog
+
+    built = build_insurance_warehouse(tmp_path_factory.mktemp("ins") / "insurance.duckdb", scale=0.05, as_of=TEST_AS_OF)
+    warehouse = connect(str(built.path))
+    return ChatBI(load_catalog("metric_catalog/insurance/insurance.yaml"), warehouse, use_model=False), warehouse
+
+
+@pytest.fixture(scope="session")
 def bundled_model_path() -> Path:
     """The real bundled 1.5B GGUF, assembled and verified in the default cache (make test does this)."""
     from chatbi.llm import resolve_model_file

@@ -8,11 +8,7 @@ import datetime as dt
 
 import pytest
 
-from chatbi.core import ChatBI
-from chatbi.demo.insurance import build_insurance_warehouse
 from chatbi.pipeline.event_years import event_words
-from chatbi.warehouse import connect
-from metric_catalog.loader import load_catalog
 
 AS_OF = dt.date(2026, 11, 15)
 
@@ -83,11 +79,9 @@ def test_more_than_last_year_is_a_growth_condition(retail):
     assert answer.rows and all(row[now] > row[before] for row in answer.rows)
 
 
-def test_a_year_of_the_metrics_own_date_is_its_period(tmp_path):
+def test_a_year_of_the_metrics_own_date_is_its_period(small_insurance):
     """2025年起保的保单数 answered 0: this year so far, of policies that took effect in 2025."""
-    built = build_insurance_warehouse(tmp_path / "i.duckdb", scale=0.05, as_of=AS_OF)
-    warehouse = connect(str(built.path))
-    bi = ChatBI(load_catalog("metric_catalog/insurance/insurance.yaml"), warehouse, use_model=False)
+    bi, warehouse = small_insurance
     expected = scalar(warehouse, "select count(*) from policy where year(effective_date) = 2025")
     for question in ("2025年起保的保单数", "承保年度为2025的保单数"):
         answer = bi.ask(question, as_of=AS_OF)
@@ -101,6 +95,9 @@ def test_a_year_of_the_metrics_own_date_is_its_period(tmp_path):
     ("上个月销售额低于上上个月的门店", (dt.date(2026, 10, 1), dt.date(2026, 10, 31)), "mom", "<"),
     ("上个月销售额比上上个月少的门店", (dt.date(2026, 10, 1), dt.date(2026, 10, 31)), "mom", "<"),
     ("去年销售额超过前年的大区", (dt.date(2025, 1, 1), dt.date(2025, 12, 31)), "yoy", ">"),
+    ("which regions had lower sales this year than last year?", (dt.date(2026, 1, 1), AS_OF), "yoy", "<"),
+    ("regions whose sales last month were higher than the previous month",
+     (dt.date(2026, 10, 1), dt.date(2026, 10, 31)), "mom", ">"),
 ])
 def test_the_period_before_the_one_asked_is_its_comparison(retail, question, period, of, op):
     """上个月…低于上上个月 was refused as two periods; it is last month against the month before."""
@@ -115,3 +112,12 @@ def test_the_period_before_the_one_asked_is_its_comparison(retail, question, per
 def test_a_period_before_one_not_asked_is_still_two_periods(retail):
     bi, _ = retail
     assert bi.ask("本月销售额低于上上个月的门店", as_of=AS_OF).status == "refused"
+
+
+def test_the_unit_of_the_metric_after_a_bound_is_part_of_it(small_insurance):
+    """超过30天 of 平均结案天数 (unit 天) was left unexplained; 天 after a count of claims is not its unit."""
+    bi, _ = small_insurance
+    answer = bi.ask("今年平均结案天数超过30天的出险原因", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [(h.metric, h.op, h.value) for h in answer.interpretation.having] == [("avg_days_to_settle", ">", 30)]
+    assert bi.ask("今年报案件数超过30天的出险原因", as_of=AS_OF).status == "clarify"

@@ -166,7 +166,10 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
             taken[i] = True
     leftover = "".join(ch if not taken[i] else " " for i, ch in enumerate(text))
     result.residual += [w for w in residual_words(leftover, vocab)  # 除了华东以外的其他大区: what the exclusion leaves
-                        if not (w in OTHERS and result.excluded)]
+                        if not (w in OTHERS and result.excluded)
+                        # 超过30天: the unit of the metric asked, after a bound's number, says what it counts
+                        and not (result.thresholds and re.search(rf"\d\s*{re.escape(w)}", text) and all(
+                            w in vocab.units.get(m, ()) for h in result.metric_hits for m in h.payload))]
     return result
 
 

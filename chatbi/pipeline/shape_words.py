@@ -81,8 +81,23 @@ def _before_asked(m: re.Match, text: str) -> str:
     return m["word"] + seen if any(a in rest for a in asked) else m.group(0)
 
 
+# "fewer policies this year than last year": the same comparison said in English, rewritten to the
+# words the matcher reads (rose / fell year over year)
+_EN_THAN_LAST = re.compile(
+    r"\b(?P<dir>fewer|less|lower|smaller|more|higher|greater|bigger)\b(?P<mid>[^.?!,;]{0,60}?)\bthan\s+"
+    r"(?:in\s+|during\s+|for\s+)?(?:the\s+)?(?P<when>same\s+(?:period|time)\s+last\s+year|last\s+year|previous\s+year|"
+    r"prior\s+year|last\s+month|previous\s+month|prior\s+month|month\s+before)\b(?!['’]s)", re.I)
+
+
+def _said_in_english(m: re.Match) -> str:
+    fell = m["dir"].lower() in ("fewer", "less", "lower", "smaller")
+    unit = "month over month" if "month" in m["when"].lower() else "year over year"
+    return f"{m['mid'].strip()} {'fell' if fell else 'rose'} {unit}"
+
+
 def bound_said_as_comparison(text: str) -> str:
     text = _COMPARED_BEFORE.sub(lambda m: _before_asked(m, text), text)
+    text = _EN_THAN_LAST.sub(_said_in_english, text)
     return _BOUND_LAST.sub(lambda m: "比" + _WHEN.get(m["when"], m["when"]) +
                            ("多" if m["dir"] in ("超过", "超出", "高于", "多于", "大于") else "少"), text)
 GROWTH = ("增长率", "增速", "变化率", "变动率", "growth rate", "growth", "change rate", "% change", "percent change",

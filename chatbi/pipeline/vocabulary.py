@@ -66,6 +66,7 @@ class Vocabulary:
     same_rows: set[frozenset[tuple[str, str]]] = field(default_factory=set)
     named_days: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # 双11 → (11, 11, 1): catalog.calendar
     year_events: dict[str, str] = field(default_factory=dict)  # 开业 → store_open_year (event_years)
+    units: dict[str, set[str]] = field(default_factory=dict)  # metric → its units (天, 件, 元)
 
     def segment(self, text: str) -> list[str]:
         """jieba's words of ``text``, the catalog's own words kept whole. jieba (its 350k-word
@@ -193,6 +194,7 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
     # 保单 of 保单年度 is also the start of 保单数: a word that begins a metric's or a value's name is no event
     vocab.year_events = {e: d for e, d in events.items() if not any(
         t != e and t.startswith(e) for t in (*vocab.metric_terms, *vocab.value_terms))}
+    vocab.units = {mid: {u for u in (spec.unit.zh, spec.unit.en) if u} for mid, spec in catalog.metrics.items()}
     vocab.dimension_values = {did: bool(dim.values) for did, dim in catalog.dimensions.items()}
     vocab.reachable = {(a, b) for a in catalog.tables for b in catalog.tables
                        if a != b and graph.join_path(catalog, a, b) is not None}
