@@ -100,3 +100,15 @@ def test_conditions_joined_by_and_are_both_applied(retail):
         and o.order_date between date '2026-10-01' and date '2026-10-31' group by 1)
         where sales > 20000 and orders > 100""")
     assert len(answer.rows) == expected > 0
+
+
+def test_a_value_and_shu_is_the_count_of_those_rows(small_insurance):
+    """未决案件数: the claims whose state is 未决, counted by the catalog's one plain count of claims."""
+    bi, warehouse = small_insurance
+    answer = bi.ask("今年未决案件数", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    query = answer.interpretation
+    assert query.metrics == ["claims"] and [(f.dimension, f.values) for f in query.filters] == [("claim_state", ["未决"])]
+    expected = scalar(warehouse, """select count(*) from claim where settled_date is null
+        and reported_date between date '2026-01-01' and date '2026-11-15'""")
+    assert answer.rows[0][0] == expected > 0

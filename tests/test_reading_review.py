@@ -152,3 +152,11 @@ def test_two_conditions_after_a_list_mark_stay_on_their_own_metrics(bi):
     answer, query = read(bi, "上个月客单价1.5k以上、销售额又至少五十万的门店")
     assert answer.status == "answered", answer.message
     assert [(h.metric, h.op, h.value) for h in query.having] == [("aov", ">=", 1500), ("sales", ">=", 500_000)]
+
+
+@pytest.mark.parametrize(("question", "kind"), [("year-over-year change in sales by region last month", "yoy"),
+                                                ("month-over-month change in sales by region last month", "mom")])
+def test_a_hyphenated_comparison_and_its_change_are_read(bi, question, kind):
+    answer, query = read(bi, question)
+    assert answer.status == "answered", answer.message
+    assert query.comparisons == [kind] and [g.dimension for g in query.group_by] == ["region"]

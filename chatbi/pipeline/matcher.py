@@ -156,6 +156,8 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
         for i in range(h.start, h.end):
             taken[i] = True
     if not any(h.kind == "metric" for h in chosen):
+        chosen = sorted(chosen + _counted_things(chosen, text, vocab), key=lambda h: h.start)
+    if not any(h.kind == "metric" for h in chosen):
         chosen = _select(chosen + near_miss(text, vocab.metric_terms, taken), len(text))
     else:
         typo_neighbours(chosen, text, vocab.metric_terms, taken)
@@ -171,6 +173,20 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
                         and not (result.thresholds and re.search(rf"\d\s*{re.escape(w)}", text) and all(
                             w in vocab.units.get(m, ()) for h in result.metric_hits for m in h.payload))]
     return result
+
+
+def _counted_things(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit]:
+    """未决案件数: a value of a table's rows and 数 after it is the count of those rows, when the
+    catalog has one metric that counts that table's rows as they are (报案件数 for claims)."""
+    out = []
+    for h in chosen:
+        if h.kind != "value" or len({d for d, _ in h.payload}) != 1:
+            continue
+        said = re.match(r"(?:的)?(?:个数|数量|数)(?!据|字|值|额)", text[h.end:])
+        metric = vocab.counting.get(vocab.dimension_tables.get(next(iter(h.payload))[0], ""))
+        if said and metric:
+            out.append(Hit("metric", said.group(0), h.end, h.end + said.end(), {metric}))
+    return out
 
 
 def residual_words(leftover: str, vocab: Vocabulary) -> list[str]:

@@ -62,6 +62,20 @@ COMPARISON_WORDS = [("mom", None, ("环比", "比上期", "较上期", "vs previ
                                    "vs last year",
                                    "compared with last year")),
                     ("share", None, ("占比", "份额", "比重", "占全省", "share", "proportion", "percentage of total"))]
+
+
+def _spelled_out(words: tuple[str, ...]) -> tuple[str, ...]:
+    """year over year → year-over-year, and "year over year change": the change is the comparison's."""
+    out = list(words)
+    for w in words:
+        if w.isascii() and " " in w and "over" in w or w.endswith(" on year") or " on " in w:
+            out.append(w.replace(" ", "-"))
+    out += [f"{w} change" for w in list(out) if w.isascii() and w not in ("pop",) and not w.startswith(("vs ", "compared"))]
+    return tuple(dict.fromkeys(out))
+
+
+COMPARISON_WORDS = [(kind, unit, _spelled_out(words)) if kind != "share" else (kind, unit, words)
+                    for kind, unit, words in COMPARISON_WORDS]
 # "what % of X [in Y] came from Z": the share opener, and the words after which the part is named
 SHARE_OF_EN = re.compile(r"\bwhat\s+(?:%|percent|percentage|share|proportion|fraction)\s+of\b")
 # "Beijing's share of North China sales": what follows "share of" is the whole, unless an "in …"

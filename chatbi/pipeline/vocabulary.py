@@ -67,6 +67,7 @@ class Vocabulary:
     named_days: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # 双11 → (11, 11, 1): catalog.calendar
     year_events: dict[str, str] = field(default_factory=dict)  # 开业 → store_open_year (event_years)
     units: dict[str, set[str]] = field(default_factory=dict)  # metric → its units (天, 件, 元)
+    counting: dict[str, str] = field(default_factory=dict)  # table → the one metric counting its rows as they are
 
     def segment(self, text: str) -> list[str]:
         """jieba's words of ``text``, the catalog's own words kept whole. jieba (its 350k-word
@@ -194,6 +195,11 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
     # 保单 of 保单年度 is also the start of 保单数: a word that begins a metric's or a value's name is no event
     vocab.year_events = {e: d for e, d in events.items() if not any(
         t != e and t.startswith(e) for t in (*vocab.metric_terms, *vocab.value_terms))}
+    plain_counts: dict[str, list[str]] = {}
+    for mid, spec in catalog.metrics.items():
+        if spec.type == "simple" and spec.agg == "count" and not spec.expr and not spec.filters and not spec.where:
+            plain_counts.setdefault(spec.table, []).append(mid)
+    vocab.counting = {table: mids[0] for table, mids in plain_counts.items() if len(mids) == 1}
     vocab.units = {mid: {u for u in (spec.unit.zh, spec.unit.en) if u} for mid, spec in catalog.metrics.items()}
     vocab.dimension_values = {did: bool(dim.values) for did, dim in catalog.dimensions.items()}
     vocab.reachable = {(a, b) for a in catalog.tables for b in catalog.tables
