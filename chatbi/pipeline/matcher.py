@@ -221,7 +221,7 @@ def how_many_said(chosen: list[Hit], text: str, result: Match) -> bool:
     number of its rows: of a listing, or of the groups a condition selects (销售额超过100万的门店有几家).
     Said of anything else (how many stores had sales: a count by what?) it stays unexplained."""
     counted = False
-    dims = [h for h in chosen if h.kind == "dimension"]
+    dims = [h for h in chosen if h.kind in ("dimension", "value")]  # 几个自营厅: the outlets of that type
     for h in (h for h in chosen if h.kind == "how_many"):
         near = any(0 <= d.start - h.end <= 1 for d in dims) or any(
             d.end <= h.start and re.fullmatch(r"\s*(?:的)?\s*(?:都|总|一)?\s*", text[d.end:h.start]) for d in dims)
@@ -401,7 +401,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     limits = sorted((h.start, h.end) for h in chosen if h.kind == "threshold")
     result.either = any(re.search(r"或|\bor\b|\beither\b", text[a[1]:b[0]], re.I) for a, b in itertools.pairwise(limits))
     counted = how_many_said(chosen, text, result)
-    if (not result.listing and not result.metric_hits and (result.named or result.group_by) and not result.thresholds
+    if (not result.listing and not result.metric_hits and (result.named or result.group_by or counted and result.filters)
+            and not result.thresholds
             and not result.rank and not result.growth and not result.comparisons
             and (any(h.kind == "which" for h in chosen) or counted)):
         result.listing = True  # "which stores are community stores", 哪些门店是社区店: nothing is counted
