@@ -113,3 +113,18 @@ def test_a_value_and_shu_is_the_count_of_those_rows(small_insurance):
     expected = scalar(warehouse, """select count(*) from claim where settled_date is null
         and reported_date between date '2026-01-01' and date '2026-11-15'""")
     assert answer.rows[0][0] == expected > 0
+
+
+def test_periods_meeting_a_condition_are_those_periods(retail):
+    """销售额超过X的月份 asked which dimension; the months are the groups (every month in range is a row)."""
+    bi, warehouse = retail
+    monthly = warehouse.execute("""select date_trunc('month', o.order_date) as m, sum(l.sales_amount) from fact_order_line l
+        join fact_order o using (order_id) where o.order_status <> '已取消'
+        and o.order_date between date '2026-01-01' and date '2026-11-15' group by 1""").rows
+    bound = int(sorted(float(v) for _, v in monthly)[len(monthly) // 2])
+    expected = sum(float(v) > bound for _, v in monthly)
+    answer = bi.ask(f"今年销售额超过{bound}的月份有几个", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    query = answer.interpretation
+    assert [g.grain for g in query.group_by] == ["month"] and [h.value for h in query.having] == [bound]
+    assert len(answer.rows) == expected > 0 and f"满足条件的月份共 {expected} 个" in answer.message

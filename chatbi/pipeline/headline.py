@@ -112,20 +112,30 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     return zh + "。", en + "."
 
 
+PERIOD_LABELS = {"month": ("月份", "month"), "quarter": ("季度", "quarter"), "year": ("年份", "year"),
+                 "week": ("周", "week"), "day": ("天", "day")}
+
+
 def _groups_counted(query: SemanticQuery, columns: list[dict], rows: list, dims: list[int]) -> tuple[str, str] | None:
     """The groups a condition selects, counted (the rows with no key, such as the online mall, are
     not one of the stores); a condition of 'below' cannot see the groups with no data at all."""
-    if not query.having or len(dims) != 1 or query.limit or query.top_within or \
-            any(c["kind"] == "time" for c in columns):
+    times = [k for k, c in enumerate(columns) if c["kind"] == "time"]
+    if not query.having or len(dims) + len(times) != 1 or query.limit or query.top_within:
         return None
-    col = columns[dims[0]]
+    if times:  # 销售额超过1000万的月份: the periods are what is counted
+        grain = next((g.grain for g in query.group_by if g.grain), "")
+        zh_label, en_label = PERIOD_LABELS.get(grain, ("期", "period"))
+        col = {"label": zh_label, "label_en": en_label}
+    else:
+        col = columns[dims[0]]
+    dims = dims or times
     named = sum(r[dims[0]] is not None for r in rows)
     zh = f"，满足条件的{col['label']}共 {named} 个"
     en = f": {named} {col['label_en'] if named == 1 else _plural(col['label_en'])} " + \
         ("meets the condition" if named == 1 else "meet the condition")
     if named < len(rows):
         zh, en = zh + f"（另有{col.get('empty') or '空值'}）", en + f" (and {col.get('empty_en') or 'the empty value'})"
-    if any(h.op in ("<", "<=") and h.of == "value" for h in query.having):
+    if not times and any(h.op in ("<", "<=") and h.of == "value" for h in query.having):  # a spine has every period
         zh += f"；该期间没有数据的{col['label']}不在其中"
         en += f"; {_plural(col['label_en'])} with no data in the period are not among them"
     return zh, en

@@ -315,7 +315,7 @@ def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], 
         if isinstance(condition, tuple):
             return condition
         having.append(condition)
-    if having and not dims:
+    if having and not dims and not grain:  # 销售额超过1000万的月份: the months are the groups
         return ("threshold_without_dimension", "条件需要作用在分组上：请说明是哪些对象满足条件",
                 "A condition applies to groups: say which things should meet it")
     shape["having"] = having

@@ -167,12 +167,21 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
         for i in range(h.start, h.end):
             taken[i] = True
     leftover = "".join(ch if not taken[i] else " " for i, ch in enumerate(text))
+    for w in [w for w in residual_words(leftover, vocab) if w.lower() in PERIOD_NOUNS]:
+        grain = PERIOD_NOUNS[w.lower()]  # 销售额超过1000万的月份: the months a condition selects
+        if result.grain == grain or (result.grain is None and result.thresholds):
+            result.grain = grain
+            leftover = re.sub(re.escape(w), " ", leftover, count=1, flags=re.I)
     result.residual += [w for w in residual_words(leftover, vocab)  # 除了华东以外的其他大区: what the exclusion leaves
                         if not (w in OTHERS and result.excluded)
                         # 超过30天: the unit of the metric asked, after a bound's number, says what it counts
                         and not (result.thresholds and re.search(rf"\d\s*{re.escape(w)}", text) and all(
                             w in vocab.units.get(m, ()) for h in result.metric_hits for m in h.payload))]
     return result
+
+
+PERIOD_NOUNS = {"月份": "month", "年份": "year", "季度": "quarter", "months": "month", "quarters": "quarter",
+                "years": "year", "weeks": "week", "days": "day", "日子": "day"}
 
 
 def _counted_things(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit]:

@@ -42,7 +42,7 @@ def near_miss(text: str, terms: dict[str, set[str]], taken: list[bool]) -> list[
     return [Hit("metric", text[a:b], a, b, payload, corrected=meant[a, b]) for (a, b), payload in found.items()]
 
 
-PARTICLES = set("的地得了着过和与及或跟同是在按各每个把被给对从到由向")
+PARTICLES = set("的地得了着过和与及或跟同是在按各每个把被给对从到由向中里内且又")
 
 
 def _filler_mask(text: str) -> list[bool]:
