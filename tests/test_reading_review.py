@@ -160,3 +160,13 @@ def test_a_hyphenated_comparison_and_its_change_are_read(bi, question, kind):
     answer, query = read(bi, question)
     assert answer.status == "answered", answer.message
     assert query.comparisons == [kind] and [g.dimension for g in query.group_by] == ["region"]
+
+
+def test_a_value_word_that_names_the_dimension_of_the_value_before_it_is_no_filter(small_insurance):
+    """"motor business": business (a holder type's synonym) is the line of business motor is a value of;
+    it once added 投保人类型=机构 to the answer."""
+    bi, _ = small_insurance
+    answer = bi.ask("what's the comission rate on motor business last year?", as_of=AS_OF)
+    assert answer.status == "answered", answer.message  # a doubled letter written once: read, and said
+    assert [(f.dimension, f.values) for f in answer.interpretation.filters] == [("product_line", ["车险"])]
+    assert "commission" in answer.message_en

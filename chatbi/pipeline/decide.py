@@ -86,7 +86,7 @@ class Decider:
     def decide(self, question: str, match: Match, user: User, as_of: dt.date, timings: dict) -> Answer:
         answer = self._decide(question, match, user, as_of, timings)
         unsure = [(w, r) for w, r in match.corrections
-                  if (w.isascii() and not typos.swapped(w, r)) or (not w.isascii() and not self._slip(w, r))]
+                  if (w.isascii() and not typos.slip(w, r)) or (not w.isascii() and not self._slip(w, r))]
         if unsure and answer.status == "answered" and answer.interpretation is not None:
             # basis → basics, table → tablet: another real word, so the reading is offered, not answered
             said = "、".join(f"「{w}」→「{r}」" for w, r in unsure)

@@ -155,6 +155,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     for h in chosen:
         for i in range(h.start, h.end):
             taken[i] = True
+    chosen = _nouns_of_values(chosen, text, vocab)
     if not any(h.kind == "metric" for h in chosen):
         chosen = sorted(chosen + _counted_things(chosen, text, vocab), key=lambda h: h.start)
     if not any(h.kind == "metric" for h in chosen):
@@ -178,6 +179,21 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
                         and not (result.thresholds and re.search(rf"\d\s*{re.escape(w)}", text) and all(
                             w in vocab.units.get(m, ()) for h in result.metric_hits for m in h.payload))]
     return result
+
+
+def _nouns_of_values(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit]:
+    """"motor business": business is a value of the holder type, but here the noun of the line of
+    business that motor is a value of (a word of that dimension's own names), not a second filter."""
+    values = sorted((h for h in chosen if h.kind == "value"), key=lambda h: h.start)
+    out = list(chosen)
+    for a, b in zip(values, values[1:], strict=False):
+        word = b.text.strip().lower()
+        if not word.isascii() or text[a.end:b.start].strip() or {d for d, _ in a.payload} & {d for d, _ in b.payload}:
+            continue
+        names = [t for t, dims in vocab.dimension_terms.items() if dims & {d for d, _ in a.payload}]
+        if any(re.search(rf"\b{re.escape(word)}\b", t) for t in names):
+            out[out.index(b)] = Hit("filler", b.text, b.start, b.end)
+    return out
 
 
 PERIOD_NOUNS = {"月份": "month", "年份": "year", "季度": "quarter", "months": "month", "quarters": "quarter",

@@ -59,6 +59,22 @@ def swapped(a: str, b: str) -> bool:
     return len(a) == len(b) and len(diff) == 2 and diff[1] == diff[0] + 1
 
 
+def doubled(a: str, b: str) -> bool:
+    """One letter of a double written once or thrice (comission, commision, proffit): the commonest
+    English misspelling, and one that almost never spells another word."""
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    if len(long_) != len(short) + 1:
+        return False
+    return any(long_[:i] + long_[i + 1:] == short and
+               (i > 0 and long_[i - 1] == long_[i] or i + 1 < len(long_) and long_[i + 1] == long_[i])
+               for i in range(len(long_)))
+
+
+def slip(a: str, b: str) -> bool:
+    """A misspelling sure enough to answer with (said in the answer): a swap or a doubled letter."""
+    return swapped(a, b) or doubled(a, b)
+
+
 def correct(text: str, known: frozenset[str], targets: frozenset[str]) -> tuple[str, list[tuple[str, str]]]:
     """``text`` with each misspelt word replaced, and the (as written, as read) pairs. Only a swap of
     neighbouring letters is sure enough to answer with; any other correction is offered for the user
