@@ -34,6 +34,7 @@ from chatbi.pipeline.question_words import (
 )
 from chatbi.pipeline.rank_words import rank_hits, ranked_metrics
 from chatbi.pipeline.term_search import Hit, find_terms
+from chatbi.pipeline.value_words import PERIOD_NOUNS, counted_things, nouns_of_values
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
 
 
@@ -155,9 +156,9 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     for h in chosen:
         for i in range(h.start, h.end):
             taken[i] = True
-    chosen = _nouns_of_values(chosen, text, vocab)
+    chosen = nouns_of_values(chosen, text, vocab)
     if not any(h.kind == "metric" for h in chosen):
-        chosen = sorted(chosen + _counted_things(chosen, text, vocab), key=lambda h: h.start)
+        chosen = sorted(chosen + counted_things(chosen, text, vocab), key=lambda h: h.start)
     if not any(h.kind == "metric" for h in chosen):
         chosen = _select(chosen + near_miss(text, vocab.metric_terms, taken), len(text))
     else:
@@ -179,39 +180,6 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
                         and not (result.thresholds and re.search(rf"\d\s*{re.escape(w)}", text) and all(
                             w in vocab.units.get(m, ()) for h in result.metric_hits for m in h.payload))]
     return result
-
-
-def _nouns_of_values(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit]:
-    """"motor business": business is a value of the holder type, but here the noun of the line of
-    business that motor is a value of (a word of that dimension's own names), not a second filter."""
-    values = sorted((h for h in chosen if h.kind == "value"), key=lambda h: h.start)
-    out = list(chosen)
-    for a, b in zip(values, values[1:], strict=False):
-        word = b.text.strip().lower()
-        if not word.isascii() or text[a.end:b.start].strip() or {d for d, _ in a.payload} & {d for d, _ in b.payload}:
-            continue
-        names = [t for t, dims in vocab.dimension_terms.items() if dims & {d for d, _ in a.payload}]
-        if any(re.search(rf"\b{re.escape(word)}\b", t) for t in names):
-            out[out.index(b)] = Hit("filler", b.text, b.start, b.end)
-    return out
-
-
-PERIOD_NOUNS = {"月份": "month", "年份": "year", "季度": "quarter", "months": "month", "quarters": "quarter",
-                "years": "year", "weeks": "week", "days": "day", "日子": "day"}
-
-
-def _counted_things(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit]:
-    """未决案件数: a value of a table's rows and 数 after it is the count of those rows, when the
-    catalog has one metric that counts that table's rows as they are (报案件数 for claims)."""
-    out = []
-    for h in chosen:
-        if h.kind != "value" or len({d for d, _ in h.payload}) != 1:
-            continue
-        said = re.match(r"(?:的)?(?:个数|数量|数)(?!据|字|值|额)", text[h.end:])
-        metric = vocab.counting.get(vocab.dimension_tables.get(next(iter(h.payload))[0], ""))
-        if said and metric:
-            out.append(Hit("metric", said.group(0), h.end, h.end + said.end(), {metric}))
-    return out
 
 
 def residual_words(leftover: str, vocab: Vocabulary) -> list[str]:

@@ -1,0 +1,42 @@
+"""Words beside a value that change what it says: a noun of the value's own dimension ("motor
+business"), 数 after it (未决案件数: a count of those rows), and period nouns a condition selects."""
+
+from __future__ import annotations
+
+import re
+
+from chatbi.pipeline.term_search import Hit
+from chatbi.pipeline.vocabulary import Vocabulary
+
+
+def nouns_of_values(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit]:
+    """"motor business": business is a value of the holder type, but here the noun of the line of
+    business that motor is a value of (a word of that dimension's own names), not a second filter."""
+    values = sorted((h for h in chosen if h.kind == "value"), key=lambda h: h.start)
+    out = list(chosen)
+    for a, b in zip(values, values[1:], strict=False):
+        word = b.text.strip().lower()
+        if not word.isascii() or text[a.end:b.start].strip() or {d for d, _ in a.payload} & {d for d, _ in b.payload}:
+            continue
+        names = [t for t, dims in vocab.dimension_terms.items() if dims & {d for d, _ in a.payload}]
+        if any(re.search(rf"\b{re.escape(word)}\b", t) for t in names):
+            out[out.index(b)] = Hit("filler", b.text, b.start, b.end)
+    return out
+
+
+PERIOD_NOUNS = {"月份": "month", "年份": "year", "季度": "quarter", "months": "month", "quarters": "quarter",
+                "years": "year", "weeks": "week", "days": "day", "日子": "day"}
+
+
+def counted_things(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit]:
+    """未决案件数: a value of a table's rows and 数 after it is the count of those rows, when the
+    catalog has one metric that counts that table's rows as they are (报案件数 for claims)."""
+    out = []
+    for h in chosen:
+        if h.kind != "value" or len({d for d, _ in h.payload}) != 1:
+            continue
+        said = re.match(r"(?:的)?(?:个数|数量|数)(?!据|字|值|额)", text[h.end:])
+        metric = vocab.counting.get(vocab.dimension_tables.get(next(iter(h.payload))[0], ""))
+        if said and metric:
+            out.append(Hit("metric", said.group(0), h.end, h.end + said.end(), {metric}))
+    return out
