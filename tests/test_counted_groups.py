@@ -128,3 +128,43 @@ def test_periods_meeting_a_condition_are_those_periods(retail):
     query = answer.interpretation
     assert [g.grain for g in query.group_by] == ["month"] and [h.value for h in query.having] == [bound]
     assert len(answer.rows) == expected > 0 and f"满足条件的月份共 {expected} 个" in answer.message
+
+
+@pytest.mark.parametrize("question", ["各省份有几家门店", "每个城市有几家旗舰店", "how many stores are in each region"])
+def test_how_many_per_group_is_not_answered_as_one_count(retail, question):
+    """各省份有几家门店 said "共 60 个省份": the number of stores, named as provinces, nothing per province."""
+    bi, _ = retail
+    assert bi.ask(question, as_of=AS_OF).status != "answered"
+
+
+def test_how_many_of_a_metric_per_group_is_that_metric(retail):
+    bi, _ = retail
+    answer = bi.ask("上个月每个门店有多少个订单", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["orders"], answer.message
+
+
+def test_a_year_range_of_an_event_keeps_the_years_between(retail):
+    """2020到2022年开业 was read as 2020 and 2022, leaving out 2021."""
+    bi, warehouse = retail
+    answer = bi.ask("2020到2022年开业的门店有几家", as_of=AS_OF)
+    expected = scalar(warehouse, "select count(*) from dim_store where year(open_date) between 2020 and 2022")
+    assert answer.status == "answered" and len(answer.rows) == expected > 0
+
+
+def test_a_count_of_things_by_name_is_given_only_when_it_is_the_count_of_the_things(retail):
+    """有多少个客户 said 共 1998 个 for 2000 customers (two pairs share a name): not shown as a count."""
+    bi, warehouse = retail
+    customers = scalar(warehouse, "select count(*) from dim_customer")
+    names = scalar(warehouse, "select count(distinct customer_name) from dim_customer")
+    answer = bi.ask("有多少个客户", as_of=AS_OF)
+    if names < customers:
+        assert answer.status == "refused" and answer.reason == "count_by_name"
+    else:
+        assert answer.message.startswith(f"共 {customers} 个")
+
+
+@pytest.mark.parametrize("question", ["今年销售额比去年高也比前年高的门店有几家", "今年退单率不如去年的门店有几家"])
+def test_comparisons_the_reading_cannot_place_are_not_answered(retail, question):
+    """前年 against 去年 said as a comparison (not the period), 不如 (worse: higher for a return rate)."""
+    bi, _ = retail
+    assert bi.ask(question, as_of=AS_OF).status != "answered"

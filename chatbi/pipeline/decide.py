@@ -20,6 +20,7 @@ from chatbi.pipeline import full_reading, shape_words, timeparse, typos
 from chatbi.pipeline.answer import Answer
 from chatbi.pipeline.close_values import close_values
 from chatbi.pipeline.context import PipelineContext
+from chatbi.pipeline.event_years import OPEN_YEAR
 from chatbi.pipeline.execute import Executor
 from chatbi.pipeline.interpret import Draft, build_listing, build_query, rank_dimensions
 from chatbi.pipeline.interpreter import OUT_OF_SCOPE
@@ -172,6 +173,12 @@ class Decider:
             if draft.query is None:
                 code, zh, en = draft.problem
                 return self.replies.refuse(question, code, zh, en, user)
+            listed = draft.query.group_by[0].dimension
+            if match.counted and not self.executor.names_are_unique(listed):  # 1998 names of 2000 customers
+                name = self.catalog.dimensions[listed].name
+                return self.replies.refuse(question, "count_by_name", f"「{name.zh}」的名称有重名，按名称无法准确数出个数；"
+                                           "请问对应的计数指标。", f"Several {name.en} share a name, so counting "
+                                           "them by name would be wrong; ask for a count metric instead.", user)
             return self.executor.execute(question, draft.query, user, as_of, "matcher", timings)
         begun = [m for m in self.ctx.vocabulary.metrics_begun(match.text) if m in visible] if not metrics else []
         if len(begun) > 1:  # 卖了多少: 卖了多少钱 or 卖了多少件; the model would only guess which
@@ -319,8 +326,8 @@ class Decider:
         for bound in (">=", ">"):
             meant = dataclasses.replace(match, year_conditions=[(d, op or bound, y) for d, op, y in match.year_conditions])
             answer = self._decide(question, meant, user, as_of, timings)
-            if answer.status != "answered" or answer.interpretation is None:
-                return answer  # any other question about it comes first
+            if answer.status != "answered" or answer.interpretation is None:  # never a choice that hides the bound
+                return self.replies.refuse(question, OPEN_YEAR[0], OPEN_YEAR[1], OPEN_YEAR[2], user)
             readings.append(answer.interpretation)
         return self.replies.clarify(question, readings, "open_year", f"{year}年本身算不算在内？请选择：",
                                     f"Is {year} itself included? Please pick one:", user, as_of)

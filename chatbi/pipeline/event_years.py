@@ -51,10 +51,16 @@ def event_year_hits(text: str, events: dict[str, str]) -> list[Hit]:
     en_stems = "|".join(re.escape(e) for e in sorted(events, key=len, reverse=True) if e.isascii())
     if zh_stems:
         relations = "|".join(sorted(ZH_RELATION, key=len, reverse=True)[:-1])
-        for m in re.finditer(rf"(?P<y>(?:19|20)\d{{2}})\s*年\s*(?P<rel>{relations})?\s*(?:新)?(?P<stem>{zh_stems})",
-                             text):
-            hits.append(Hit("year_condition", m.group(0), m.start(), m.end(),
-                            (events[m["stem"]], ZH_RELATION[m["rel"] or ""], int(m["y"]))))
+        # 2020到2022年开业: both ends in (never 2020 and 2022 alone)
+        for m in re.finditer(rf"(?:(?P<y0>(?:19|20)\d{{2}})\s*年?\s*(?:到|至|-|~|—)\s*)?(?P<y>(?:19|20)\d{{2}})\s*年\s*"
+                             rf"(?P<rel>{relations})?\s*(?:新)?(?P<stem>{zh_stems})", text):
+            dim = events[m["stem"]]
+            if m["y0"]:
+                if m["rel"]:
+                    continue  # 2020到2022年以后: no one reading
+                hits.append(Hit("year_condition", m.group(0), m.start(), m.end(), (dim, "range", (int(m["y0"]), int(m["y"])))))
+                continue
+            hits.append(Hit("year_condition", m.group(0), m.start(), m.end(), (dim, ZH_RELATION[m["rel"] or ""], int(m["y"]))))
     if en_stems:
         # "stores that opened in 2024": the relative word belongs to the condition
         pattern = (rf"(?:\b(?:that|which|who)\s+(?:were\s+|was\s+|have\s+|has\s+|had\s+)?)?\b(?P<stem>{en_stems})\s+(?P<pre>{'|'.join(EN_BEFORE)})\s+(?P<y>(?:19|20)\d{{2}})"

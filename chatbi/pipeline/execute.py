@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+import sqlglot
+
 from chatbi import progress
 from chatbi.pipeline.answer import ANSWERED, REFUSED, Answer, suggest_chart
 from chatbi.pipeline.context import PipelineContext
@@ -68,14 +70,36 @@ class Executor:
         columns = [{"name": c.name, "kind": c.kind, "label": c.label_zh, "label_en": c.label_en, "format": c.format,
                     "metric": c.metric, **self._empty_names(c), **self._unit(c)} for c in compiled.columns]
         rows = [list(r) for r in result.rows]
-        zh, en = headline(ctx.catalog, query, compiled, columns, rows, result.truncated)
+        # the guard's LIMIT stops the rows at the cap, so a full cap is a cut result, never a total
+        cut = result.truncated or len(rows) >= MAX_ROWS
+        zh, en = headline(ctx.catalog, query, compiled, columns, rows, cut)
         if rows:
             note_zh, note_en = period_notes(query, compiled)
             zh, en = zh + note_zh, en + note_en
         return Answer(ANSWERED, question, zh, en, interpretation=query, explanation=compiled.explanation,
                       sql=guarded.sql, columns=columns, rows=rows, chart=suggest_chart(columns, rows), path=path,
-                      model_id=ctx.model_id() if path == "model" else "", truncated=result.truncated,
+                      model_id=ctx.model_id() if path == "model" else "", truncated=cut,
                       timings_ms=timings).with_scope(*ctx.row_scope.note(user))
+
+    def names_are_unique(self, dimension: str) -> bool:
+        """Whether every row of the dimension's table has its own value (a listing counted by its
+        names is then the count of the things); False when it cannot be read."""
+        from sqlglot import exp
+
+        from metric_catalog import graph
+        from semantic_layer.sources import table_source
+
+        spec = self.ctx.catalog.dimensions[dimension]
+        if graph.entity_dimension(self.ctx.catalog, spec.table) != dimension:
+            return True  # an attribute (province): its distinct values are what is counted
+        column = sqlglot.parse_one(spec.column, dialect=self.ctx.dialect) if spec.column else exp.column(dimension)
+        select = exp.select(exp.Count(this=exp.Star()), exp.Count(this=exp.Distinct(expressions=[column]))) \
+            .from_(table_source(self.ctx.catalog, spec.table))
+        try:
+            rows, distinct = self.ctx.warehouse.execute(select.sql(dialect=self.ctx.dialect), max_rows=1).rows[0]
+        except Exception:  # noqa: BLE001 - unknown means not shown as a count
+            return False
+        return rows == distinct
 
     def _empty_names(self, column) -> dict[str, str]:
         """What a dimension's empty value is called in the answer (rows stay NULL, as the data has them)."""

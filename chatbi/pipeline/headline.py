@@ -39,8 +39,11 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         if truncated:
             return (f"超过 {len(rows)} 个{first['label']}{where_zh}，只列出前 {len(rows)} 个。",
                     f"More than {len(rows)} {_plural(first['label_en'])}{where_en}; the first {len(rows)} are listed.")
-        return (f"共 {len(rows)} 个{first['label']}{where_zh}。",
-                f"{len(rows)} {first['label_en'] if len(rows) == 1 else _plural(first['label_en'])}{where_en}.")
+        named = sum(r[0] is not None for r in rows)  # the online mall's empty province is no province
+        extra_zh = f"（另有{first.get('empty') or '空值'}）" if named < len(rows) else ""
+        extra_en = f" (and {first.get('empty_en') or 'the empty value'})" if named < len(rows) else ""
+        return (f"共 {named} 个{first['label']}{where_zh}{extra_zh}。",
+                f"{named} {first['label_en'] if named == 1 else _plural(first['label_en'])}{where_en}{extra_en}.")
     if len(rows) == 1:
         keys = [key_text(c, rows[0][i]) for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
         keys_en = [key_text(c, rows[0][i], "en") for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]

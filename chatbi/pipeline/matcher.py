@@ -73,6 +73,7 @@ class Match:
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (as written, as read)
     named: list[str] = field(default_factory=list)  # dimensions named but neither grouped nor filtered
     year_conditions: list[tuple[str, str, int]] = field(default_factory=list)  # (dimension, >= …, year)
+    counted: bool = False  # 有多少家门店: the answer is the number of the things listed
     rank_place: bool = False  # 垫底, 榜首: a place in the ranking, whose end depends on the metric's direction
     ambiguous_excluded: list[int] = field(default_factory=list)  # starts of ambiguous values said as left out
     either: bool = False  # 超过50万或退单率低于5%: conditions joined by "or", which the answer cannot compute
@@ -216,11 +217,17 @@ def how_many_said(chosen: list[Hit], text: str, result: Match) -> bool:
     counted = False
     dims = [h for h in chosen if h.kind in ("dimension", "value")]  # 几个自营厅: the outlets of that type
     for h in (h for h in chosen if h.kind == "how_many"):
-        near = any(0 <= d.start - h.end <= 1 for d in dims) or any(
-            d.end <= h.start and re.fullmatch(r"\s*(?:的)?\s*(?:都|总|一)?\s*", text[d.end:h.start]) for d in dims)
-        if near and (result.thresholds or not result.metric_hits):
+        if any(m.kind == "metric" and 0 <= m.start - h.end <= 1 for m in chosen):
+            continue  # 每个门店有多少个订单: how many of the metric, said as before
+        # 有几家门店 counts what follows; 门店有几家 what precedes, when nothing follows
+        near = [d for d in dims if 0 <= d.start - h.end <= 1] or [
+            d for d in dims if d.end <= h.start and re.fullmatch(r"\s*(?:的)?\s*(?:都|总|一)?\s*", text[d.end:h.start])]
+        # 各省份有几家门店 is a count per province, not the number of stores (nor of provinces)
+        own = {x for d in near if d.kind == "dimension" for x in d.payload}
+        per_group = any(g not in own for g in result.group_by)
+        if near and not per_group and (result.thresholds or not result.metric_hits):
             counted = True
-        elif near:  # not near a thing named, 多少 and how many are said as before: filler
+        elif near:  # said of a thing named but not a count the answer can give: unexplained
             result.residual.append(h.text)
     return counted
 
@@ -330,6 +337,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             dim, op, year = h.payload
             if op == "=":
                 apply_value(h, dim, str(year))
+            elif op == "range":
+                result.year_conditions += [(dim, ">=", year[0]), (dim, "<=", year[1])]
             else:  # 2024年以后 (op None: is 2024 itself in?) is asked
                 result.year_conditions.append(h.payload)
         elif h.kind == "unavailable":
@@ -393,7 +402,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
         result.thresholds.append((h.start, shape_words.Threshold(">", 0.0, "%")))
     limits = sorted((h.start, h.end) for h in chosen if h.kind == "threshold")
     result.either = any(re.search(r"或|\bor\b|\beither\b", text[a[1]:b[0]], re.I) for a, b in itertools.pairwise(limits))
-    counted = how_many_said(chosen, text, result)
+    counted = result.counted = how_many_said(chosen, text, result)
     if (not result.listing and not result.metric_hits and (result.named or result.group_by or counted and result.filters)
             and not result.thresholds
             and not result.rank and not result.growth and not result.comparisons

@@ -61,7 +61,7 @@ MORE_LESS_AFTER = re.compile(r"(?:比|较)\s*(?:去年同期|上年同期|去年
 MORE, LESS = ("多", "高"), ("少", "低")
 # 超过去年的大区, 低于上月的门店: the same comparison said with a bound word first (never 超 + 过去年);
 # rewritten to the 比…多/少 form before matching
-_BOUND_LAST = re.compile(r"(?P<dir>超过|超出|高于|多于|大于|低于|少于|小于|不及|不如)\s*"
+_BOUND_LAST = re.compile(r"(?P<dir>超过|超出|高于|多于|大于|低于|少于|小于)\s*"  # 不如 (worse) depends on the metric
                          r"(?P<when>去年同期|上年同期|去年|上年|上个月|上月|上期|上季度|上周)(?![\d年月季周])")
 _WHEN = {"上个月": "上月"}
 
@@ -75,16 +75,22 @@ _COMPARED_BEFORE = re.compile(r"(?P<word>比|较|超过|超出|高于|多于|大
                               r"(?P<when>上上个月|上上月|前年|上上个季度|上上季度|上上周)(?:同期)?")
 
 
+_COMPARED_TO = re.compile(r"(?:比|较|超过|超出|高于|多于|大于|低于|少于|小于|不及|不如)\s*"
+                          r"(?:去年|上年|上个月|上月|上个季度|上季度|上周)")
+
+
 def _before_asked(m: re.Match, text: str) -> str:
     seen, asked = _BEFORE_ASKED[m["when"]]
-    rest = text[:m.start()] + text[m.end():]
+    # the period asked, not another comparison (今年比去年高也比前年高: 前年 is not seen from 去年)
+    rest = _COMPARED_TO.sub(" ", text[:m.start()] + " " + text[m.end():])
     return m["word"] + seen if any(a in rest for a in asked) else m.group(0)
 
 
 # "fewer policies this year than last year": the same comparison said in English, rewritten to the
 # words the matcher reads (rose / fell year over year)
 _EN_THAN_LAST = re.compile(
-    r"\b(?P<dir>fewer|less|lower|smaller|more|higher|greater|bigger)\b(?P<mid>[^.?!,;]{0,60}?)\bthan\s+"
+    r"\b(?P<dir>fewer|less|lower|smaller|more|higher|greater|bigger)\b"
+    r"(?P<mid>(?:(?!\b(?:fewer|less|lower|smaller|more|higher|greater|bigger|over|above|below|under)\b)[^.?!,;]){0,60}?)\bthan\s+"
     r"(?:in\s+|during\s+|for\s+)?(?:the\s+)?(?P<when>same\s+(?:period|time)\s+last\s+year|last\s+year|previous\s+year|"
     r"prior\s+year|last\s+month|previous\s+month|prior\s+month|month\s+before)\b(?!['’]s)", re.I)
 
