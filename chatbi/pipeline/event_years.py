@@ -76,15 +76,12 @@ def period_of_year_filters(catalog: Catalog, metrics: list[str], filters: list[F
     """2025年起保的保单数: when the year filtered is the year of the metric's own time column, that
     year is the period too — under the default window (this year so far) the answer would be 0, which
     is not the truth. A range (2024年起) reaches over all the data; the filter bounds it."""
+    # with other metrics beside (保单数和保费) the year is still the period, and the answer says so
     tables = {catalog.metrics[leaf].table for m in metrics for leaf in graph.leaf_metrics(catalog, m)}
-    if len(tables) != 1:
-        return None
-    table = catalog.tables[next(iter(tables))]
-    if table.time is None or table.time.via:
-        return None
     for f in filters:
         dim = catalog.dimensions.get(f.dimension)
-        if dim is None or dim.table != next(iter(tables)) or not _year_of(dim.column, table.time.column):
+        table = catalog.tables.get(dim.table) if dim is not None and dim.table in tables else None
+        if table is None or table.time is None or table.time.via or not _year_of(dim.column, table.time.column):
             continue
         if f.op == "=" and len(f.values) == 1 and str(f.values[0]).isdigit():
             return TimeWindow("year", f"{f.values[0]}", year=int(f.values[0]))

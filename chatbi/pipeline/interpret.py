@@ -105,12 +105,12 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     if excluded is not None:
         return Draft(None, None, excluded)
     end = data_end(catalog, metrics, as_of)
-    if grain and match.time is None:
+    # 2025年起保的保单数: the year of the metric's own time is its period when none was said
+    own_year = None if match.time else period_of_year_filters(catalog, metrics, filters)
+    if grain and match.time is None and own_year is None:
         period = trend_period(catalog, metrics, grain, as_of)
     else:
-        # 2025年起保的保单数: the year of the metric's own time is its period when none was said
-        window = match.time or period_of_year_filters(catalog, metrics, filters) or \
-            timeparse.default_window(first.default_window)
+        window = match.time or own_year or timeparse.default_window(first.default_window)
         period = timeparse.resolve(window, as_of, end, default=timeparse.default_window(first.default_window))
     unit = unit_problem(match.compared_unit, grain, period.start, period.end) if match.comparisons else None
     if unit is not None and not grain:  # 今年销售额QoQ: offered by quarter, each against the one before
