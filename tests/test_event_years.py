@@ -123,3 +123,51 @@ def test_the_unit_of_the_metric_after_a_bound_is_part_of_it(small_insurance):
     assert answer.status == "answered", answer.message
     assert [(h.metric, h.op, h.value) for h in answer.interpretation.having] == [("avg_days_to_settle", ">", 30)]
     assert bi.ask("今年报案件数超过30天的出险原因", as_of=AS_OF).status == "clarify"
+
+
+PREMIUM_OF_YEAR = """select sum(a.amount) from policy_amount a join policy p using (policy_id)
+    where a.amount_type = 'PREM' and a.booked_date between date '2026-01-01' and date '2026-11-15'
+    and year(p.effective_date) {condition}"""
+
+
+@pytest.mark.parametrize(("question", "op", "condition"), [
+    ("2026年以前承保的保单今年的保费", "<", "< 2026"),
+    ("2026年前承保的保单今年的保费", "<", "< 2026"),
+    ("premium this year on policies written in 2026", "=", "= 2026"),
+    ("premium this year on policies written before 2026", "<", "< 2026"),
+])
+def test_the_things_a_year_condition_is_on_are_no_count_beside_the_metric(small_insurance, question, op, condition):
+    """…承保的保单今年的保费 left 保单 unexplained, 2026年前 was no bound, and "policies written in 2026"
+    added a count of policies and read in 2026 as a second period."""
+    bi, warehouse = small_insurance
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    query = answer.interpretation
+    assert query.metrics == ["premium"]
+    assert [(f.dimension, f.op, [int(v) for v in f.values]) for f in query.filters] == [("underwriting_year", op, [2026])]
+    assert (query.time_range.start, query.time_range.end) == (dt.date(2026, 1, 1), AS_OF)
+    expected = scalar(warehouse, PREMIUM_OF_YEAR.format(condition=condition))
+    assert float(answer.rows[0][0]) == pytest.approx(float(expected))
+
+
+def test_the_things_asked_alone_are_their_count(small_insurance):
+    bi, warehouse = small_insurance
+    answer = bi.ask("2026年承保的保单有多少", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert answer.interpretation.metrics == ["policies"]
+    assert answer.rows[0][0] == scalar(warehouse, "select count(*) from policy where year(effective_date) = 2026")
+    assert bi.ask("2025年后承保的保单数", as_of=AS_OF).reason == "open_year"  # 后: is 2025 itself in?
+
+
+def test_a_year_condition_before_the_data_is_no_zero(small_insurance):
+    """2025年以前承保的保单今年的保费 answered 0.00元: the data holds no policy from before 2025, which
+    says nothing about such policies. Reaching partly before the data, the answer says what it holds."""
+    bi, warehouse = small_insurance
+    first = scalar(warehouse, "select min(year(effective_date)) from policy")
+    answer = bi.ask(f"{first}年以前承保的保单今年的保费", as_of=AS_OF)
+    assert answer.status == "refused" and answer.reason == "before_data", answer.message
+    assert str(first) in answer.message
+    answer = bi.ask(f"{first + 1}年以前承保的保单今年的保费", as_of=AS_OF)
+    assert answer.status == "answered" and f"最早的承保年度为 {first}" in answer.message
+    answer = bi.ask(f"{first}年承保的保单今年的保费", as_of=AS_OF)
+    assert answer.status == "answered" and "最早" not in answer.message

@@ -103,7 +103,8 @@ def test_an_exclusion_the_reading_cannot_place_keeps_its_value_out_of_the_choice
     assert [(f.op, f.values) for f in answer.candidates[0].interpretation.filters] == [("not in", ["机构"])]
 
 
-@pytest.mark.parametrize("question", ["上个月退单率垫底的门店", "上个月退单率倒数第一的门店"])
+@pytest.mark.parametrize("question", ["上个月退单率垫底的门店", "上个月退单率倒数第一的门店", "上个月退单率倒数前三的门店",
+                                      "上个月退单率倒数3名的门店", "bottom 3 stores by order return rate last month"])
 def test_the_last_place_of_a_lower_is_better_metric_is_asked(bi, question):
     """垫底 of a rate where lower is better: the worst place (highest) or the lowest value?"""
     answer = bi.ask(question, as_of=AS_OF)
@@ -111,10 +112,15 @@ def test_the_last_place_of_a_lower_is_better_metric_is_asked(bi, question):
     assert [[o.descending for o in c.interpretation.order_by] for c in answer.candidates] == [[True], [False]]
 
 
-def test_the_last_place_of_a_higher_is_better_metric_is_the_lowest(bi):
-    answer, query = read(bi, "上个月销售额垫底的门店")
+@pytest.mark.parametrize(("question", "limit"), [("上个月销售额垫底的门店", 1), ("上个月销售额倒数前三的门店", 3),
+                                               ("上个月销售额后三名的门店", 3)])
+def test_the_last_places_of_a_higher_is_better_metric_are_the_lowest(bi, question, limit):
+    """倒数前三 once answered the three highest (前三 read, 倒数 lost)."""
+    answer, query = read(bi, question)
     assert answer.status == "answered", answer.message
-    assert [o.descending for o in query.order_by] == [False] and query.limit == 1
+    assert [o.descending for o in query.order_by] == [False] and query.limit == limit
+    sales = [row[1] for row in answer.rows]
+    assert sales == sorted(sales)
 
 
 
@@ -170,3 +176,22 @@ def test_a_value_word_that_names_the_dimension_of_the_value_before_it_is_no_filt
     assert answer.status == "answered", answer.message  # a doubled letter written once: read, and said
     assert [(f.dimension, f.values) for f in answer.interpretation.filters] == [("product_line", ["车险"])]
     assert "commission" in answer.message_en
+
+
+def test_values_joined_by_or_are_one_list_and_summed_when_said(small_insurance):
+    """车险或健康险的保费 was asked back (或 not understood); 合计 after a list of values asks for their sum,
+    not one row each."""
+    ins, warehouse = small_insurance
+    each = {r[0]: r[1] for r in warehouse.execute(
+        "select p.product_line, sum(a.amount) from policy_amount a join policy p using (policy_id) where a.amount_type = 'PREM'"
+        " and a.booked_date between date '2026-01-01' and date '2026-11-15' group by 1").rows}
+    for question in ("车险或健康险今年的保费", "motor or health premium this year"):
+        answer = ins.ask(question, as_of=AS_OF)
+        assert answer.status == "answered", answer.message
+        assert {r[0]: r[1] for r in answer.rows} == pytest.approx({k: each[k] for k in ("车险", "健康险")})
+    for question in ("车险和健康险今年的保费合计", "车险或健康险今年一共多少保费", "motor and health premium this year combined"):
+        answer = ins.ask(question, as_of=AS_OF)
+        assert answer.status == "answered" and len(answer.rows) == 1, answer.message
+        assert float(answer.rows[0][0]) == pytest.approx(float(each["车险"] + each["健康险"]))
+    assert ins.ask("各险种今年保费合计", as_of=AS_OF).interpretation.group_by  # 各 still groups
+    assert ins.ask("车险或杭州今年的保费", as_of=AS_OF).status != "answered"  # or across two dimensions

@@ -9,6 +9,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
+from chatbi.pipeline.event_years import year_of
 from metric_catalog import graph
 from metric_catalog.model import Catalog
 from semantic_layer import SemanticQuery, timegrain
@@ -68,6 +69,29 @@ class DataSpans:
         days = [d for t in sorted(t for t in tables if t and self.catalog.tables[t].time)
                 if (d := self.first_day(t)) is not None]
         return min(days) if days else None
+
+    def years_before_data(self, query: SemanticQuery, start: dt.date | None) -> tuple[str, int, bool] | None:
+        """(dimension, first year with data, nothing left) for a condition on the year of a table's own
+        date that reaches before that table's data (2023年以前承保的保单): those years have no rows
+        here, which says nothing about them, not 0. A period on that same date from ``start`` within
+        the data already bounds the condition."""
+        tables = {self.catalog.metrics[leaf].table for m in query.metrics for leaf in graph.leaf_metrics(self.catalog, m)}
+        for f in query.filters:
+            dim = self.catalog.dimensions.get(f.dimension)
+            table = self.catalog.tables.get(dim.table) if dim is not None else None
+            if table is None or table.time is None or table.time.via or not year_of(dim.column, table.time.column):
+                continue
+            first = self.first_day(dim.table)
+            years = [int(v) for v in f.values if str(v).lstrip("-").isdigit()]
+            if first is None or not years or f.op in ("!=", "not in"):
+                continue
+            low = {"<": None, "<=": None, ">": years[0] + 1}.get(f.op, min(years))
+            high = {"<": years[0] - 1, ">": None, ">=": None}.get(f.op, max(years))
+            if high is not None and high < first.year:
+                return f.dimension, first.year, True
+            if (low is None or low < first.year) and not (dim.table in tables and start and start.year >= first.year):
+                return f.dimension, first.year, False
+        return None
 
     def before_data(self, query: SemanticQuery, start: dt.date | None, end: dt.date) -> BeforeData | None:
         first = self.start_of(query) if query.metrics else None

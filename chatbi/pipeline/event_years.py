@@ -19,7 +19,7 @@ from semantic_layer import Filter
 
 # the operator a word around the year says; None: it does not say whether the year itself is in
 ZH_RELATION = {"": "=", "起": ">=", "以来": ">=", "至今": ">=", "及以后": ">=", "及之后": ">=", "及以前": "<=",
-               "及之前": "<=", "以前": "<", "之前": "<", "以后": None, "之后": None}
+               "及之前": "<=", "以前": "<", "之前": "<", "前": "<", "以后": None, "之后": None, "后": None}
 EN_BEFORE = {"in": "=", "during": "=", "since": ">=", "from": ">=", "after": ">", "before": "<"}
 # 2024年以后 before the question said whether 2024 is in (decide asks it)
 OPEN_YEAR = ("open_year", "请说明这一年本身算不算在内（如 2024年及以后 / 2024年之后不含2024年）。",
@@ -42,8 +42,12 @@ def event_words(names: dict[str, list[str]]) -> dict[str, str]:
     return events
 
 
-def event_year_hits(text: str, events: dict[str, str]) -> list[Hit]:
-    """Hits of kind "year_condition", payload (dimension, operator or None, year)."""
+def event_year_hits(text: str, events: dict[str, str], names: dict[str, tuple[str, ...]] | None = None,
+                    things: dict[str, tuple[tuple[str, ...], str | None]] | None = None) -> list[Hit]:
+    """Hits of kind "year_condition", payload (dimension, operator or None, year). ``names``: the
+    metric and value names an event word begins (承保件数), where the word is that name's; ``things``
+    (things_dated): an English hit starts at the noun before it ("policies written in 2024"), so no
+    name spanning noun and event ("policies written") outgrows it (things_of_events splits it off)."""
     if not events:
         return []
     hits = []
@@ -55,6 +59,8 @@ def event_year_hits(text: str, events: dict[str, str]) -> list[Hit]:
         for m in re.finditer(rf"(?:(?P<y0>(?:19|20)\d{{2}})\s*年?\s*(?:到|至|-|~|—)\s*)?(?P<y>(?:19|20)\d{{2}})\s*年\s*"
                              rf"(?P<rel>{relations})?\s*(?:新)?(?P<stem>{zh_stems})", text):
             dim = events[m["stem"]]
+            if text.startswith((names or {}).get(m["stem"], ()), m.start("stem")):
+                continue  # 2025年承保件数: the policies of 2025, said by the metric's name
             if m["y0"]:
                 if m["rel"]:
                     continue  # 2020到2022年以后: no one reading
@@ -63,13 +69,72 @@ def event_year_hits(text: str, events: dict[str, str]) -> list[Hit]:
             hits.append(Hit("year_condition", m.group(0), m.start(), m.end(), (dim, ZH_RELATION[m["rel"] or ""], int(m["y"]))))
     if en_stems:
         # "stores that opened in 2024": the relative word belongs to the condition
-        pattern = (rf"(?:\b(?:that|which|who)\s+(?:were\s+|was\s+|have\s+|has\s+|had\s+)?)?\b(?P<stem>{en_stems})\s+(?P<pre>{'|'.join(EN_BEFORE)})\s+(?P<y>(?:19|20)\d{{2}})"
+        nouns = "|".join(re.escape(n) for nouns, _ in (things or {}).values() for n in nouns if n.isascii())
+        pattern = (rf"(?:\b(?:{nouns or '(?!)'})\s+)?(?:\b(?:that|which|who)\s+(?:were\s+|was\s+|have\s+|has\s+|had\s+)?)?\b(?P<stem>{en_stems})\s+(?P<pre>{'|'.join(EN_BEFORE)})\s+(?P<y>(?:19|20)\d{{2}})"
                    rf"(?:\s+(?P<post>{'|'.join(EN_AFTER)}))?\b")
         for m in re.finditer(pattern, text, re.IGNORECASE):
             op = EN_AFTER[m["post"].lower()] if m["post"] and m["pre"].lower() == "in" else \
                 None if m["post"] else EN_BEFORE[m["pre"].lower()]
             hits.append(Hit("year_condition", m.group(0), m.start(), m.end(), (events[m["stem"].lower()], op, int(m["y"]))))
     return hits
+
+
+# the thing a count metric counts, by its names: 保单件数 → 保单, "number of policies" → policies
+_ZH_COUNTED = re.compile(r"(?P<noun>[\u4e00-\u9fff]{2,4}?)(?:件数|个数|数量|笔数|次数|数|量)")
+_EN_COUNTED = re.compile(r"(?:number|count|no\.?)\s+of\s+(?P<noun>[a-z]+)|(?P<noun2>[a-z]+)\s+count")
+
+
+def table_nouns(catalog: Catalog, table_id: str, metric: str | None) -> tuple[str, ...]:
+    """The nouns of the things a table holds, longest first: its own short description (保单 /
+    policies) and the nouns of the names of ``metric``, its one plain count metric."""
+    table = catalog.tables[table_id]
+    nouns = {t for t in (table.description.zh, table.description.en) if t and re.fullmatch(r"[\u4e00-\u9fff]{1,6}|[a-z]{2,12}", t)}
+    spec = catalog.metrics.get(metric) if metric else None
+    for term in [spec.name.zh, spec.name.en, *spec.synonyms] if spec else []:
+        said = _ZH_COUNTED.fullmatch(term) or _EN_COUNTED.fullmatch(term.lower())
+        if said:
+            nouns.add(said["noun"] or said.groupdict().get("noun2"))
+    return tuple(sorted(nouns - {None}, key=len, reverse=True))
+
+
+def things_dated(catalog: Catalog, dimensions: set[str], counting: dict[str, str]) -> dict[str, tuple[tuple[str, ...], str | None]]:
+    """year dimension → (the nouns of the things its table holds, the metric that counts them — only
+    when the year is that of the table's own date: 1990年出生的客户 are not the customers new in 1990)."""
+    out = {}
+    for did in dimensions:
+        dim = catalog.dimensions[did]
+        time, metric = catalog.tables[dim.table].time, counting.get(dim.table)
+        own = time is not None and not time.via and year_of(dim.column, time.column)
+        out[did] = (table_nouns(catalog, dim.table, metric), metric if own else None)
+    return out
+
+
+def things_of_events(chosen: list[Hit], text: str, things: dict[str, tuple[tuple[str, ...], str | None]]) -> list[Hit]:
+    """2024年以前承保的保单的保费, "premium on policies written before 2025": 保单 / policies say what the
+    year condition is on, not a count beside the metric asked; asked alone (…的保单有多少) they are
+    that count."""
+    out = list(chosen)
+    for h in chosen:
+        nouns, metric = things.get(h.payload[0], ((), None)) if h.kind == "year_condition" else ((), None)
+        if not nouns:
+            continue
+        alt = "|".join(re.escape(n) for n in nouns)
+        after = re.match(rf"\s*的\s*({alt})", text[h.end:], re.I)
+        before = re.match(rf"({alt})\s+", text[h.start:h.end], re.I)
+        start, end = (h.end + after.start(1), h.end + after.end(1)) if after else \
+            (h.start, h.start + before.end(1)) if before else (0, 0)
+        if before:  # the noun was taken into the condition's hit: split it off again
+            out[out.index(h)] = Hit(h.kind, text[h.start + before.end():h.end], h.start + before.end(), h.end, h.payload)
+        if start == end or any(o.start < end < o.end or o.start < start < o.end for o in out if o.kind != "year_condition"):
+            continue  # 承保的保单数: the noun begins a metric's name there
+        inside = [o for o in out if start <= o.start and o.end <= end]
+        others = [o for o in out if o.kind == "metric" and o not in inside]
+        if not others and metric is None:
+            continue
+        out = [o for o in out if o not in inside]
+        out.append(Hit("filler", text[start:end], start, end) if others else
+                   Hit("metric", text[start:end], start, end, {metric}))
+    return sorted(out, key=lambda o: o.start)
 
 
 def period_of_year_filters(catalog: Catalog, metrics: list[str], filters: list[Filter]) -> TimeWindow | None:
@@ -81,7 +146,7 @@ def period_of_year_filters(catalog: Catalog, metrics: list[str], filters: list[F
     for f in filters:
         dim = catalog.dimensions.get(f.dimension)
         table = catalog.tables.get(dim.table) if dim is not None and dim.table in tables else None
-        if table is None or table.time is None or table.time.via or not _year_of(dim.column, table.time.column):
+        if table is None or table.time is None or table.time.via or not year_of(dim.column, table.time.column):
             continue
         if f.op == "=" and len(f.values) == 1 and str(f.values[0]).isdigit():
             return TimeWindow("year", f"{f.values[0]}", year=int(f.values[0]))
@@ -89,7 +154,7 @@ def period_of_year_filters(catalog: Catalog, metrics: list[str], filters: list[F
     return None
 
 
-def _year_of(column: str, time_column: str) -> bool:
+def year_of(column: str, time_column: str) -> bool:
     try:
         parsed = sqlglot.parse_one(column)
     except sqlglot.errors.ParseError:

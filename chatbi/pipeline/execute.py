@@ -55,6 +55,12 @@ class Executor:
         before = self.spans.before_data(query, compiled.start, compiled.end)
         if before is not None:
             return self._within_data(question, query, compiled, before, user, as_of, path, timings)
+        years = self.spans.years_before_data(query, compiled.start)
+        if years is not None and years[2]:
+            name = ctx.catalog.dimensions[years[0]].name
+            return refuse(question, "before_data", f"数据中最早的{name.zh}为 {years[1]}，没有更早的，无法回答。",
+                          f"The earliest {name.en} in the data is {years[1]}; there is no data for earlier ones.",
+                          user, query.metrics, path=path)
         try:  # compiled SQL passes the same guard as anyone else's
             guarded = ctx.guard.check(compiled.sql, user, max_rows=MAX_ROWS)
         except SqlRejected as exc:
@@ -76,6 +82,10 @@ class Executor:
         if rows:
             note_zh, note_en = period_notes(query, compiled)
             zh, en = zh + note_zh, en + note_en
+        if years is not None:  # 2024年以来承保的: the years before the data are not in the number
+            name = ctx.catalog.dimensions[years[0]].name
+            zh += f"（数据中最早的{name.zh}为 {years[1]}，更早的不在其中）"
+            en += f" (The earliest {name.en} in the data is {years[1]}; earlier ones are not included.)"
         return Answer(ANSWERED, question, zh, en, interpretation=query, explanation=compiled.explanation,
                       sql=guarded.sql, columns=columns, rows=rows, chart=suggest_chart(columns, rows), path=path,
                       model_id=ctx.model_id() if path == "model" else "", truncated=cut,

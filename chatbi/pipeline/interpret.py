@@ -96,7 +96,7 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     # "杭州各渠道" groups by channel within 杭州; "杭州的新增" must not also group by city; but
     # "衢州和丽水" names two values, which people want side by side; 各大区，不含华东 is every other region.
     dims = [d for d in dims if d not in match.filters]
-    dims += [d for d, values in match.filters.items() if len(values) > 1 and d not in dims]
+    dims += [d for d, values in match.filters.items() if len(values) > 1 and d not in dims and not match.combined]
     if not dims and (match.thresholds or match.rank) and match.described:
         # 订单数低于平均水平的社区店: a value named after the condition names the rows it selects (stores)
         entity = graph.entity_dimension(catalog, catalog.dimensions[match.described[0]].table)

@@ -14,14 +14,16 @@ import re
 from dataclasses import dataclass, field
 
 from chatbi.pipeline import shape_words, timeparse, typos
-from chatbi.pipeline.event_years import event_year_hits
+from chatbi.pipeline.event_years import event_year_hits, things_of_events
 from chatbi.pipeline.metric_typos import FILLER_PHRASES, near_miss, typo_neighbours
-from chatbi.pipeline.negation import negated_values
+from chatbi.pipeline.negation import either_values, negated_values
 from chatbi.pipeline.question_words import (
     AT_AN_END,
+    COMBINED,
     COMPARISON_WORDS,
     FILLER,
     FILLER_PHRASES_EN,
+    FROM_THE_END,
     GRAIN_WORDS,
     GROUP_AFTER,
     GROUP_BEFORE,
@@ -77,6 +79,7 @@ class Match:
     rank_place: bool = False  # 垫底, 榜首: a place in the ranking, whose end depends on the metric's direction
     ambiguous_excluded: list[int] = field(default_factory=list)  # starts of ambiguous values said as left out
     either: bool = False  # 超过50万或退单率低于5%: conditions joined by "or", which the answer cannot compute
+    combined: bool = False  # 车险和健康险的保费合计: the values listed summed together, not side by side
 
     @property
     def metric_sets(self) -> list[set[str]]:
@@ -146,7 +149,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     hits += find_terms(text, vocab.dimension_terms, "dimension")
     hits += find_terms(text, vocab.value_terms, "value")
     hits += find_terms(text, vocab.unavailable_terms, "unavailable")
-    hits += event_year_hits(text, vocab.year_events)  # 2025年开业的门店: the stores' year, not the period
+    hits += event_year_hits(text, vocab.year_events, vocab.event_names, vocab.event_things)  # 2025年开业的门店: the stores' year, not the period
     for t in timeparse.find_time(text, as_of, vocab.named_days):
         span = timeparse.compared_with_last_year(text, t)  # 对比去年同期: yoy, the period stays the one asked
         hits.append(Hit("comparison", text[span[0]:span[1]], *span, "yoy") if span else
@@ -157,7 +160,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     for h in chosen:
         for i in range(h.start, h.end):
             taken[i] = True
-    chosen = nouns_of_values(chosen, text, vocab)
+    chosen = things_of_events(nouns_of_values(chosen, text, vocab), text, vocab.event_things)
     if not any(h.kind == "metric" for h in chosen):
         chosen = sorted(chosen + counted_things(chosen, text, vocab), key=lambda h: h.start)
     if not any(h.kind == "metric" for h in chosen):
@@ -302,7 +305,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     shared: list[Hit] = []
     used: set[int] = set()  # negations that negate a value
     said_of, joiners = negated_values(text, chosen)
-    chosen += joiners  # the "or" of "excluding A, B or C" joins what is left out: explained
+    joiners += [j for j in either_values(text, chosen) if (j.start, j.end) not in {(o.start, o.end) for o in joiners}]
+    chosen += joiners  # the "or" of "excluding A, B or C" and of 车险或健康险 joins one list: explained
     negating = {id(n) for ns in said_of.values() for n in ns}
 
     def apply_value(h: Hit, dim: str, value: str) -> None:
@@ -389,7 +393,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             result.comparisons.append("share")
         elif h.kind == "rank":
             result.rank_words.append((h.start, h.end, h.text.strip()))
-            result.rank_place = result.rank_place or any(w in h.text for w in (*AT_AN_END, "倒数第1"))
+            result.rank_place = (result.rank_place or any(w in h.text for w in (*AT_AN_END, "倒数第1"))
+                                 or h.payload[0] == "asc" and bool(FROM_THE_END.match(h.text.strip())))
             result.rank_at = h.start if result.rank_at is None else result.rank_at
             direction, n = h.payload
             if direction is not None:
@@ -401,6 +406,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     for h in implicit[:1]:
         result.thresholds.append((h.start, shape_words.Threshold(">", 0.0, "%")))
     limits = sorted((h.start, h.end) for h in chosen if h.kind == "threshold")
+    result.combined = bool(COMBINED.search(text))
     result.either = any(re.search(r"或|\bor\b|\beither\b", text[a[1]:b[0]], re.I) for a, b in itertools.pairwise(limits))
     counted = result.counted = how_many_said(chosen, text, result)
     if (not result.listing and not result.metric_hits and (result.named or result.group_by or counted and result.filters)

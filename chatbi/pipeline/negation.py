@@ -38,6 +38,18 @@ def negated_values(text: str, chosen: list[Hit]) -> tuple[dict[int, list[Hit]], 
     return said_of, joiners
 
 
+def either_values(text: str, chosen: list[Hit]) -> list[Hit]:
+    """Filler hits for the 或 / or between two values of one dimension (车险或健康险的保费): one list
+    of values, as with 和. Between values of two dimensions it stays unexplained: filters only AND."""
+    values = sorted((h for h in chosen if h.kind == "value"), key=lambda h: h.start)
+    out = []
+    for a, b in zip(values, values[1:], strict=False):
+        m = re.fullmatch(r"\s*(或者|或是|或|\bor\b)\s*", text[a.end:b.start], re.I)
+        if m and {d for d, _ in a.payload} & {d for d, _ in b.payload}:
+            out.append(Hit("filler", m.group(1), a.end + m.start(1), a.end + m.end(1)))
+    return out
+
+
 def _chain(text: str, ordered: list[Hit], first: list[Hit], backwards: bool) -> list[tuple[Hit, Hit | None]]:
     """The first value and those listed with it, each with the joiner that joined it."""
     if not first:

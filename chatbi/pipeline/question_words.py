@@ -27,6 +27,9 @@ ASCENDING = ("最低", "最少", "最小", "倒数", "后", "靠后", "尾部", 
              "从低到高", "由低到高", "升序", "最低的在前", "lowest first", "ascending")
 # the single one at an end of the ranking (垫底的省: the lowest one; 垫底的3个 says how many)
 AT_AN_END = {"垫底": ("asc", 1), "榜首": ("desc", 1), "居首": ("desc", 1), "倒数第一": ("asc", 1)}
+# places counted from the end of a ranking (倒数前三, 后5名, bottom 3), not values (最低的3个): on a
+# metric where lower is better, the end of the ranking is the highest values
+FROM_THE_END = re.compile(r"^(?:倒数|垫底|后|排名后|(?:排名|排行)?靠后|尾部|末位|bottom)", re.I)
 EN_COUNTED_RANK = re.compile(r"\b(?:which|what|the|show|list|find|name)\s+(\d{1,3})\s+(?:[a-z][a-z-]*\s+){1,4}?"
                              r"(?:with|had|has|have|having|that\s+had|that\s+have|by)?\s*(?:the\s+)?"
                              r"(highest|most|largest|biggest|best|top|lowest|fewest|least|smallest|worst)\b")
@@ -93,6 +96,8 @@ MEASURE_WORDS = ("个", "人", "户", "家", "单", "件", "元", "块", "笔", 
 NEGATION_BEFORE = ("除了", "除去", "除", "不含", "不包括", "排除", "剔除", "excluding", "except", "other than", "without",
                    "not counting", "not including", "leaving out", "apart from")
 OTHERS = ("其他", "其它", "其余", "其他的", "其余的", "other", "others", "the rest")  # after an exclusion only
+# the values listed, summed together (车险和健康险的保费合计, "motor and health combined")
+COMBINED = re.compile(r"合计|总计|共计|一共|总共|加起来|合起来|加总|总和|\b(?:in\s+total|combined|altogether|together)\b", re.I)
 # Words that carry no slot: question forms, politeness, filler.
 FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 且 并且 而且 跟 同 以及 还有 分别 各自 都 也 就 在 从 到 至 里 中 内 下 上 给 把 被 对
 多少 是多少 有多少 几 几个 及其 其 它们的 他们的 多大 多高 怎样 怎么样 如何 什么 哪些 哪个 哪 谁 为 为何 请 请问 帮 帮我 帮忙 给我 我 我们
@@ -102,7 +107,7 @@ FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 且 并且 而�
 the a an of in on for to by is are was were what how much many show me give list please tell about and with their its whose where having than
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
-each every within under came come comes one ones doing going per over s
+each every within under came come comes one ones doing going per over s combined altogether together
 当天 当日 那天 那一天 这一天 又 同时 拆 拆一下 拆开看 咋样 咋 那些 不同 不同的 卖出去 每种 每一种 各种 每类 各类
 让 哈 嘛 这边 那边 下来 了解 了解下 这个 那个 现在 目前 当前 目前为止 到目前为止 截至目前 带上 附上 连同 排 只 只看 只算 仅 仅看 已经 老板
 kindly could would you can only took brought saw made generated got through via thru shift shifted wrote written issued

@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlglot
 
 from chatbi.cachefile import write_atomic
-from chatbi.pipeline.event_years import event_words
+from chatbi.pipeline.event_years import event_words, things_dated
 from chatbi.pipeline.question_words import ABBREVIATIONS
 from chatbi.pipeline.spoken_numbers import normalise_numbers
 from metric_catalog import graph
@@ -66,6 +66,8 @@ class Vocabulary:
     same_rows: set[frozenset[tuple[str, str]]] = field(default_factory=set)
     named_days: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # 双11 → (11, 11, 1): catalog.calendar
     year_events: dict[str, str] = field(default_factory=dict)  # 开业 → store_open_year (event_years)
+    event_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 承保 → (承保件数,): not the event
+    event_things: dict[str, tuple[tuple[str, ...], str | None]] = field(default_factory=dict)  # year dim → (保单, …)
     units: dict[str, set[str]] = field(default_factory=dict)  # metric → its units (天, 件, 元)
     counting: dict[str, str] = field(default_factory=dict)  # table → the one metric counting its rows as they are
 
@@ -192,14 +194,16 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
     vocab.dimension_tables = {did: dim.table for did, dim in catalog.dimensions.items()}
     events = event_words({did: [dim.name.zh, dim.name.en, *dim.synonyms] for did, dim in catalog.dimensions.items()
                           if dim.type == "number" and not dim.hidden})
-    # 保单 of 保单年度 is also the start of 保单数: a word that begins a metric's or a value's name is no event
-    vocab.year_events = {e: d for e, d in events.items() if not any(
-        t != e and t.startswith(e) for t in (*vocab.metric_terms, *vocab.value_terms))}
+    vocab.year_events = events
+    # 保单 of 保单年度 is also the start of 保单数, 承保 of 承保件数: there the word names the metric
+    vocab.event_names = {e: tuple(t for t in (*vocab.metric_terms, *vocab.value_terms) if t != e and t.startswith(e))
+                         for e in events}
     plain_counts: dict[str, list[str]] = {}
     for mid, spec in catalog.metrics.items():
         if spec.type == "simple" and spec.agg == "count" and not spec.expr and not spec.filters and not spec.where:
             plain_counts.setdefault(spec.table, []).append(mid)
     vocab.counting = {table: mids[0] for table, mids in plain_counts.items() if len(mids) == 1}
+    vocab.event_things = things_dated(catalog, set(events.values()), vocab.counting)
     vocab.units = {mid: {u for u in (spec.unit.zh, spec.unit.en) if u} for mid, spec in catalog.metrics.items()}
     vocab.dimension_values = {did: bool(dim.values) for did, dim in catalog.dimensions.items()}
     vocab.reachable = {(a, b) for a in catalog.tables for b in catalog.tables
