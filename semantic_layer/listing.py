@@ -35,10 +35,16 @@ def listing_select(catalog: Catalog, query: SemanticQuery, user: User) -> exp.Se
     if query.time_range is not None:
         raise NotAllowed("清单不按时间统计；要看某段时间内有业绩的对象，请问具体指标。",
                          "A listing has no period; to see what had activity in a period, ask for a metric.")
-    base = catalog.dimensions[dims[0]].table
     restrictions = row_restrictions(catalog, role, user)
     tables = [catalog.dimensions[d].table for d in dims + [f.dimension for f in query.filters]]
     tables += [catalog.dimensions[r.dimension].table for r in restrictions]
+    # 宁波分公司有哪些代理人: the agents are reached from the policies (through the bridge), not the
+    # other way; DISTINCT makes any table that reaches all the others a base that repeats nothing
+    candidates = [*dict.fromkeys(tables)]
+    readers = _role_readers(catalog, candidates[0])
+    if readers:  # the role's rows are those its readers point at: never all of the table's rows
+        candidates = readers + candidates[1:]
+    base = next((t for t in candidates if all(graph.join_path(catalog, t, o) is not None for o in tables)), candidates[0])
     select = exp.select(*[exp.alias_(dimension_expr(catalog, d), d) for d in dims]).distinct()
     select = select.from_(table_source(catalog, base))
     joined = {base}
@@ -59,6 +65,9 @@ def listing_select(catalog: Catalog, query: SemanticQuery, user: User) -> exp.Se
             select = join(select, table_source(catalog, step.right), on=on, how="inner" if step.join.complete else "left")
             joined.add(step.right)
     where = [filter_predicate(dimension_expr(catalog, f.dimension), f.op, f.values) for f in query.filters]
+    # a thing listed from another table's rows: the rows with none (direct business, no agent) list nothing
+    where += [exp.Not(this=exp.Is(this=dimension_expr(catalog, d), expression=exp.Null()))
+              for d in dims if catalog.dimensions[d].table != base]
     for r in restrictions:
         spec = catalog.dimensions[r.dimension]
         where.append(exp.EQ(this=exp.column(spec.key, spec.table), expression=exp.convert(r.value)))
@@ -67,3 +76,15 @@ def listing_select(catalog: Catalog, query: SemanticQuery, user: User) -> exp.Se
     return select.order_by(*[exp.Ordered(this=exp.column(d), nulls_first=False) for d in dims]).limit(
         min(query.limit or MAX_LISTED, MAX_LISTED))
 
+
+
+def _role_readers(catalog: Catalog, table: str) -> list[str]:
+    """The tables that say which rows of ``table`` play its role, when it is one physical table read
+    under several roles (party as agent_party and holder_party) with no condition of its own: all its
+    rows are not agents, only those the bridge's AGT rows point at (列出所有代理人 listed every party)."""
+    spec = catalog.tables[table]
+    source = spec.source or table
+    shared = any((t.source or tid) == source for tid, t in catalog.tables.items() if tid != table)
+    if not shared or spec.where:
+        return []
+    return [tid for tid, t in catalog.tables.items() if any(j.to == table for j in t.joins)]

@@ -168,3 +168,14 @@ def test_comparisons_the_reading_cannot_place_are_not_answered(retail, question)
     """前年 against 去年 said as a comparison (not the period), 不如 (worse: higher for a return rate)."""
     bi, _ = retail
     assert bi.ask(question, as_of=AS_OF).status != "answered"
+
+
+@pytest.mark.parametrize("question", ["列出开业年份为2020的门店", "开业年份为2020的门店有几家"])
+def test_a_dimension_named_with_its_value_is_a_condition_not_the_things_listed(retail, question):
+    """列出开业年份为2020的门店 said 共 6 个开业年份: the stores were listed under the year."""
+    bi, warehouse = retail
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert answer.interpretation.group_by[0].dimension == "store"
+    stores = scalar(warehouse, "select count(*) from dim_store where year(open_date) = 2020")
+    assert len(answer.rows) == stores > 0 and f"共 {stores} 个门店" in answer.message

@@ -195,3 +195,5 @@ def test_values_joined_by_or_are_one_list_and_summed_when_said(small_insurance):
         assert float(answer.rows[0][0]) == pytest.approx(float(each["车险"] + each["健康险"]))
     assert ins.ask("各险种今年保费合计", as_of=AS_OF).interpretation.group_by  # 各 still groups
     assert ins.ask("车险或杭州今年的保费", as_of=AS_OF).status != "answered"  # or across two dimensions
+    answer = ins.ask("今年保费环比或同比增长的分公司", as_of=AS_OF)  # or between two changes: not computed
+    assert answer.status == "refused" and "。。" not in answer.message, answer.message

@@ -221,7 +221,9 @@ def build_listing(catalog: Catalog, match: Match, value_counts: dict[str, int] |
     if any(op is None for _, op, _ in match.year_conditions):
         return Draft(None, None, OPEN_YEAR)
     filters += list(conditions)
-    listed = list(match.group_by)
+    # 列出开业年份为2020的门店: the year named is the condition's subject, not a thing listed
+    single = {f.dimension for f in filters if f.op == "="}
+    listed = [d for d in match.group_by if d not in single] or list(match.group_by)
     if not listed:
         tables = list(dict.fromkeys(catalog.dimensions[f.dimension].table for f in filters))
         for table in tables:  # the most detailed table: every other named table is reachable from it

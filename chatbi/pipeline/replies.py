@@ -51,9 +51,9 @@ class Replies:
             if len(candidates) == MAX_CANDIDATES:
                 break
         if not candidates:  # nothing to pick from: never end with "please pick one"
-            zh = re.sub(r"[，,；;]?\s*(以下是我能准确回答的查询，)?请选择[:：]?\s*$", "", zh) + "。请说明要看的指标、对象和时间再问。"
+            zh = re.sub(r"[，,；;。]*\s*(以下是我能准确回答的查询，)?请选择[:：]?\s*$", "", zh).rstrip("。") + "。请说明要看的指标、对象和时间再问。"
             en = re.sub(r"[;,.]?\s*(These are the queries I can answer exactly; )?please pick one:?\s*$", "", en,
-                        flags=re.I) + ". Please say which metric, for what and when."
+                        flags=re.I).rstrip(".") + ". Please say which metric, for what and when."
             return self.refuse(question, reason, zh, en, user)
         return Answer(CLARIFY, question, zh, en, candidates=candidates, reason=reason, path="clarification",
                       model_id=self.ctx.model_id())
