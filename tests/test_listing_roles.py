@@ -32,3 +32,12 @@ def test_the_things_of_a_table_of_their_own_are_all_its_rows(small_retail):
     bi, warehouse = small_retail
     answer = bi.ask("列出所有门店", as_of=AS_OF)
     assert len(answer.rows) == warehouse.execute("select count(*) from dim_store").rows[0][0]
+
+
+def test_how_many_agents_counts_the_agents_not_every_party(small_insurance):
+    """有多少个代理人 was refused: names repeat among all parties, not among the agents."""
+    bi, warehouse = small_insurance
+    answer = bi.ask("有多少个代理人", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    agents = len(warehouse.execute(AGENTS.format(condition="")).rows)
+    assert f"共 {agents} 个代理人" in answer.message

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-import sqlglot
-
 from chatbi import progress
 from chatbi.pipeline.answer import ANSWERED, REFUSED, Answer, suggest_chart
 from chatbi.pipeline.context import PipelineContext
@@ -97,14 +95,20 @@ class Executor:
         from sqlglot import exp
 
         from metric_catalog import graph
-        from semantic_layer.sources import table_source
+        from semantic_layer import GroupBy, SemanticQuery
+        from semantic_layer.listing import listing_select
+        from semantic_layer.scan import dimension_expr
 
         spec = self.ctx.catalog.dimensions[dimension]
         if graph.entity_dimension(self.ctx.catalog, spec.table) != dimension:
             return True  # an attribute (province): its distinct values are what is counted
-        column = sqlglot.parse_one(spec.column, dialect=self.ctx.dialect) if spec.column else exp.column(dimension)
-        select = exp.select(exp.Count(this=exp.Star()), exp.Count(this=exp.Distinct(expressions=[column]))) \
-            .from_(table_source(self.ctx.catalog, spec.table))
+        # over the rows a listing of them reads (the agents the bridge names, not every party)
+        select = listing_select(self.ctx.catalog, SemanticQuery(group_by=[GroupBy(dimension=dimension)]),
+                                User.unrestricted())
+        for arg in ("distinct", "order", "limit"):
+            select.set(arg, None)
+        select.set("expressions", [exp.Count(this=exp.Distinct(expressions=[exp.column(spec.key, spec.table)])),
+                                   exp.Count(this=exp.Distinct(expressions=[dimension_expr(self.ctx.catalog, dimension)]))])
         try:
             rows, distinct = self.ctx.warehouse.execute(select.sql(dialect=self.ctx.dialect), max_rows=1).rows[0]
         except Exception:  # noqa: BLE001 - unknown means not shown as a count
