@@ -73,6 +73,9 @@ class TimeSpec(Spec):
     grain: Literal["day", "month"] = "day"
     # reference_date: rows up to the reference date; closed_month: only finished billing periods
     available_through: Literal["reference_date", "closed_month"] = "reference_date"
+    # the day the data begins, when its first rows come later (no claim was reported on 1 January):
+    # before it the table says nothing; by default the first day that has rows
+    data_from: datetime.date | None = None
 
 
 class TableSpec(Spec):

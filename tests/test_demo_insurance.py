@@ -315,6 +315,17 @@ def test_the_model_does_not_pick_a_metric_the_question_does_not_name(built, cata
         assert {"policies", "claims"} <= {c.interpretation.metrics[0] for c in answer.candidates}
 
 
+@pytest.mark.model
+def test_the_start_of_a_metric_name_with_the_model_reads_that_metric(built, catalog, llm):
+    """上个月报案最少的3个分公司: 报案 begins only 报案件数's names; the model picks it, retrieval ranks
+    another first; the catalog's words settle it. 报案金额 begins no name: still asked."""
+    bi = ChatBI(catalog, connect(str(built.path)), backend=llm)
+    answer = bi.ask("上个月报案最少的3个分公司", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["claims"], answer.message
+    assert answer.interpretation.limit == 3 and answer.interpretation.order_by[0].descending is False
+    assert bi.ask("上个月报案金额最高的3个分公司", as_of=AS_OF).status != "answered"
+
+
 @pytest.mark.parametrize("question", ["今年各分公司保单件数比去年同期少的有哪些", "今年各分公司保单件数比去年少的有哪些",
                                       "今年各分公司保单件数同比减少的有哪些", "今年保单件数同比下降的分公司"])
 def test_the_branches_that_wrote_fewer_than_last_year_are_those_whose_change_is_below_zero(bi, question):

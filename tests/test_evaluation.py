@@ -61,3 +61,13 @@ def test_score_uses_the_gold_rows_when_the_case_has_sql():
     right = score(case, answer([["上海", 1.0, 0.5]]), gold=[("上海", 1.0)])
     wrong = score(case, answer([["上海", 2.0, 0.5]]), gold=[("上海", 1.0)])
     assert (right.verdict, wrong.verdict) == ("correct", "wrong")
+
+
+def test_a_count_is_met_by_the_things_listed_with_their_count_said():
+    """有几个代理人: the answer lists them and says 共 3 个; the hand-written SQL gives the number."""
+    columns = [{"name": "agent", "kind": "dimension", "format": ""}]
+    listed = Answer(ANSWERED, "q", columns=columns, rows=[["甲"], ["乙"], ["丙"]], count=3)
+    assert compare_rows(listed, [(3,)]) == ""
+    assert "counted 3" in compare_rows(listed, [(4,)])
+    unsaid = Answer(ANSWERED, "q", columns=columns, rows=[["甲"], ["乙"], ["丙"]])  # no count said: rows differ
+    assert compare_rows(unsaid, [(3,)]) != ""

@@ -53,6 +53,11 @@ CASES = [
     ("202409账期", AS_OF, D(2024, 9, 1), D(2024, 9, 30)),
     ("1-3月", AS_OF, D(2026, 1, 1), D(2026, 3, 31)),
     ("2025年上半年", AS_OF, D(2025, 1, 1), D(2025, 6, 30)),
+    ("今年上半年", AS_OF, D(2026, 1, 1), D(2026, 6, 30)),  # one period, not 今年 and 上半年 at once
+    ("去年下半年", AS_OF, D(2025, 7, 1), D(2025, 12, 31)),
+    ("H1 this year", AS_OF, D(2026, 1, 1), D(2026, 6, 30)),
+    ("二季度", AS_OF, D(2026, 4, 1), D(2026, 6, 30)),  # a bare quarter number with 季度
+    ("去年四季度", AS_OF, D(2025, 10, 1), D(2025, 12, 31)),
     ("最近一周", AS_OF, D(2026, 11, 9), D(2026, 11, 15)),
     ("近30天", AS_OF, D(2026, 10, 17), D(2026, 11, 15)),
     ("上周", AS_OF, D(2026, 11, 2), D(2026, 11, 8)),
@@ -99,7 +104,7 @@ def test_impossible_days_are_not_dates():
 
 @pytest.mark.parametrize("text,data_end,start,end", CASES)
 def test_expression_resolves_to_the_intended_period(text, data_end, start, end):
-    window = combine(find_time(normalise_numbers(text.lower()), AS_OF))
+    window = combine(find_time(normalise_numbers(text.lower()), AS_OF), AS_OF)
     period = resolve(window, AS_OF, data_end)
     assert (period.start, period.end) == (start, end)
 

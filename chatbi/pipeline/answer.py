@@ -42,6 +42,7 @@ class Answer:
     model_id: str = ""
     reason: str = ""  # why refused or clarified (stable code)
     truncated: bool = False
+    count: int | None = None  # the number of things the headline says is the answer (有几个 …), if any
     # computed through the catalog's semantic layer (or an analyst-verified SQL); False for analysts'
     # free SQL and drafts, never shown to staff as an answer
     governed: bool = True

@@ -44,6 +44,8 @@ class DataSpans:
         from semantic_layer.sources import table_source
 
         time = self.catalog.tables[table].time
+        if time.data_from is not None:  # declared by the catalog: events may begin days after the data
+            return time.data_from
         day = time_column(self.catalog, table)
         if time.format == "yyyymm":
             day = timegrain.as_date(day, time)

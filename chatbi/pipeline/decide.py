@@ -22,9 +22,9 @@ from chatbi.pipeline.close_values import close_values
 from chatbi.pipeline.context import PipelineContext
 from chatbi.pipeline.event_years import OPEN_YEAR
 from chatbi.pipeline.execute import Executor
-from chatbi.pipeline.interpret import Draft, build_listing, build_query, rank_dimensions
+from chatbi.pipeline.interpret import Draft, build_query, rank_dimensions
 from chatbi.pipeline.interpreter import OUT_OF_SCOPE
-from chatbi.pipeline.listing_words import read_listing
+from chatbi.pipeline.listing_words import build_listing, read_listing
 from chatbi.pipeline.matcher import Match
 from chatbi.pipeline.question_words import FILLER, MEASURE_WORDS, NEGATION_BEFORE, VAGUE_TIME
 from chatbi.pipeline.replies import Replies
@@ -199,8 +199,11 @@ class Decider:
             risky = [w for w in match.residual if any(r in w for r in RISKY)]
             # and something the question says besides its period and filler is what they agree on
             content = [w for w in match.residual if w not in FILLER]
-            agreed = model_metric and ranked and model_metric == ranked[0] and model_metric in visible and (
-                content or begun)
+            # the model's metric is agreed when retrieval ranks it first, or when the question says the
+            # start of its name alone (上个月报案最少的: 报案件数, no other metric begins so)
+            begins = self.ctx.vocabulary.metrics_prefixed(content)
+            agreed = model_metric and model_metric in visible and (
+                ranked and model_metric == ranked[0] and (content or begun) or begins == {model_metric})
             inside = self._inside_metric_words(model_metric, match) if agreed else []
             # 件数 is part of 保单件数 and 报案件数: words that several metrics share do not say which
             shared = [self.ctx.vocabulary.metrics_containing(w) for w in content]

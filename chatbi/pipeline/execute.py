@@ -10,7 +10,7 @@ from chatbi import progress
 from chatbi.pipeline.answer import ANSWERED, REFUSED, Answer, suggest_chart
 from chatbi.pipeline.context import PipelineContext
 from chatbi.pipeline.data_span import BeforeData, DataSpans
-from chatbi.pipeline.headline import headline, period_notes
+from chatbi.pipeline.headline import headline, period_notes, stated_count
 from chatbi.pipeline.replies import Replies
 from chatbi.pipeline.sql_run import run_guarded_sql
 from chatbi.sqlguard import SqlRejected
@@ -87,6 +87,7 @@ class Executor:
         return Answer(ANSWERED, question, zh, en, interpretation=query, explanation=compiled.explanation,
                       sql=guarded.sql, columns=columns, rows=rows, chart=suggest_chart(columns, rows), path=path,
                       model_id=ctx.model_id() if path == "model" else "", truncated=cut,
+                      count=stated_count(query, columns, rows, cut),
                       timings_ms=timings).with_scope(*ctx.row_scope.note(user))
 
     def names_are_unique(self, dimension: str) -> bool:

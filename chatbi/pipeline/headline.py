@@ -84,6 +84,7 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
                 f"For {rng_en}{who_en}: " + "; ".join(parts_en) + ".")
     i, c = metric_cols[0]
     spec = catalog.metrics[c["metric"]]
+    per_zh, per_en = AVERAGE_PER.get(query.average_over or "", ("", ""))  # 月均报案件数, by row: not totals
     # the filters too (a follow-up 只看杭州 or a drill): rows of 杭州's districts say they are 杭州's
     scope_zh, scope_en = _scope(query, [], catalog)
     where_zh, where_en = "".join(f"{s}，" for s in scope_zh), "".join(f" in {s}" for s in scope_en)
@@ -96,8 +97,8 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         zh = f"{rng}，{where_zh}{'、'.join(n.zh for n in names)}{counted[0]}"
         en = f"{' and '.join(n.en for n in names)}{where_en} for {rng_en}{counted[1]}"
     else:
-        zh = f"{rng}，{where_zh}{spec.name.zh}，共 {len(rows)} 行"
-        en = f"{spec.name.en}{where_en} for {rng_en}: {len(rows)} rows"
+        zh = f"{rng}，{where_zh}{per_zh}{spec.name.zh}，共 {len(rows)} 行"
+        en = f"{per_en}{spec.name.en}{where_en} for {rng_en}: {len(rows)} rows"
     by = [k for k, col in enumerate(columns) if query.order_by and col["name"] == query.order_by[0].field]
     if by and columns[by[0]]["kind"] == "comparison" and len(dims) == 1 and rows[0][by[0]] is not None:
         # ranked by the change (同比下降最多): name the first place by its change, not by its value
@@ -113,6 +114,20 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         zh += f"；{'最高' if high else '最低'}的是{key_text(first, rows[0][dims[0]])}（{top}）"
         en += f"; {'highest' if high else 'lowest'}: {key_text(first, rows[0][dims[0]], 'en')} ({top_en})"
     return zh + "。", en + "."
+
+
+def stated_count(query: SemanticQuery, columns: list[dict], rows: list, truncated: bool = False) -> int | None:
+    """The count the headline says as the answer (共 10 个代理人, 满足条件的分公司共 6 个): the things a
+    listing names, or the groups a condition selects; None when it says no count or a cut one."""
+    if truncated or not rows:
+        return None
+    dims = [k for k, c in enumerate(columns) if c["kind"] == "dimension"]
+    if not any(c["kind"] == "metric" for c in columns):
+        return sum(r[0] is not None for r in rows)
+    if _groups_counted(query, columns, rows, dims) is None:
+        return None
+    key = (dims or [k for k, c in enumerate(columns) if c["kind"] == "time"])[0]
+    return sum(r[key] is not None for r in rows)
 
 
 PERIOD_LABELS = {"month": ("月份", "month"), "quarter": ("季度", "quarter"), "year": ("年份", "year"),

@@ -69,6 +69,15 @@ def trend_period(catalog: Catalog, metrics: list[str], grain: str, as_of: dt.dat
     return dataclasses.replace(period, start=timegrain.bucket_start(period.start, grain))
 
 
+EACH_SAID = re.compile(r"分别|各自|\b(?:each|respectively|separately)\b", re.I)
+
+
+def _each_said(match: Match, listed: list[str]) -> bool:
+    """分别 / each, or 各 right after the values (线上和线下各卖了多少): a row per value, asked as such."""
+    ends = [match.text.find(v) + len(v) for d in listed for v in match.filters[d] if v in match.text]
+    return bool(EACH_SAID.search(match.text)) or any(match.text[e:e + 1] == "各" for e in ends)
+
+
 def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.date,
                 group_by: list[str] | None = None) -> Draft:
     said_of = [(m, d) for ids, d in match.ranked for m in metrics if m in ids]
@@ -94,9 +103,20 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         return Draft(None, None, OPEN_YEAR)
     filtered = {f.dimension for f in filters}
     # "杭州各渠道" groups by channel within 杭州; "杭州的新增" must not also group by city; but
-    # "衢州和丽水" names two values, which people want side by side; 各大区，不含华东 is every other region.
+    # "衢州和丽水" names two values, which people want side by side (车险或健康险 is one total of either);
+    # 各大区，不含华东 is every other region.
     dims = [d for d in dims if d not in match.filters]
-    dims += [d for d, values in match.filters.items() if len(values) > 1 and d not in dims and not match.combined]
+    listed = [d for d, values in match.filters.items() if len(values) > 1 and d not in dims and d not in match.summed]
+    if listed and dims and not set(listed) & set(group_by or ()) and not _each_said(match, listed):  # 意外险和健康险的报案件数按出险原因分: each line, or both?
+        together = build_query(catalog, dataclasses.replace(match, summed=match.summed | set(listed)), metrics, as_of,
+                               group_by)
+        each = build_query(catalog, match, metrics, as_of, [*dims, *listed])
+        said = "、".join(v for d in listed for v in match.filters[d])
+        return Draft(None, None, ("each_or_together", f"「{said}」是分别看，还是合在一起看？请选择：",
+                                  f"Should {', '.join(v for d in listed for v in match.filters[d])} be shown each "
+                                  "on its own, or together? Please pick:"),
+                     [q for q in (each.query, together.query) if q is not None])
+    dims += listed
     if not dims and (match.thresholds or match.rank) and match.described:
         # 订单数低于平均水平的社区店: a value named after the condition names the rows it selects (stores)
         entity = graph.entity_dimension(catalog, catalog.dimensions[match.described[0]].table)
@@ -205,63 +225,6 @@ def _whole_periods(query: SemanticQuery, period: timeparse.Period) -> Draft:
     if end <= start:
         return Draft(None, period, problem)
     return Draft(None, period, problem, [query.model_copy(update={"time_range": TimeRange(start=start, end=end)})])
-
-
-def build_listing(catalog: Catalog, match: Match, value_counts: dict[str, int] | None = None,
-                  conditions: list[Filter] = (), columns: list[str] = ()) -> Draft:
-    """列出杭州所有自营厅: the things named (or, when only values are named, the things those values
-    describe: outlets of type 自营厅), with the catalog's other attributes of them. ``value_counts``:
-    how many values each dimension has in the data, which tells a grouping from an attribute."""
-    if match.time is not None:
-        return Draft(None, None, ("listing_with_period", "清单不按时间统计；要看某段时间内有业绩的对象，请问具体指标（如 上个月各渠道新增用户）。",
-                                  "A listing has no period; to see what had activity then, ask for a metric by it."))
-    filters = [Filter(dimension=d, op="in" if len(v) > 1 else "=", values=v) for d, v in match.filters.items()]
-    filters += [Filter(dimension=d, op="not in", values=v) for d, v in match.excluded.items()]
-    filters += [Filter(dimension=d, op=op, values=[year]) for d, op, year in match.year_conditions if op]
-    if any(op is None for _, op, _ in match.year_conditions):
-        return Draft(None, None, OPEN_YEAR)
-    filters += list(conditions)
-    # 列出开业年份为2020的门店: the year named is the condition's subject, not a thing listed
-    single = {f.dimension for f in filters if f.op == "="}
-    listed = [d for d in match.group_by if d not in single] or list(match.group_by)
-    if not listed:
-        tables = list(dict.fromkeys(catalog.dimensions[f.dimension].table for f in filters))
-        for table in tables:  # the most detailed table: every other named table is reachable from it
-            entity = graph.entity_dimension(catalog, table)
-            if entity and all(graph.join_path(catalog, table, t) is not None for t in tables):
-                listed = [entity]
-                break
-    if not listed:
-        return Draft(None, None, ("listing_without_subject", "要列出什么？请说明对象（如 渠道、地市）。",
-                                  "What should be listed? Name the things (an outlet, a city…)."))
-    table = catalog.dimensions[listed[0]].table
-    entity = graph.entity_dimension(catalog, table)
-    counts = value_counts or {}
-
-    def grouping(did: str) -> bool:
-        """Sub-categories group products (35 values for 208 products); an opening date or a
-        manager's name describes each store (about as many values as stores)."""
-        spec = catalog.dimensions[did]
-        if spec.values or spec.parent:
-            return True
-        mine, theirs = counts.get(did), counts.get(entity or "")
-        return bool(mine and theirs and spec.type == "category" and mine * 2 <= theirs)
-
-    attributes = all(not grouping(d) for d in listed)
-    if entity and entity not in listed and attributes and any(
-            catalog.dimensions[f.dimension].table == table for f in filters):
-        # 列出所有标准店及开业日期: values of the table name its rows (stores of type 标准店); the
-        # attribute asked for is shown beside each of them, not as a list of dates. A grouping with
-        # its own values (sub-categories under 数码) is listed as itself.
-        listed.insert(0, entity)
-    if entity == listed[0]:  # its attributes on the same table, those asked for first
-        listed += [d for d in columns if d not in listed]
-        listed += [d for d, spec in catalog.dimensions.items()
-                   if spec.table == table and d not in listed and not spec.hidden][:4]
-    try:
-        return Draft(SemanticQuery(group_by=[GroupBy(dimension=d) for d in listed], filters=filters))
-    except ValueError as exc:
-        return Draft(None, None, ("invalid", f"无法组成查询：{exc}", f"Cannot form a query: {exc}"))
 
 
 # not "per": sales per store is an average, not a ranking within each store

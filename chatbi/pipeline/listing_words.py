@@ -1,6 +1,7 @@
-"""A listing's leftover words, when each names an attribute of the things listed: 成都的门店都有哪些，
-什么类型 (类型: the store type, shown beside each store) or "stores opened in 2025" (opened: the
-opening date, and the period becomes a condition on it). Anything else left over is still asked."""
+"""Listings: the things named with their attributes (build_listing), and a listing's leftover words
+when each names an attribute of the things listed: 成都的门店都有哪些，什么类型 (类型: the store type,
+shown beside each store) or "stores opened in 2025" (opened: the opening date, and the period becomes
+a condition on it). Anything else left over is still asked."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ import re
 from dataclasses import dataclass, field
 
 from chatbi.pipeline import timeparse
+from chatbi.pipeline.event_years import OPEN_YEAR
 from chatbi.pipeline.full_reading import names_dimension
+from chatbi.pipeline.interpret import Draft
 from chatbi.pipeline.matcher import Match
 from chatbi.pipeline.question_words import FILLER
+from metric_catalog import graph
 from metric_catalog.model import Catalog
-from semantic_layer import Filter
+from semantic_layer import Filter, GroupBy, SemanticQuery
 
 # "flagship stores and which city they're in", 门店分别在哪个城市: the city of each thing listed, not a
 # listing of cities
@@ -57,3 +61,60 @@ def read_listing(catalog: Catalog, match: Match, as_of: dt.date) -> ListingReadi
                                   values=[period.start.isoformat(), period.end.isoformat()])]
         reading.match = dataclasses.replace(reading.match, time=None)
     return reading
+
+
+def build_listing(catalog: Catalog, match: Match, value_counts: dict[str, int] | None = None,
+                  conditions: list[Filter] = (), columns: list[str] = ()) -> Draft:
+    """列出杭州所有自营厅: the things named (or, when only values are named, the things those values
+    describe: outlets of type 自营厅), with the catalog's other attributes of them. ``value_counts``:
+    how many values each dimension has in the data, which tells a grouping from an attribute."""
+    if match.time is not None:
+        return Draft(None, None, ("listing_with_period", "清单不按时间统计；要看某段时间内有业绩的对象，请问具体指标（如 上个月各渠道新增用户）。",
+                                  "A listing has no period; to see what had activity then, ask for a metric by it."))
+    filters = [Filter(dimension=d, op="in" if len(v) > 1 else "=", values=v) for d, v in match.filters.items()]
+    filters += [Filter(dimension=d, op="not in", values=v) for d, v in match.excluded.items()]
+    filters += [Filter(dimension=d, op=op, values=[year]) for d, op, year in match.year_conditions if op]
+    if any(op is None for _, op, _ in match.year_conditions):
+        return Draft(None, None, OPEN_YEAR)
+    filters += list(conditions)
+    # 列出开业年份为2020的门店: the year named is the condition's subject, not a thing listed
+    single = {f.dimension for f in filters if f.op == "="}
+    listed = [d for d in match.group_by if d not in single] or list(match.group_by)
+    if not listed:
+        tables = list(dict.fromkeys(catalog.dimensions[f.dimension].table for f in filters))
+        for table in tables:  # the most detailed table: every other named table is reachable from it
+            entity = graph.entity_dimension(catalog, table)
+            if entity and all(graph.join_path(catalog, table, t) is not None for t in tables):
+                listed = [entity]
+                break
+    if not listed:
+        return Draft(None, None, ("listing_without_subject", "要列出什么？请说明对象（如 渠道、地市）。",
+                                  "What should be listed? Name the things (an outlet, a city…)."))
+    table = catalog.dimensions[listed[0]].table
+    entity = graph.entity_dimension(catalog, table)
+    counts = value_counts or {}
+
+    def grouping(did: str) -> bool:
+        """Sub-categories group products (35 values for 208 products); an opening date or a
+        manager's name describes each store (about as many values as stores)."""
+        spec = catalog.dimensions[did]
+        if spec.values or spec.parent:
+            return True
+        mine, theirs = counts.get(did), counts.get(entity or "")
+        return bool(mine and theirs and spec.type == "category" and mine * 2 <= theirs)
+
+    attributes = all(not grouping(d) for d in listed)
+    if entity and entity not in listed and attributes and any(
+            catalog.dimensions[f.dimension].table == table for f in filters):
+        # 列出所有标准店及开业日期: values of the table name its rows (stores of type 标准店); the
+        # attribute asked for is shown beside each of them, not as a list of dates. A grouping with
+        # its own values (sub-categories under 数码) is listed as itself.
+        listed.insert(0, entity)
+    if entity == listed[0]:  # its attributes on the same table, those asked for first
+        listed += [d for d in columns if d not in listed]
+        listed += [d for d, spec in catalog.dimensions.items()
+                   if spec.table == table and d not in listed and not spec.hidden][:4]
+    try:
+        return Draft(SemanticQuery(group_by=[GroupBy(dimension=d) for d in listed], filters=filters))
+    except ValueError as exc:
+        return Draft(None, None, ("invalid", f"无法组成查询：{exc}", f"Cannot form a query: {exc}"))

@@ -34,7 +34,7 @@ from chatbi.pipeline.question_words import (
     PUNCT,
     RELATIVE,
 )
-from chatbi.pipeline.rank_words import rank_hits, ranked_metrics
+from chatbi.pipeline.rank_words import asks_for_one, rank_hits, ranked_metrics
 from chatbi.pipeline.term_search import Hit, find_terms
 from chatbi.pipeline.value_words import PERIOD_NOUNS, counted_things, nouns_of_values
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
@@ -79,7 +79,7 @@ class Match:
     rank_place: bool = False  # 垫底, 榜首: a place in the ranking, whose end depends on the metric's direction
     ambiguous_excluded: list[int] = field(default_factory=list)  # starts of ambiguous values said as left out
     either: bool = False  # 超过50万或退单率低于5%: conditions joined by "or", which the answer cannot compute
-    combined: bool = False  # 车险和健康险的保费合计: the values listed summed together, not side by side
+    summed: set[str] = field(default_factory=set)  # 车险或健康险, …合计: dimensions whose values are one total
 
     @property
     def metric_sets(self) -> list[set[str]]:
@@ -305,7 +305,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     shared: list[Hit] = []
     used: set[int] = set()  # negations that negate a value
     said_of, joiners = negated_values(text, chosen)
-    joiners += [j for j in either_values(text, chosen) if (j.start, j.end) not in {(o.start, o.end) for o in joiners}]
+    either = [j for j in either_values(text, chosen) if (j.start, j.end) not in {(o.start, o.end) for o in joiners}]
+    joiners += either
     chosen += joiners  # the "or" of "excluding A, B or C" and of 车险或健康险 joins one list: explained
     negating = {id(n) for ns in said_of.values() for n in ns}
 
@@ -402,11 +403,13 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             result.limit = n or result.limit
     if result.rank_words and result.rank is None:
         result.rank = "desc"
+    if result.rank_words and result.limit is None and asks_for_one(text):
+        result.limit = 1  # 最好的分公司是哪个: the first place (ties kept), not the whole ranking
     result.ranked = ranked_metrics(text, [h for h in chosen if h.kind == "rank"], result.metric_hits)
     for h in implicit[:1]:
         result.thresholds.append((h.start, shape_words.Threshold(">", 0.0, "%")))
     limits = sorted((h.start, h.end) for h in chosen if h.kind == "threshold")
-    result.combined = bool(COMBINED.search(text))
+    result.summed = set(result.filters) if COMBINED.search(text) else {d for j in either for d in j.payload}
     result.either = any(re.search(r"或|\bor\b|\beither\b", text[a[1]:b[0]], re.I) for a, b in itertools.pairwise(limits))
     counted = result.counted = how_many_said(chosen, text, result)
     if (not result.listing and not result.metric_hits and (result.named or result.group_by or counted and result.filters)

@@ -40,13 +40,15 @@ def negated_values(text: str, chosen: list[Hit]) -> tuple[dict[int, list[Hit]], 
 
 def either_values(text: str, chosen: list[Hit]) -> list[Hit]:
     """Filler hits for the 或 / or between two values of one dimension (车险或健康险的保费): one list
-    of values, as with 和. Between values of two dimensions it stays unexplained: filters only AND."""
+    of values, summed as one total (either of them), their payload the dimensions they share.
+    Between values of two dimensions it stays unexplained: filters only AND."""
     values = sorted((h for h in chosen if h.kind == "value"), key=lambda h: h.start)
     out = []
     for a, b in zip(values, values[1:], strict=False):
         m = re.fullmatch(r"\s*(或者|或是|或|\bor\b)\s*", text[a.end:b.start], re.I)
         if m and {d for d, _ in a.payload} & {d for d, _ in b.payload}:
-            out.append(Hit("filler", m.group(1), a.end + m.start(1), a.end + m.end(1)))
+            shared = frozenset({d for d, _ in a.payload} & {d for d, _ in b.payload})
+            out.append(Hit("filler", m.group(1), a.end + m.start(1), a.end + m.end(1), shared))
     return out
 
 

@@ -26,9 +26,9 @@ PERIOD_AFTER = r"\d|\s*(?:个)?\s*(?:季度|季|周|星期|礼拜|天|日|月|�
 ORDINAL_RANK = re.compile(r"(?P<last>倒数)?\s*第\s*(?P<n>\d{1,3})(?!" + PERIOD_AFTER + r"|\s*(?:次|批|笔|单|件|天))\s*(?:名|位)?|"
                           r"\b(?:rank(?:ed|s)?|came|placed|finished)\s+(?:in\s+)?(?:(?P<first>first|1st|top)|(?P<last_en>last))\b(?!\s+(?:month|week|year|quarter|day|night|time|\d))|"
                           r"\b(?:number\s+one|no\.\s*1|#\s*1)\b")
-TOP_N = re.compile(rf"(?<!倒数)(?<!倒数\s)(?:前|top[\s-]*|最高的?|最多的?|最大的?|最快的?|排名前|(?:排名|排行)?靠前的?|头部的?)\s*(\d{{1,3}})"
+TOP_N = re.compile(rf"(?<!倒数)(?<!倒数\s)(?:前|top[\s-]*|\b(?:highest|biggest|largest)\s+|最高的?|最多的?|最大的?|最快的?|排名前|(?:排名|排行)?靠前的?|头部的?)\s*(\d{{1,3}})"
                    rf"(?!{PERIOD_AFTER}|[A-Za-z])\s*(?:名|个|位|家)?")
-BOTTOM_N = re.compile(rf"(?:倒数\s*前|后|倒数|bottom[\s-]*|最低的?|最少的?|最小的?|最慢的?|排名后|(?:排名|排行)?靠后的?|垫底的?|尾部的?)"
+BOTTOM_N = re.compile(rf"(?:倒数\s*前|后|倒数|bottom[\s-]*|\b(?:lowest|smallest)\s+|最低的?|最少的?|最小的?|最慢的?|排名后|(?:排名|排行)?靠后的?|垫底的?|尾部的?)"
                       rf"\s*(\d{{1,3}})(?!{PERIOD_AFTER}|[A-Za-z])\s*(?:名|个|位|家)?")
 
 
@@ -67,6 +67,15 @@ def rank_hits(text: str) -> list[Hit]:
         hits += find_terms(text, {word: (direction, None)}, "rank")
     hits += find_terms(text, AT_AN_END, "rank")
     return hits
+
+
+# 最好的分公司是哪个, 哪家门店最多, "which branch had the highest": one is asked for, not the ranking
+# (哪些 / 哪几个 / "which branches" ask for several)
+ONE_ASKED = re.compile(r"哪(?:一)?(?:个|家|位|款|种)(?!\s*\d)|\bwhich\s+(?:one\b|[a-z]*[a-rt-z]\b)", re.I)
+
+
+def asks_for_one(text: str) -> bool:
+    return bool(ONE_ASKED.search(text))
 
 
 # between a metric and the ranking word said of it: 退货率最低, 销售额排名第一, 最高的销售额, "highest sales"

@@ -29,7 +29,7 @@ def find_terms(text: str, terms: dict[str, object], kind: str) -> list[Hit]:
         start = text.find(term)
         while start != -1:
             end = start + len(term)
-            if not ascii_term or word_boundary(text, start, end):
+            if (word_boundary(text, start, end) if ascii_term else not counter_bound(text, start, term)):
                 hits.append(Hit(kind, term, start, end, payload))
             start = text.find(term, start + 1)
     return hits
@@ -51,10 +51,20 @@ def _lookup_terms(text: str, terms: dict[str, object], kind: str) -> list[Hit]:
             if start + n > len(text):
                 break
             term = text[start:start + n]
-            if term in order and (not term.isascii() or word_boundary(text, start, start + n)):
+            if term in order and (word_boundary(text, start, start + n) if term.isascii()
+                                  else not counter_bound(text, start, term)):
                 found.append((order[term], start, term))
     found.sort()
     return [Hit(kind, term, start, start + len(term), terms[term]) for _, start, term in found]
+
+
+# 每个险种, 两个人: a 个 after a numeral or 每/各/这 is the counter of what follows, never the start of
+# a term (个险, a synonym of 个人, is not said in 每个险种)
+COUNTED_BEFORE = set("每各这那哪几一二两三四五六七八九十百千万0123456789")
+
+
+def counter_bound(text: str, start: int, term: str) -> bool:
+    return term[0] == "个" and start > 0 and text[start - 1] in COUNTED_BEFORE
 
 
 def word_boundary(text: str, start: int, end: int) -> bool:

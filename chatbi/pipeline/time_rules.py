@@ -111,7 +111,8 @@ def _last_n_full_months(m, as_of):
 def _en_year_half(m, as_of):
     word = m["w"] or m["w2"]
     half = int(m["h"] or m["h2"] or m["h3"] or (1 if word == "first" else 2))
-    return TimeWindow("half", m.group(0), year=int(m["y"] or m["y2"] or m["y3"] or as_of.year), n=half)
+    year = m["y"] or m["y2"] or m["y3"]  # none said: this year's, or the year said apart (H1 this year)
+    return TimeWindow("half", m.group(0), year=int(year) if year else None, n=half)
 
 
 @rule(r"有史以来|历史以来|历史上|历史累计|全部时间|所有时间|迄今为止|至今为止|\ball[\s-]time\b|\bsince\s+(?:the\s+)?(?:start|beginning)\b")
@@ -258,13 +259,15 @@ def _today(m, as_of):
 
 @rule(r"(?P<h>上|下)半年")
 def _half(m, as_of):
-    return TimeWindow("half", m.group(0), year=as_of.year, n=1 if m["h"] == "上" else 2)
+    # no year: this year's, or the year said apart from it (今年上半年, 去年 … 下半年)
+    return TimeWindow("half", m.group(0), n=1 if m["h"] == "上" else 2)
 
 
-# 第N alone is a rank (排名第1), not a quarter: 第 names a quarter only with 季度 / 季 after it
-@rule(r"q\s*(?P<q>[1-4])(?:\s*(?:季度|季))?|第\s*(?P<nth>[1-4])\s*个?\s*(?:季度|季)")
+# 第N alone is a rank (排名第1), not a quarter: 第 names a quarter only with 季度 / 季 after it; a
+# bare 二季度 / 4季度 is the quarter (3个季度 is a count of them, read by the rules above)
+@rule(r"q\s*(?P<q>[1-4])(?:\s*(?:季度|季))?|第\s*(?P<nth>[1-4])\s*个?\s*(?:季度|季)|(?<![\d.])(?P<n>[1-4])\s*季度")
 def _bare_quarter(m, as_of):
-    return TimeWindow("quarter", m.group(0), quarter=int(m["q"] or m["nth"]))
+    return TimeWindow("quarter", m.group(0), quarter=int(m["q"] or m["nth"] or m["n"]))
 
 
 @rule(r"去年同期|上年同期")

@@ -235,9 +235,10 @@ def _ytd(w, as_of, data_end):
 
 
 def _half(w, as_of, data_end):
-    start = dt.date(w.year, 1 if w.n == 1 else 7, 1)
-    return Period(start, start + relativedelta(months=6, days=-1), f"{w.year}年{'上' if w.n == 1 else '下'}半年",
-                  f"{'H1' if w.n == 1 else 'H2'} {w.year}")
+    year = w.year or as_of.year
+    start = dt.date(year, 1 if w.n == 1 else 7, 1)
+    return Period(start, start + relativedelta(months=6, days=-1), f"{year}年{'上' if w.n == 1 else '下'}半年",
+                  f"{'H1' if w.n == 1 else 'H2'} {year}")
 
 
 def _last_n_days(w, as_of, data_end):

@@ -108,6 +108,12 @@ class Vocabulary:
                     break
         return sorted(said, key=lambda m: -said[m])
 
+    def metrics_prefixed(self, words: list[str]) -> set[str]:
+        """Metrics a Chinese term of which begins with one of ``words`` (报案 of 报案件数 / 报案量, 出单
+        of 出单量): evidence for a reading, never a reading on its own (报案金额 is no such term)."""
+        return {mid for w in words if len(w) >= 2 and not w.isascii()
+                for term, metrics in self.metric_terms.items() if term.startswith(w) and term != w for mid in metrics}
+
     def metrics_containing(self, word: str) -> set[str]:
         """Metrics a term of which contains ``word`` (件数: 保单件数, 报案件数 …); English whole words."""
         if word.isascii():

@@ -1,0 +1,122 @@
+"""Readings the insurance blind set 3 found wrong or asked back: values listed with 或 are one total,
+with 和 beside another breakdown the question is asked; "which one" is the first place; a 个 after 每
+counts what follows; 今年上半年 is one period; a table's data may begin before its first event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+AS_OF = dt.date(2026, 11, 15)
+PREMIUM = """select p.product_line, sum(a.amount) from policy_amount a join policy p using (policy_id)
+    where a.amount_type = 'PREM' and a.booked_date between date '{start}' and date '{end}' group by 1"""
+
+
+@pytest.fixture()
+def ins(small_insurance):
+    return small_insurance
+
+
+def premium_by_line(warehouse, start="2026-01-01", end="2026-11-15"):
+    return {r[0]: float(r[1]) for r in warehouse.execute(PREMIUM.format(start=start, end=end)).rows}
+
+
+@pytest.mark.parametrize("question", ["车险或健康险今年的保费", "motor or health premium this year"])
+def test_values_joined_by_or_are_one_total_of_either(ins, question):
+    bi, warehouse = ins
+    each = premium_by_line(warehouse)
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and len(answer.rows) == 1, answer.message
+    assert float(answer.rows[0][-1]) == pytest.approx(each["车险"] + each["健康险"])
+
+
+def test_values_joined_by_and_stay_side_by_side(ins):
+    bi, warehouse = ins
+    each = premium_by_line(warehouse)
+    answer = bi.ask("车险和健康险今年的保费", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert {r[0]: float(r[1]) for r in answer.rows} == pytest.approx({k: each[k] for k in ("车险", "健康险")})
+
+
+def test_values_listed_beside_another_breakdown_ask_each_or_together(ins):
+    """意外险和健康险的报案件数按出险原因分: a row per line and cause, or the two lines together per cause?"""
+    bi, _ = ins
+    answer = bi.ask("今年意外险和健康险的报案件数按出险原因分", as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "each_or_together", answer.message
+    assert "意外险、健康险" in answer.message
+    groupings = [[g.dimension for g in c.interpretation.group_by] for c in answer.candidates]
+    assert sorted(map(sorted, groupings)) == [["claim_cause"], ["claim_cause", "product_line"]]
+    assert all(c.interpretation.filters[0].values == ["意外险", "健康险"] for c in answer.candidates)
+
+
+@pytest.mark.parametrize("question", ["今年意外险和健康险的报案件数按出险原因分别是多少",
+                                      "今年意外险和健康险各自的报案件数按出险原因分"])
+def test_values_said_each_are_a_row_each(ins, question):
+    bi, _ = ins
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert {g.dimension for g in answer.interpretation.group_by} == {"claim_cause", "product_line"}
+
+
+@pytest.mark.parametrize("question", ["今年保费最高的分公司是哪个", "哪个分公司今年保费最高",
+                                      "which branch had the highest premium this year"])
+def test_which_one_is_the_first_place(ins, question):
+    bi, warehouse = ins
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert answer.interpretation.limit == 1
+    top = warehouse.execute("""select p.branch from policy_amount a join policy p using (policy_id)
+        where a.amount_type = 'PREM' and a.booked_date between date '2026-01-01' and date '2026-11-15'
+        group by 1 order by sum(a.amount) desc limit 1""").rows[0][0]
+    assert [r[0] for r in answer.rows] == [top]
+
+
+def test_which_ones_are_the_whole_ranking(ins):
+    bi, _ = ins
+    answer = bi.ask("which branches had the highest premium this year", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.limit is None and len(answer.rows) > 1
+
+
+def test_the_counter_after_each_is_not_the_start_of_a_value(ins):
+    """每个险种: 个险 (a synonym of the individual holders) is not said there."""
+    bi, _ = ins
+    answer = bi.ask("今年每个险种报案件数最多的两个出险原因", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert answer.interpretation.filters == []
+    assert answer.interpretation.top_within.within == ["product_line"]
+    assert bi.ask("今年个险的保费", as_of=AS_OF).interpretation.filters[0].values == ["个人"]
+
+
+@pytest.mark.parametrize(("question", "start", "end"), [
+    ("今年上半年的保费", "2026-01-01", "2026-06-30"), ("H1 premium this year", "2026-01-01", "2026-06-30"),
+    ("二季度的保费", "2026-04-01", "2026-06-30"), ("去年四季度的保费", "2025-10-01", "2025-12-31"),
+])
+def test_a_year_said_with_its_half_or_quarter_is_one_period(ins, question, start, end):
+    bi, warehouse = ins
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert float(answer.rows[0][0]) == pytest.approx(sum(premium_by_line(warehouse, start, end).values()))
+
+
+def test_a_monthly_average_from_the_day_the_catalog_says_the_data_begins(ins):
+    """The first claim is reported days after 1 January; the catalog says the data begins then, so
+    last year's monthly average is over its twelve months, not refused as a part month."""
+    bi, warehouse = ins
+    assert warehouse.execute("select min(reported_date) from claim").rows[0][0] > dt.date(2025, 1, 1)
+    answer = bi.ask("去年各险种月均报案件数", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert answer.message.startswith("2025-01-01 至 2025-12-31，月均报案件数")
+    gold = {r[0]: r[1] / 12 for r in warehouse.execute("""select p.product_line, count(*) from claim c
+        join policy p using (policy_id) where c.reported_date between date '2025-01-01' and date '2025-12-31'
+        group by 1""").rows}
+    assert {r[0]: float(r[1]) for r in answer.rows} == pytest.approx(gold)
+    assert bi.ask("2024年的报案件数", as_of=AS_OF).status == "refused"  # before the data still says nothing
+
+
+def test_a_word_that_begins_one_metric_only_is_evidence_for_it(ins):
+    bi, _ = ins
+    vocab = bi.vocabulary
+    assert vocab.metrics_prefixed(["报案"]) == {"claims"}
+    assert vocab.metrics_prefixed(["出单"]) == {"policies"}
+    assert vocab.metrics_prefixed(["报案金额"]) == set()  # no term begins so: no evidence
