@@ -120,3 +120,41 @@ def test_a_word_that_begins_one_metric_only_is_evidence_for_it(ins):
     assert vocab.metrics_prefixed(["报案"]) == {"claims"}
     assert vocab.metrics_prefixed(["出单"]) == {"policies"}
     assert vocab.metrics_prefixed(["报案金额"]) == set()  # no term begins so: no evidence
+
+
+@pytest.mark.parametrize("question", ["2025年承保的保单有多少张", "2025年承保的保单有多少件"])
+def test_a_counter_after_how_many_is_said_of_a_count(ins, question):
+    bi, warehouse = ins
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert answer.rows[0][-1] == warehouse.execute(
+        "select count(*) from policy where year(effective_date) = 2025").rows[0][0]
+
+
+def test_a_counter_said_of_a_sum_is_asked(ins):
+    bi, _ = ins
+    assert bi.ask("今年保费有多少件", as_of=AS_OF).status == "clarify"  # 件 of a sum of money: not placed
+
+
+def test_a_year_open_at_one_end_offers_both_bounds(ins):
+    bi, _ = ins
+    answer = bi.ask("2025年以后承保的保单有多少件", as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "open_year", answer.message
+    assert sorted(c.interpretation.filters[0].op for c in answer.candidates) == [">", ">="]
+
+
+@pytest.mark.parametrize("question", ["上个月杭州的出单量占全公司的几成", "上个月杭州的出单量占全公司的比例"])
+def test_a_share_of_the_whole_company(ins, question):
+    bi, warehouse = ins
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    part, whole = warehouse.execute("""select count(*) filter (where branch = '杭州'), count(*) from policy
+        where effective_date between date '2026-10-01' and date '2026-10-31'""").rows[0]
+    assert float(answer.rows[0][-1]) == pytest.approx(part / whole)
+
+
+def test_above_average_hyphenated(ins):
+    bi, _ = ins
+    answer = bi.ask("branches with above-average claims last month", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [(h.op, h.against) for h in answer.interpretation.having] == [(">", "average")]

@@ -36,7 +36,7 @@ from chatbi.pipeline.question_words import (
 )
 from chatbi.pipeline.rank_words import asks_for_one, rank_hits, ranked_metrics
 from chatbi.pipeline.term_search import Hit, find_terms
-from chatbi.pipeline.value_words import PERIOD_NOUNS, counted_things, nouns_of_values
+from chatbi.pipeline.value_words import PERIOD_NOUNS, counted_things, counters_of_counts, nouns_of_values
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
 
 
@@ -163,6 +163,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     chosen = things_of_events(nouns_of_values(chosen, text, vocab), text, vocab.event_things)
     if not any(h.kind == "metric" for h in chosen):
         chosen = sorted(chosen + counted_things(chosen, text, vocab), key=lambda h: h.start)
+    chosen = sorted(chosen + counters_of_counts(chosen, text, vocab), key=lambda h: h.start)
     if not any(h.kind == "metric" for h in chosen):
         chosen = _select(chosen + near_miss(text, vocab.metric_terms, taken), len(text))
     else:

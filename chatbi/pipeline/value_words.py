@@ -40,3 +40,18 @@ def counted_things(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit]
         if said and metric:
             out.append(Hit("metric", said.group(0), h.end, h.end + said.end(), {metric}))
     return out
+
+
+# 保单有多少张, 报了几件: a counter after 多少 / 几, said of a metric that counts a table's rows
+_COUNTER = re.compile(r"(?:多少|几)\s*(?P<w>[件张个笔单次户位名条份起宗])")
+
+
+def counters_of_counts(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit]:
+    """The counter of a count the question asks (2025年承保的保单有多少张): filler when the question's
+    metrics all count a table's rows as they are; after a sum (保费有多少件) it stays unexplained."""
+    counts = set(vocab.counting.values())
+    metrics = [h for h in chosen if h.kind == "metric"]
+    if not metrics or not all(set(h.payload) <= counts for h in metrics):
+        return []
+    return [Hit("filler", m["w"], m.start("w"), m.end("w")) for m in _COUNTER.finditer(text)
+            if not any(h.start <= m.start("w") < h.end for h in chosen)]
