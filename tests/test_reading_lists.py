@@ -158,3 +158,15 @@ def test_above_average_hyphenated(ins):
     answer = bi.ask("branches with above-average claims last month", as_of=AS_OF)
     assert answer.status == "answered", answer.message
     assert [(h.op, h.against) for h in answer.interpretation.having] == [(">", "average")]
+
+
+@pytest.mark.parametrize(("question", "op"), [
+    ("which product lines are down on premium vs the same period last year?", "<"),
+    ("which branches were up on premium vs last year", ">"),
+])
+def test_down_and_up_against_a_period_are_the_sign_of_the_change(ins, question, op):
+    bi, _ = ins
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [(h.op, h.value, h.of) for h in answer.interpretation.having] == [(op, 0.0, "yoy")]
+    assert bi.ask("which branches are down on premium", as_of=AS_OF).status == "clarify"  # against what?

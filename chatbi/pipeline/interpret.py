@@ -107,7 +107,8 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     # 各大区，不含华东 is every other region.
     dims = [d for d in dims if d not in match.filters]
     listed = [d for d, values in match.filters.items() if len(values) > 1 and d not in dims and d not in match.summed]
-    if listed and dims and not set(listed) & set(group_by or ()) and not _each_said(match, listed):  # 意外险和健康险的报案件数按出险原因分: each line, or both?
+    # 意外险和健康险的报案件数按出险原因分: a row per line and cause, or both lines together per cause?
+    if listed and dims and not set(listed) & set(group_by or ()) and not _each_said(match, listed):
         together = build_query(catalog, dataclasses.replace(match, summed=match.summed | set(listed)), metrics, as_of,
                                group_by)
         each = build_query(catalog, match, metrics, as_of, [*dims, *listed])

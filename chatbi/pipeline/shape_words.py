@@ -51,11 +51,13 @@ PER_PERIOD = [("month", ("月均", "每月平均", "平均每月", "平均每个
               ("year", ("年均", "每年平均", "平均每年", "average per year", "yearly average", "annual average"))]
 # Which way a change goes, where the words say it (增长率 / growth rate do not: they are the change itself).
 DECREASE = ("下降", "下滑", "降幅", "跌幅", "回落", "减少", "降低", "下跌", "缩减", "跌", "fell", "fallen", "fall", "falls",
-            "dropped", "declined", "decreased", "decrease", "decline", "drop", "shrank", "dipped", "slipped")
+            "dropped", "declined", "decreased", "decrease", "decline", "drop", "shrank", "dipped", "slipped",
+            "are down", "is down", "was down", "were down", "went down", "gone down")
 # a direction said of the rate of change (增速下降: growth slowed) or denied (没有下降) is not a sign
 RATE_OF_CHANGE = ("增速", "增长率", "增幅", "growth rate", "growth")
 DENIED = ("不再", "没有", "没", "未", "不", "并未", "not", "never", "no longer", "didn't", "did not")
-INCREASE = ("增长", "增幅", "涨幅", "上升", "上涨", "涨", "grew", "grown", "rose", "risen", "increased", "increase")
+INCREASE = ("增长", "增幅", "涨幅", "上升", "上涨", "涨", "grew", "grown", "rose", "risen", "increased", "increase",
+            "are up", "is up", "was up", "were up", "went up", "gone up")
 # 比去年少, 比上月多: a change said by the comparison itself, its direction in the word after it
 MORE_LESS_AFTER = re.compile(r"(?:比|较)\s*(?:去年同期|上年同期|去年|上年|上个月|上月|上期|上季度|上周)\s*(?P<dir>多|少|高|低)")
 MORE, LESS = ("多", "高"), ("少", "低")
