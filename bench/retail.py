@@ -14,7 +14,7 @@ RETAIL_CATALOG = Path("metric_catalog") / "retail" / "retail.yaml"
 RETAIL_SETS = ("questions", "holdout", "dev_2", "holdout_2", "dev_3")
 INSURANCE_WAREHOUSE = Path("data") / "insurance.duckdb"
 INSURANCE_CATALOG = Path("metric_catalog") / "insurance" / "insurance.yaml"
-INSURANCE_SETS = ("questions", "dev_2")
+INSURANCE_SETS = ("questions", "dev_2", "dev_3")
 
 
 def _warehouse(path: Path, build) -> Path:

@@ -170,3 +170,25 @@ def test_down_and_up_against_a_period_are_the_sign_of_the_change(ins, question, 
     assert answer.status == "answered", answer.message
     assert [(h.op, h.value, h.of) for h in answer.interpretation.having] == [(op, 0.0, "yoy")]
     assert bi.ask("which branches are down on premium", as_of=AS_OF).status == "clarify"  # against what?
+
+
+@pytest.mark.parametrize("question", ["sales of stores that sold over 1000 units last month",
+                                      "超过1000件销量的门店上个月的销售额"])
+def test_a_bound_is_on_the_metric_named_right_after_its_number(small_retail, question):
+    """'stores that sold over 1000 units': the bound is on the units, not on the sales said first."""
+    bi, _ = small_retail
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [(h.metric, h.op, h.value) for h in answer.interpretation.having] == [("units_sold", ">", 1000.0)]
+    said_first = bi.ask("上个月销售额超过1万的门店", as_of=AS_OF).interpretation.having
+    assert [(h.metric, h.value) for h in said_first] == [("sales", 10000.0)]
+
+
+def test_the_agents_who_sold_a_line_in_a_branch_are_listed(ins):
+    bi, warehouse = ins
+    answer = bi.ask("list the agents who have sold home insurance in Suzhou", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    expected = [r[0] for r in warehouse.execute("""select distinct pa.party_name from policy_party pp
+        join party pa using (party_id) join policy p using (policy_id)
+        where pp.role_code = 'AGT' and p.branch = '苏州' and p.product_line = '家财险' order by 1""").rows]
+    assert [r[0] for r in answer.rows] == expected and expected

@@ -277,6 +277,9 @@ def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], 
     for position, threshold in match.thresholds:
         said = [m for m in metrics if match.positions.get(m, -1) <= position]
         metric = max(said, key=lambda m: match.positions.get(m, -1)) if said else metrics[0]
+        # "stores that sold over 1000 units", 超过1000件销量: the metric named right after the number
+        metric = next((m for m in metrics if _names_the_number(match.text, position, match.positions.get(m, -1))),
+                      metric)
         condition = _condition(catalog, match, metric, position, threshold)
         if isinstance(condition, tuple):
             return condition
@@ -286,6 +289,20 @@ def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], 
                 "A condition applies to groups: say which things should meet it")
     shape["having"] = having
     return shape
+
+
+_NUMBER_THEN = re.compile(r"\s*[\d.,]+\s*(?:%|[万千百亿kmw]|thousand|million|billion)?\s*[个件单笔元家户人]?\s*", re.I)
+
+
+def _names_the_number(text: str, position: int, metric_at: int) -> bool:
+    """Whether the metric said at ``metric_at`` comes right after the condition said at ``position``:
+    only its bound's word and number between (over 1000 units)."""
+    if metric_at <= position:
+        return False
+    gap = text[position:metric_at]
+    word = next((w for w in sorted((w for w, _ in shape_words.OPERATORS), key=len, reverse=True)
+                 if gap.startswith(w)), "")
+    return bool(_NUMBER_THEN.fullmatch(gap[len(word):])) and any(ch.isdigit() for ch in gap)
 
 
 def _condition(catalog: Catalog, match: Match, metric: str, position: int, threshold) -> MetricFilter | tuple:
