@@ -79,7 +79,8 @@ def _each_said(match: Match, listed: list[str]) -> bool:
 
 
 def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.date,
-                group_by: list[str] | None = None) -> Draft:
+                group_by: list[str] | None = None, by_rate: bool = False) -> Draft:
+    """``by_rate``: 下降最多 / 下降最少 read by the rate of change, among those that moved that way."""
     said_of = [(m, d) for ids, d in match.ranked for m in metrics if m in ids]
     ranked = list(dict.fromkeys(m for m, _ in said_of))
     if len(ranked) > 1:  # 各门店销售额排名，退货率最低的是哪家: ranked by which?
@@ -148,7 +149,10 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         return Draft(None, period, ("rank_place", f"「{first.name.zh}」越低越好：是指排名最差（最高）还是数值最低？请选择：",
                                     f"Lower {first.name.en} is better: the worst place (highest) or the lowest value? "
                                     "Please pick one:"), [o.query for o in options if o.query is not None])
-    by_change = _rank_by_change(match, metrics[0]) if match.rank and match.growth else None
+    by_change = _rank_by_change(match, metrics[0], by_rate) if match.rank and match.growth else None
+    if by_change is RATE_OR_AMOUNT:  # 下降最多: by the rate (offered) or by the amount?
+        offered = build_query(catalog, match, metrics, as_of, group_by, by_rate=True).query
+        return Draft(None, period, RATE_OR_AMOUNT, [offered] if offered is not None else [])
     if by_change and isinstance(by_change[0], str):  # (code, zh, en): ask
         return Draft(None, period, by_change)
     if match.rank and limit is not None or match.rank and len(dims) > 1:
@@ -352,7 +356,11 @@ def _condition(catalog: Catalog, match: Match, metric: str, position: int, thres
     return MetricFilter(metric=metric, op=threshold.op, value=threshold.value)
 
 
-def _rank_by_change(match: Match, metric: str):
+RATE_OR_AMOUNT = ("rank_by_change", "是按变化的幅度（增长率）排吗？按变化的量排暂不支持。可以按增长率回答：",
+                  "Is the ranking by the rate of change? By the amount of change is not supported; by the rate:")
+
+
+def _rank_by_change(match: Match, metric: str, by_rate: bool = False):
     """同比下降最多的2个地市: ranked by the change itself (most negative first, among those that fell);
     增长率最高: by the change, highest first. (OrderBy, condition or None) or a problem to ask."""
     compared = [c for c in ("mom", "yoy") if c in match.comparisons]
@@ -360,7 +368,15 @@ def _rank_by_change(match: Match, metric: str):
         return None
     field = f"{metric}__{compared[0]}"
     direction = match.growth_direction
+    one_way = direction in ("up", "down") and match.rank in ("asc", "desc") and len(compared) == 1 \
+        and not match.thresholds
+    if one_way and by_rate:  # among those that fell: 下降最多 the largest fall first, 下降最少 the smallest
+        largest = match.rank == "desc"
+        op, descending = ("<", not largest) if direction == "down" else (">", largest)
+        return OrderBy(field=field, descending=descending), MetricFilter(metric=metric, op=op, value=0.0, of=compared[0])
     said = _change_ranked(match)  # the ranking word said of the change itself: 下降最快, 增长率最高
+    if one_way and said == "amount":
+        return RATE_OR_AMOUNT
     if said is None:
         return ("rank_by_change", "排名是按指标值还是按变化？请分开问（如 新增用户最多的3个地市；同比增长率最高的3个地市）。",
                 "Is the ranking by the value or by the change? Ask one (e.g. top 3 cities by new subscribers; "
