@@ -135,7 +135,7 @@ def _column_matches(got: list, want: list, scale: float) -> bool:
     return len(mine) == len(ordered) and all(_same_value(a, b) for a, b in zip(mine, ordered, strict=True))
 
 
-def compare_rows(answer, gold: list[tuple]) -> str:
+def compare_rows(answer, gold: list[tuple], counted: bool = False) -> str:
     """"" when the answer holds exactly the hand-written SQL's result, else what differs.
 
     Every gold column must be one of the answer's columns (matched by its values; a percentage
@@ -143,16 +143,33 @@ def compare_rows(answer, gold: list[tuple]) -> str:
     columns (the previous period, a rank, the part a share is of) but never more or fewer rows —
     except rows of a dimension's named empty member (the online mall under 大区: 线上商城), which a
     hand-written inner join leaves out; every other row must still pair up. A hand-written count
-    (one number) is met by an answer that lists the things and states their count.
+    (one number, ``counted``: the case's shape is a count) is met by an answer that lists the things
+    and states their count.
     """
     rows = [[_cell(v) for v in r] for r in answer.rows]
     gold = [[_cell(v) for v in r] for r in gold]
+    if any(c.get("kind") == "time" for c in answer.columns):  # 2026-01, 2026-Q1: the period's first day
+        gold = [[_period_start(v) for v in r] for r in gold]
     problem = _compare_cells(answer, rows, gold)
     count = getattr(answer, "count", None)
-    if problem and count is not None and len(gold) == 1 and len(gold[0]) == 1 and isinstance(gold[0][0], float):
+    if problem and counted and count is not None and len(gold) == 1 and len(gold[0]) == 1 and isinstance(gold[0][0], float):
         # 有几个代理人 answered as the agents with their count said (共 10 个代理人): the count is the answer
         return "" if _same_value(float(count), gold[0][0]) else f"counted {count}, the hand-written SQL gives {gold[0][0]:g}"
     return problem
+
+
+_PERIOD_LABEL = re.compile(r"(?P<y>\d{4})-(?:(?P<m>0[1-9]|1[0-2])|Q(?P<q>[1-4])|W(?P<w>\d{2}))")
+
+
+def _period_start(value):
+    """A hand-written period label (2026-01, 2026-Q3, 2026-W45) as the ISO date of its first day."""
+    m = _PERIOD_LABEL.fullmatch(value) if isinstance(value, str) else None
+    if m is None:
+        return value
+    year = int(m["y"])
+    if m["w"]:
+        return dt.date.fromisocalendar(year, int(m["w"]), 1).isoformat()
+    return dt.date(year, int(m["m"]) if m["m"] else 3 * int(m["q"]) - 2, 1).isoformat()
 
 
 def _compare_cells(answer, rows: list[list], gold: list[list]) -> str:
@@ -198,7 +215,7 @@ def score(case: Case, answer, gold: list[tuple] | None = None) -> Outcome:
             return Outcome(**base, verdict="refused" if answer.status == "refused" else "clarified",
                            detail=answer.reason)
         if gold is not None:  # a hand-written SQL answer: the same numbers, whatever the reading
-            problem = compare_rows(answer, gold)
+            problem = compare_rows(answer, gold, counted=case.slots.get("shape") == "count")
             return Outcome(**base, verdict="wrong" if problem else "correct", detail=problem,
                            metrics=list(answer.interpretation.metrics) if answer.interpretation else [])
         if case.want is not None and "rows" in case.want:  # a verified SQL answer: same rows

@@ -67,7 +67,18 @@ def test_a_count_is_met_by_the_things_listed_with_their_count_said():
     """有几个代理人: the answer lists them and says 共 3 个; the hand-written SQL gives the number."""
     columns = [{"name": "agent", "kind": "dimension", "format": ""}]
     listed = Answer(ANSWERED, "q", columns=columns, rows=[["甲"], ["乙"], ["丙"]], count=3)
-    assert compare_rows(listed, [(3,)]) == ""
-    assert "counted 3" in compare_rows(listed, [(4,)])
+    assert compare_rows(listed, [(3,)], counted=True) == ""
+    assert "counted 3" in compare_rows(listed, [(4,)], counted=True)
+    assert compare_rows(listed, [(3,)]) != ""  # not a count case: the rows must match
     unsaid = Answer(ANSWERED, "q", columns=columns, rows=[["甲"], ["乙"], ["丙"]])  # no count said: rows differ
-    assert compare_rows(unsaid, [(3,)]) != ""
+    assert compare_rows(unsaid, [(3,)], counted=True) != ""
+
+
+def test_hand_written_period_labels_are_the_periods_first_days():
+    columns = [{"name": "month", "kind": "time", "format": "month"}, {"name": "n", "kind": "metric", "format": ""}]
+    got = Answer(ANSWERED, "q", columns=columns, rows=[[dt.date(2026, 1, 1), 5], [dt.date(2026, 4, 1), 7]])
+    assert compare_rows(got, [("2026-01", 5), ("2026-04", 7)]) == ""
+    assert compare_rows(got, [("2026-Q1", 5), ("2026-Q2", 7)]) == ""
+    assert compare_rows(got, [("2026-02", 5), ("2026-04", 7)]) != ""  # another month is wrong
+    weeks = Answer(ANSWERED, "q", columns=columns, rows=[[dt.date(2026, 11, 9), 3]])
+    assert compare_rows(weeks, [("2026-W46", 3)]) == ""

@@ -32,6 +32,9 @@ AS_OF = dt.date(2026, 11, 15)
     ("给我写一首关于双十一的诗", "chitchat"),
     ("", "empty"),
     ("欠费" * 200, "too_long"),
+    ("帮我导出上个月欠费用户的手机号和身份证号", "personal_data"),
+    ("Give me the home addresses of the subscribers who churned last month", "personal_data"),
+    ("list the phone numbers of our top customers", "personal_data"),
 ])
 def test_guard_refuses_before_any_model(question, reason):
     verdict = guard.check(question)
@@ -43,6 +46,15 @@ def test_guard_refuses_before_any_model(question, reason):
                                       "how many new subscribers last month", "宽带新装量更新到哪天了"])
 def test_guard_lets_questions_through(question):
     assert guard.check(question).allowed
+
+
+def test_personal_data_a_catalog_speaks_of_is_left_to_it():
+    """A dimension the catalog has (a store's contact phone) is its data; a topic it marks unavailable
+    (the retail catalog's 手机号) is refused with its own reason, after the guard."""
+    retail = load_catalog("metric_catalog/retail/retail.yaml")
+    assert guard.check("导出钻石会员的手机号", retail).allowed
+    assert not guard.check("导出钻石会员的手机号", load_catalog()).allowed  # the telecom catalog says nothing of it
+    assert guard.check("上个月手机销量", load_catalog()).allowed  # 手机 alone is no identifier
 
 
 @pytest.fixture(scope="module")

@@ -109,9 +109,16 @@ def test_expression_resolves_to_the_intended_period(text, data_end, start, end):
     assert (period.start, period.end) == (start, end)
 
 
-def test_two_different_periods_are_not_silently_merged():
+@pytest.mark.parametrize("text", ["上个月和去年", "上半年和去年", "二季度和去年"])
+def test_two_different_periods_are_not_silently_merged(text):
     with pytest.raises(AmbiguousTime):
-        combine(find_time(normalise_numbers("上个月和去年"), AS_OF))
+        combine(find_time(normalise_numbers(text), AS_OF), AS_OF)
+
+
+@pytest.mark.parametrize("text", ["这两季度", "上两季度", "每一季度", "去年同一季度", "哪一季度", "1-2季度"])
+def test_a_number_before_quarter_that_is_no_quarter_is_left_alone(text):
+    windows = [t.window for t in find_time(normalise_numbers(text), AS_OF)]
+    assert not any(w.kind == "quarter" for w in windows), windows
 
 
 def test_words_that_only_look_like_numbers_are_left_alone():

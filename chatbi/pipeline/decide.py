@@ -26,7 +26,7 @@ from chatbi.pipeline.interpret import Draft, build_query, rank_dimensions
 from chatbi.pipeline.interpreter import OUT_OF_SCOPE
 from chatbi.pipeline.listing_words import build_listing, read_listing
 from chatbi.pipeline.matcher import Match
-from chatbi.pipeline.question_words import FILLER, MEASURE_WORDS, NEGATION_BEFORE, VAGUE_TIME
+from chatbi.pipeline.question_words import FILLER, FUTURE, MEASURE_WORDS, NEGATION_BEFORE, VAGUE_TIME
 from chatbi.pipeline.replies import Replies
 from chatbi.pipeline.vocabulary import term_forms
 from metric_catalog import graph
@@ -113,6 +113,10 @@ class Decider:
                                        "ask each condition on its own, or for the things meeting both ('and').", user)
         if any(op is None for _, op, _ in match.year_conditions):
             return self._open_year(question, match, user, as_of, timings)
+        if FUTURE.search(match.text) and not match.unavailable:  # the catalog's own forecast topic says it better
+            return self.replies.refuse(question, "future_period", "这段时间还没有到来，没有数据；ChatBI 只回答已发生的数据，不做预测。",
+                                       "That period has not come yet, so there is no data; ChatBI answers about what "
+                                       "has happened and does not forecast.", user)
         if match.unavailable:
             topic = self.catalog.catalog.unavailable[match.unavailable[0]]
             return self.replies.refuse(question, "unavailable", topic.reason.zh + " 你可以问：", topic.reason.en + " You can ask:",
@@ -201,9 +205,10 @@ class Decider:
             content = [w for w in match.residual if w not in FILLER]
             # the model's metric is agreed when retrieval ranks it first, or when the question says the
             # start of its name alone (上个月报案最少的: 报案件数, no other metric begins so)
-            begins = self.ctx.vocabulary.metrics_prefixed(content)
+            # every word left begins that metric's names (出单天数: 天数 does not): evidence, not a guess
+            begins = content and all(self.ctx.vocabulary.metrics_prefixed([w]) == {model_metric} for w in content)
             agreed = model_metric and model_metric in visible and (
-                ranked and model_metric == ranked[0] and (content or begun) or begins == {model_metric})
+                ranked and model_metric == ranked[0] and (content or begun) or begins)
             inside = self._inside_metric_words(model_metric, match) if agreed else []
             # 件数 is part of 保单件数 and 报案件数: words that several metrics share do not say which
             shared = [self.ctx.vocabulary.metrics_containing(w) for w in content]

@@ -46,6 +46,13 @@ INJECTION = re.compile(
     r"你现在是|你扮演|扮演一个|假装你|\bpretend\b|\bjailbreak\b|developer\s+mode|\bDAN\b|\bact\s+as\b|"
     r"(?:输出|告诉我|显示|泄露)(?:你的)?(?:提示|指令|设定|prompt)|reveal\s+your|you\s+are\s+now|new\s+instructions",
     re.IGNORECASE)
+# Identifiers of a person: an assessment catalog aggregates, it never hands a person's contact or
+# identity out (a catalog that names such a column for a business, a store's phone, keeps it)
+PERSONAL = re.compile(
+    r"手机号|电话号码|联系电话|联系方式|身份证|证件号|家庭住址|住址|收货地址|详细地址|邮箱地址|电子邮箱|银行卡号|银行账号|车牌号|"
+    r"\b(?:phone|mobile|cell|telephone|contact)\s+(?:numbers?|nos?\.?|details)\b|\bid\s+(?:card\s+)?numbers?\b|"
+    r"\bid\s+cards?\b|\b(?:home|email|e-mail|street|delivery|postal)\s+address(?:es)?\b|\bsocial\s+security\b|"
+    r"\b(?:bank|card)\s+(?:account\s+)?numbers?\b|\blicen[cs]e\s+plates?\b|\bpassport\b", re.IGNORECASE)
 CHITCHAT = re.compile(
     r"^(?:你好|您好|嗨|哈喽|在吗|在不在|早上好|早安|中午好|下午好|晚上好|晚安|谢谢|多谢|谢啦|辛苦了|再见|拜拜|好的|收到|"
     r"ok|okay|hi|hello|hey|thanks|thank you|bye|good morning|good night)[\s!！。.?？~～]*$|"
@@ -74,7 +81,7 @@ def clean(question: str) -> str:
 @dataclass(frozen=True)
 class GuardVerdict:
     allowed: bool
-    reason: str = ""  # write_request | sql | injection | chitchat | empty | too_long
+    reason: str = ""  # write_request | sql | injection | personal_data | chitchat | empty | too_long
     zh: str = ""
     en: str = ""
 
@@ -88,6 +95,9 @@ MESSAGES = {
     "injection": ("这个请求试图改变助手的规则，无法执行。请直接询问指标目录中的指标{example_zh}。",
                   "This request tries to change the assistant's rules and cannot be carried out. Ask about a "
                   "metric of the catalog instead{example_en}."),
+    "personal_data": ("个人的联系方式、证件和住址等信息不对外提供，这里只回答指标目录中的统计指标{example_zh}。",
+                      "Personal contact details, identity numbers and addresses are never handed out; ask about "
+                      "the catalog's metrics instead{example_en}."),
     "chitchat": ("我是{assistant_zh}，只回答指标目录中的指标相关的问题{example_zh}。",
                  "I am {assistant_en} and answer questions about the metrics of its catalog{example_en}."),
     "empty": ("请输入一个问题{example_zh}。", "Please type a question{example_en}."),
@@ -109,6 +119,8 @@ def check(question: str, catalog=None) -> GuardVerdict:
         reason = "sql"
     elif WRITE.search(text):
         reason = "write_request"
+    elif (personal := PERSONAL.search(text)) and not _catalog_says(catalog, personal.group(0)):
+        reason = "personal_data"
     elif CHITCHAT.search(text):
         reason = "chitchat"
     else:
@@ -123,3 +135,14 @@ def check(question: str, catalog=None) -> GuardVerdict:
                      example_zh=f"，例如「{zh_sample}」" if zh_sample else "",
                      example_en=f", e.g. '{en_sample}'" if en_sample else "")
     return GuardVerdict(False, reason, zh.format(**words), en.format(**words))
+
+
+def _catalog_says(catalog, word: str) -> bool:
+    """Whether the catalog itself speaks of ``word``: a dimension of its data (门店联系电话), or a topic
+    it marks unavailable, whose own reason then refuses the question."""
+    if catalog is None:
+        return False
+    word = word.lower()
+    terms = [t for d in catalog.dimensions.values() for t in (d.name.zh, d.name.en, *d.synonyms)]
+    terms += [t for topic in catalog.catalog.unavailable for t in topic.terms]
+    return any(word in t.lower() or t.lower() in word for t in terms if t and len(t) > 1)

@@ -18,6 +18,7 @@ from chatbi.pipeline.compared_unit import unit_problem
 from chatbi.pipeline.definitions import excluded_by_definition
 from chatbi.pipeline.event_years import OPEN_YEAR, period_of_year_filters
 from chatbi.pipeline.matcher import Match
+from chatbi.pipeline.question_words import EACH_SAID
 from metric_catalog import graph
 from metric_catalog.model import Catalog
 from semantic_layer import (
@@ -67,9 +68,6 @@ def trend_period(catalog: Catalog, metrics: list[str], grain: str, as_of: dt.dat
         last = timegrain.bucket_start(last, grain) - dt.timedelta(days=1)
     period = timeparse.resolve(TREND_WINDOW[grain], as_of, last)
     return dataclasses.replace(period, start=timegrain.bucket_start(period.start, grain))
-
-
-EACH_SAID = re.compile(r"分别|各自|\b(?:each|respectively|separately)\b", re.I)
 
 
 def _each_said(match: Match, listed: list[str]) -> bool:
@@ -281,9 +279,12 @@ def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], 
     for position, threshold in match.thresholds:
         said = [m for m in metrics if match.positions.get(m, -1) <= position]
         metric = max(said, key=lambda m: match.positions.get(m, -1)) if said else metrics[0]
-        # "stores that sold over 1000 units", 超过1000件销量: the metric named right after the number
-        metric = next((m for m in metrics if _names_the_number(match.text, position, match.positions.get(m, -1))),
-                      metric)
+        # "stores that sold over 1000 units", 超过1000件销量: the metric named right after the number, when
+        # none is said before it in the same clause (销量超过2000件销售额最高的: the bound is on 销量)
+        before = match.positions.get(metric, -1) if said else -1
+        if before < 0 or RELATIVE.search(match.text[before:position]):
+            metric = next((m for m in metrics if _names_the_number(match.text, position, match.positions.get(m, -1))),
+                          metric)
         condition = _condition(catalog, match, metric, position, threshold)
         if isinstance(condition, tuple):
             return condition
@@ -295,6 +296,7 @@ def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], 
     return shape
 
 
+RELATIVE = re.compile(r"\b(?:that|which|who|where|with)\b|[,，]", re.I)
 _NUMBER_THEN = re.compile(r"\s*[\d.,]+\s*(?:%|[万千百亿kmw]|thousand|million|billion)?\s*[个件单笔元家户人]?\s*", re.I)
 
 

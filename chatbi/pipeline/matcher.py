@@ -21,6 +21,7 @@ from chatbi.pipeline.question_words import (
     AT_AN_END,
     COMBINED,
     COMPARISON_WORDS,
+    EACH_SAID,
     FILLER,
     FILLER_PHRASES_EN,
     FROM_THE_END,
@@ -410,7 +411,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     for h in implicit[:1]:
         result.thresholds.append((h.start, shape_words.Threshold(">", 0.0, "%")))
     limits = sorted((h.start, h.end) for h in chosen if h.kind == "threshold")
-    result.summed = set(result.filters) if COMBINED.search(text) else {d for j in either for d in j.payload}
+    apart = EACH_SAID.search(text) or result.rank_words  # 车险或健康险 is one total; 分别 / 哪个最高 keep them apart
+    result.summed = set(result.filters) if COMBINED.search(text) else set() if apart else {d for j in either for d in j.payload}
     result.either = any(re.search(r"或|\bor\b|\beither\b", text[a[1]:b[0]], re.I) for a, b in itertools.pairwise(limits))
     counted = result.counted = how_many_said(chosen, text, result)
     if (not result.listing and not result.metric_hits and (result.named or result.group_by or counted and result.filters)

@@ -40,6 +40,12 @@ ZH_COUNTED_RANK = re.compile(r"哪\s*(\d{1,3})\s*(?:个|家|位|名|款|种|类|
 ABBREVIATIONS = {"thru": "through", "qtr": "quarter", "qtrs": "quarters", "wk": "week", "wks": "weeks",
                  "yr": "year", "yrs": "years", "mth": "month", "mths": "months", "avg": "average",
                  "above-average": "above average", "below-average": "below average"}
+# 分别 / each said of the values listed: a row each, whatever joins them
+EACH_SAID = re.compile(r"分别|各自|\b(?:each|respectively|separately)\b", re.I)
+# a period still to come (下个月, next quarter, 明年): no data says anything of it yet
+FUTURE = re.compile(r"下个?月|下个?季度|下一?季|下个?周|下个?星期|明年|明天|后天|下半个月|未来\s*\d*\s*(?:天|周|个月|月|年)|"
+                    r"\b(?:next|coming|upcoming)\s+(?:\d+\s+)?(?:months?|quarters?|years?|weeks?|days?)\b|\btomorrow\b|"
+                    r"\bwill\s+(?:we|it|they|there)\b", re.I)
 # a period said vaguely (最近, lately): no window to compute, so never an answer, but never "outside the catalog"
 VAGUE_TIME = ("最近", "近期", "近来", "这阵子", "这段时间", "lately", "recently", "recent")
 GRAIN_WORDS = [
@@ -112,7 +118,6 @@ each every within under came come comes one ones doing going per over s combined
 当天 当日 那天 那一天 这一天 又 同时 拆 拆一下 拆开看 咋样 咋 那些 不同 不同的 卖出去 每种 每一种 各种 每类 各类
 让 哈 嘛 这边 那边 下来 了解 了解下 这个 那个 现在 目前 当前 目前为止 到目前为止 截至目前 带上 附上 连同 排 只 只看 只算 仅 仅看 已经 老板
 kindly could would you can only took brought saw made generated got through via thru shift shifted wrote written issued
-sold sell sells selling
-they them it that still re ve ll tracking 那批 这批 trending 问 问下 问一下 百分之多少 百分之几 规模 perform performed performing performance
+they them it that still re ve ll tracking trending 问 问下 问一下 百分之多少 百分之几 规模 perform performed performing performance
 """.split())
 PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")

@@ -38,8 +38,14 @@ COUNTED_ORDINAL = re.compile(r"第\s*\d{1,3}\s*(?:位|家|个|条|笔|款|种)(?
 RANKED_BEFORE = re.compile(r"(?:排名|排行|排在|排|名列|位列|位居|倒数)\s*$")
 
 
+# 最好的3个, 最差的5家: a count ranked by the metric's own direction
+BEST_N = re.compile(rf"(?P<word>最好|最优|最强|最差|最弱)的?\s*(?P<n>\d{{1,3}})(?!{PERIOD_AFTER}|[A-Za-z])\s*(?:名|个|位|家)?")
+
+
 def rank_hits(text: str) -> list[Hit]:
     hits = []
+    for m in BEST_N.finditer(text):
+        hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("best" if m["word"] in BEST else "worst", int(m["n"]))))
     for m in ORDINAL_RANK.finditer(text):  # 排名第1, 倒数第一, ranked first: the one at the top (or bottom)
         if COUNTED_ORDINAL.match(text, m.start()) and not RANKED_BEFORE.search(text[max(0, m.start() - 4):m.start()]):
             continue
@@ -70,12 +76,18 @@ def rank_hits(text: str) -> list[Hit]:
 
 
 # 最好的分公司是哪个, 哪家门店最多, "which branch had the highest": one is asked for, not the ranking
-# (哪些 / 哪几个 / "which branches" ask for several)
-ONE_ASKED = re.compile(r"哪(?:一)?(?:个|家|位|款|种)(?!\s*\d)|\bwhich\s+(?:one\b|[a-z]*[a-rt-z]\b)", re.I)
+# (哪些 / 哪几个 / "which branches were" ask for several; 哪个最高，哪个最低 asks for both ends)
+ONE_ASKED = re.compile(r"哪(?:一)?(?:个|家|位|款|种)(?!\s*\d)|\bwhich\s+(?:one\b|(?:[a-z]+\s+){0,3}?"
+                       r"(?:has|had|is|was|did|does|made|makes|saw|sees|got|gets|ranked|ranks|came|comes)\b)", re.I)
+_HIGH_LOW = (re.compile(r"最高|最多|最大|最好|highest|most|largest|best", re.I),
+             re.compile(r"最低|最少|最小|最差|lowest|least|fewest|smallest|worst", re.I))
 
 
 def asks_for_one(text: str) -> bool:
-    return bool(ONE_ASKED.search(text))
+    asked = [m.group(0) for m in ONE_ASKED.finditer(text)]
+    # "which product lines had": a plural noun before a verb of either number asks for several
+    plural = asked and any(w.endswith("s") and not w.endswith("ss") for w in asked[0].split()[1:-1])
+    return len(asked) == 1 and not plural and not all(w.search(text) for w in _HIGH_LOW)
 
 
 # between a metric and the ranking word said of it: 退货率最低, 销售额排名第一, 最高的销售额, "highest sales"

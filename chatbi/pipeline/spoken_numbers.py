@@ -44,6 +44,7 @@ def normalise_numbers(text: str) -> str:
                                              str(int(m["rest"]) * (1000 if m["k"] else 1)) if m["rest"] else None), text)
     text = EN_THOUSANDS.sub(lambda m: _scaled(m["n"], 1000), text)
     text = re.sub(r"(近|最近|过去)半年", r"\g<1>6个月", text)
+    text = re.sub(r"两(?=季度)", "两个", text)  # 两季度 counts quarters; 二季度 is the second
     text = re.sub(r"两", "二", text)
     # 过百万, 破千万: a bare 百万 after a comparison is one million (超过百分之十 is 10%, not 1百)
     text = re.sub(r"(超过|超|过|破|突破|高于|大于|低于|不足|不到|跑赢|跑输)(百万|千万|百亿|千亿|万|千|百|亿)(?![\d万亿分])",

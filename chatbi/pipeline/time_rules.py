@@ -265,7 +265,7 @@ def _half(m, as_of):
 
 # 第N alone is a rank (排名第1), not a quarter: 第 names a quarter only with 季度 / 季 after it; a
 # bare 二季度 / 4季度 is the quarter (3个季度 is a count of them, read by the rules above)
-@rule(r"q\s*(?P<q>[1-4])(?:\s*(?:季度|季))?|第\s*(?P<nth>[1-4])\s*个?\s*(?:季度|季)|(?<![\d.])(?P<n>[1-4])\s*季度")
+@rule(r"q\s*(?P<q>[1-4])(?:\s*(?:季度|季))?|第\s*(?P<nth>[1-4])\s*个?\s*(?:季度|季)|(?<![\d.每哪这那上下同任头后续、,，\-~至到和与及])(?P<n>[1-4])\s*季度")
 def _bare_quarter(m, as_of):
     return TimeWindow("quarter", m.group(0), quarter=int(m["q"] or m["nth"] or m["n"]))
 

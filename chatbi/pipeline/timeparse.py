@@ -97,15 +97,18 @@ def combine(matches: list[TimeMatch], as_of: dt.date | None = None) -> TimeWindo
     from its month or day (今年10月, 2025年 … 3月, 今年国庆假期) sets its year; otherwise one period only."""
     windows = [t.window for t in matches]
     same = [w for w in windows if w.kind == "same_period_last_year"]
-    rest = [w for w in windows if w.kind != "same_period_last_year"]
+    said = [t for t in matches if t.window.kind != "same_period_last_year"]
+    rest = [t.window for t in said]
     if len(rest) > 1 and as_of is not None:
         rest = [replace(w, kind="year", year=as_of.year) if w.kind == "this_year" else w for w in rest]
     if len(rest) > 1:
-        years = [w for w in rest if w.kind == "year" and w.year]
-        others = [w for w in rest if w not in years]
-        if len(years) == 1 and len(others) == 1 and others[0].year is None and others[0].kind in (
-                "month", "quarter", "month_range", "half", "since_month", "date"):
-            rest = [replace(others[0], year=years[0].year)]  # "2025年 … 3月" said apart, 今年双11
+        years = [i for i, w in enumerate(rest) if w.kind == "year" and w.year]
+        others = [i for i in range(len(rest)) if i not in years]
+        part = rest[others[0]] if len(others) == 1 else None
+        if len(years) == 1 and part is not None and part.year is None and part.kind in (
+                "month", "quarter", "month_range", "half", "since_month", "date") and (
+                part.kind not in ("quarter", "half") or _adjacent(said[years[0]], said[others[0]])):
+            rest = [replace(part, year=rest[years[0]].year)]  # "2025年 … 3月" said apart, 今年双11
         else:
             raise AmbiguousTime([w.text for w in rest])
     if same and not rest:
@@ -113,6 +116,13 @@ def combine(matches: list[TimeMatch], as_of: dt.date | None = None) -> TimeWindo
     if same:
         return replace(rest[0], last_year=True)
     return rest[0] if rest else None
+
+
+def _adjacent(year: TimeMatch, part: TimeMatch) -> bool:
+    """今年上半年, 去年的四季度, "H1 this year": a half or quarter takes the year said right next to it,
+    never one said apart (上半年和去年 names two periods)."""
+    english_after = part.window.text.isascii() and 0 <= year.start - part.end <= 1  # H1 this year
+    return 0 <= part.start - year.end <= 1 or english_after
 
 
 class AmbiguousTime(Exception):
