@@ -241,6 +241,7 @@ def test_feedback_once_and_open_in_workbench(page, app_url):
     assert "Choose" not in body and "last_closed_month" not in body and "mom" not in body.split()
     page.get_by_role("button", name="运行修正").click()
     wait(page, page.get_by_text("修正后"), "the corrected answer beside the original")
-    headlines = page.get_by_text(re.compile("宽带新装量，共 11 行"))
-    assert headlines.count() >= 2, "run unchanged, the correction gives the original answer"
+    # the label renders before the answer under it: wait for the second headline, not just the label
+    wait(page, page.get_by_text(re.compile("宽带新装量，共 11 行")).nth(1), "run unchanged, the correction "
+         "gives the original answer")
     shot(page, "14-workbench-correction")
