@@ -206,7 +206,9 @@ class Decider:
             # the model's metric is agreed when retrieval ranks it first, or when the question says the
             # start of its name alone (上个月报案最少的: 报案件数, no other metric begins so)
             # every word left begins that metric's names (出单天数: 天数 does not): evidence, not a guess
-            begins = content and all(self.ctx.vocabulary.metrics_prefixed([w]) == {model_metric} for w in content)
+            # (报案多少件: 件 after 多少 counts them, it begins no name)
+            said = [w for w in content if not (w in MEASURE_WORDS and re.search(rf"(?:多少|几)\s*{w}", match.text))]
+            begins = said and all(self.ctx.vocabulary.metrics_prefixed([w]) == {model_metric} for w in said)
             agreed = model_metric and model_metric in visible and (
                 ranked and model_metric == ranked[0] and (content or begun) or begins)
             inside = self._inside_metric_words(model_metric, match) if agreed else []

@@ -38,6 +38,7 @@ def read_listing(catalog: Catalog, match: Match, as_of: dt.date) -> ListingReadi
     tables = {catalog.dimensions[d].table for d in [*match.group_by, *match.filters, *match.named]}
     attributes = [d for d, spec in catalog.dimensions.items() if spec.table in tables and not spec.hidden]
     columns: list[str] = []
+    match, columns = _said_beside(catalog, match)
     said_of_each = [m["en"] or m["zh"] for m in WHERE_EACH_IS.finditer(match.text)]
     if match.filters and said_of_each:
         each = [d for d in match.group_by if any(names_dimension(catalog, d, w) for w in said_of_each)
@@ -61,6 +62,26 @@ def read_listing(catalog: Catalog, match: Match, as_of: dt.date) -> ListingReadi
                                   values=[period.start.isoformat(), period.end.isoformat()])]
         reading.match = dataclasses.replace(reading.match, time=None)
     return reading
+
+
+# 列出舟山所有的自营厅及所在区县, "the flagship stores with their city": the district of each outlet
+# listed, not a listing of districts
+BESIDE = re.compile(r"(?:及其|及|以及|连同|和|与|\band\b|\bwith\b)\s*(?:其|各自的?|它们的|(?:所在|所属|对应)的?|their|its|the)?\s*$")
+BESIDE_WORDS = ("所在", "所属", "对应")
+
+
+def _said_beside(catalog: Catalog, match: Match) -> tuple[Match, list[str]]:
+    """A grouped dimension said after a joiner, beside values that name other things (自营厅 names
+    outlets): shown as a column of those things. Without such values it stays a thing listed."""
+    tables = {catalog.dimensions[d].table for d in match.filters}
+    beside = [d for d in match.group_by if d in match.positions and BESIDE.search(match.text[:match.positions[d]])
+              and catalog.dimensions[d].table not in tables
+              and any(graph.join_path(catalog, t, catalog.dimensions[d].table) is not None for t in tables)]
+    if not beside or len(beside) == len(match.group_by) and not any(
+            graph.entity_dimension(catalog, t) for t in tables):
+        return match, []
+    return dataclasses.replace(match, group_by=[d for d in match.group_by if d not in beside],
+                               residual=[w for w in match.residual if w not in BESIDE_WORDS]), beside
 
 
 def build_listing(catalog: Catalog, match: Match, value_counts: dict[str, int] | None = None,

@@ -36,7 +36,7 @@ from chatbi.pipeline.question_words import (
     RELATIVE,
 )
 from chatbi.pipeline.rank_words import asks_for_one, rank_hits, ranked_metrics
-from chatbi.pipeline.term_search import Hit, find_terms
+from chatbi.pipeline.term_search import Hit, find_terms, name_tails, select_hits, shared_heads
 from chatbi.pipeline.value_words import PERIOD_NOUNS, counted_things, counters_of_counts, nouns_of_values
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
 
@@ -91,30 +91,6 @@ class Match:
         return not self.residual and not self.time_error and not self.ambiguous_values
 
 
-def _select(hits: list[Hit], length: int) -> list[Hit]:
-    """Longest non-overlapping hits, left to right among equals.
-
-    Overlapping hits that mean the same thing (在网用户 + 用户规模 → 在网用户规模) are merged.
-    """
-    owner: list[Hit | None] = [None] * length
-    chosen: list[Hit] = []
-    # among equals a period beats a value: "Q3 2026" is a year, not a store opened in 2026
-    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start, h.kind != "time")):
-        overlapping = {id(o): o for o in owner[hit.start:hit.end] if o is not None}
-        if overlapping:
-            same = [o for o in overlapping.values() if o.kind == hit.kind and o.payload == hit.payload]
-            if len(same) == len(overlapping) == 1:
-                kept = same[0]
-                kept.start, kept.end = min(kept.start, hit.start), max(kept.end, hit.end)
-                for i in range(kept.start, kept.end):
-                    owner[i] = kept
-            continue
-        chosen.append(hit)
-        for i in range(hit.start, hit.end):
-            owner[i] = hit
-    return sorted(chosen, key=lambda h: h.start)
-
-
 def _keyword_hits(text: str) -> list[Hit]:
     hits = []
     for grain, words in GRAIN_WORDS:
@@ -156,7 +132,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
         hits.append(Hit("comparison", text[span[0]:span[1]], *span, "yoy") if span else
                     Hit("time", text[t.start:t.end], t.start, t.end, t.window))
     hits += _keyword_hits(text)
-    chosen = _select(hits, len(text))
+    chosen = select_hits(hits, len(text))
     taken = [False] * len(text)
     for h in chosen:
         for i in range(h.start, h.end):
@@ -164,11 +140,14 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     chosen = things_of_events(nouns_of_values(chosen, text, vocab), text, vocab.event_things)
     if not any(h.kind == "metric" for h in chosen):
         chosen = sorted(chosen + counted_things(chosen, text, vocab), key=lambda h: h.start)
-    chosen = sorted(chosen + counters_of_counts(chosen, text, vocab), key=lambda h: h.start)
+    chosen = sorted(chosen + counters_of_counts(chosen, text, vocab) + shared_heads(chosen, text, vocab.metric_terms),
+                    key=lambda h: h.start)
     if not any(h.kind == "metric" for h in chosen):
-        chosen = _select(chosen + near_miss(text, vocab.metric_terms, taken), len(text))
+        chosen = select_hits(chosen + near_miss(text, vocab.metric_terms, taken), len(text))
     else:
         typo_neighbours(chosen, text, vocab.metric_terms, taken)
+    name_tails(chosen, text, vocab.metric_terms)
+    name_tails(chosen, text, vocab.dimension_terms)
     _interpret(chosen, text, result, as_of, vocab)
     taken = [False] * len(text)
     for h in chosen:
@@ -372,6 +351,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             if not grouped:
                 result.residual.append(h.text)  # named but neither grouped nor filtered: checked below
                 result.named += [d for d in sorted(h.payload) if d not in result.named]
+                result.positions.update({d: h.start for d in h.payload if d not in result.positions})
         elif h.kind == "grain":
             result.grain = result.grain or h.payload
         elif h.kind == "comparison":

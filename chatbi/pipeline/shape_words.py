@@ -21,7 +21,7 @@ from chatbi.pipeline.question_words import (
 
 # a number as said: multiplier, then a measure word (1000人, 50万元) or a percentage
 NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?P<multiplier>万亿|千亿|百亿|亿|千万|百万|万|千|百|million|thousand|billion|k|m)?\s*" \
-         r"(?:个(?!百分点)|" + "|".join(w for w in MEASURE_WORDS if w != "个") + r")?" \
+         r"(?:个(?!百分点)|" + "|".join(w for w in MEASURE_WORDS if w != "个") + r"|(?:yuan|rmb|cny)\b)?" \
          r"(?P<unit>%|个百分点|percentage points?|percent|成(?!交|本|员|都|功|长|立|绩|为|了|品))?"  # 3成: 30%
 MULTIPLIER = {"": 1, "百": 100, "千": 1_000, "k": 1_000, "thousand": 1_000, "万": 10_000, "m": 1_000_000,
               "百万": 1_000_000, "千万": 10_000_000, "百亿": 10_000_000_000, "千亿": 100_000_000_000,
@@ -39,7 +39,8 @@ NEGATIVE = ("为负", "是负的", "负数", "小于零", "小于0", "低于零"
 # another computation
 AVERAGE_WORDS = r"(?P<whole>全省|全国|全市|全公司|公司|整体|总体|所有|全部)?(?:the\s+)?(?P<whole_en>overall\s+|national\s+|company\s+)?" \
                 r"(?:group\s+)?(?:(?P<of>[a-z]+(?:-[a-z]+)?|[\u4e00-\u9fff]{2,6}?)\s*)?(?:的)?" \
-                r"(?P<tail>平均水平|平均值|平均数|平均|均值|整体水平|总体水平|average|mean)"
+                r"(?P<tail>平均水平|平均值|平均数|平均|均值|整体水平|总体水平|average|mean|" \
+                r"(?:(?<=全省)|(?<=全国)|(?<=全市)|(?<=公司))水平)"  # 低于全省水平: the whole's level
 CUMULATIVE = ("累计", "累积", "累加", "逐月累计", "running total", "cumulative", "cumulatively", "accumulated",
               "year to date total")
 PER_PERIOD = [("month", ("月均", "每月平均", "平均每月", "平均每个月", "每个月平均", "月平均", "average per month", "monthly average",

