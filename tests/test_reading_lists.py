@@ -230,3 +230,31 @@ def test_the_best_n_follow_the_metrics_direction(ins, question, descending):
     assert answer.status == "answered", answer.message
     assert answer.interpretation.order_by[0].descending is descending
     assert answer.interpretation.limit == (3 if not descending else 2)
+
+
+SETTLE_DAYS = """select p.branch, avg(c.settled_date - c.reported_date) from claim c join policy p using (policy_id)
+    where c.settled_date is not null and c.reported_date between date '2026-01-01' and date '2026-11-15' group by 1"""
+
+
+@pytest.mark.parametrize(("question", "slowest"), [("今年结案最慢的3个分公司", True), ("今年结案周期最短的3个分公司", False),
+                                                   ("今年平均结案天数最长的3个分公司", True),
+                                                   ("the 3 slowest branches by days to settle this year", True),
+                                                   ("the 3 fastest branches by days to settle this year", False)])
+def test_the_slowest_of_a_metric_counting_days_is_the_most_days(ins, question, slowest):
+    """最慢 ranked ascending would show the fastest branches: of days, slow is many."""
+    bi, warehouse = ins
+    days = {r[0]: float(r[1]) for r in warehouse.execute(SETTLE_DAYS).rows}
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status in ("answered", "clarify"), answer.message
+    query = answer.interpretation if answer.status == "answered" else answer.candidates[0].interpretation
+    assert query.metrics == ["avg_days_to_settle"] and query.limit == 3
+    assert query.order_by[0].descending is slowest
+    if answer.status == "answered":
+        cut = sorted(days.values(), reverse=slowest)[2]
+        assert all((float(r[1]) >= cut) if slowest else (float(r[1]) <= cut) for r in answer.rows)
+
+
+def test_fastest_of_a_metric_that_is_no_time_names_no_direction(ins):
+    bi, _ = ins
+    answer = bi.ask("今年保费最快的分公司", as_of=AS_OF)
+    assert answer.status != "answered" and answer.reason == "rank_speed", answer.message

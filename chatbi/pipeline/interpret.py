@@ -19,6 +19,7 @@ from chatbi.pipeline.definitions import excluded_by_definition
 from chatbi.pipeline.event_years import OPEN_YEAR, period_of_year_filters
 from chatbi.pipeline.matcher import Match
 from chatbi.pipeline.question_words import EACH_SAID
+from chatbi.pipeline.rank_words import speed_direction
 from metric_catalog import graph
 from metric_catalog.model import Catalog
 from semantic_layer import (
@@ -147,6 +148,11 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         return Draft(None, period, ("rank_place", f"「{first.name.zh}」越低越好：是指排名最差（最高）还是数值最低？请选择：",
                                     f"Lower {first.name.en} is better: the worst place (highest) or the lowest value? "
                                     "Please pick one:"), [o.query for o in options if o.query is not None])
+    speed = None if match.growth else speed_direction(match.rank_words, first.unit.zh, first.unit.en)
+    if speed == "unclear":  # 最快的门店: by what?
+        return Draft(None, period, ("rank_speed", f"「最快/最慢」要按时长排名；「{first.name.zh}」不是时长，请说最高还是最低。",
+                                    f"Fastest / slowest ranks a time; {first.name.en} is none: highest or lowest?"))
+    match = dataclasses.replace(match, rank=speed) if speed else match  # 结案最慢: the most days
     by_change = _rank_by_change(match, metrics[0], by_rate) if match.rank and match.growth else None
     if by_change is RATE_OR_AMOUNT:  # 下降最多: by the rate (offered) or by the amount?
         offered = build_query(catalog, match, metrics, as_of, group_by, by_rate=True).query

@@ -20,19 +20,20 @@ WORST = ("最差", "最弱", "worst", "weakest", "worst performing", "did worst"
 NEUTRAL_RANK = ("排名", "排行", "排序", "排个序", "排个名", "排一下序", "名次", "rank", "ranking")
 RANK_WORDS = ("排名", "排行", "排序", "排个序", "排个名", "排一下序", "名次", "top", "rank", "ranking", "最高", "最多", "最大", "最低",
               "最少", "最小", "倒数", "bottom", "highest", "lowest", "most", "least", "fewest",
-              "largest", "biggest", "smallest", "最快", "最慢", "fastest", "slowest", "靠前", "靠后", "头部", "尾部", "末位",
+              "largest", "biggest", "smallest", "最快", "最慢", "fastest", "slowest", "最长", "最短", "longest", "shortest", "靠前", "靠后", "头部", "尾部", "末位",
               "从高到低", "由高到低", "降序", "最高的在前", "highest first", "descending",
               "从低到高", "由低到高", "升序", "最低的在前", "lowest first", "ascending", *BEST, *WORST)
-ASCENDING = ("最低", "最少", "最小", "倒数", "后", "靠后", "尾部", "末位", "bottom", "lowest", "least", "fewest", "smallest", "最慢", "slowest",
+ASCENDING = ("最低", "最少", "最小", "倒数", "后", "靠后", "尾部", "末位", "bottom", "lowest", "least", "fewest", "smallest", "最慢", "slowest", "最短", "shortest",
              "从低到高", "由低到高", "升序", "最低的在前", "lowest first", "ascending")
 # the single one at an end of the ranking (垫底的省: the lowest one; 垫底的3个 says how many)
 AT_AN_END = {"垫底": ("asc", 1), "榜首": ("desc", 1), "居首": ("desc", 1), "倒数第一": ("asc", 1)}
 # places counted from the end of a ranking (倒数前三, 后5名, bottom 3), not values (最低的3个): on a
 # metric where lower is better, the end of the ranking is the highest values
 FROM_THE_END = re.compile(r"^(?:倒数|垫底|后|排名后|(?:排名|排行)?靠后|尾部|末位|bottom)", re.I)
-EN_COUNTED_RANK = re.compile(r"\b(?:which|what|the|show|list|find|name)\s+(\d{1,3})\s+(?:[a-z][a-z-]*\s+){1,4}?"
+EN_COUNTED_RANK = re.compile(r"\b(?:which|what|the|show|list|find|name)\s+(\d{1,3})\s+(?:[a-z][a-z-]*\s+){0,4}?"
                              r"(?:with|had|has|have|having|that\s+had|that\s+have|by)?\s*(?:the\s+)?"
-                             r"(highest|most|largest|biggest|best|top|lowest|fewest|least|smallest|worst)\b")
+                             r"(highest|most|largest|biggest|best|top|lowest|fewest|least|smallest|worst|"
+                             r"slowest|fastest|longest|shortest)\b")
 # 哪5个牌子卖得最多: the count, then (within a few words) which way it is ranked
 ZH_COUNTED_RANK = re.compile(r"哪\s*(\d{1,3})\s*(?:个|家|位|名|款|种|类|条|只)[^，,。？?]{0,20}?"
                              r"(最多|最高|最大|最好|最强|最少|最低|最小|最差|最弱)")

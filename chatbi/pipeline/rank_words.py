@@ -26,9 +26,9 @@ PERIOD_AFTER = r"\d|\s*(?:个)?\s*(?:季度|季|周|星期|礼拜|天|日|月|�
 ORDINAL_RANK = re.compile(r"(?P<last>倒数)?\s*第\s*(?P<n>\d{1,3})(?!" + PERIOD_AFTER + r"|\s*(?:次|批|笔|单|件|天))\s*(?:名|位)?|"
                           r"\b(?:rank(?:ed|s)?|came|placed|finished)\s+(?:in\s+)?(?:(?P<first>first|1st|top)|(?P<last_en>last))\b(?!\s+(?:month|week|year|quarter|day|night|time|\d))|"
                           r"\b(?:number\s+one|no\.\s*1|#\s*1)\b")
-TOP_N = re.compile(rf"(?<!倒数)(?<!倒数\s)(?:前|top[\s-]*|\b(?:highest|biggest|largest)\s+|最高的?|最多的?|最大的?|最快的?|排名前|(?:排名|排行)?靠前的?|头部的?)\s*(\d{{1,3}})"
+TOP_N = re.compile(rf"(?<!倒数)(?<!倒数\s)(?:前|top[\s-]*|\b(?:highest|biggest|largest)\s+|最高的?|最多的?|最大的?|最快的?|最长的?|排名前|(?:排名|排行)?靠前的?|头部的?)\s*(\d{{1,3}})"
                    rf"(?!{PERIOD_AFTER}|[A-Za-z])\s*(?:名|个|位|家)?")
-BOTTOM_N = re.compile(rf"(?:倒数\s*前|后|倒数|bottom[\s-]*|\b(?:lowest|smallest)\s+|最低的?|最少的?|最小的?|最慢的?|排名后|(?:排名|排行)?靠后的?|垫底的?|尾部的?)"
+BOTTOM_N = re.compile(rf"(?:倒数\s*前|后|倒数|bottom[\s-]*|\b(?:lowest|smallest)\s+|最低的?|最少的?|最小的?|最慢的?|最短的?|排名后|(?:排名|排行)?靠后的?|垫底的?|尾部的?)"
                       rf"\s*(\d{{1,3}})(?!{PERIOD_AFTER}|[A-Za-z])\s*(?:名|个|位|家)?")
 
 
@@ -105,3 +105,22 @@ def ranked_metrics(text: str, ranks: list[Hit], metrics: list[Hit]) -> list[tupl
                 said.append((frozenset(m.payload), r.payload[0]))
                 break
     return said
+
+
+# 最快 / 最慢 / 最长 / fastest: of a change it is how fast it grew; of a metric counting time (结案天数) the
+# fastest is the fewest days; of anything else (最快的门店 by sales?) it says no direction
+SPEED = re.compile(r"快|慢|长|短|fast|slow|quick|long|short", re.I)
+TIME_UNITS = ("天", "日", "小时", "时", "分钟", "分", "秒", "day", "days", "hour", "hours", "hrs", "minute", "minutes",
+              "mins", "second", "seconds")
+
+
+def speed_direction(rank_words: list[tuple[int, int, str]], unit_zh: str, unit_en: str) -> str | None:
+    """asc / desc for a speed word said of a metric counting time, "unclear" of any other, None when
+    no speed word is said."""
+    words = [w for _, _, w in rank_words if SPEED.search(w)]
+    if not words:
+        return None
+    if unit_zh.strip() not in TIME_UNITS and unit_en.strip().lower() not in TIME_UNITS:
+        return "unclear"
+    slow = {bool(re.search(r"慢|长|slow|long", w, re.I)) for w in words}
+    return "unclear" if len(slow) > 1 else "desc" if slow == {True} else "asc"

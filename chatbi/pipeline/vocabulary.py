@@ -26,6 +26,19 @@ LIVE_VALUE_LIMIT = 20_000
 _SHORTHAND = re.compile(r"\b(?:" + "|".join(ABBREVIATIONS) + r")\b")
 
 
+@functools.cache
+def _language_words() -> tuple[str, ...]:
+    """The English words the question-reading rules know (slowest, fewest, rose): never a misspelling
+    of a catalog word (slowest is not lowest)."""
+    from chatbi.pipeline import question_words as q
+    from chatbi.pipeline import shape_words as s
+
+    lists = [q.RANK_WORDS, q.ASCENDING, q.BEST, q.WORST, q.NEGATION_BEFORE, q.INCLUSION_BEFORE, q.OTHERS, s.GREATER,
+             s.AT_LEAST, s.LESS, s.AT_MOST, s.CUMULATIVE, s.DECREASE, s.INCREASE, s.RATE_OF_CHANGE, s.DENIED,
+             *(words for _, words in s.PER_PERIOD), tuple(q.FILLER)]
+    return tuple(w for words in lists for w in words if w.isascii())
+
+
 def normalise(text: str) -> str:
     """Full-width → half-width, lower case, collapse spaces: the form every term is matched in."""
     text = unicodedata.normalize("NFKC", text).lower()
@@ -92,7 +105,7 @@ class Vocabulary:
         """The English words of the catalog's terms, for reading misspellings of them (typos.py)."""
         from chatbi.pipeline.typos import known_words
 
-        return known_words(self.all_terms())
+        return known_words([*self.all_terms(), *_language_words()])
 
     def metrics_begun(self, text: str) -> list[str]:
         """Metrics a term of which the text says all but its last character or two of (卖了多少 of
