@@ -56,6 +56,14 @@ CASES = [
     ("今年上半年", AS_OF, D(2026, 1, 1), D(2026, 6, 30)),  # one period, not 今年 and 上半年 at once
     ("去年下半年", AS_OF, D(2025, 7, 1), D(2025, 12, 31)),
     ("H1 this year", AS_OF, D(2026, 1, 1), D(2026, 6, 30)),
+    ("H1 premium this year", AS_OF, D(2026, 1, 1), D(2026, 6, 30)),  # the year said after what is asked
+    ("Q3 claims last year", AS_OF, D(2025, 7, 1), D(2025, 9, 30)),
+    ("from March to May", AS_OF, D(2026, 3, 1), D(2026, 5, 31)),
+    ("between Jan and Mar 2025", AS_OF, D(2025, 1, 1), D(2025, 3, 31)),
+    ("Jan-Mar", AS_OF, D(2026, 1, 1), D(2026, 3, 31)),
+    ("october through december last year", AS_OF, D(2025, 10, 1), D(2025, 12, 31)),
+    ("since the start of the year", AS_OF, D(2026, 1, 1), D(2026, 11, 15)),  # not since the data began
+    ("since the beginning of this year", CLOSED, D(2026, 1, 1), D(2026, 10, 31)),
     ("二季度", AS_OF, D(2026, 4, 1), D(2026, 6, 30)),  # a bare quarter number with 季度
     ("去年四季度", AS_OF, D(2025, 10, 1), D(2025, 12, 31)),
     ("最近一周", AS_OF, D(2026, 11, 9), D(2026, 11, 15)),
@@ -104,15 +112,18 @@ def test_impossible_days_are_not_dates():
 
 @pytest.mark.parametrize("text,data_end,start,end", CASES)
 def test_expression_resolves_to_the_intended_period(text, data_end, start, end):
-    window = combine(find_time(normalise_numbers(text.lower()), AS_OF), AS_OF)
+    said = normalise_numbers(text.lower())
+    window = combine(find_time(said, AS_OF), AS_OF, said)
     period = resolve(window, AS_OF, data_end)
     assert (period.start, period.end) == (start, end)
 
 
-@pytest.mark.parametrize("text", ["上个月和去年", "上半年和去年", "二季度和去年"])
+@pytest.mark.parametrize("text", ["上个月和去年", "上半年和去年", "二季度和去年", "q1 and last year",
+                                  "h1 compared with last year"])
 def test_two_different_periods_are_not_silently_merged(text):
+    said = normalise_numbers(text)
     with pytest.raises(AmbiguousTime):
-        combine(find_time(normalise_numbers(text), AS_OF), AS_OF)
+        combine(find_time(said, AS_OF), AS_OF, said)
 
 
 @pytest.mark.parametrize("text", ["这两季度", "上两季度", "每一季度", "去年同一季度", "哪一季度", "1-2季度"])

@@ -256,7 +256,7 @@ def _by_company(h: Hit, result: Match, vocab: Vocabulary) -> frozenset[tuple[str
 def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, vocab: Vocabulary) -> None:
     times = [timeparse.TimeMatch(h.payload, h.start, h.end) for h in chosen if h.kind == "time"]
     try:
-        result.time = timeparse.combine(times, as_of)
+        result.time = timeparse.combine(times, as_of, text)
     except timeparse.AmbiguousTime as exc:
         result.time_error = "、".join(exc.texts)
     negations = [h for h in chosen if h.kind == "negation"]

@@ -115,7 +115,7 @@ def _en_year_half(m, as_of):
     return TimeWindow("half", m.group(0), year=int(year) if year else None, n=half)
 
 
-@rule(r"有史以来|历史以来|历史上|历史累计|全部时间|所有时间|迄今为止|至今为止|\ball[\s-]time\b|\bsince\s+(?:the\s+)?(?:start|beginning)\b")
+@rule(r"有史以来|历史以来|历史上|历史累计|全部时间|所有时间|迄今为止|至今为止|\ball[\s-]time\b|\bsince\s+(?:the\s+)?(?:start|beginning)\b(?!\s+of)")
 def _all_data(m, as_of):
     return TimeWindow("all_data", m.group(0))
 
@@ -193,7 +193,8 @@ def _zh_last_n_weeks(m, as_of):
     return TimeWindow("last_n_days", m.group(0), n=7 * int(m["n"] or 1))
 
 
-@rule(r"(?:今年|本年|年初)(?:以来|至今|到现在|累计)|年累计|ytd|year[\s-]*to[\s-]*date")
+@rule(r"(?:今年|本年|年初)(?:以来|至今|到现在|累计)|年累计|ytd|year[\s-]*to[\s-]*date|"
+      r"\bsince\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:the|this)\s+year\b")
 def _ytd(m, as_of):
     return TimeWindow("ytd", m.group(0))
 
@@ -330,6 +331,17 @@ def _en_last_week_span(m, as_of):
 @rule(r"\b(?:last|past)\s+(?:12\s+months|year)\b(?=.*\b(?:rolling|trailing)\b)|\btrailing\s+(?:12\s+months|twelve months)\b")
 def _en_trailing_year(m, as_of):
     return TimeWindow("last_n_months", m.group(0), n=12)
+
+
+# from March to May, between Jan and Mar 2026, Jan-Mar: one span of months ("March and May" is two)
+@rule(r"\b(?:(?P<between>between)\s+|from\s+)?" + EN_MONTH + r"\s*(?:-|–|~|\bto\b|\bthrough\b|\bthru\b|\buntil\b|"
+      r"(?P<and>\band\b))\s*" + EN_MONTH.replace("(", "(?P<m2>", 1) + r"\b(?:,?\s+(?P<y>20\d{2})\b)?")
+def _en_month_range(m, as_of):
+    if m["and"] and not m["between"]:
+        return None
+    first, last = MONTHS_EN[m.group(2)[:3]], MONTHS_EN[m["m2"][:3]]
+    return TimeWindow("month_range", m.group(0), year=int(m["y"]) if m["y"] else None, month=first,
+                      end_month=last) if first <= last else None
 
 
 @rule(r"\bsince\s+" + EN_MONTH + r"(?:\s+(?P<y>20\d{2}))?\b")

@@ -92,7 +92,7 @@ def _named_day(m, named_days: dict[str, tuple[int, int, int]], as_of: dt.date) -
     return TimeWindow("date", m.group(0), year=year, month=month, day=day, days=days)
 
 
-def combine(matches: list[TimeMatch], as_of: dt.date | None = None) -> TimeWindow | None:
+def combine(matches: list[TimeMatch], as_of: dt.date | None = None, text: str = "") -> TimeWindow | None:
     """One window from what was said: 去年同期 modifies the other expression; a year said apart
     from its month or day (今年10月, 2025年 … 3月, 今年国庆假期) sets its year; otherwise one period only."""
     windows = [t.window for t in matches]
@@ -107,7 +107,7 @@ def combine(matches: list[TimeMatch], as_of: dt.date | None = None) -> TimeWindo
         part = rest[others[0]] if len(others) == 1 else None
         if len(years) == 1 and part is not None and part.year is None and part.kind in (
                 "month", "quarter", "month_range", "half", "since_month", "date") and (
-                part.kind not in ("quarter", "half") or _adjacent(said[years[0]], said[others[0]])):
+                part.kind not in ("quarter", "half") or _adjacent(said[years[0]], said[others[0]], text)):
             rest = [replace(part, year=rest[years[0]].year)]  # "2025年 … 3月" said apart, 今年双11
         else:
             raise AmbiguousTime([w.text for w in rest])
@@ -118,10 +118,18 @@ def combine(matches: list[TimeMatch], as_of: dt.date | None = None) -> TimeWindo
     return rest[0] if rest else None
 
 
-def _adjacent(year: TimeMatch, part: TimeMatch) -> bool:
+# between "H1" and "this year" only the words of what is asked ("H1 premium this year"), never a
+# second period's connector ("Q1 and last year", "H1 vs last year")
+_EN_BETWEEN = re.compile(r"[a-z' -]{0,40}")
+_EN_CONNECTOR = re.compile(r"\b(?:and|or|vs|versus|compared|than|against|to|through|until|from|since|with)\b")
+
+
+def _adjacent(year: TimeMatch, part: TimeMatch, text: str = "") -> bool:
     """今年上半年, 去年的四季度, "H1 this year": a half or quarter takes the year said right next to it,
     never one said apart (上半年和去年 names two periods)."""
-    english_after = part.window.text.isascii() and 0 <= year.start - part.end <= 1  # H1 this year
+    gap = text[part.end:year.start] if text and year.start >= part.end else None
+    english_after = part.window.text.isascii() and (0 <= year.start - part.end <= 1 or gap is not None and bool(
+        _EN_BETWEEN.fullmatch(gap)) and not _EN_CONNECTOR.search(gap))  # H1 this year, "Q3 premium last year"
     return 0 <= part.start - year.end <= 1 or english_after
 
 
