@@ -258,3 +258,14 @@ def test_fastest_of_a_metric_that_is_no_time_names_no_direction(ins):
     bi, _ = ins
     answer = bi.ask("今年保费最快的分公司", as_of=AS_OF)
     assert answer.status != "answered" and answer.reason == "rank_speed", answer.message
+
+
+def test_a_listing_with_a_word_it_cannot_place_is_offered_not_refused(ins):
+    """"agents who have sold home insurance": 'sold' is no catalog word; the listing is offered."""
+    bi, _ = ins
+    answer = bi.ask("list the agents who have sold home insurance in Suzhou", as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "unrecognised_words", answer.message
+    offered = answer.candidates[0].interpretation
+    assert not offered.metrics and offered.group_by[0].dimension == "agent"
+    assert sorted((f.dimension, tuple(f.values)) for f in offered.filters) == [("branch", ("苏州",)),
+                                                                              ("product_line", ("家财险",))]

@@ -184,6 +184,15 @@ class Decider:
                                            "请问对应的计数指标。", f"Several {name.en} share a name, so counting "
                                            "them by name would be wrong; ask for a count metric instead.", user)
             return self.executor.execute(question, draft.query, user, as_of, "matcher", timings)
+        if not metrics and match.listing and match.residual:  # "agents who have sold …": the listing, offered
+            offered = build_listing(self.catalog, dataclasses.replace(match, residual=[]),
+                                    {d: len(v) for d, v in self.ctx.vocabulary.values.items()}).query
+            unknown = "、".join(match.residual)
+            if offered is not None and not any(r in w for w in match.residual for r in RISKY):
+                return self.replies.clarify(question, [offered], "unrecognised_words",
+                                            f"我没有完全理解「{unknown}」。以下是我能准确回答的查询，请选择：",
+                                            f"I could not place '{unknown}'. These are the queries I can answer "
+                                            "exactly; please pick one:", user, as_of)
         begun = [m for m in self.ctx.vocabulary.metrics_begun(match.text) if m in visible] if not metrics else []
         if len(begun) > 1:  # 卖了多少: 卖了多少钱 or 卖了多少件; the model would only guess which
             return self.replies.clarify(question, self._drafts(match, [[m] for m in begun], as_of), "ambiguous_metric",
