@@ -9,6 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from metric_catalog import graph
+from metric_catalog.dialect import read_in_dialect
 from metric_catalog.model import Catalog
 
 DEMO_CATALOG = Path(__file__).parent / "demo" / "telecom.yaml"
@@ -151,7 +152,8 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         lines = line_index(yaml.compose(text, Loader=_LOADER))  # line numbers only when something is wrong
         problems = [(_where(path, lines, err["loc"]), _message(err)) for err in exc.errors()]
         raise CatalogError(path, problems) from exc
-    problems = _reference_problems(catalog)
+    catalog, problems = read_in_dialect(catalog)
+    problems = problems or _reference_problems(catalog)
     if problems:
         lines = line_index(yaml.compose(text, Loader=_LOADER))
         raise CatalogError(path, [(_where(path, lines, loc), msg) for loc, msg in problems])

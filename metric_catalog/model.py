@@ -230,6 +230,18 @@ class CatalogInfo(Spec):
     unavailable: list[UnavailableTopic] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=lambda: ["zh", "en"])
     calendar: list[NamedPeriod] = Field(default_factory=list)
+    # the SQL dialect the expressions are written in (duckdb, postgres, spark …): read in it, compiled
+    # for whichever warehouse runs them (metric_catalog/dialect.py)
+    dialect: str | None = None
+
+    @field_validator("dialect")
+    @classmethod
+    def _known_dialect(cls, value: str | None) -> str | None:
+        import sqlglot
+
+        if value is not None and sqlglot.Dialect.get(value.lower()) is None:
+            raise ValueError(f"unknown SQL dialect {value!r} (duckdb, postgres, spark, mysql, snowflake …)")
+        return value.lower() if value else None
 
 
 class Catalog(Spec):

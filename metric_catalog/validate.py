@@ -17,6 +17,7 @@ import sqlglot
 from sqlglot import exp
 
 from metric_catalog import graph, time_checks
+from metric_catalog.dialect import read_differently
 from metric_catalog.model import Catalog
 
 NUMERIC = ("INT", "DECIMAL", "NUMERIC", "DOUBLE", "FLOAT", "REAL", "BIGINT", "SMALLINT", "HUGEINT", "TINYINT")
@@ -291,6 +292,8 @@ def validate_catalog(catalog: Catalog, warehouse) -> ValidationReport:
         report.error("database", f"cannot read the schema: {exc}")
         return report
     _check_schema(catalog, schema, report)
+    for loc, message in read_differently(catalog, warehouse.dialect):  # date_diff('minute', …) of DuckDB
+        report.error(".".join(loc), message)
     if report.ok:
         _check_joins(catalog, warehouse, report)
         time_checks.check_time_data(catalog, warehouse, report.error, report.warn)
