@@ -38,7 +38,7 @@ def write_summary() -> Path:
 def main() -> int:
     import bench.foundation  # noqa: F401  (registers sections)
 
-    for module in ("bench.semantic", "bench.pipeline", "bench.retail", "bench.onboarding", "bench.model_path", "bench.vanna", "bench.verified",
+    for module in ("bench.semantic", "bench.pipeline", "bench.retail", "bench.blind", "bench.onboarding", "bench.model_path", "bench.vanna", "bench.verified",
                    "bench.api"):
         try:
             __import__(module)
