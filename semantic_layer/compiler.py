@@ -183,13 +183,18 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
     if query.average_over:  # the per-period values become one mean per key
         ctes.append(("per_period", shapes.average_over_periods(base, dims, query.metrics)))
         base = "per_period"
+    elif query.average_per:  # the per-thing values become one mean per key
+        dims = [d for d in dims if d != query.average_per]
+        ctes.append(("per_thing", shapes.average_over_entities(base, ([TIME_KEY] if timed else []) + dims,
+                                                                 query.metrics, query.average_per)))
+        base = "per_thing"
     keys = ([TIME_KEY] if timed else []) + dims
     grain = plan.grain if timed else None
     select = exp.select(*[exp.alias_(exp.column(k, "cur"), grain if k == TIME_KEY else k) for k in keys],
                         *[exp.alias_(exp.column(m, "cur"), m) for m in query.metrics])
     select = select.from_(exp.alias_(exp.to_table(base), "cur", table=True))
     layered = query.comparisons or query.cumulative or query.top_within or query.having or parts
-    if not layered and not query.average_over:
+    if not layered and not query.average_over and not query.average_per:
         # Nothing computed from the values: the base SELECT is the answer, no extra layer to plan.
         _, select = ctes.pop()
         for projection in select.expressions:

@@ -68,6 +68,10 @@ def explain(plan: QueryPlan) -> dict[str, str]:
     if query.average_over:
         zh.append(f"按{GRAIN_ZH[query.average_over]}平均：各期数值的平均（无数据的期按 0 计）")
         en.append(f"Average per {query.average_over}: the mean of the per-period values (empty periods count as 0)")
+    if query.average_per:
+        name = catalog.dimensions[query.average_per].name
+        zh.append(f"平均每个{name.zh}：各{name.zh}数值的平均（只计该期间有数据的{name.zh}）")
+        en.append(f"Average per {name.en}: the mean of the per-{name.en} values (only those with data in the period)")
     if query.top_within:
         t = query.top_within
         within_zh = "、".join(catalog.dimensions[d].name.zh for d in t.within)

@@ -114,6 +114,8 @@ class SemanticQuery(QueryModel):
     cumulative: bool = False  # add each metric's running total along the time grain
     top_within: TopWithin | None = None
     average_over: Grain | None = None  # 月均: the mean of the per-period values over the range
+    # 平均每个网点: the metric per value of this dimension, averaged over the values that have data
+    average_per: str | None = None
     share_scope: list[str] = Field(default_factory=list)  # filters on these name the whole of a share (占华东)
 
     @model_validator(mode="after")
@@ -122,7 +124,7 @@ class SemanticQuery(QueryModel):
             if not self.group_by or self.time_group is not None:
                 raise ValueError("a query without metrics lists dimensions: name at least one (not a time grain)")
             if self.comparisons or self.having or self.order_by or self.cumulative or self.top_within or \
-                    self.average_over:
+                    self.average_over or self.average_per:
                 raise ValueError("a listing has no metric to compare, rank, filter or average")
         if len(set(self.metrics)) != len(self.metrics):
             raise ValueError("a metric is listed twice")
@@ -135,6 +137,8 @@ class SemanticQuery(QueryModel):
             raise ValueError("a running total needs a time grain to run along")
         if self.average_over and self.time_group is not None:
             raise ValueError("an average per period cannot also be broken down by period")
+        if self.average_per and (self.average_over or self.average_per in columns):
+            raise ValueError("an average per thing is neither also an average per period nor broken down by that thing")
         if self.top_within:
             grouped = {g.dimension for g in self.group_by}
             if not set(self.top_within.within) < grouped:

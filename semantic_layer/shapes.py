@@ -12,6 +12,7 @@ import datetime as dt
 
 from sqlglot import exp
 
+from metric_catalog import graph
 from semantic_layer import timegrain
 from semantic_layer.errors import NotAllowed
 from semantic_layer.plan import ADDITIVE, QueryPlan
@@ -46,7 +47,9 @@ def share_parts(query: SemanticQuery) -> tuple[SemanticQuery, list[Filter]]:
 
 
 def per_period(query: SemanticQuery) -> SemanticQuery:
-    """月均: the base is computed per period, then averaged."""
+    """月均: the base is computed per period, then averaged; 平均每个网点: per depot, then averaged."""
+    if query.average_per:
+        return query.model_copy(update={"group_by": [*query.group_by, GroupBy(dimension=query.average_per)]})
     if not query.average_over:
         return query
     return query.model_copy(update={"group_by": [GroupBy(dimension=TIME, grain=query.average_over),
@@ -64,16 +67,22 @@ def check(plan: QueryPlan, query: SemanticQuery) -> None:
                 name = catalog.metrics[m].name
                 raise NotAllowed(f"「{name.zh}」不能逐期累加（不是可加总的发生额），累计值没有意义。",
                                  f"'{name.en}' does not add up over periods, so a running total is meaningless.")
-    if query.average_over:
-        if query.comparisons:
-            raise NotAllowed("期均值不能同时做环比、同比或占比。",
-                             "An average per period cannot also be compared or shared.")
+    if query.average_over or query.average_per:
+        if query.comparisons or query.cumulative or query.top_within or any(h.against for h in query.having):
+            raise NotAllowed("平均值不能同时做环比、同比、占比、累计或与平均比较。",
+                             "An average per period or per thing cannot also be compared, shared or accumulated.")
         for m in query.metrics:
             spec = catalog.metrics[m]
             if not (additive[m] or spec.type == "period_end"):
-                raise NotAllowed(f"「{spec.name.zh}」是比率或去重数，按期平均不等于它本身的口径，请直接问「{spec.name.zh}」。",
-                                 f"'{spec.name.en}' is a ratio or distinct count; averaging it per period is not "
-                                 f"its definition. Ask for '{spec.name.en}' itself.")
+                raise NotAllowed(f"「{spec.name.zh}」是比率或去重数，按期（按对象）平均不等于它本身的口径，请直接问「{spec.name.zh}」。",
+                                 f"'{spec.name.en}' is a ratio or distinct count; averaging it per period (or per "
+                                 f"thing) is not its definition. Ask for '{spec.name.en}' itself.")
+    tables = {catalog.metrics[leaf].table for m in query.metrics for leaf in graph.leaf_metrics(catalog, m)}
+    if query.average_per and len(tables) > 1:  # each would be averaged over the things any of them has
+        raise NotAllowed("平均每个对象的值请一次问一张表上的指标（它们按各自有数据的对象平均）。",
+                         "Ask the average per thing for metrics of one table at a time (each is averaged over "
+                         "the things that have its data).")
+    if query.average_over:
         start, end = plan.start, plan.end
         if start is None or timegrain.bucket_start(start, query.average_over) != start or \
                 timegrain.next_bucket(timegrain.bucket_start(end, query.average_over), query.average_over) \
@@ -90,6 +99,15 @@ def check(plan: QueryPlan, query: SemanticQuery) -> None:
 
 
 _GRAIN_ZH = {"day": "日", "week": "周", "month": "月", "quarter": "季度", "year": "年"}
+
+
+def average_over_entities(base: str, keys: list[str], metrics: list[str], entity: str) -> exp.Select:
+    """The mean over the things of each key (平均每个网点): only the things with rows in the scope are
+    averaged, and the rows with no such thing (walk-in senders with no customer) are none of them."""
+    select = exp.select(*[exp.column(k) for k in keys],
+                        *[exp.alias_(exp.Avg(this=exp.cast(exp.column(m), "DOUBLE")), m) for m in metrics])
+    select = select.from_(base).where(exp.column(entity).is_(exp.null()).not_())
+    return select.group_by(*[exp.column(k) for k in keys]) if keys else select
 
 
 def average_over_periods(base: str, dims: list[str], metrics: list[str]) -> exp.Select:

@@ -101,6 +101,15 @@ SHAPES = {
         SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="city")], average_over="month",
                       time_range=QUARTER),
         f"SELECT ci.city_name, COUNT(*) / 3.0 FROM {ACT} WHERE {IN_QUARTER} GROUP BY 1"),
+    "average per outlet": (
+        SemanticQuery(metrics=["new_subscribers"], average_per="channel", time_range=QUARTER),
+        f"""SELECT AVG(CAST(n AS DOUBLE PRECISION)) FROM (SELECT ch.channel_name, COUNT(*) AS n FROM {ACT}
+            WHERE {IN_QUARTER} GROUP BY 1) t"""),
+    "average per outlet in each city": (
+        SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="city")],
+                      average_per="channel", time_range=QUARTER),
+        f"""SELECT city, AVG(CAST(n AS DOUBLE PRECISION)) FROM (SELECT ci.city_name AS city, ch.channel_name,
+            COUNT(*) AS n FROM {ACT} WHERE {IN_QUARTER} GROUP BY 1, 2) t GROUP BY 1"""),
     "top 5 outlets on one day, ties at the cut kept": (
         SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="channel")],
                       order_by=[OrderBy(field="new_subscribers")], limit=5,
@@ -169,6 +178,11 @@ REFUSED_SHAPES = {
     "running total of a ratio": SemanticQuery(metrics=["arrears_rate"], cumulative=True, time_range=QUARTER,
                                               group_by=[GroupBy(dimension=TIME, grain="month")]),
     "monthly average of a ratio": SemanticQuery(metrics=["arrears_rate"], average_over="month", time_range=QUARTER),
+    "average per outlet of a ratio": SemanticQuery(metrics=["arrears_rate"], average_per="channel", time_range=QUARTER),
+    "average per outlet of metrics of two tables": SemanticQuery(
+        metrics=["new_subscribers", "billed_revenue"], average_per="channel", time_range=QUARTER),
+    "average per outlet compared with last year": SemanticQuery(metrics=["new_subscribers"], average_per="channel",
+                                                                comparisons=["yoy"], time_range=QUARTER),
     "monthly average over a part month": SemanticQuery(
         metrics=["new_subscribers"], average_over="month",
         time_range=TimeRange(start=dt.date(2026, 7, 1), end=dt.date(2026, 9, 15))),
