@@ -18,19 +18,19 @@ from sqlglot.errors import ParseError
 from metric_catalog.model import Catalog
 
 
-def expressions(catalog: Catalog) -> Iterator[tuple[tuple, str]]:
-    """(location, SQL) of every SQL expression the catalog holds."""
+def expressions(catalog: Catalog) -> Iterator[tuple[tuple, str, str]]:
+    """(location, SQL, the table whose columns it reads) of every SQL expression the catalog holds."""
     for tid, table in catalog.tables.items():
         if table.where:
-            yield ("tables", tid, "where"), table.where
+            yield ("tables", tid, "where"), table.where, tid
         if table.time:
-            yield ("tables", tid, "time", "column"), table.time.column
+            yield ("tables", tid, "time", "column"), table.time.column, table.time.via or tid
     for did, dim in catalog.dimensions.items():
-        yield ("dimensions", did, "column"), dim.column
+        yield ("dimensions", did, "column"), dim.column, dim.table
     for mid, metric in catalog.metrics.items():
         for field in ("expr", "where"):
             if getattr(metric, field):
-                yield ("metrics", mid, field), getattr(metric, field)
+                yield ("metrics", mid, field), getattr(metric, field), metric.table
 
 
 def read_in_dialect(catalog: Catalog) -> tuple[Catalog, list[tuple[tuple, str]]]:
@@ -41,7 +41,7 @@ def read_in_dialect(catalog: Catalog) -> tuple[Catalog, list[tuple[tuple, str]]]
         return catalog, []
     rewritten: dict[tuple, str] = {}
     problems = []
-    for loc, sql in expressions(catalog):
+    for loc, sql, _ in expressions(catalog):
         try:
             rewritten[loc] = sqlglot.parse_one(sql, read=dialect).sql()
         except ParseError as exc:
@@ -60,19 +60,33 @@ def read_in_dialect(catalog: Catalog) -> tuple[Catalog, list[tuple[tuple, str]]]
     return catalog.model_copy(update={"tables": tables, "dimensions": dimensions, "metrics": metrics}), []
 
 
-def read_differently(catalog: Catalog, warehouse_dialect: str) -> list[tuple[tuple, str]]:
-    """Expressions that mean something else in sqlglot's SQL than in the warehouse's, when the
-    catalog declares no dialect: (location, message saying to declare it)."""
-    if catalog.catalog.dialect or not warehouse_dialect:
+def read_differently(catalog: Catalog, warehouse) -> list[tuple[tuple, str]]:
+    """Expressions that give other values in sqlglot's SQL than in the warehouse's, when the catalog
+    declares no dialect: (location, message saying to declare it). Both readings are run on up to
+    2,000 rows of their table, since the same meaning may be printed two ways (IS NOT NULL)."""
+    dialect = warehouse.dialect
+    if catalog.catalog.dialect or not dialect:
         return []
     out = []
-    for loc, sql in expressions(catalog):
+    for loc, sql, table in expressions(catalog):
         try:
-            generic = sqlglot.parse_one(sql).sql(dialect=warehouse_dialect)
-            native = sqlglot.parse_one(sql, read=warehouse_dialect).sql(dialect=warehouse_dialect)
+            generic = sqlglot.parse_one(sql).sql(dialect=dialect)
+            native = sqlglot.parse_one(sql, read=dialect).sql(dialect=dialect)
         except ParseError:
             continue  # the compile-and-run checks report it
-        if generic != native:
-            out.append((loc, f"{sql!r} reads differently outside {warehouse_dialect} (as {generic!r}); "
-                             f"declare the dialect it is written in: catalog.dialect: {warehouse_dialect}"))
+        if generic == native or table not in catalog.tables:
+            continue
+        physical = catalog.tables[table].physical(table)
+        try:
+            warehouse.execute(f"SELECT {native} FROM {physical} LIMIT 0")
+        except Exception:  # noqa: BLE001 — not valid in the warehouse either: the run checks say why
+            continue
+        try:
+            differ = warehouse.execute(f"SELECT COUNT(*) FROM (SELECT ({generic}) AS g, ({native}) AS n FROM {physical} "
+                                       "LIMIT 2000) AS t WHERE g IS DISTINCT FROM n").rows[0][0]
+        except Exception:  # noqa: BLE001 — the generic reading does not even run
+            differ = 1
+        if differ:
+            out.append((loc, f"{sql!r} reads otherwise outside {dialect} (as {generic!r}); declare the "
+                             f"dialect it is written in: catalog.dialect: {dialect}"))
     return out

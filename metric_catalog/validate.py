@@ -292,7 +292,7 @@ def validate_catalog(catalog: Catalog, warehouse) -> ValidationReport:
         report.error("database", f"cannot read the schema: {exc}")
         return report
     _check_schema(catalog, schema, report)
-    for loc, message in read_differently(catalog, warehouse.dialect):  # date_diff('minute', …) of DuckDB
+    for loc, message in read_differently(catalog, warehouse):  # date_diff('minute', …) of DuckDB
         report.error(".".join(loc), message)
     if report.ok:
         _check_joins(catalog, warehouse, report)
