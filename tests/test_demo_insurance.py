@@ -326,6 +326,19 @@ def test_the_start_of_a_metric_name_with_the_model_reads_that_metric(built, cata
     assert bi.ask("上个月报案金额最高的3个分公司", as_of=AS_OF).status != "answered"
 
 
+@pytest.mark.model
+def test_a_counter_after_how_many_agrees_only_with_a_metric_counted_in_it(built, catalog, llm):
+    """报案多少件: 件 counts the claims, the model's 报案件数 stands; 结案多少件: 平均结案天数 is in days,
+    so the model and retrieval agreeing on it was a wrong number (average days shown as a count)."""
+    bi = ChatBI(catalog, connect(str(built.path)), backend=llm)
+    answer = bi.ask("去年各分公司报案多少件", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["claims"], answer.message
+    for question in ("今年车险结案多少件", "今年各险种结案多少件"):
+        answer = bi.ask(question, as_of=AS_OF)
+        assert not (answer.status == "answered" and answer.interpretation.metrics == ["avg_days_to_settle"]), \
+            answer.message
+
+
 @pytest.mark.parametrize("question", ["今年各分公司保单件数比去年同期少的有哪些", "今年各分公司保单件数比去年少的有哪些",
                                       "今年各分公司保单件数同比减少的有哪些", "今年保单件数同比下降的分公司"])
 def test_the_branches_that_wrote_fewer_than_last_year_are_those_whose_change_is_below_zero(bi, question):

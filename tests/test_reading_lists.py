@@ -269,3 +269,9 @@ def test_a_listing_with_a_word_it_cannot_place_is_offered_not_refused(ins):
     assert not offered.metrics and offered.group_by[0].dimension == "agent"
     assert sorted((f.dimension, tuple(f.values)) for f in offered.filters) == [("branch", ("苏州",)),
                                                                               ("product_line", ("家财险",))]
+
+
+def test_fastest_and_slowest_together_are_asked_one_at_a_time(ins):
+    bi, _ = ins
+    answer = bi.ask("今年结案周期最长的分公司和最短的分公司", as_of=AS_OF)
+    assert answer.status != "answered" and answer.reason == "rank_speed" and "分开" in answer.message, answer.message

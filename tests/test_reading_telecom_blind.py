@@ -12,6 +12,7 @@ import pytest
 
 from chatbi.core import ChatBI
 from chatbi.pipeline.spoken_numbers import normalise_numbers
+from chatbi.pipeline.vocabulary import normalise
 from chatbi.warehouse import connect
 from metric_catalog.loader import load_catalog
 
@@ -30,9 +31,11 @@ def rows(path, sql):
 
 @pytest.mark.parametrize(("said", "read"), [("over 5,000 yuan", "over 5000 yuan"), ("超过1,250,000元", "超过1250000元"),
                                             ("above ¥180", "above 180"), ("over RMB 5000", "over 5000"),
-                                            ("12,500.5", "12500.5"), ("2025,2026", "2025,2026"), ("1,2,3", "1,2,3")])
+                                            ("超过RMB 500000", "超过500000"), ("12,500.5", "12500.5"),
+                                            ("2025,2026", "2025,2026"), ("1,2,3", "1,2,3"),
+                                            ("前10，200单以上", "前10,200单以上")])  # a Chinese comma separates
 def test_amounts_are_read_as_written_with_group_separators_and_currency(said, read):
-    assert normalise_numbers(said) == read
+    assert normalise_numbers(normalise(said)) == read
 
 
 def test_a_threshold_in_yuan_is_the_amount(bi, demo_warehouse):
@@ -73,6 +76,13 @@ def test_a_name_finished_with_a_word_of_its_other_name(bi):
     answer = bi.ask("arrears balance by ageing bucket at the end of last month", as_of=AS_OF)
     assert answer.status == "answered", answer.message
     assert [g.dimension for g in answer.interpretation.group_by] == ["aging_bucket"]
+
+
+@pytest.mark.parametrize("question", ["上个月考核得分最快的渠道", "上个月渠道考核得分最慢的5个渠道"])
+def test_speed_words_of_a_score_name_no_direction(bi, question):
+    """分 is the unit of a score here, not minutes: 最慢 by score would rank the best outlets."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status != "answered" and answer.reason == "rank_speed", answer.message
 
 
 def test_below_the_provincial_level_is_below_the_overall_ratio(bi, demo_warehouse):

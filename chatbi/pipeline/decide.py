@@ -26,6 +26,7 @@ from chatbi.pipeline.interpret import Draft, build_query, rank_dimensions
 from chatbi.pipeline.interpreter import OUT_OF_SCOPE
 from chatbi.pipeline.listing_words import build_listing, read_listing
 from chatbi.pipeline.matcher import Match
+from chatbi.pipeline.metric_evidence import counts_with, supported
 from chatbi.pipeline.question_words import FILLER, FUTURE, MEASURE_WORDS, NEGATION_BEFORE, VAGUE_TIME
 from chatbi.pipeline.replies import Replies
 from chatbi.pipeline.vocabulary import term_forms
@@ -148,7 +149,7 @@ class Decider:
                 return self.replies.refuse(question, "out_of_scope", self._scope_zh(shown), self._scope_en(shown),
                                            user, metrics)
             if (len(metrics) == 1 and model_metric == metrics[0] and not risky
-                    and self._supported(metrics[0], match.residual)):
+                    and supported(self.catalog, self.ctx.vocabulary, metrics[0], match.residual)):
                 # Matcher and model agree, and the leftover words only echo the metric's own words.
                 draft = build_query(self.catalog, match, metrics, as_of)
                 if draft.query is not None:
@@ -215,9 +216,11 @@ class Decider:
             # the model's metric is agreed when retrieval ranks it first, or when the question says the
             # start of its name alone (上个月报案最少的: 报案件数, no other metric begins so)
             # every word left begins that metric's names (出单天数: 天数 does not): evidence, not a guess
-            # (报案多少件: 件 after 多少 counts them, it begins no name)
-            said = [w for w in content if not (w in MEASURE_WORDS and re.search(rf"(?:多少|几)\s*{w}", match.text))]
-            begins = said and all(self.ctx.vocabulary.metrics_prefixed([w]) == {model_metric} for w in said)
+            # (报案多少件: 件 after 多少 counts them and begins no name; said of days, 结案多少件, it stays)
+            said = [w for w in content if not (w in MEASURE_WORDS and re.search(rf"(?:多少|几)\s*{w}", match.text)
+                                               and counts_with(self.ctx.vocabulary, model_metric, w))]
+            begins = said and all(self.ctx.vocabulary.metrics_prefixed(
+                [w], verbs=bool(re.search(rf"{re.escape(w)}[了过]", match.text))) == {model_metric} for w in said)
             agreed = model_metric and model_metric in visible and (
                 ranked and model_metric == ranked[0] and (content or begun) or begins)
             inside = self._inside_metric_words(model_metric, match) if agreed else []
@@ -231,7 +234,7 @@ class Decider:
                                             "ambiguous_metric", "这个问题可能指以下几个指标，请选择：",
                                             "The question could mean any of these metrics; please pick one:",
                                             user, as_of)
-            if agreed and not risky and not inside and self._supported(model_metric, match.residual):
+            if agreed and not risky and not inside and supported(self.catalog, self.ctx.vocabulary, model_metric, match.residual):
                 metrics, path = [model_metric], "model"
             elif inside:  # 新增客户…: 客户 may be the metric's own word, not a breakdown by customer
                 kept = dataclasses.replace(match, group_by=[d for d in match.group_by if d not in inside])
@@ -372,28 +375,6 @@ class Decider:
         char = next(a for a, b in zip(typed, meant, strict=True) if a != b)
         ours = self.ctx.vocabulary.metric_terms.get(meant, set())
         return not any(char in t for t, ms in self.ctx.vocabulary.metric_terms.items() if ms - ours)
-
-    def _supported(self, metric: str, residual: list[str]) -> bool:
-        """A paraphrase is taken only if its words echo the metric's own vocabulary.
-
-        The model and retrieval can agree on a near-sounding metric for a question about
-        something else (终端库存 → 终端销量); requiring every leftover word to share most of its
-        characters (or, in English, its stem) with the metric's names and synonyms keeps them honest.
-        """
-        spec = self.catalog.metrics[metric]
-        vocabulary = " ".join([spec.name.zh, spec.name.en, *spec.synonyms]).lower()
-        chars = set(vocabulary)
-        words = set(vocabulary.replace("/", " ").split())
-        for token in residual:
-            if len(token) == 1 and not token.isascii() and (token in MEASURE_WORDS or token in chars):
-                continue  # measure words (部, 台, 个); a 跌 or 含 left over says something the reading may not
-            if token.isascii():
-                stem = token.rstrip("s")
-                if not any(w.startswith(stem[:4]) for w in words if len(stem) >= 3):
-                    return False
-            elif sum(ch in chars for ch in token) * 2 < len(token):
-                return False
-        return True
 
     def _unknown_words(self, residual: list[str]) -> list[str]:
         """Leftover words the catalog has no term for: 客户 or stores, named but not placed, are the

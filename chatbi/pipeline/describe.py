@@ -62,6 +62,9 @@ def _describe_shape(catalog: Catalog, query: SemanticQuery) -> tuple[list[str], 
     if query.average_over:
         zh.append(f"按{GRAIN_ZH[query.average_over]}平均")
         en.append(f"average per {query.average_over}")
+    if query.average_per:
+        zh.append(f"平均每个{catalog.dimensions[query.average_per].name.zh}")
+        en.append(f"average per {catalog.dimensions[query.average_per].name.en}")
     if query.top_within:
         t = query.top_within
         zh.append(f"每个{'、'.join(catalog.dimensions[d].name.zh for d in t.within)}{'前' if t.descending else '后'}{t.n}")

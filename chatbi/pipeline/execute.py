@@ -180,8 +180,14 @@ class Executor:
         return False
 
     def _latest_instead(self, question, query: SemanticQuery, exc: NoData, user, as_of) -> Answer:
-        """本月的账单还没出: offer the latest closed period instead of a zero."""
+        """本月的账单还没出: offer the latest closed period instead of a zero. A period that starts
+        after the reference date has not happened at all (2026年12月 asked on 11-15): refused, as
+        下个月 is, since nothing recent answers it."""
         end = dt.date.fromisoformat(exc.details["available_through"])
+        if query.time_range is not None and query.time_range.start > as_of:
+            return self.replies.refuse(question, "future_period", "这段时间还没有到来，没有数据；ChatBI 只回答已发生的数据，不做预测。",
+                                       "That period has not come yet, so there is no data; ChatBI answers about what "
+                                       "has happened and does not forecast.", user, query.metrics)
         start = end.replace(day=1)
         latest = query.model_copy(update={"time_range": TimeRange(start=start, end=end)})
         three = query.model_copy(update={"time_range": TimeRange(

@@ -12,6 +12,14 @@ AVERAGE_PER = {"day": ("日均", "daily average "), "week": ("周均", "weekly a
                "quarter": ("季均", "quarterly average "), "year": ("年均", "yearly average ")}
 
 
+def _per(catalog: Catalog, query: SemanticQuery) -> tuple[str, str]:
+    """月均 / 平均每个网点: an average is never read as the total."""
+    if query.average_per:
+        name = catalog.dimensions[query.average_per].name
+        return f"平均每个{name.zh}", f"average per {name.en} of "
+    return AVERAGE_PER.get(query.average_over or "", ("", ""))
+
+
 def _value(catalog: Catalog, metric: str, value) -> tuple[str, str]:
     spec = catalog.metrics[metric]
     percent = spec.format == "percent"
@@ -54,7 +62,7 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         for i, c in metric_cols:
             spec = catalog.metrics[c["metric"]]
             zh, en = _value(catalog, c["metric"], rows[0][i])
-            per_zh, per_en = AVERAGE_PER.get(query.average_over or "", ("", ""))  # 月均: never read as the total
+            per_zh, per_en = _per(catalog, query)  # 月均: never read as the total
             parts_zh.append(f"{per_zh}{spec.name.zh}为 {zh}")
             parts_en.append(f"{per_en}{spec.name.en} was {en}")
         values = {c["name"]: rows[0][i] for i, c in enumerate(columns)}
@@ -84,7 +92,7 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
                 f"For {rng_en}{who_en}: " + "; ".join(parts_en) + ".")
     i, c = metric_cols[0]
     spec = catalog.metrics[c["metric"]]
-    per_zh, per_en = AVERAGE_PER.get(query.average_over or "", ("", ""))  # 月均报案件数, by row: not totals
+    per_zh, per_en = _per(catalog, query)  # 月均报案件数, by row: not totals
     # the filters too (a follow-up 只看杭州 or a drill): rows of 杭州's districts say they are 杭州's
     scope_zh, scope_en = _scope(query, [], catalog)
     where_zh, where_en = "".join(f"{s}，" for s in scope_zh), "".join(f" in {s}" for s in scope_en)

@@ -152,6 +152,9 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     if speed == "unclear":  # 最快的门店: by what?
         return Draft(None, period, ("rank_speed", f"「最快/最慢」要按时长排名；「{first.name.zh}」不是时长，请说最高还是最低。",
                                     f"Fastest / slowest ranks a time; {first.name.en} is none: highest or lowest?"))
+    if speed == "both":
+        return Draft(None, period, ("rank_speed", "最快和最慢请分开问，一次一个方向。",
+                                    "Ask for the fastest and the slowest one at a time."))
     match = dataclasses.replace(match, rank=speed) if speed else match  # 结案最慢: the most days
     by_change = _rank_by_change(match, metrics[0], by_rate) if match.rank and match.growth else None
     if by_change is RATE_OR_AMOUNT:  # 下降最多: by the rate (offered) or by the amount?
@@ -281,6 +284,11 @@ def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], 
             return ("two_grains", "问题里同时有按期拆分和按期平均，请只保留一个。",
                     "The question both breaks down by period and averages per period; keep one.")
         shape["average_over"] = match.average_over
+    if match.average_per:  # 平均每个网点: the depot is the average's, never also a breakdown
+        if match.average_per in match.group_by or match.average_over:
+            return ("two_grains", "问题里同时按同一对象拆分（或按期）又按它平均，请只保留一个。",
+                    "The question both breaks down by a thing (or a period) and averages per it; keep one.")
+        shape["average_per"] = match.average_per
     having = []
     for position, threshold in match.thresholds:
         said = [m for m in metrics if match.positions.get(m, -1) <= position]

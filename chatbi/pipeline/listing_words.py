@@ -75,8 +75,8 @@ def _said_beside(catalog: Catalog, match: Match) -> tuple[Match, list[str]]:
     outlets): shown as a column of those things. Without such values it stays a thing listed."""
     tables = {catalog.dimensions[d].table for d in match.filters}
     beside = [d for d in match.group_by if d in match.positions and BESIDE.search(match.text[:match.positions[d]])
-              and catalog.dimensions[d].table not in tables
-              and any(graph.join_path(catalog, t, catalog.dimensions[d].table) is not None for t in tables)]
+              and d not in match.filters and any(t == catalog.dimensions[d].table or graph.join_path(
+                  catalog, t, catalog.dimensions[d].table) is not None for t in tables)]
     if not beside or len(beside) == len(match.group_by) and not any(
             graph.entity_dimension(catalog, t) for t in tables):
         return match, []

@@ -14,31 +14,30 @@ import re
 from dataclasses import dataclass, field
 
 from chatbi.pipeline import shape_words, timeparse, typos
+from chatbi.pipeline.entity_average import per_entity_hits
 from chatbi.pipeline.event_years import event_year_hits, things_of_events
+from chatbi.pipeline.language_hits import language_hits
 from chatbi.pipeline.metric_typos import FILLER_PHRASES, near_miss, typo_neighbours
 from chatbi.pipeline.negation import either_values, negated_values
 from chatbi.pipeline.question_words import (
     AT_AN_END,
     COMBINED,
-    COMPARISON_WORDS,
     EACH_SAID,
     FILLER,
-    FILLER_PHRASES_EN,
     FROM_THE_END,
-    GRAIN_WORDS,
     GROUP_AFTER,
     GROUP_BEFORE,
-    INCLUSION_BEFORE,
-    NEGATION_AFTER,
-    NEGATION_BEFORE,
     OTHERS,
     PUNCT,
     RELATIVE,
 )
-from chatbi.pipeline.rank_words import asks_for_one, rank_hits, ranked_metrics
+from chatbi.pipeline.rank_words import asks_for_one, ranked_metrics
 from chatbi.pipeline.term_search import Hit, find_terms, name_tails, select_hits, shared_heads
 from chatbi.pipeline.value_words import PERIOD_NOUNS, counted_things, counters_of_counts, nouns_of_values
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
+
+# what joins two breakdowns said in one list ("by city and channel type", 按地市、渠道类型)
+LISTED = re.compile(r"\s*(?:,|，|、|和|与|及|以及|跟|&|\band\b|,\s*and\b)\s*(?:by\s+)?", re.I)
 
 
 @dataclass
@@ -62,6 +61,7 @@ class Match:
     thresholds: list[tuple[int, shape_words.Threshold]] = field(default_factory=list)  # (position, condition)
     cumulative: bool = False
     average_over: str | None = None  # 月均 → month
+    average_per: str | None = None  # 平均每个网点 → depot
     growth: bool = False  # 增长率, growth: a change asked for, against mom or yoy
     growth_direction: str | None = None  # up | down: 下降超过10% is a change below -10%
     described: list[str] = field(default_factory=list)  # dimensions whose value, named after a condition, names the rows
@@ -91,32 +91,6 @@ class Match:
         return not self.residual and not self.time_error and not self.ambiguous_values
 
 
-def _keyword_hits(text: str) -> list[Hit]:
-    hits = []
-    for grain, words in GRAIN_WORDS:
-        hits += find_terms(text, {w: grain for w in words}, "grain")
-    for kind, unit, words in COMPARISON_WORDS:
-        hits += [h if unit is None else dataclasses.replace(h, payload=(kind, unit))
-                 for h in find_terms(text, {w: kind for w in words}, "comparison")]
-    hits += rank_hits(text)
-    hits += find_terms(text, {w: None for w in NEGATION_BEFORE}, "negation")
-    hits += find_terms(text, {w: "inclusion" for w in INCLUSION_BEFORE}, "negation")
-    hits += [Hit("negation", m.group(0), m.start(), m.end(), "after") for m in NEGATION_AFTER.finditer(text)]
-    hits += [Hit("filler", m.group(0), m.start(), m.end()) for m in FILLER_PHRASES_EN.finditer(text)]
-    hits += [Hit("threshold", text[a:b], a, b, t) for a, b, t in shape_words.threshold_spans(text)]
-    hits += [Hit("comparative", text[a:b], a, b) for a, b in shape_words.comparative_words(text)]
-    hits += [Hit("cumulative", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.CUMULATIVE)]
-    hits += [Hit("growth", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.GROWTH)]
-    hits += [Hit("growth", m["dir"], m.start("dir"), m.end("dir")) for m in shape_words.MORE_LESS_AFTER.finditer(text)]
-    hits += [Hit("which", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.WHICH)]
-    hits += [Hit("how_many", m.group(0), m.start(), m.end()) for m in shape_words.HOW_MANY.finditer(text)]
-    hits += [Hit("listing", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.LISTING)]
-    for grain, words in shape_words.PER_PERIOD:
-        hits += [Hit("per_period", text[a:b], a, b, grain) for a, b in shape_words.word_spans(text, words)]
-    hits += [Hit(kind, text[a:b], a, b, "share") for kind, a, b in shape_words.share_spans(text)]
-    return hits
-
-
 def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     text = shape_words.bound_said_as_comparison(timeparse.normalise_numbers(normalise(question)))
     text, corrected = typos.correct(text, *vocab.english_words)
@@ -131,7 +105,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
         span = timeparse.compared_with_last_year(text, t)  # 对比去年同期: yoy, the period stays the one asked
         hits.append(Hit("comparison", text[span[0]:span[1]], *span, "yoy") if span else
                     Hit("time", text[t.start:t.end], t.start, t.end, t.window))
-    hits += _keyword_hits(text)
+    hits += language_hits(text)
     chosen = select_hits(hits, len(text))
     taken = [False] * len(text)
     for h in chosen:
@@ -147,6 +121,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     else:
         typo_neighbours(chosen, text, vocab.metric_terms, taken)
     name_tails(chosen, text, vocab.metric_terms)
+    chosen = per_entity_hits(chosen, text)
     name_tails(chosen, text, vocab.dimension_terms)
     _interpret(chosen, text, result, as_of, vocab)
     taken = [False] * len(text)
@@ -165,6 +140,16 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
                         and not (result.thresholds and re.search(rf"\d\s*{re.escape(w)}", text) and all(
                             w in vocab.units.get(m, ()) for h in result.metric_hits for m in h.payload))]
     return result
+
+
+def _values_only(chosen: list[Hit], text: str, start: int, end: int) -> bool:
+    """Nothing but values (and spaces, 的) between ``start`` and ``end``."""
+    gap = list(text[start:end])
+    for h in chosen:
+        if h.kind == "value" and start <= h.start and h.end <= end:
+            gap[h.start - start:h.end - start] = [" "] * (h.end - h.start)
+    return "".join(gap).replace("的", " ").strip() == "" and any(
+        h.kind == "value" and start <= h.start and h.end <= end for h in chosen)
 
 
 def residual_words(leftover: str, vocab: Vocabulary) -> list[str]:
@@ -307,6 +292,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
         if any(0 <= h.start - end <= 2 for end in openers) and dim not in result.described:
             result.described.append(dim)  # …低于平均水平的社区店: the stores that are 社区店
 
+    grouped_end = None
     for h in chosen:
         if h.kind == "metric":
             result.metric_hits.append(h)
@@ -332,7 +318,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
         elif h.kind == "dimension":
             before, after = text[max(0, h.start - 6):h.start], text[h.end:h.end + 6]
             grouped = before.endswith(GROUP_BEFORE) or after.lstrip().startswith(GROUP_AFTER) or ranked
-            grouped = grouped or any(0 <= h.start - end <= 4 for end in openers)
+            grouped = grouped or any(0 <= h.start - end <= 4 or end <= h.start and _values_only(chosen, text, end, h.start)
+                                     for end in openers)  # "which Hangzhou depots …": values between
             # 线上线下的销售额, 渠道的订单数: a dimension said as what a metric is "of" is its breakdown
             grouped = grouped or (text[h.end:h.end + 1] == "的" and h.end + 1 in metric_starts
                                   and h.start not in value_ends and any(vocab.dimension_values.get(d) for d in h.payload))
@@ -344,6 +331,10 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             grouped = grouped or any(c.kind == "threshold" and 0 <= c.start - h.end <= 1 for c in chosen) or (
                 (share_at is None or h.start < share_at) and any(c.kind == "comparison" and c.payload == "share"
                                                                  for c in chosen))
+            # "by city and channel type", 各省分产品类型: listed with a breakdown, or a term that says 各 itself
+            grouped = grouped or grouped_end is not None and bool(LISTED.fullmatch(text[grouped_end:h.start])) \
+                or h.text.startswith(("各", "每"))
+            grouped_end = h.end if grouped else grouped_end
             for dim in sorted(h.payload):
                 if grouped and dim not in result.group_by:
                     result.group_by.append(dim)
@@ -370,6 +361,10 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             if direction and result.growth_direction not in (None, direction):
                 direction = "unclear"  # 环比下降、同比增长: two changes in one question
             result.growth_direction = direction or result.growth_direction
+        elif h.kind == "per_entity":
+            result.average_per = result.average_per or (next(iter(h.payload)) if len(h.payload) == 1 else None)
+            if len(h.payload) > 1:
+                result.residual.append(h.text)
         elif h.kind == "per_period":
             result.average_over = result.average_over or h.payload
         elif h.kind == "share_of" and "share" not in result.comparisons:

@@ -16,6 +16,8 @@ ARTICLES = re.compile(r"\b(?:the|a|an|all|any)\b|[的所有全部\s]", re.I)
 JOINER = re.compile(r"\s*(?P<word>、|/|&|以及|或者|和|与|及|跟|或|\band\b|\bor\b|,|，)\s*(?:(?:the|a|an)\s+)?", re.I)
 COMMAS = (",", "，")
 EITHER = ("or", "或", "或者")
+# said after what they take out (散客不算) or, with nothing before, before it (不算散客)
+BOTH_SIDES = ("不算", "不计", "不计入", "去掉", "不包括")
 
 
 def negated_values(text: str, chosen: list[Hit]) -> tuple[dict[int, list[Hit]], list[Hit]]:
@@ -25,10 +27,10 @@ def negated_values(text: str, chosen: list[Hit]) -> tuple[dict[int, list[Hit]], 
     said_of: dict[int, list[Hit]] = {}
     joiners: list[Hit] = []
     for n in (h for h in chosen if h.kind == "negation"):
-        if n.payload == "after":
-            first = [v for v in values if 0 <= n.start - v.end <= 1]
+        first = [v for v in values if 0 <= n.start - v.end <= 1] if n.payload == "after" else []
+        if n.payload == "after" and (first or n.text not in BOTH_SIDES):
             chain = _chain(text, list(reversed([v for v in values if v.end <= n.start])), first, backwards=True)
-        else:
+        else:  # 除了…, 不算散客: the value after it
             first = [v for v in values if v.start >= n.end and not ARTICLES.sub("", text[n.end:v.start])]
             chain = _chain(text, [v for v in values if v.start >= n.end], first, backwards=False)
         for v, joined in chain:

@@ -62,6 +62,8 @@ GRAIN_WORDS = [
 # (kind, the period unit the words name or None, words): 环比 is the previous period of the same
 # length, whatever it is, and so is MoM (analysts write it for 环比: "MoM last quarter" is against
 # the quarter before); QoQ, WoW and 比上月 name the unit, which the period asked must then be
+# the whole said by its scope (占全网的比例, 低于全省平均水平): everything, not a value of a dimension
+WHOLE_SCOPES = ("全省", "全国", "全市", "全网", "全行", "全集团", "全区", "全公司", "全司")
 COMPARISON_WORDS = [("mom", None, ("环比", "比上期", "较上期", "vs previous", "period over period", "pop",
                                    "month over month", "month-on-month", "month on month", "mom")),
                     ("mom", "month", ("比上月", "较上月", "vs last month", "compared with last month")),
@@ -72,7 +74,8 @@ COMPARISON_WORDS = [("mom", None, ("环比", "比上期", "较上期", "vs previ
                     ("yoy", None, ("同比", "比去年", "较去年", "year over year", "year-on-year", "year on year", "yoy",
                                    "vs last year",
                                    "compared with last year")),
-                    ("share", None, ("占比", "份额", "比重", "占全省", "share", "proportion", "percentage of total"))]
+                    ("share", None, ("占比", "份额", "比重", *(f"占{w}" for w in WHOLE_SCOPES), "share", "proportion",
+                                      "percentage of total"))]
 
 
 def _spelled_out(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -100,7 +103,7 @@ NEGATION_AFTER = re.compile(r"(?:的)?(?:单子|订单|数据|部分|那部分|�
 # 含取消的, "including the online mall": the value is kept in, not the only rows counted
 INCLUSION_BEFORE = ("包含", "包括", "含", "including", "incl.", "incl", "inclusive of")
 # counted things after a number (1000人, 50万元): they say what is counted, not a slot of their own
-MEASURE_WORDS = ("个", "人", "户", "家", "单", "件", "元", "块", "笔", "台", "次", "位", "名", "款", "张", "条", "部", "套", "份")
+MEASURE_WORDS = ("个", "人", "户", "家", "单", "件", "元", "块", "笔", "台", "次", "位", "名", "款", "张", "条", "部", "套", "份", "票", "箱")
 NEGATION_BEFORE = ("除了", "除去", "除", "不含", "不包括", "排除", "剔除", "excluding", "except", "other than", "without",
                    "not counting", "not including", "leaving out", "apart from")
 OTHERS = ("其他", "其它", "其余", "其他的", "其余的", "other", "others", "the rest")  # after an exclusion only
@@ -110,7 +113,7 @@ COMBINED = re.compile(r"合计|总计|共计|一共|总共|加起来|合起来|�
 FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 且 并且 而且 跟 同 以及 还有 分别 各自 都 也 就 在 从 到 至 里 中 内 下 上 给 把 被 对
 多少 是多少 有多少 几 几个 及其 其 它们的 他们的 多大 多高 怎样 怎么样 如何 什么 哪些 哪个 哪 谁 为 为何 请 请问 帮 帮我 帮忙 给我 我 我们
 我的 我要 我想 想 要 看 看看 看下 看一下 查 查查 查询 查一下 查下 统计 统计下 一下 下 列出 显示 展示 告诉 告诉我 知道 数据
-情况 指标 数 数量 值 多 少 总 总共 一共 合计 汇总 全部 所有 整体 全 全省 全市 全公司 全司 本 这 那 个 名 位 元 户 期间 时候 时 期
+情况 指标 数 数量 值 多 少 总 总共 一共 合计 汇总 全部 所有 整体 全 全省 全市 全公司 全司 全网 全国 全行 全集团 全区 本 这 那 个 名 位 元 户 期间 时候 时 期
 期间 如何 呢 么 啥 做 做的 末 月末 期末 量 对比 分布 排名 排行 拆分 拆开 明细 分组 维度 拉 拉了 卖 卖了 卖出 办 办了 办理 接 接了 发展 发展了 完成 完成了 搞 搞了 有没有 各 各个 按 按照 每 每个 分 以外 之外 外 以来 来 怎么 怎么回事 结果 报表 本渠道 我厅 本厅 我们厅 本店 情况如何 表现 水平 业绩 考核 多少钱
 the a an of in on for to by is are was were what how much many show me give list please tell about and with their its whose where having than
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
@@ -119,6 +122,6 @@ each every within under came come comes one ones doing going per over s combined
 当天 当日 那天 那一天 这一天 又 同时 拆 拆一下 拆开看 咋样 咋 那些 不同 不同的 卖出去 每种 每一种 各种 每类 各类
 让 哈 嘛 这边 那边 下来 了解 了解下 这个 那个 现在 目前 当前 目前为止 到目前为止 截至目前 带上 附上 连同 排 只 只看 只算 仅 仅看 已经 老板
 kindly could would you can only took brought saw made generated got through via thru shift shifted wrote written issued
-they them it that still re ve ll tracking trending 问 问下 问一下 百分之多少 百分之几 规模 perform performed performing performance
+they them it that still re ve ll up tracking trending 问 问下 问一下 百分之多少 百分之几 规模 perform performed performing performance
 """.split())
 PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")

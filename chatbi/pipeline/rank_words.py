@@ -110,17 +110,18 @@ def ranked_metrics(text: str, ranks: list[Hit], metrics: list[Hit]) -> list[tupl
 # 最快 / 最慢 / 最长 / fastest: of a change it is how fast it grew; of a metric counting time (结案天数) the
 # fastest is the fewest days; of anything else (最快的门店 by sales?) it says no direction
 SPEED = re.compile(r"快|慢|长|短|fast|slow|quick|long|short", re.I)
-TIME_UNITS = ("天", "日", "小时", "时", "分钟", "分", "秒", "day", "days", "hour", "hours", "hrs", "minute", "minutes",
+# units that can only be a time (分 may be points, 时 a time of day)
+TIME_UNITS = ("天", "日", "小时", "分钟", "秒", "秒钟", "day", "days", "hour", "hours", "hrs", "minute", "minutes",
               "mins", "second", "seconds")
 
 
 def speed_direction(rank_words: list[tuple[int, int, str]], unit_zh: str, unit_en: str) -> str | None:
-    """asc / desc for a speed word said of a metric counting time, "unclear" of any other, None when
-    no speed word is said."""
+    """asc / desc for a speed word said of a metric counting time, "unclear" of any other, "both"
+    when both ends are asked (最长的和最短的), None when no speed word is said."""
     words = [w for _, _, w in rank_words if SPEED.search(w)]
     if not words:
         return None
     if unit_zh.strip() not in TIME_UNITS and unit_en.strip().lower() not in TIME_UNITS:
         return "unclear"
     slow = {bool(re.search(r"慢|长|slow|long", w, re.I)) for w in words}
-    return "unclear" if len(slow) > 1 else "desc" if slow == {True} else "asc"
+    return "both" if len(slow) > 1 else "desc" if slow == {True} else "asc"

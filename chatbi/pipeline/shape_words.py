@@ -17,6 +17,7 @@ from chatbi.pipeline.question_words import (
     SHARE_PART_EN,
     SHARE_WHOLE_EN,
     SHARE_WITHIN_EN,
+    WHOLE_SCOPES,
 )
 
 # a number as said: multiplier, then a measure word (1000人, 50万元) or a percentage
@@ -37,10 +38,10 @@ NEGATIVE = ("为负", "是负的", "负数", "小于零", "小于0", "低于零"
 # the average of what may be named before it (the store average, 社区店平均水平): the reading checks
 # that it names what the answer lists or the scope asked for, since the city average of stores is
 # another computation
-AVERAGE_WORDS = r"(?P<whole>全省|全国|全市|全公司|公司|整体|总体|所有|全部)?(?:the\s+)?(?P<whole_en>overall\s+|national\s+|company\s+)?" \
+AVERAGE_WORDS = r"(?P<whole>" + "|".join(WHOLE_SCOPES) + r"|公司|整体|总体|所有|全部)?(?:the\s+)?(?P<whole_en>overall\s+|national\s+|company\s+)?" \
                 r"(?:group\s+)?(?:(?P<of>[a-z]+(?:-[a-z]+)?|[\u4e00-\u9fff]{2,6}?)\s*)?(?:的)?" \
                 r"(?P<tail>平均水平|平均值|平均数|平均|均值|整体水平|总体水平|average|mean|" \
-                r"(?:(?<=全省)|(?<=全国)|(?<=全市)|(?<=公司))水平)"  # 低于全省水平: the whole's level
+                r"(?:" + "|".join(f"(?<={w})" for w in (*WHOLE_SCOPES, "公司")) + r")水平)"  # 低于全省水平
 CUMULATIVE = ("累计", "累积", "累加", "逐月累计", "running total", "cumulative", "cumulatively", "accumulated",
               "year to date total")
 PER_PERIOD = [("month", ("月均", "每月平均", "平均每月", "平均每个月", "每个月平均", "月平均", "average per month", "monthly average",
@@ -153,8 +154,9 @@ def _threshold_patterns() -> list[tuple[re.Pattern, bool]]:
 OVERALL_EN = re.compile(r"\b(?P<op>above|below|over|under)\s+(?:the\s+)?(?:company[\s-]wide|overall|national|company)"
                         r"(?:\s+(?:figure|level|average|mean|number|value|rate))?\b")
 COMPARATIVE = re.compile(r"\b(?P<more>higher|greater|larger|bigger|more|lower|smaller|less|fewer)\b(?:\s+[a-z]+){0,4}?"
-                         r"\s+(?P<than>than\s+(?:the\s+)?(?P<whole>company|overall|national|whole|group|all)"
-                         r"(?:\s+(?:overall|average|mean|total|level|as\s+a\s+whole))?)\b")
+                         r"\s+(?P<than>than\s+(?:the\s+)?(?:(?P<whole>company|overall|national|whole|group|all)"
+                         r"(?:\s+(?:overall|average|mean|total|level|as\s+a\s+whole))?|"
+                         r"(?P<of>[a-z]+(?:-[a-z]+)?)\s+(?:average|mean)))\b")  # "than the Hangzhou average"
 
 
 def threshold_spans(text: str) -> list[tuple[int, int, Threshold]]:
@@ -169,7 +171,7 @@ def _comparatives(text: str) -> list[tuple[int, int, Threshold]]:
            for m in OVERALL_EN.finditer(text)]
     for m in COMPARATIVE.finditer(text):  # the "than …" part only: the metric between stays a metric
         op = ">" if m["more"] in ("higher", "greater", "larger", "bigger", "more") else "<"
-        out.append((m.start("than"), m.end("than"), Threshold(op, None, whole=True)))
+        out.append((m.start("than"), m.end("than"), Threshold(op, None, whole=bool(m["whole"]), of=m["of"] or "")))
     return out
 
 

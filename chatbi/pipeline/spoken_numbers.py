@@ -37,15 +37,20 @@ def _scaled(n: str, scale: int, rest: str | None = None) -> str:
 
 
 DIGIT_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
-CURRENCY_BEFORE = re.compile(r"(?:[¥￥]|\b(?:rmb|cny)\s*)(?=\d)", re.IGNORECASE)
+
+
+def join_digit_groups(text: str) -> str:
+    """5,000 is five thousand, never the 5 a comma would leave. Only an ASCII comma, before the text
+    is normalised: 前10，200单以上 (a Chinese comma) is ten, then two hundred."""
+    return DIGIT_GROUPS.sub(lambda m: m.group(0).replace(",", ""), text) if "," in text else text
+CURRENCY_BEFORE = re.compile(r"(?:[¥￥]|(?<![a-z])(?:rmb|cny)\s*)(?=\d)", re.IGNORECASE)
 
 
 def normalise_numbers(text: str) -> str:
     """Chinese numerals → digits (近十二个月 → 近12个月), leaving words like 千兆 and 一下 alone; English
     number words from two up likewise (last two weeks → last 2 weeks)."""
-    # 5,000 is five thousand, never the 5 a comma would leave; ¥180 / RMB 5000 the bare amount (a
-    # dollar sign stays, since the catalog's money is not known to be in dollars)
-    text = DIGIT_GROUPS.sub(lambda m: m.group(0).replace(",", ""), text)
+    # ¥180 / RMB 5000: the bare amount (a dollar sign stays: the catalog's money is not known to be
+    # in dollars)
     text = CURRENCY_BEFORE.sub("", text)
     text = EN_NUMBER.sub(_en_number, text)
     text = EN_HUNDREDS.sub(lambda m: _scaled(m["n"], 100_000 if m["k"] else 100,

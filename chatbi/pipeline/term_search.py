@@ -19,7 +19,21 @@ class Hit:
 _INDEXES: dict[int, tuple[dict, int, dict[str, int], list[int]]] = {}  # a few vocabularies' term tables
 
 
+# the language's own phrases, which no catalog term may cut into: 少件 (short contents, a claim
+# reason) is not said in 揽了多少件, nor 共享 in 一共享了
+PHRASES = ("多少", "一共", "总共", "是否", "有没有", "怎么", "什么", "哪些", "哪个")
+
+
 def find_terms(text: str, terms: dict[str, object], kind: str) -> list[Hit]:
+    hits = _find_terms(text, terms, kind)
+    spans = [(m.start(), m.end()) for p in PHRASES if p in text for m in re.finditer(p, text)]
+    if not spans:
+        return hits
+    return [h for h in hits if not any(h.start < b and a < h.end and not (h.start <= a and b <= h.end)
+                                       for a, b in spans)]  # cuts into a phrase without holding it whole
+
+
+def _find_terms(text: str, terms: dict[str, object], kind: str) -> list[Hit]:
     if len(terms) > 256:  # 20,000 live values: look up each substring, not each term (~10 ms a question)
         return _lookup_terms(text, terms, kind)
     hits = []
@@ -152,8 +166,9 @@ def name_tails(chosen: list[Hit], text: str, terms: dict[str, set]) -> None:
         m = re.match(r" ([a-z]+)\b", text[h.end:])
         if not m or any(taken[h.end:h.end + m.end()]):
             continue
-        words = {w for term, ids in terms.items() if term.isascii() and set(ids) == set(h.payload)
-                 for w in term.split()}
+        # the last word of a longer name ("age bucket"), never its first ("sales agent": not "agent sales")
+        words = {term.split()[-1] for term, ids in terms.items()
+                 if term.isascii() and " " in term and set(ids) == set(h.payload)}
         if m.group(1) in words:
             h.end += m.end()
             h.text = text[h.start:h.end]

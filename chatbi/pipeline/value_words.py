@@ -43,13 +43,13 @@ def counted_things(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit]
 
 
 # 保单有多少张, 报了几件: a counter after 多少 / 几, said of a metric that counts a table's rows
-_COUNTER = re.compile(r"(?:多少|几)\s*(?P<w>[件张个笔单次户位名条份起宗])")
+_COUNTER = re.compile(r"(?:多少|几)\s*(?P<w>[件张个笔单次户位名条份起宗票箱])")
 
 
 def counters_of_counts(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit]:
     """The counter of a count the question asks (2025年承保的保单有多少张): filler when the question's
-    metrics all count a table's rows as they are; after a sum (保费有多少件) it stays unexplained."""
-    counts = set(vocab.counting.values())
+    metrics all count things; after a sum (保费有多少件) it stays unexplained."""
+    counts = vocab.counts
     metrics = [h for h in chosen if h.kind == "metric"]
     if not metrics or not all(set(h.payload) <= counts for h in metrics):
         return []

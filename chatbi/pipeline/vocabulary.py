@@ -17,7 +17,7 @@ import sqlglot
 from chatbi.cachefile import write_atomic
 from chatbi.pipeline.event_years import event_words, things_dated
 from chatbi.pipeline.question_words import ABBREVIATIONS
-from chatbi.pipeline.spoken_numbers import normalise_numbers
+from chatbi.pipeline.spoken_numbers import join_digit_groups, normalise_numbers
 from metric_catalog import graph
 from metric_catalog.model import Catalog
 
@@ -41,7 +41,7 @@ def _language_words() -> tuple[str, ...]:
 
 def normalise(text: str) -> str:
     """Full-width → half-width, lower case, collapse spaces: the form every term is matched in."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = unicodedata.normalize("NFKC", join_digit_groups(text)).lower()
     if _SHORTHAND.search(text):
         text = _SHORTHAND.sub(lambda m: ABBREVIATIONS[m.group(0)], text)
     return re.sub(r"\s+", " ", text).strip()
@@ -83,6 +83,7 @@ class Vocabulary:
     event_things: dict[str, tuple[tuple[str, ...], str | None]] = field(default_factory=dict)  # year dim → (保单, …)
     units: dict[str, set[str]] = field(default_factory=dict)  # metric → its units (天, 件, 元)
     counting: dict[str, str] = field(default_factory=dict)  # table → the one metric counting its rows as they are
+    counts: set[str] = field(default_factory=set)  # metrics that count things (件, 张, 个 count them)
 
     def segment(self, text: str) -> list[str]:
         """jieba's words of ``text``, the catalog's own words kept whole. jieba (its 350k-word
@@ -121,10 +122,11 @@ class Vocabulary:
                     break
         return sorted(said, key=lambda m: -said[m])
 
-    def metrics_prefixed(self, words: list[str]) -> set[str]:
+    def metrics_prefixed(self, words: list[str], verbs: bool = False) -> set[str]:
         """Metrics a Chinese term of which begins with one of ``words`` (报案 of 报案件数 / 报案量, 出单
-        of 出单量): evidence for a reading, never a reading on its own (报案金额 is no such term)."""
-        return {mid for w in words if len(w) >= 2 and not w.isascii()
+        of 出单量): evidence for a reading, never a reading on its own (报案金额 is no such term).
+        ``verbs``: the words were said as verbs (揽了, 寄过), so one character is enough."""
+        return {mid for w in words if len(w) >= (1 if verbs else 2) and not w.isascii()
                 for term, metrics in self.metric_terms.items() if term.startswith(w) and term != w for mid in metrics}
 
     def metrics_containing(self, word: str) -> set[str]:
@@ -223,6 +225,8 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
             plain_counts.setdefault(spec.table, []).append(mid)
     vocab.counting = {table: mids[0] for table, mids in plain_counts.items() if len(mids) == 1}
     vocab.event_things = things_dated(catalog, set(events.values()), vocab.counting)
+    vocab.counts = {mid for mid, spec in catalog.metrics.items()
+                    if spec.type == "simple" and spec.agg in ("count", "count_distinct")}
     vocab.units = {mid: {u for u in (spec.unit.zh, spec.unit.en) if u} for mid, spec in catalog.metrics.items()}
     vocab.dimension_values = {did: bool(dim.values) for did, dim in catalog.dimensions.items()}
     vocab.reachable = {(a, b) for a in catalog.tables for b in catalog.tables

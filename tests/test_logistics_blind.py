@@ -1,0 +1,120 @@
+"""A fourth domain nobody here wrote (eval/logistics: warehouse, catalog and questions by a helper
+from docs/catalog.md alone). What its blind set found, each checked against the warehouse: a
+catalog value (少件, short contents) cut out of 多少件, 不算 said before what it takes out, the whole
+said as 全网, "by city and sender type", "which Hangzhou depots … than the Hangzhou average", a
+month still to come."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from chatbi.core import ChatBI
+from chatbi.warehouse import connect
+from metric_catalog.loader import load_catalog
+
+AS_OF = dt.date(2026, 11, 15)
+CATALOG = Path("metric_catalog") / "logistics" / "logistics.yaml"
+OCTOBER = "CAST(s.ship_time AS DATE) BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' AND s.status <> '已取消'"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("logistics_warehouse", Path("eval") / "logistics" / "warehouse.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    path = tmp_path_factory.mktemp("logistics") / "logistics.duckdb"
+    module.build(str(path), AS_OF)
+    return path
+
+
+@pytest.fixture(scope="module")
+def bi(built):
+    return ChatBI(load_catalog(CATALOG), connect(str(built)), use_model=False)
+
+
+def one(path, sql):
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_a_catalog_value_is_never_cut_out_of_a_question_word(bi):
+    """少件 (a claim reason) inside 多少件 filtered the pickups by a claim reason and was refused."""
+    answer = bi.ask("上个月杭州揽收件数有多少件", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [f.dimension for f in answer.interpretation.filters] == ["city"]
+
+
+@pytest.mark.parametrize("question", ["上个月不算散客，运费收入有多少", "上个月散客不算，运费收入有多少"])
+def test_not_counted_is_read_on_either_side_of_what_it_takes_out(bi, built, question):
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    expected = one(built, f"SELECT SUM(freight_fee) FROM fact_shipment s WHERE customer_id IS NOT NULL AND {OCTOBER}")[0][0]
+    assert float(answer.rows[0][-1]) == pytest.approx(float(expected))
+
+
+def test_the_whole_network_is_the_whole_of_a_share(bi, built):
+    answer = bi.ask("今年上海的揽收量占全网的比例是多少", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert answer.interpretation.comparisons == ["share"]
+    part, whole = one(built, """SELECT SUM(CASE WHEN c.city_name = '上海' THEN 1 ELSE 0 END), COUNT(*)
+        FROM fact_shipment s JOIN dim_depot d ON s.origin_depot_id = d.depot_id JOIN dim_city c ON d.city_id = c.city_id
+        WHERE s.status <> '已取消' AND CAST(s.ship_time AS DATE) BETWEEN DATE '2026-01-01' AND DATE '2026-11-15'""")[0]
+    assert float(answer.rows[0][-1]) == pytest.approx(part / whole)
+
+
+def test_two_breakdowns_listed_after_by_are_both_grouped(bi, built):
+    answer = bi.ask("revenue by city and sender type last quarter", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [g.dimension for g in answer.interpretation.group_by] == ["city", "customer_type"]
+    expected = one(built, """SELECT COUNT(*) FROM (SELECT DISTINCT d.city_id, s.customer_id IS NULL FROM fact_shipment s
+        JOIN dim_depot d ON s.origin_depot_id = d.depot_id WHERE s.status <> '已取消'
+        AND CAST(s.ship_time AS DATE) BETWEEN DATE '2026-07-01' AND DATE '2026-09-30')""")[0][0]
+    assert len(answer.rows) == expected
+
+
+def test_the_things_asked_of_may_follow_a_value(bi, built):
+    answer = bi.ask("Which Hangzhou depots had more parcels than the Hangzhou average last month?", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    counts = dict(one(built, f"""SELECT d.depot_name, COUNT(*) FROM fact_shipment s JOIN dim_depot d ON s.origin_depot_id = d.depot_id
+        JOIN dim_city c ON d.city_id = c.city_id WHERE c.city_name = '杭州' AND {OCTOBER} GROUP BY 1"""))
+    mean = sum(counts.values()) / len(counts)
+    assert sorted(r[0] for r in answer.rows) == sorted(k for k, v in counts.items() if v > mean)
+
+
+def test_a_month_still_to_come_is_refused_not_offered_as_the_latest(bi):
+    answer = bi.ask("compensation paid in December 2026", as_of=AS_OF)
+    assert answer.status == "refused" and answer.reason == "future_period", answer.message
+
+
+PER_DEPOT = f"""SELECT d.depot_name, c.city_name, COUNT(*) AS n FROM fact_shipment s
+    JOIN dim_depot d ON s.origin_depot_id = d.depot_id JOIN dim_city c ON d.city_id = c.city_id
+    WHERE {OCTOBER} GROUP BY 1, 2"""
+
+
+@pytest.mark.parametrize("question", ["上个月平均每个网点的揽收件数", "上个月每个网点平均揽收件数",
+                                      "average parcels per depot last month"])
+def test_an_average_per_thing_is_the_mean_of_the_per_thing_values(bi, built, question):
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.average_per == "depot", answer.message
+    assert not answer.interpretation.group_by
+    expected = one(built, f"SELECT AVG(n) FROM ({PER_DEPOT})")[0][0]
+    assert float(answer.rows[0][-1]) == pytest.approx(float(expected))
+    assert "平均每个网点" in answer.message  # never read as the total
+
+
+def test_an_average_per_thing_in_each_group(bi, built):
+    answer = bi.ask("上个月各城市平均每个网点的揽收件数", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    expected = dict(one(built, f"SELECT city_name, AVG(n) FROM ({PER_DEPOT}) GROUP BY 1"))
+    assert {r[0]: pytest.approx(float(r[-1])) for r in answer.rows} == {k: float(v) for k, v in expected.items()}
+
+
+def test_an_average_per_thing_of_a_ratio_is_refused(bi):
+    """The mean of the depots' on-time rates is not the on-time rate."""
+    answer = bi.ask("上个月平均每个网点的准时签收率", as_of=AS_OF)
+    assert answer.status == "refused", answer.message
