@@ -118,3 +118,19 @@ def test_an_average_per_thing_of_a_ratio_is_refused(bi):
     """The mean of the depots' on-time rates is not the on-time rate."""
     answer = bi.ask("上个月平均每个网点的准时签收率", as_of=AS_OF)
     assert answer.status == "refused", answer.message
+
+
+@pytest.mark.parametrize("question", ["How did Double 11 pickups compare with last year's Double 11?",
+                                      "今年双11的揽收量和去年双11比怎么样"])
+def test_a_named_day_compared_with_last_years_is_a_comparison_not_two_periods(bi, built, question):
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.comparisons == ["yoy"], answer.message
+    day = "CAST(s.ship_time AS DATE) = DATE '{}' AND s.status <> '已取消'"
+    now = one(built, f"SELECT COUNT(*) FROM fact_shipment s WHERE {day.format('2026-11-11')}")[0][0]
+    before = one(built, f"SELECT COUNT(*) FROM fact_shipment s WHERE {day.format('2025-11-11')}")[0][0]
+    row = dict(zip([c["name"] for c in answer.columns], answer.rows[0], strict=True))
+    assert row["shipments"] == now and row["shipments__yoy_prev"] == before
+
+
+def test_two_named_days_not_compared_stay_two_periods(bi):
+    assert bi.ask("今年双11和去年双11的揽收量", as_of=AS_OF).status != "answered"

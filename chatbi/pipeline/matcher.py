@@ -101,8 +101,10 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     hits += find_terms(text, vocab.value_terms, "value")
     hits += find_terms(text, vocab.unavailable_terms, "unavailable")
     hits += event_year_hits(text, vocab.year_events, vocab.event_names, vocab.event_things)  # 2025年开业的门店: the stores' year, not the period
-    for t in timeparse.find_time(text, as_of, vocab.named_days):
-        span = timeparse.compared_with_last_year(text, t)  # 对比去年同期: yoy, the period stays the one asked
+    times = timeparse.find_time(text, as_of, vocab.named_days)
+    for t in times:
+        # 对比去年同期, "vs last year's Double 11": yoy, the period stays the one asked
+        span = timeparse.compared_with_last_year(text, t) or timeparse.same_day_last_year(text, t, times, as_of)
         hits.append(Hit("comparison", text[span[0]:span[1]], *span, "yoy") if span else
                     Hit("time", text[t.start:t.end], t.start, t.end, t.window))
     hits += language_hits(text)

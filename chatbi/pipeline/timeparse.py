@@ -86,6 +86,24 @@ def compared_with_last_year(text: str, match: TimeMatch) -> tuple[int, int] | No
     return (with_.start(), after.end()) if with_ and after else None
 
 
+_COMPARED_ON = re.compile(r"\b(?:compare[ds]?|vs\.?|versus|against)\b|对比|相比|比较|比", re.I)
+
+
+def same_day_last_year(text: str, match: TimeMatch, matches: list[TimeMatch], as_of: dt.date) -> tuple[int, int] | None:
+    """The span of "last year's Double 11" (去年双11) when the same day of this year is said too and the
+    question compares them: a comparison with last year, not a second period."""
+    w = match.window
+    if w.kind != "date" or w.year != as_of.year - 1:
+        return None
+    for other in matches:
+        o = other.window
+        if other is not match and o.kind == "date" and (o.month, o.day, o.days) == (w.month, w.day, w.days) \
+                and o.year in (None, as_of.year) and _COMPARED_ON.search(text):
+            with_, after = WITH_BEFORE.search(text[:match.start]), COMPARED_AFTER.match(text, match.end)
+            return (with_.start() if with_ and after else match.start), (after.end() if after else match.end)
+    return None
+
+
 def _named_day(m, named_days: dict[str, tuple[int, int, int]], as_of: dt.date) -> TimeWindow:
     month, day, days = named_days[m["term"]]
     year = int(m["y"]) if m["y"] else (as_of.year - 1 if m["last"] else None)
