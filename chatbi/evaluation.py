@@ -93,6 +93,12 @@ def interpretation_slots(query: SemanticQuery) -> dict:
         "c": list(query.comparisons),
         "o": [query.order_by[0].field, "desc" if query.order_by[0].descending else "asc"] if query.order_by else None,
         "n": query.limit,
+        # the shape: an average per period or thing, a running total, conditions on the groups (an
+        # answer that adds one the gold does not have is another number)
+        "a": query.average_over or query.average_per,
+        "cum": query.cumulative,
+        "h": [[h.metric, h.op, "average" if h.against == "average" else h.value] + ([h.of] if h.of != "value" else [])
+              for h in query.having],
     }
 
 
@@ -102,7 +108,8 @@ def expected_slots(slots: dict) -> dict:
             "f": {k: sorted(map(str, v)) for k, v in (slots.get("f") or {}).items()},
             "x": {k: sorted(map(str, v)) for k, v in (slots.get("x") or {}).items()},
             "t": [str(d) for d in slots["t"]] if "t" in slots else None,
-            "c": list(slots.get("c", [])), "o": list(slots["o"]) if "o" in slots else None, "n": slots.get("n")}
+            "c": list(slots.get("c", [])), "o": list(slots["o"]) if "o" in slots else None, "n": slots.get("n"),
+            "a": slots.get("a"), "cum": bool(slots.get("cum", False)), "h": [list(h) for h in slots.get("h", [])]}
 
 
 def _cell(value):

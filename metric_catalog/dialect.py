@@ -43,9 +43,18 @@ def read_in_dialect(catalog: Catalog) -> tuple[Catalog, list[tuple[tuple, str]]]
     problems = []
     for loc, sql, _ in expressions(catalog):
         try:
-            rewritten[loc] = sqlglot.parse_one(sql, read=dialect).sql()
+            native = sqlglot.parse_one(sql, read=dialect)
+            rewritten[loc] = native.sql()
+            # carried across only if it comes back as written (DuckDB's 7 // 2 came back as a rounded
+            # CAST(7 / 2 AS BIGINT), 4): else it would count otherwise, on its own warehouse too
+            faithful = sqlglot.parse_one(rewritten[loc]).sql(dialect=dialect) == native.sql(dialect=dialect)
         except ParseError as exc:
             problems.append((loc, f"not valid {dialect} SQL: {str(exc).splitlines()[0]}"))
+            continue
+        if not faithful:
+            problems.append((loc, f"{sql!r} cannot be carried to other SQL dialects exactly (it would read as "
+                                  f"{sqlglot.parse_one(rewritten[loc]).sql(dialect=dialect)!r}); write it with plainer "
+                                  "functions (FLOOR(a / b) for a // b, CAST, CASE)"))
     if problems:
         return catalog, problems
     tables = {tid: t.model_copy(update={

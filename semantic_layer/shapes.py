@@ -68,7 +68,7 @@ def check(plan: QueryPlan, query: SemanticQuery) -> None:
                 raise NotAllowed(f"「{name.zh}」不能逐期累加（不是可加总的发生额），累计值没有意义。",
                                  f"'{name.en}' does not add up over periods, so a running total is meaningless.")
     if query.average_over or query.average_per:
-        if query.comparisons or query.cumulative or query.top_within or any(h.against for h in query.having):
+        if query.comparisons or query.cumulative or query.top_within or any(h.against == "average" for h in query.having):
             raise NotAllowed("平均值不能同时做环比、同比、占比、累计或与平均比较。",
                              "An average per period or per thing cannot also be compared, shared or accumulated.")
         for m in query.metrics:
@@ -78,6 +78,9 @@ def check(plan: QueryPlan, query: SemanticQuery) -> None:
                                  f"'{spec.name.en}' is a ratio or distinct count; averaging it per period (or per "
                                  f"thing) is not its definition. Ask for '{spec.name.en}' itself.")
     tables = {catalog.metrics[leaf].table for m in query.metrics for leaf in graph.leaf_metrics(catalog, m)}
+    if query.average_per and plan.grain:  # the spine would give each thing every period, its missing ones as 0
+        raise NotAllowed("平均每个对象的值请按一个期间问（不按期拆分）。",
+                         "Ask the average per thing for one period at a time (not broken down by period).")
     if query.average_per and len(tables) > 1:  # each would be averaged over the things any of them has
         raise NotAllowed("平均每个对象的值请一次问一张表上的指标（它们按各自有数据的对象平均）。",
                          "Ask the average per thing for metrics of one table at a time (each is averaged over "

@@ -67,3 +67,13 @@ def test_a_declared_dialect_is_read_as_written(tmp_path, database):
 def test_an_unknown_dialect_is_refused_with_the_choices(tmp_path):
     with pytest.raises(CatalogError, match="unknown SQL dialect 'duckdbb'"):
         load_catalog(write(tmp_path, "duckdbb"))
+
+
+def test_an_expression_that_cannot_be_carried_across_exactly_is_refused_at_load(tmp_path):
+    """DuckDB's 7 // 2 is 3; carried through sqlglot's SQL it came back as CAST(7 / 2 AS BIGINT), 4."""
+    path = write(tmp_path, "duckdb")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "column: city}", "column: city}\n  decade: {name: 年代, table: parcel, column: \"year(ship_time) // 10 * 10\"}"),
+        encoding="utf-8")
+    with pytest.raises(CatalogError, match="cannot be carried to other SQL dialects exactly"):
+        load_catalog(path)

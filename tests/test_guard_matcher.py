@@ -87,8 +87,10 @@ def test_exclusion_typo_district_and_plural(vocab):
 
 
 def test_unexplained_words_are_reported(vocab):
-    m = match("平均每个渠道的新增用户", vocab, AS_OF)
-    assert "平均" in m.residual and not m.fully_matched
+    m = match("各渠道新增用户的中位数", vocab, AS_OF)
+    assert any("中位" in w for w in m.residual) and not m.fully_matched
+    m = match("平均每个渠道的新增用户", vocab, AS_OF)  # an average per outlet: every word explained
+    assert m.average_per == "channel" and m.fully_matched
 
 
 def test_unavailable_topics_are_recognised(vocab):

@@ -275,3 +275,11 @@ def test_fastest_and_slowest_together_are_asked_one_at_a_time(ins):
     bi, _ = ins
     answer = bi.ask("今年结案周期最长的分公司和最短的分公司", as_of=AS_OF)
     assert answer.status != "answered" and answer.reason == "rank_speed" and "分开" in answer.message, answer.message
+
+
+def test_a_listing_is_not_offered_when_a_denial_is_left_over(ins):
+    """没有卖过家财险: the agents who did sell it would be the complement of what is asked."""
+    bi, _ = ins
+    answer = bi.ask("哪些苏州的代理人没有卖过家财险", as_of=AS_OF)
+    assert answer.status != "answered"
+    assert all(c.interpretation.metrics for c in answer.candidates)  # no bare listing of the sellers

@@ -113,3 +113,20 @@ def test_districts_alone_are_still_listed_as_districts(bi):
     answer = bi.ask("列出舟山的区县", as_of=AS_OF)
     assert answer.status == "answered", answer.message
     assert [g.dimension for g in answer.interpretation.group_by] == ["district"]
+
+
+def test_an_average_per_outlet_says_over_how_many_and_the_mean_over_all(bi, demo_warehouse):
+    """Outlets with no activations in the period are not averaged; the headline says how many, and
+    the mean with them as 0 (the total over every outlet), so no reading is hidden."""
+    answer = bi.ask("上个月平均每个渠道的新增用户", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.average_per == "channel", answer.message
+    counts = dict(rows(demo_warehouse, """select ch.channel_name, count(a.channel_id) from dim_channel ch
+        left join fact_activation a on a.channel_id = ch.channel_id
+        and a.activation_date between date '2026-10-01' and date '2026-10-31' group by 1"""))
+    with_data = [n for n in counts.values() if n]
+    assert float(answer.rows[0][-1]) == pytest.approx(sum(with_data) / len(with_data))
+    if len(with_data) < len(counts):
+        assert f"有数据的 {len(with_data)} 个渠道" in answer.message
+        assert f"按全部 {len(counts)} 个渠道计（无数据的按 0）为 {sum(with_data) / len(counts):,.1f}户" in answer.message
+    else:
+        assert f"{len(with_data)} 个渠道的平均" in answer.message

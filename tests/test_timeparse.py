@@ -119,7 +119,8 @@ def test_expression_resolves_to_the_intended_period(text, data_end, start, end):
 
 
 @pytest.mark.parametrize("text", ["上个月和去年", "上半年和去年", "二季度和去年", "q1 and last year",
-                                  "h1 compared with last year"])
+                                  "h1 compared with last year", "q3 sales over last year", "h1 premium up on last year",
+                                  "q3 sales of stores opened last year"])
 def test_two_different_periods_are_not_silently_merged(text):
     said = normalise_numbers(text)
     with pytest.raises(AmbiguousTime):

@@ -26,7 +26,7 @@ from chatbi.pipeline.interpret import Draft, build_query, rank_dimensions
 from chatbi.pipeline.interpreter import OUT_OF_SCOPE
 from chatbi.pipeline.listing_words import build_listing, read_listing
 from chatbi.pipeline.matcher import Match
-from chatbi.pipeline.metric_evidence import counts_with, supported
+from chatbi.pipeline.metric_evidence import counts_with, metric_words_not_values, supported
 from chatbi.pipeline.question_words import FILLER, FUTURE, MEASURE_WORDS, NEGATION_BEFORE, VAGUE_TIME
 from chatbi.pipeline.replies import Replies
 from chatbi.pipeline.vocabulary import term_forms
@@ -36,6 +36,8 @@ from semantic_layer import SemanticQuery, User
 # Unexplained words of the language (not of any domain) that would change *what* is computed:
 # never answer past them. When the reading expresses them (a running total, a share…) they are
 # explained and no longer left over.
+# a denial left over (没有卖过, "never sold"): the listing without it would be its complement
+DENIED_WORDS = ("没有", "没", "未", "不", "无", "never", "not", "no", "non", "without", "didn", "haven", "hasn")
 RISKY = ("平均", "人均", "户均", "均值", "中位", "方差", "标准差", "累计", "增长率", "增速", "增幅", "完成率", "达成率",
          "目标", "预测", "预计", "预算", "明年", "下个月", "下月", "未来", "明天", "比例", "占", "率",
          "average", "mean", "median", "per", "growth", "target", "forecast", "predict", "next", "budget", "ratio",
@@ -189,7 +191,7 @@ class Decider:
             offered = build_listing(self.catalog, dataclasses.replace(match, residual=[]),
                                     {d: len(v) for d, v in self.ctx.vocabulary.values.items()}).query
             unknown = "、".join(match.residual)
-            if offered is not None and not any(r in w for w in match.residual for r in RISKY):
+            if offered is not None and not any(r in w for w in match.residual for r in (*RISKY, *DENIED_WORDS)):
                 return self.replies.clarify(question, [offered], "unrecognised_words",
                                             f"我没有完全理解「{unknown}」。以下是我能准确回答的查询，请选择：",
                                             f"I could not place '{unknown}'. These are the queries I can answer "
@@ -236,6 +238,7 @@ class Decider:
                                             user, as_of)
             if agreed and not risky and not inside and supported(self.catalog, self.ctx.vocabulary, model_metric, match.residual):
                 metrics, path = [model_metric], "model"
+                match = metric_words_not_values(self.catalog, match, model_metric)  # 签收了多少件
             elif inside:  # 新增客户…: 客户 may be the metric's own word, not a breakdown by customer
                 kept = dataclasses.replace(match, group_by=[d for d in match.group_by if d not in inside])
                 drafts = self._drafts(kept, [[model_metric]], as_of) + self._drafts(match, [[model_metric]], as_of)

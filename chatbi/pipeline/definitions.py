@@ -1,11 +1,15 @@
 """What a metric's own definition leaves out: a question filtering on it (订单数 of cancelled orders)
-would be empty by definition, and "no data" would read as 0."""
+would be empty by definition, and "no data" would read as 0; and what it is not (a ratio averaged
+per thing is not that ratio)."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import sqlglot
 from sqlglot import exp
 
+from chatbi.pipeline.matcher import Match
 from metric_catalog import graph
 from metric_catalog.model import Catalog
 from semantic_layer import Filter
@@ -73,3 +77,17 @@ def excluded_by_definition(catalog: Catalog, metrics: list[str], filters: list[F
                     f"'{name.en}' leaves out {label.en} '{shown}' by definition, so they cannot be counted in; "
                     "ask with a metric that includes them.")
     return None
+
+PER_THING_RATIO = ("average_per_ratio", "比率、均值或去重数按对象平均不等于它本身的口径；可以看每个对象各自的值：",
+                   "A ratio, average or distinct count averaged per thing is not its definition; each one's own "
+                   "value is offered:")
+
+
+def per_thing_breakdown(catalog: Catalog, match: Match, metrics: list[str]) -> Match | None:
+    """平均每个网点的准时率, "average order value per store": of a metric that is itself a ratio or a
+    mean, the reading as a breakdown by the thing (offered, not answered); None when the average per
+    thing is computed as asked."""
+    if not match.average_per or all(catalog.metrics[m].type == "period_end" or (
+            catalog.metrics[m].type == "simple" and catalog.metrics[m].agg in ("sum", "count")) for m in metrics):
+        return None
+    return dataclasses.replace(match, average_per=None, group_by=[*match.group_by, match.average_per])

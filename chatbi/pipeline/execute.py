@@ -7,7 +7,7 @@ import datetime as dt
 import time
 
 from chatbi import progress
-from chatbi.pipeline.answer import ANSWERED, REFUSED, Answer, suggest_chart
+from chatbi.pipeline.answer import ANSWERED, REFUSED, Answer, format_value, suggest_chart
 from chatbi.pipeline.context import PipelineContext
 from chatbi.pipeline.data_span import BeforeData, DataSpans
 from chatbi.pipeline.headline import headline, period_notes, stated_count
@@ -80,6 +80,9 @@ class Executor:
         if rows:
             note_zh, note_en = period_notes(query, compiled)
             zh, en = zh + note_zh, en + note_en
+        if query.average_per and rows:  # 平均每个网点: over the depots with data, and how many have none
+            note_zh, note_en = self._things_without_data(query, user, as_of, rows, columns)
+            zh, en = zh + note_zh, en + note_en
         if years is not None:  # 2024年以来承保的: the years before the data are not in the number
             name = ctx.catalog.dimensions[years[0]].name
             zh += f"（数据中最早的{name.zh}为 {years[1]}，更早的不在其中）"
@@ -89,6 +92,45 @@ class Executor:
                       model_id=ctx.model_id() if path == "model" else "", truncated=cut,
                       count=stated_count(query, columns, rows, cut),
                       timings_ms=timings).with_scope(*ctx.row_scope.note(user))
+
+    def _things_without_data(self, query: SemanticQuery, user: User, as_of: dt.date, rows: list,
+                             columns: list[dict]) -> tuple[str, str]:
+        """(zh, en) note of an average per thing: how many things it is over, and how many of those in
+        scope (by the filters on the things themselves, within the user's rows) have no data then; for
+        one number of events (a count or sum, where no row is zero) also the mean over all of them."""
+        from sqlglot import exp
+
+        from metric_catalog import graph
+        from semantic_layer import GroupBy
+
+        catalog, entity = self.ctx.catalog, query.average_per
+        table = catalog.dimensions[entity].table
+        own = [f for f in query.filters if catalog.dimensions[f.dimension].table == table
+               or graph.join_path(catalog, table, catalog.dimensions[f.dimension].table) is not None]
+        per = query.model_copy(update={"average_per": None, "order_by": [], "limit": None, "having": [],
+                                       "group_by": [*query.group_by, GroupBy(dimension=entity)]})
+        counts = []
+        for q in (per, SemanticQuery(group_by=[GroupBy(dimension=entity)], filters=own)):
+            inner = compile_query(catalog, q, dialect=self.ctx.dialect, user=user, as_of=as_of).sql
+            count = exp.select(exp.Count(this=exp.Distinct(expressions=[exp.column(entity)]))).from_(
+                exp.maybe_parse(inner, dialect=self.ctx.dialect).subquery("t"))
+            counts.append(self.ctx.warehouse.execute(count.sql(dialect=self.ctx.dialect)).rows[0][0])
+        with_data, in_scope = counts
+        name = catalog.dimensions[entity].name
+        if with_data >= in_scope:
+            return f"（{with_data} 个{name.zh}的平均）", f" (The mean over {with_data} {name.en}s.)"
+        zh = f"（平均的是该期间有数据的 {with_data} 个{name.zh}；另有 {in_scope - with_data} 个{name.zh}没有数据，不在其中"
+        en = f" (The mean over the {with_data} {name.en}s with data in the period; {in_scope - with_data} more had none"
+        metric_cols = [(i, c) for i, c in enumerate(columns) if c["kind"] == "metric"]
+        if len(rows) == 1 and len(metric_cols) == 1 and rows[0][metric_cols[0][0]] is not None and \
+                catalog.metrics[metric_cols[0][1]["metric"]].type == "simple":
+            i, c = metric_cols[0]
+            spread = float(rows[0][i]) * with_data / in_scope  # the same total over every one of them
+            fmt = "number" if c["format"] == "integer" else c["format"]  # a mean keeps a decimal
+            shown = format_value(spread, fmt, c.get("unit", ""), 1)
+            zh += f"；按全部 {in_scope} 个{name.zh}计（无数据的按 0）为 {shown}"
+            en += f"; over all {in_scope}, those with none as 0, it is {format_value(spread, fmt, ' ' + c.get('unit_en', ''), 1)}"
+        return zh + "）", en + ".)"
 
     def names_are_unique(self, dimension: str) -> bool:
         """Whether every row of the dimension's table has its own value (a listing counted by its

@@ -20,11 +20,13 @@ def _per(catalog: Catalog, query: SemanticQuery) -> tuple[str, str]:
     return AVERAGE_PER.get(query.average_over or "", ("", ""))
 
 
-def _value(catalog: Catalog, metric: str, value) -> tuple[str, str]:
+def _value(catalog: Catalog, metric: str, value, averaged: bool = False) -> tuple[str, str]:
+    """The value as the catalog formats it; a mean of whole numbers (月均, 平均每个网点) keeps a decimal."""
     spec = catalog.metrics[metric]
     percent = spec.format == "percent"
-    return (format_value(value, spec.format, "" if percent else spec.unit.zh, spec.decimals, compact="zh"),
-            format_value(value, spec.format, "" if percent else f" {spec.unit.en}", spec.decimals, compact="en"))
+    fmt, decimals = ("number", 1) if averaged and spec.format == "integer" else (spec.format, spec.decimals)
+    return (format_value(value, fmt, "" if percent else spec.unit.zh, decimals, compact="zh"),
+            format_value(value, fmt, "" if percent else f" {spec.unit.en}", decimals, compact="en"))
 
 
 def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dict], rows: list,
@@ -61,7 +63,7 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         parts_zh, parts_en = [], []
         for i, c in metric_cols:
             spec = catalog.metrics[c["metric"]]
-            zh, en = _value(catalog, c["metric"], rows[0][i])
+            zh, en = _value(catalog, c["metric"], rows[0][i], bool(query.average_over or query.average_per))
             per_zh, per_en = _per(catalog, query)  # 月均: never read as the total
             parts_zh.append(f"{per_zh}{spec.name.zh}为 {zh}")
             parts_en.append(f"{per_en}{spec.name.en} was {en}")

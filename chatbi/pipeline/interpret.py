@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 from chatbi.pipeline import shape_words, timeparse
 from chatbi.pipeline.compared_unit import unit_problem
-from chatbi.pipeline.definitions import excluded_by_definition
+from chatbi.pipeline.definitions import PER_THING_RATIO, excluded_by_definition, per_thing_breakdown
 from chatbi.pipeline.event_years import OPEN_YEAR, period_of_year_filters
 from chatbi.pipeline.matcher import Match
 from chatbi.pipeline.question_words import EACH_SAID
-from chatbi.pipeline.rank_words import speed_direction
+from chatbi.pipeline.rank_words import rank_dimensions, speed_direction
 from metric_catalog import graph
 from metric_catalog.model import Catalog
 from semantic_layer import (
@@ -80,6 +80,10 @@ def _each_said(match: Match, listed: list[str]) -> bool:
 def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.date,
                 group_by: list[str] | None = None, by_rate: bool = False) -> Draft:
     """``by_rate``: 下降最多 / 下降最少 read by the rate of change, among those that moved that way."""
+    breakdown = per_thing_breakdown(catalog, match, metrics)
+    if breakdown is not None:  # 平均每个网点的准时率: the mean of rates is no rate; each depot's is offered
+        offered = build_query(catalog, breakdown, metrics, as_of, group_by).query
+        return Draft(None, None, PER_THING_RATIO, [offered] if offered is not None else [])
     said_of = [(m, d) for ids, d in match.ranked for m in metrics if m in ids]
     ranked = list(dict.fromkeys(m for m, _ in said_of))
     if len(ranked) > 1:  # 各门店销售额排名，退货率最低的是哪家: ranked by which?
@@ -440,11 +444,3 @@ def _names_the_groups(catalog: Catalog, match: Match, words: str) -> bool:
         spec = catalog.dimensions.get(d)
         names |= {n for v in values for n in [v, *(spec.values.get(v, []) if spec else [])]}
     return said in {n.lower().removesuffix("s") for n in names} or said in ("company", "公司", "整体水平")
-
-
-def rank_dimensions(catalog: Catalog, metric: str, exclude: set[str], top: int = 3) -> list[str]:
-    """What a ranking of ``metric`` could rank, for a question that does not say: the catalog's
-    assessed entity first, then the metric's dimensions in the catalog's order."""
-    allowed = graph.allowed_dimensions(catalog, metric)
-    first = [d for d in [catalog.metrics[metric].ranked_by] if d in allowed]
-    return [d for d in dict.fromkeys(first + allowed) if d not in exclude][:top]

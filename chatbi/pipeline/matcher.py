@@ -30,6 +30,7 @@ from chatbi.pipeline.question_words import (
     OTHERS,
     PUNCT,
     RELATIVE,
+    WHOLE_SCOPES,
 )
 from chatbi.pipeline.rank_words import asks_for_one, ranked_metrics
 from chatbi.pipeline.term_search import Hit, find_terms, name_tails, select_hits, shared_heads
@@ -141,6 +142,9 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
                         # 超过30天: the unit of the metric asked, after a bound's number, says what it counts
                         and not (result.thresholds and re.search(rf"\d\s*{re.escape(w)}", text) and all(
                             w in vocab.units.get(m, ()) for h in result.metric_hits for m in h.payload))]
+    # 占全市的比例 where the catalog has cities: which city's whole? (全网, 全公司: always everything)
+    result.residual += [w for w in WHOLE_SCOPES if w in text and w[1] in "省市区国" and any(
+        w[1] in term for term in vocab.dimension_terms if not term.isascii())]
     return result
 
 
@@ -363,10 +367,11 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             if direction and result.growth_direction not in (None, direction):
                 direction = "unclear"  # 环比下降、同比增长: two changes in one question
             result.growth_direction = direction or result.growth_direction
-        elif h.kind == "per_entity":
-            result.average_per = result.average_per or (next(iter(h.payload)) if len(h.payload) == 1 else None)
-            if len(h.payload) > 1:
+        elif h.kind == "per_entity":  # one thing to average per; a second, or one of two meanings, is asked
+            if len(h.payload) > 1 or result.average_per:
                 result.residual.append(h.text)
+            else:
+                result.average_per = next(iter(h.payload))
         elif h.kind == "per_period":
             result.average_over = result.average_over or h.payload
         elif h.kind == "share_of" and "share" not in result.comparisons:

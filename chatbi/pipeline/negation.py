@@ -28,6 +28,9 @@ def negated_values(text: str, chosen: list[Hit]) -> tuple[dict[int, list[Hit]], 
     joiners: list[Hit] = []
     for n in (h for h in chosen if h.kind == "negation"):
         first = [v for v in values if 0 <= n.start - v.end <= 1] if n.payload == "after" else []
+        after = [v for v in values if v.start >= n.end and not ARTICLES.sub("", text[n.end:v.start])]
+        if n.payload == "after" and n.text in BOTH_SIDES and first and after:
+            continue  # 杭州不算散客: 杭州 without walk-ins, or walk-ins outside 杭州? asked
         if n.payload == "after" and (first or n.text not in BOTH_SIDES):
             chain = _chain(text, list(reversed([v for v in values if v.end <= n.start])), first, backwards=True)
         else:  # 除了…, 不算散客: the value after it

@@ -20,6 +20,8 @@ from chatbi.pipeline.question_words import (
     ZH_COUNTED_RANK,
 )
 from chatbi.pipeline.term_search import Hit, find_terms
+from metric_catalog import graph
+from metric_catalog.model import Catalog
 
 # 前三季度, 前3个月, 后两周: a span of time, not the first three of a ranking
 PERIOD_AFTER = r"\d|\s*(?:个)?\s*(?:季度|季|周|星期|礼拜|天|日|月|年|期|小时)"
@@ -125,3 +127,11 @@ def speed_direction(rank_words: list[tuple[int, int, str]], unit_zh: str, unit_e
         return "unclear"
     slow = {bool(re.search(r"慢|长|slow|long", w, re.I)) for w in words}
     return "both" if len(slow) > 1 else "desc" if slow == {True} else "asc"
+
+
+def rank_dimensions(catalog: Catalog, metric: str, exclude: set[str], top: int = 3) -> list[str]:
+    """What a ranking of ``metric`` could rank, for a question that does not say: the catalog's
+    assessed entity first, then the metric's dimensions in the catalog's order."""
+    allowed = graph.allowed_dimensions(catalog, metric)
+    first = [d for d in [catalog.metrics[metric].ranked_by] if d in allowed]
+    return [d for d in dict.fromkeys(first + allowed) if d not in exclude][:top]

@@ -139,7 +139,9 @@ def combine(matches: list[TimeMatch], as_of: dt.date | None = None, text: str = 
 # between "H1" and "this year" only the words of what is asked ("H1 premium this year"), never a
 # second period's connector ("Q1 and last year", "H1 vs last year")
 _EN_BETWEEN = re.compile(r"[a-z' -]{0,40}")
-_EN_CONNECTOR = re.compile(r"\b(?:and|or|vs|versus|compared|than|against|to|through|until|from|since|with)\b")
+_EN_CONNECTOR = re.compile(r"\b(?:and|or|vs|versus|compared|than|against|to|through|until|from|since|with|over|on|up|"
+                           r"down|of|beat|beats|growth|grew|grow|increase[ds]?|decrease[ds]?|rose|rise|fell|fall|"
+                           r"change[ds]?|opened|open|started|joined|signed|before|after)\b")
 
 
 def _adjacent(year: TimeMatch, part: TimeMatch, text: str = "") -> bool:
