@@ -76,6 +76,9 @@ class TimeSpec(Spec):
     # the day the data begins, when its first rows come later (no claim was reported on 1 January):
     # before it the table says nothing; by default the first day that has rows
     data_from: datetime.date | None = None
+    # the words that say the event the rows are dated by (入账, booked): 今年入账的佣金 is then this
+    # year by this column, never a second date (a year dimension's event, 起保 of 起保年度, counts too)
+    events: list[str] = Field(default_factory=list)
 
 
 class TableSpec(Spec):

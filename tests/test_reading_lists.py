@@ -283,3 +283,25 @@ def test_a_listing_is_not_offered_when_a_denial_is_left_over(ins):
     answer = bi.ask("哪些苏州的代理人没有卖过家财险", as_of=AS_OF)
     assert answer.status != "answered"
     assert all(c.interpretation.metrics for c in answer.candidates)  # no bare listing of the sellers
+
+
+def test_the_event_a_table_is_dated_by_said_after_the_period_is_that_period(ins):
+    """今年起保的保单: 起保 (of 起保年度 = year of the policy's start, the policy table's own date) says
+    the period is the policies' own; said of claims (dated by their report) it names another date."""
+    bi, warehouse = ins
+    answer = bi.ask("今年起保的保单里已经退保了多少张", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["policies"], answer.message
+    expected = warehouse.execute("""select count(*) from policy where status = '退保'
+        and effective_date between date '2026-01-01' and date '2026-11-15'""").rows[0][0]
+    assert answer.rows[0][-1] == expected
+    other = bi.ask("今年起保的报案件数", as_of=AS_OF)
+    assert other.status != "answered" and other.reason == "event_of_another_date", other.message
+
+
+def test_the_head_word_of_a_dimensions_name_said_alone(ins):
+    """"which lines are down": line ends only 'product line'; the premium of the lines that fell."""
+    bi, _ = ins
+    answer = bi.ask("which lines are down on premium vs the same period last year?", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [g.dimension for g in answer.interpretation.group_by] == ["product_line"]
+    assert answer.interpretation.having[0].of == "yoy" and answer.interpretation.having[0].op == "<"

@@ -91,3 +91,14 @@ def per_thing_breakdown(catalog: Catalog, match: Match, metrics: list[str]) -> M
             catalog.metrics[m].type == "simple" and catalog.metrics[m].agg in ("sum", "count")) for m in metrics):
         return None
     return dataclasses.replace(match, average_per=None, group_by=[*match.group_by, match.average_per])
+
+
+def event_of_another_date(catalog: Catalog, match: Match, metrics: list[str]) -> tuple | None:
+    """今年入账的佣金 is 佣金 by its own booking date; 今年起保的 said of a metric dated otherwise (claims,
+    by report date) names another date the period would have to be on: asked."""
+    tables = {catalog.metrics[leaf].table for m in metrics for leaf in graph.leaf_metrics(catalog, m)}
+    other = [word for word, dated in match.time_events if not set(dated) & tables]
+    if not other:
+        return None
+    return ("event_of_another_date", f"问题里的时间说的是「{other[0]}」的日期，而不是该指标自己的日期；请换一种问法。",
+            f"The period is said of the date of '{other[0]}', not of the metric's own date; please rephrase.")

@@ -154,6 +154,43 @@ def period_of_year_filters(catalog: Catalog, metrics: list[str], filters: list[F
     return None
 
 
+def own_time_events(catalog: Catalog, events: dict[str, str]) -> dict[str, str]:
+    """event word → table, when the year dimension the word comes from is the year of that table's own
+    time column (起保 of 起保年度 = year(effective_date), the policy table's date): 今年起保的保单 then
+    says the metric's own period, not a second date."""
+    out = {}
+    for word, did in events.items():
+        dim = catalog.dimensions[did]
+        time = catalog.tables[dim.table].time
+        if not word.isascii() and time is not None and not time.via and year_of(dim.column, time.column):
+            out[word] = dim.table
+    return out
+
+
+# a period, then the event its metric's table is dated by (今年起保的, 上个月入账的)
+AFTER_PERIOD = re.compile(r"^\s*(?:以来|至今|内|里|中)?\s*(?:新)?")
+
+
+def time_event_hits(text: str, events: dict[str, set[str]], periods: list[Hit]) -> list[Hit]:
+    """Hits of kind "time_event" (payload: the tables dated by it) for an event word said right after
+    a period (今年入账的) or, in English, right before it ("booked this year"): the period is that event's."""
+    out = []
+    for p in periods:
+        gap = AFTER_PERIOD.match(text[p.end:])
+        for word, table in events.items():
+            if text.startswith(word, p.end + gap.end()) and (not word.isascii() or word_ends(text, p.end + gap.end() + len(word))):
+                start = p.end + gap.end()
+                out.append(Hit("time_event", word, start, start + len(word), frozenset(table)))
+            before = re.search(rf"\b{re.escape(word)}\s+(?:in\s+|during\s+)?$", text[:p.start]) if word.isascii() else None
+            if before:  # "commission booked this year"
+                out.append(Hit("time_event", word, before.start(), before.start() + len(word), frozenset(table)))
+    return out
+
+
+def word_ends(text: str, end: int) -> bool:
+    return end >= len(text) or not text[end].isalnum()
+
+
 def year_of(column: str, time_column: str) -> bool:
     try:
         parsed = sqlglot.parse_one(column)

@@ -13,9 +13,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from chatbi.pipeline import shape_words, timeparse
+from chatbi.pipeline import definitions, shape_words, timeparse
 from chatbi.pipeline.compared_unit import unit_problem
-from chatbi.pipeline.definitions import PER_THING_RATIO, excluded_by_definition, per_thing_breakdown
+from chatbi.pipeline.definitions import excluded_by_definition
 from chatbi.pipeline.event_years import OPEN_YEAR, period_of_year_filters
 from chatbi.pipeline.matcher import Match
 from chatbi.pipeline.question_words import EACH_SAID
@@ -80,10 +80,12 @@ def _each_said(match: Match, listed: list[str]) -> bool:
 def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.date,
                 group_by: list[str] | None = None, by_rate: bool = False) -> Draft:
     """``by_rate``: 下降最多 / 下降最少 read by the rate of change, among those that moved that way."""
-    breakdown = per_thing_breakdown(catalog, match, metrics)
+    if (other := definitions.event_of_another_date(catalog, match, metrics)) is not None:
+        return Draft(None, None, other)
+    breakdown = definitions.per_thing_breakdown(catalog, match, metrics)
     if breakdown is not None:  # 平均每个网点的准时率: the mean of rates is no rate; each depot's is offered
         offered = build_query(catalog, breakdown, metrics, as_of, group_by).query
-        return Draft(None, None, PER_THING_RATIO, [offered] if offered is not None else [])
+        return Draft(None, None, definitions.PER_THING_RATIO, [offered] if offered is not None else [])
     said_of = [(m, d) for ids, d in match.ranked for m in metrics if m in ids]
     ranked = list(dict.fromkeys(m for m, _ in said_of))
     if len(ranked) > 1:  # 各门店销售额排名，退货率最低的是哪家: ranked by which?

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from chatbi.pipeline import shape_words, timeparse, typos
 from chatbi.pipeline.entity_average import per_entity_hits
-from chatbi.pipeline.event_years import event_year_hits, things_of_events
+from chatbi.pipeline.event_years import event_year_hits, things_of_events, time_event_hits
 from chatbi.pipeline.language_hits import language_hits
 from chatbi.pipeline.metric_typos import FILLER_PHRASES, near_miss, typo_neighbours
 from chatbi.pipeline.negation import either_values, negated_values
@@ -33,8 +33,14 @@ from chatbi.pipeline.question_words import (
     WHOLE_SCOPES,
 )
 from chatbi.pipeline.rank_words import asks_for_one, ranked_metrics
-from chatbi.pipeline.term_search import Hit, find_terms, name_tails, select_hits, shared_heads
-from chatbi.pipeline.value_words import PERIOD_NOUNS, counted_things, counters_of_counts, nouns_of_values
+from chatbi.pipeline.term_search import Hit, find_terms, head_nouns, name_tails, select_hits, shared_heads
+from chatbi.pipeline.value_words import (
+    PERIOD_NOUNS,
+    counted_things,
+    counter_of_count,
+    counters_of_counts,
+    nouns_of_values,
+)
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
 
 # what joins two breakdowns said in one list ("by city and channel type", 按地市、渠道类型)
@@ -63,6 +69,7 @@ class Match:
     cumulative: bool = False
     average_over: str | None = None  # 月均 → month
     average_per: str | None = None  # 平均每个网点 → depot
+    time_events: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # 今年起保的: (起保, tables so dated)
     growth: bool = False  # 增长率, growth: a change asked for, against mom or yoy
     growth_direction: str | None = None  # up | down: 下降超过10% is a change below -10%
     described: list[str] = field(default_factory=list)  # dimensions whose value, named after a condition, names the rows
@@ -108,6 +115,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
         span = timeparse.compared_with_last_year(text, t) or timeparse.same_day_last_year(text, t, times, as_of)
         hits.append(Hit("comparison", text[span[0]:span[1]], *span, "yoy") if span else
                     Hit("time", text[t.start:t.end], t.start, t.end, t.window))
+    hits += time_event_hits(text, vocab.time_events, [h for h in hits if h.kind == "time"])  # 今年起保的
     hits += language_hits(text)
     chosen = select_hits(hits, len(text))
     taken = [False] * len(text)
@@ -126,6 +134,8 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     name_tails(chosen, text, vocab.metric_terms)
     chosen = per_entity_hits(chosen, text)
     name_tails(chosen, text, vocab.dimension_terms)
+    chosen = sorted(chosen + head_nouns(chosen, text, vocab.dimension_terms, vocab.metric_terms, FILLER),
+                    key=lambda h: h.start)  # "which lines": product line
     _interpret(chosen, text, result, as_of, vocab)
     taken = [False] * len(text)
     for h in chosen:
@@ -141,7 +151,10 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
                         if not (w in OTHERS and result.excluded)
                         # 超过30天: the unit of the metric asked, after a bound's number, says what it counts
                         and not (result.thresholds and re.search(rf"\d\s*{re.escape(w)}", text) and all(
-                            w in vocab.units.get(m, ()) for h in result.metric_hits for m in h.payload))]
+                            w in vocab.units.get(m, ()) for h in result.metric_hits for m in h.payload))
+                        # 保单里…有多少张: the counter of the count a later reading found
+                        and not (counter_of_count(w, text) and result.metric_hits and all(
+                            set(h.payload) <= vocab.counts for h in result.metric_hits))]
     # 占全市的比例 where the catalog has cities: which city's whole? (全网, 全公司: always everything)
     result.residual += [w for w in WHOLE_SCOPES if w in text and w[1] in "省市区国" and any(
         w[1] in term for term in vocab.dimension_terms if not term.isascii())]
@@ -367,6 +380,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             if direction and result.growth_direction not in (None, direction):
                 direction = "unclear"  # 环比下降、同比增长: two changes in one question
             result.growth_direction = direction or result.growth_direction
+        elif h.kind == "time_event":
+            result.time_events.append((h.text, h.payload))
         elif h.kind == "per_entity":  # one thing to average per; a second, or one of two meanings, is asked
             if len(h.payload) > 1 or result.average_per:
                 result.residual.append(h.text)

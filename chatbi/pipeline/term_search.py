@@ -172,3 +172,32 @@ def name_tails(chosen: list[Hit], text: str, terms: dict[str, set]) -> None:
         if m.group(1) in words:
             h.end += m.end()
             h.text = text[h.start:h.end]
+
+
+# words of time, never a dimension's head ("open date", "policy year" do not make "date" or "year" one)
+_NOT_HEADS = {"date", "day", "days", "week", "month", "year", "quarter", "time", "period", "name", "level", "total"}
+
+
+def head_nouns(chosen: list[Hit], text: str, dimension_terms: dict[str, set], metric_terms: dict[str, set],
+               filler: set[str]) -> list[Hit]:
+    """"which lines are down on premium": an English word said alone that is the last word of exactly
+    one dimension's longer names (product line) is that dimension; never a word a metric's name holds,
+    a word of the language, or one two dimensions end with (type: channel type or store type?)."""
+    taken = [False] * len(text)
+    for h in chosen:
+        taken[h.start:h.end] = [True] * (h.end - h.start)
+    heads: dict[str, set] = {}
+    for term, ids in dimension_terms.items():
+        if term.isascii() and " " in term:
+            heads.setdefault(term.split()[-1], set()).update(ids)
+    metric_words = {w for t in metric_terms if t.isascii() for w in t.split()}
+    out = []
+    for m in re.finditer(r"[a-z]+", text):
+        if any(taken[m.start():m.end()]) or m.group(0) in filler:
+            continue
+        for form in dict.fromkeys((m.group(0), m.group(0).removesuffix("s"))):
+            ids = heads.get(form, set())
+            if len(ids) == 1 and form not in metric_words and form not in _NOT_HEADS and form not in filler:
+                out.append(Hit("dimension", m.group(0), m.start(), m.end(), set(ids)))
+                break
+    return out

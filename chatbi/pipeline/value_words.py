@@ -46,6 +46,11 @@ def counted_things(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit]
 _COUNTER = re.compile(r"(?:多少|几)\s*(?P<w>[件张个笔单次户位名条份起宗票箱])")
 
 
+def counter_of_count(word: str, text: str) -> bool:
+    """The word is a counter said right after 多少 / 几."""
+    return any(m["w"] == word for m in _COUNTER.finditer(text))
+
+
 def counters_of_counts(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit]:
     """The counter of a count the question asks (2025年承保的保单有多少张): filler when the question's
     metrics all count things; after a sum (保费有多少件) it stays unexplained."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlglot
 
 from chatbi.cachefile import write_atomic
-from chatbi.pipeline.event_years import event_words, things_dated
+from chatbi.pipeline.event_years import event_words, own_time_events, things_dated
 from chatbi.pipeline.question_words import ABBREVIATIONS
 from chatbi.pipeline.spoken_numbers import join_digit_groups, normalise_numbers
 from metric_catalog import graph
@@ -81,6 +81,7 @@ class Vocabulary:
     year_events: dict[str, str] = field(default_factory=dict)  # 开业 → store_open_year (event_years)
     event_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 承保 → (承保件数,): not the event
     event_things: dict[str, tuple[tuple[str, ...], str | None]] = field(default_factory=dict)  # year dim → (保单, …)
+    time_events: dict[str, set[str]] = field(default_factory=dict)  # 起保 → {policy}: the event tables are dated by
     units: dict[str, set[str]] = field(default_factory=dict)  # metric → its units (天, 件, 元)
     counting: dict[str, str] = field(default_factory=dict)  # table → the one metric counting its rows as they are
     counts: set[str] = field(default_factory=set)  # metrics that count things (件, 张, 个 count them)
@@ -225,6 +226,11 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
             plain_counts.setdefault(spec.table, []).append(mid)
     vocab.counting = {table: mids[0] for table, mids in plain_counts.items() if len(mids) == 1}
     vocab.event_things = things_dated(catalog, set(events.values()), vocab.counting)
+    # 保单 of 保单年度 begins 保单数 too: there it is the metric's word, never the date's event
+    vocab.time_events = {e: {t} for e, t in own_time_events(catalog, events).items() if not vocab.event_names.get(e)}
+    for tid, table in catalog.tables.items():
+        for word in table.time.events if table.time else ():
+            vocab.time_events.setdefault(normalise(word), set()).add(tid)
     vocab.counts = {mid for mid, spec in catalog.metrics.items()
                     if spec.type == "simple" and spec.agg in ("count", "count_distinct")}
     vocab.units = {mid: {u for u in (spec.unit.zh, spec.unit.en) if u} for mid, spec in catalog.metrics.items()}
