@@ -34,8 +34,11 @@ def _match(vocab, question):
 
 
 def test_a_breakdown_grounded_in_the_unplaced_word_is_verified(vocab):
-    match = _match(vocab, "orders last month split by format")
-    assert match.residual == ["format"] and not match.group_by
+    # "by format" alone the rules read now (format ends only 'store format'); a word that only
+    # begins like a name is the model's to read
+    assert _match(vocab, "orders last month split by format").group_by == ["store_type"]
+    match = _match(vocab, "orders last month split by formatting")
+    assert match.residual == ["formatting"] and not match.group_by
     read = verify(CATALOG, vocab, match, FullReading("orders", ["store_type"]))  # store format
     assert read is not None and read.group_by == ["store_type"] and not read.residual
     assert read.time == match.time  # the rules' period is kept
@@ -50,7 +53,7 @@ def test_a_breakdown_grounded_in_the_unplaced_word_is_verified(vocab):
     FullReading("orders", ["store_type"], {"region": ["华东"]}),  # a filter nobody said
 ])
 def test_readings_that_do_not_account_for_the_question_are_not_verified(vocab, reading):
-    assert verify(CATALOG, vocab, _match(vocab, "orders last month split by format"), reading) is None
+    assert verify(CATALOG, vocab, _match(vocab, "orders last month split by formatting"), reading) is None
     # the rules read 店铺 as the store: a model that reads the breakdown otherwise is asked, not trusted
     assert verify(CATALOG, vocab, _match(vocab, "上个月按店铺类别看订单数"), FullReading("orders", ["store_type"])) is None
 
@@ -67,7 +70,7 @@ def test_a_reading_that_contradicts_the_rules_is_not_verified_but_offered_first(
 
 
 @pytest.mark.parametrize(("question", "metric", "asked"), [
-    ("orders last month split by format", "orders", True),  # format ~ store format
+    ("orders last month split by formatting", "orders", True),  # formatting ~ store format
     ("上个月各店铺种类的订单数", "orders", True),  # 种类 shares 类 with 门店类型: its reading leads the choices
     ("orders last month by astrology", "orders", False),  # touches nothing in the catalog
     ("上个月广告投放的订单数", "orders", False),
