@@ -180,3 +180,13 @@ def test_a_counter_of_things_never_agrees_with_a_count_of_attempts(built, llm):
     bi = ChatBI(load_catalog(CATALOG), connect(str(built)), backend=llm)
     answer = bi.ask("上个月派了多少件", as_of=AS_OF)
     assert not (answer.status == "answered" and answer.interpretation.metrics == ["delivery_attempts"]), answer.message
+
+
+@pytest.mark.model
+def test_the_counter_said_settles_which_metric_a_verb_begins(built, llm):
+    """揽 begins 揽收件数 and 揽收重量; 多少票 counts the first (票 is kin to its 件), never the kilograms."""
+    bi = ChatBI(load_catalog(CATALOG), connect(str(built)), backend=llm)
+    answer = bi.ask("上个月10公斤以上的大件揽了多少票", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["shipments"], answer.message
+    expected = one(built, f"SELECT COUNT(*) FROM fact_shipment s WHERE s.weight_kg > 10 AND {OCTOBER}")[0][0]
+    assert answer.rows[0][-1] == expected

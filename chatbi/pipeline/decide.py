@@ -219,10 +219,12 @@ class Decider:
             # start of its name alone (上个月报案最少的: 报案件数, no other metric begins so)
             # every word left begins that metric's names (出单天数: 天数 does not): evidence, not a guess
             # (报案多少件: 件 after 多少 counts them and begins no name; said of days, 结案多少件, it stays)
-            said = [w for w in content if not (w in MEASURE_WORDS and re.search(rf"(?:多少|几)\s*{w}", match.text)
-                                               and counts_with(self.ctx.vocabulary, model_metric, w))]
-            begins = said and all(self.ctx.vocabulary.metrics_prefixed(
-                [w], verbs=bool(re.search(rf"{re.escape(w)}[了过]", match.text))) == {model_metric} for w in said)
+            counters = [w for w in content if w in MEASURE_WORDS and re.search(rf"(?:多少|几)\s*{w}", match.text)]
+            said = [w for w in content if not (w in counters and counts_with(self.ctx.vocabulary, model_metric, w))]
+            # 揽了多少票: 揽 begins 揽收件数 and 揽收重量; 票 counts only the first
+            begins = said and all({m for m in self.ctx.vocabulary.metrics_prefixed(
+                [w], verbs=bool(re.search(rf"{re.escape(w)}[了过]", match.text)))
+                if all(counts_with(self.ctx.vocabulary, m, c) for c in counters)} == {model_metric} for w in said)
             agreed = model_metric and model_metric in visible and (
                 ranked and model_metric == ranked[0] and (content or begun) or begins)
             inside = self._inside_metric_words(model_metric, match) if agreed else []
