@@ -1,7 +1,7 @@
 """`make bench` section blind: question sets written blind, each by a helper who read only the
 catalog and the docs, never the code. The telecom set asks the demo catalog in words nobody here
-tuned for; the logistics set is a fourth domain (warehouse, catalog and questions all written from
-docs/catalog.md alone, eval/logistics)."""
+tuned for; the logistics and bank sets are a fourth and a fifth domain (warehouse, catalog and
+questions all written from docs/catalog.md alone, eval/logistics, eval/bank)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ TELECOM_CATALOG = Path("metric_catalog") / "demo" / "telecom.yaml"
 LOGISTICS_WAREHOUSE = Path("data") / "logistics.duckdb"
 LOGISTICS_CATALOG = Path("metric_catalog") / "logistics" / "logistics.yaml"
 LOGISTICS_BUILD = Path("eval") / "logistics" / "warehouse.py"
+BANK_WAREHOUSE = Path("data") / "bank.duckdb"
+BANK_CATALOG = Path("metric_catalog") / "bank" / "bank.yaml"
+BANK_BUILD = Path("eval") / "bank" / "warehouse.py"
 
 
 def telecom_warehouse() -> Path:
@@ -30,24 +33,28 @@ def telecom_warehouse() -> Path:
     return path
 
 
-def logistics_warehouse(as_of: dt.date = GOLDEN_AS_OF) -> Path:
-    """Built by the set's own generator (eval/logistics/warehouse.py), once."""
-    if not LOGISTICS_WAREHOUSE.is_file():
-        spec = importlib.util.spec_from_file_location("logistics_warehouse", LOGISTICS_BUILD)
+def built_warehouse(path: Path, generator: Path, as_of: dt.date = GOLDEN_AS_OF) -> Path:
+    """Built by the set's own generator (eval/<domain>/warehouse.py), once."""
+    if not path.is_file():
+        spec = importlib.util.spec_from_file_location(f"{generator.parent.name}_warehouse", generator)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        module.build(str(LOGISTICS_WAREHOUSE), as_of)
-    return LOGISTICS_WAREHOUSE
+        module.build(str(path), as_of)
+    return path
 
 
 @section("blind")
 def blind() -> tuple[dict, str]:
     numbers, parts = domain_report([Path("eval") / "telecom" / "blind_1.yaml"], TELECOM_CATALOG, telecom_warehouse())
     md = ("Telecom blind set (the demo catalog; `chatbi demo build --as-of 2026-11-15`, scale 1):\n\n" + "\n\n".join(parts))
-    logistics = Path("eval") / "logistics" / "blind_1.yaml"
-    if logistics.is_file() and LOGISTICS_CATALOG.is_file():
-        more, parts = domain_report([logistics], LOGISTICS_CATALOG, logistics_warehouse())
-        numbers |= {f"logistics_{k}": v for k, v in more.items()}
-        md += ("\n\nLogistics domain (a fourth domain: eval/logistics/warehouse.py as of 2026-11-15, catalog "
-               "metric_catalog/logistics/logistics.yaml, questions written blind):\n\n" + "\n\n".join(parts))
+    for name, catalog, warehouse, generator, what in (
+            ("logistics", LOGISTICS_CATALOG, LOGISTICS_WAREHOUSE, LOGISTICS_BUILD, "a fourth domain, an express carrier"),
+            ("bank", BANK_CATALOG, BANK_WAREHOUSE, BANK_BUILD, "a fifth domain, a city bank's retail network")):
+        questions = Path("eval") / name / "blind_1.yaml"
+        if not (questions.is_file() and catalog.is_file()):
+            continue
+        more, parts = domain_report([questions], catalog, built_warehouse(warehouse, generator))
+        numbers |= {f"{name}_{k}": v for k, v in more.items()}
+        md += (f"\n\n{name.capitalize()} domain ({what}: {generator} as of 2026-11-15, catalog {catalog}, "
+               "warehouse, catalog and questions written blind):\n\n" + "\n\n".join(parts))
     return numbers, md

@@ -108,6 +108,10 @@ class Decider:
         if match.time_error:
             return self.replies.refuse(question, "several_periods", f"问题里有多个时间（{match.time_error}），请只保留一个。",
                                 f"The question names several periods ({match.time_error}); keep one.", user)
+        if match.unavailable:  # 明天上海会下雨吗: the catalog's own reason first, before which 上海
+            topic = self.catalog.catalog.unavailable[match.unavailable[0]]
+            return self.replies.refuse(question, "unavailable", topic.reason.zh + " 你可以问：", topic.reason.en + " You can ask:",
+                                user, self.ranked_metrics(question))
         if match.ambiguous_values:
             return self._shared_value(question, match, user, as_of)
         if match.either:  # the rows meeting both would be a wrong answer to "either"
@@ -120,10 +124,6 @@ class Decider:
             return self.replies.refuse(question, "future_period", "这段时间还没有到来，没有数据；ChatBI 只回答已发生的数据，不做预测。",
                                        "That period has not come yet, so there is no data; ChatBI answers about what "
                                        "has happened and does not forecast.", user)
-        if match.unavailable:
-            topic = self.catalog.catalog.unavailable[match.unavailable[0]]
-            return self.replies.refuse(question, "unavailable", topic.reason.zh + " 你可以问：", topic.reason.en + " You can ask:",
-                                user, self.ranked_metrics(question))
         sets = match.metric_sets
         denied = [m for s in sets for m in s if len(s) == 1 and m not in visible]
         if denied:
@@ -173,7 +173,9 @@ class Decider:
                                  f"我没有完全理解「{unknown}」。以下是我能准确回答的查询，请选择：",
                                  f"I could not place '{unknown}'. These are the queries I can answer exactly; "
                                  "please pick one:", user, as_of)
-        listing = read_listing(self.catalog, match, as_of) if not metrics and match.listing else None
+        # 排名前五的支行有哪些: a ranking of no metric, never a listing of every one of them
+        ranked = bool(match.rank_words or match.limit)
+        listing = read_listing(self.catalog, match, as_of) if not metrics and match.listing and not ranked else None
         if listing is not None:
             draft = build_listing(self.catalog, listing.match, {d: len(v) for d, v in self.ctx.vocabulary.values.items()},
                                   listing.filters, listing.columns)
@@ -187,7 +189,7 @@ class Decider:
                                            "请问对应的计数指标。", f"Several {name.en} share a name, so counting "
                                            "them by name would be wrong; ask for a count metric instead.", user)
             return self.executor.execute(question, draft.query, user, as_of, "matcher", timings)
-        if not metrics and match.listing and match.residual:  # "agents who have sold …": the listing, offered
+        if not metrics and match.listing and match.residual and not ranked:  # "agents who have sold …": offered
             offered = build_listing(self.catalog, dataclasses.replace(match, residual=[]),
                                     {d: len(v) for d, v in self.ctx.vocabulary.values.items()}).query
             unknown = "、".join(match.residual)

@@ -33,6 +33,9 @@ WRITE = re.compile(
     # "set Ningbo's commission for October to 500k": a stored value set to a number
     r"\bset\s+(?!(?:the\s+)?(?:period|year|month|date|limit|chart|metric|range|time|grain|view|top|n)\b)"
     r"[\w'’]+(?:'s|’s)\s.{0,60}?\bto\s+-?\d|"
+    # "set customer C000789's tier to private banking": a stored attribute of one thing set to a value
+    r"\b(?:set|change|update|make)\s+(?!(?:the\s+)?(?:period|year|month|date|limit|chart|metric|range|time|grain|"
+    r"view|top|n)\b)(?:\S+\s+){0,3}?[\w-]*(?:'s|’s)\s.{0,60}?\bto\s+\w|"
     r"\bmark\s+(?:the|all|every|these|those|this|that)\b.{0,60}?\bas\s+\w|"
     r"\b(?:remove|erase|wipe|modify|change)\b.{0,30}"
     r"\b(?:data|record|records|rows?|table|users?|subscribers?|accounts?)\b")
@@ -121,8 +124,8 @@ def check(question: str, catalog=None) -> GuardVerdict:
         reason = "write_request"
     elif (personal := PERSONAL.search(text)) and not _catalog_says(catalog, personal.group(0)):
         reason = "personal_data"
-    elif CHITCHAT.search(text):
-        reason = "chitchat"
+    elif (chat := CHITCHAT.search(text)) and not _catalog_says(catalog, chat.group(0).strip(), everything=True):
+        reason = "chitchat"  # 基金 is chitchat to a telecom catalog, a product to a bank's
     else:
         return GuardVerdict(True)
     zh, en = MESSAGES[reason]
@@ -137,12 +140,17 @@ def check(question: str, catalog=None) -> GuardVerdict:
     return GuardVerdict(False, reason, zh.format(**words), en.format(**words))
 
 
-def _catalog_says(catalog, word: str) -> bool:
+def _catalog_says(catalog, word: str, everything: bool = False) -> bool:
     """Whether the catalog itself speaks of ``word``: a dimension of its data (门店联系电话), or a topic
-    it marks unavailable, whose own reason then refuses the question."""
+    it marks unavailable, whose own reason then refuses the question; ``everything``: its metrics and
+    values too (a bank's 基金 is no small talk)."""
     if catalog is None:
         return False
     word = word.lower()
     terms = [t for d in catalog.dimensions.values() for t in (d.name.zh, d.name.en, *d.synonyms)]
     terms += [t for topic in catalog.catalog.unavailable for t in topic.terms]
+    if everything:  # the word itself one of the catalog's (基金 of 基金代销), not a word about one (关于5G的诗)
+        terms += [t for m in catalog.metrics.values() for t in (m.name.zh, m.name.en, *m.synonyms)]
+        terms += [t for d in catalog.dimensions.values() for v, syn in d.values.items() for t in (v, *syn)]
+        return len(word) > 1 and any(word in t.lower() for t in terms if t)
     return any(word in t.lower() or t.lower() in word for t in terms if t and len(t) > 1)

@@ -38,6 +38,12 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     else:
         rng = f"{compiled.start} 至 {compiled.end}" if compiled.start else f"截至 {compiled.end} 的全部数据"
         rng_en = f"{compiled.start} to {compiled.end}" if compiled.start else f"all data up to {compiled.end}"
+    if compiled.start and query.metrics and query.time_group is None and all(
+            catalog.metrics[m].type == "period_end" for m in query.metrics):
+        # a balance over a range is the one at its end: never read as the range's total (今年的存款余额)
+        one_month = (compiled.start.year, compiled.start.month) == (compiled.end.year, compiled.end.month)
+        rng = f"{compiled.end} 期末" + ("" if one_month else f"（{compiled.start} 至 {compiled.end} 的最后一期）")
+        rng_en = f"the end of {compiled.end}" + ("" if one_month else f" (the last period of {compiled.start} to {compiled.end})")
     metric_cols = [(i, c) for i, c in enumerate(columns) if c["kind"] == "metric"]
     if not rows:
         return f"{rng}没有符合条件的数据。", f"No data matches for {rng_en}."

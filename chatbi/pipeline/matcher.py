@@ -17,7 +17,8 @@ from chatbi.pipeline import shape_words, timeparse, typos
 from chatbi.pipeline.entity_average import per_entity_hits
 from chatbi.pipeline.event_years import event_year_hits, things_of_events, time_event_hits
 from chatbi.pipeline.language_hits import language_hits
-from chatbi.pipeline.metric_typos import FILLER_PHRASES, near_miss, typo_neighbours
+from chatbi.pipeline.leftover_words import balance_end, residual_words
+from chatbi.pipeline.metric_typos import near_miss, typo_neighbours
 from chatbi.pipeline.negation import either_values, negated_values
 from chatbi.pipeline.question_words import (
     AT_AN_END,
@@ -28,7 +29,6 @@ from chatbi.pipeline.question_words import (
     GROUP_AFTER,
     GROUP_BEFORE,
     OTHERS,
-    PUNCT,
     RELATIVE,
     WHOLE_SCOPES,
 )
@@ -43,6 +43,9 @@ from chatbi.pipeline.value_words import (
 )
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
 
+# 近三个月末, 每月末 (also where 月末存款 is a metric's name): each of those month ends
+LAST_MONTH_ENDS = re.compile(r"(?:近|最近|过去)\s*\d{1,2}\s*个?月末|(?:每|各|逐)一?个?月(?=\s*末)|"
+                             r"\b(?:last|past)\s+\d{1,2}\s+month[- ]ends\b")
 # what joins two breakdowns said in one list ("by city and channel type", 按地市、渠道类型)
 LISTED = re.compile(r"\s*(?:,|，|、|和|与|及|以及|跟|&|\band\b|,\s*and\b)\s*(?:by\s+)?", re.I)
 
@@ -137,6 +140,8 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     chosen = sorted(chosen + head_nouns(chosen, text, vocab.dimension_terms, vocab.metric_terms, FILLER),
                     key=lambda h: h.start)  # "which lines": product line
     _interpret(chosen, text, result, as_of, vocab)
+    if result.grain is None and LAST_MONTH_ENDS.search(text):  # 近三个月末: each of those month ends
+        result.grain = "month"
     taken = [False] * len(text)
     for h in chosen:
         for i in range(h.start, h.end):
@@ -154,7 +159,8 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
                             w in vocab.units.get(m, ()) for h in result.metric_hits for m in h.payload))
                         # 保单里…有多少张: the counter of the count a later reading found
                         and not (counter_of_count(w, text) and result.metric_hits and all(
-                            set(h.payload) <= vocab.counts for h in result.metric_hits))]
+                            set(h.payload) <= vocab.counts for h in result.metric_hits))
+                        and not balance_end(w, result.metric_hits, result.time, vocab)]
     # 占全市的比例 where the catalog has cities: which city's whole? (全网, 全公司: always everything)
     result.residual += [w for w in WHOLE_SCOPES if w in text and w[1] in "省市区国" and any(
         w[1] in term for term in vocab.dimension_terms if not term.isascii())]
@@ -169,33 +175,6 @@ def _values_only(chosen: list[Hit], text: str, start: int, end: int) -> bool:
             gap[h.start - start:h.end - start] = [" "] * (h.end - h.start)
     return "".join(gap).replace("的", " ").strip() == "" and any(
         h.kind == "value" and start <= h.start and h.end <= end for h in chosen)
-
-
-def residual_words(leftover: str, vocab: Vocabulary) -> list[str]:
-    """Content words nothing explained. Filler phrases go first, so 帮我查一下 is not split wrongly."""
-    for phrase in FILLER_PHRASES:
-        leftover = leftover.replace(phrase, " ")
-    leftover = PUNCT.sub(" ", leftover)
-    if not leftover.strip():
-        return []
-    words = []
-    for token in _tokens(leftover, vocab):
-        token = token.strip()
-        if token and token not in FILLER:  # a number nothing used (which 2 …) is unexplained too
-            words.append(token)
-    return words
-
-
-def _tokens(leftover: str, vocab: Vocabulary) -> list[str]:
-    """Single characters and plain ASCII words are their own tokens (jieba returns them unchanged);
-    only longer non-ASCII runs need jieba, so a question the catalog nearly explains never loads it."""
-    out = []
-    for fragment in leftover.split():
-        if len(fragment) == 1 or re.fullmatch(r"[A-Za-z]+|[0-9]+", fragment):
-            out.append(fragment)
-        else:
-            out += vocab.segment(fragment)
-    return out
 
 
 def how_many_said(chosen: list[Hit], text: str, result: Match) -> bool:

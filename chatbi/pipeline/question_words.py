@@ -46,7 +46,7 @@ EACH_SAID = re.compile(r"分别|各自|\b(?:each|respectively|separately)\b", re
 # a period still to come (下个月, next quarter, 明年): no data says anything of it yet
 FUTURE = re.compile(r"下个?月|下个?季度|下一?季|下个?周|下个?星期|明年|明天|后天|下半个月|未来\s*\d*\s*(?:天|周|个月|月|年)|"
                     r"\b(?:next|coming|upcoming)\s+(?:\d+\s+)?(?:months?|quarters?|years?|weeks?|days?)\b|\btomorrow\b|"
-                    r"\bwill\s+(?:we|it|they|there)\b", re.I)
+                    r"\bwill\s+(?:we|it|they|there)\b|\bwhat\s+will\b|\bwill\s+(?:the|our|its)\b.{0,40}?\bbe\b", re.I)
 # a period said vaguely (最近, lately): no window to compute, so never an answer, but never "outside the catalog"
 VAGUE_TIME = ("最近", "近期", "近来", "这阵子", "这段时间", "lately", "recently", "recent")
 GRAIN_WORDS = [
@@ -56,7 +56,8 @@ GRAIN_WORDS = [
                  "按季", "quarterly", "by quarter", "per quarter", "each quarter", "quarter by quarter")),
     ("year", ("每年", "按年", "各年", "分年", "逐年", "年度趋势", "每一年", "每个年度", "各年度", "按年度", "按年份", "各年份",
               "分年份", "yearly", "annually", "by year", "per year", "each year", "year by year")),
-    ("month", ("每月", "每个月", "按月", "各月", "按月份", "各月份", "分月份", "每个月份", "分月", "逐月", "月度趋势", "月趋势", "趋势", "走势", "变化趋势",
+    ("month", ("每月末", "每个月末", "各月末", "每月月末", "逐月末", "月末趋势", "each month end", "every month end",
+               "month-end trend", "每月", "每个月", "按月", "各月", "按月份", "各月份", "分月份", "每个月份", "分月", "逐月", "月度趋势", "月趋势", "趋势", "走势", "变化趋势",
                "monthly", "by month", "per month", "each month", "trend", "over time", "month by month")),
 ]
 # (kind, the period unit the words name or None, words): 环比 is the previous period of the same
@@ -119,7 +120,7 @@ the a an of in on for to by is are was were what how much many show me give list
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
 each every within under came come comes one ones doing going per over s combined altogether together
-当天 当日 那天 那一天 这一天 又 同时 拆 拆一下 拆开看 咋样 咋 那些 不同 不同的 卖出去 每种 每一种 各种 每类 各类
+当天 当日 那天 那一天 这一天 下面 下属 旗下 下辖 又 同时 拆 拆一下 拆开看 咋样 咋 那些 不同 不同的 卖出去 每种 每一种 各种 每类 各类
 让 哈 嘛 这边 那边 下来 了解 了解下 这个 那个 现在 目前 当前 目前为止 到目前为止 截至目前 带上 附上 连同 排 只 只看 只算 仅 仅看 已经 老板
 kindly could would you can only took brought saw made generated got through via thru shift shifted wrote written issued
 they them it that still re ve ll up tracking trending 问 问下 问一下 百分之多少 百分之几 规模 perform performed performing performance

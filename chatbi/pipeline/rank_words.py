@@ -85,7 +85,14 @@ _HIGH_LOW = (re.compile(r"最高|最多|最大|最好|highest|most|largest|best"
              re.compile(r"最低|最少|最小|最差|lowest|least|fewest|smallest|worst", re.I))
 
 
+# 增长率最高的分行: the one at the top (ties kept); 各…最高的, 排名, 哪些 or a number ask for more
+ZH_THE_TOP = re.compile(r"(?:最高|最多|最大|最低|最少|最小|最好|最差|最快|最慢|最长|最短)的(?!\s*\d)(?!是)")
+SEVERAL = re.compile(r"各|每|排名|排行|排序|哪些|哪几|分别|都有|前\s*\d|后\s*\d|\d+\s*(?:个|家|名|位)")
+
+
 def asks_for_one(text: str) -> bool:
+    if ZH_THE_TOP.search(text) and not SEVERAL.search(text) and not all(w.search(text) for w in _HIGH_LOW):
+        return True
     asked = [m.group(0) for m in ONE_ASKED.finditer(text)]
     # "which product lines had": a plural noun before a verb of either number asks for several
     plural = asked and any(w.endswith("s") and not w.endswith("ss") for w in asked[0].split()[1:-1])

@@ -85,6 +85,7 @@ class Vocabulary:
     units: dict[str, set[str]] = field(default_factory=dict)  # metric → its units (天, 件, 元)
     counting: dict[str, str] = field(default_factory=dict)  # table → the one metric counting its rows as they are
     counts: set[str] = field(default_factory=set)  # metrics that count things (件, 张, 个 count them)
+    balances: set[str] = field(default_factory=set)  # period_end metrics: 10月底 / 年末 / outstanding say their end
 
     def segment(self, text: str) -> list[str]:
         """jieba's words of ``text``, the catalog's own words kept whole. jieba (its 350k-word
@@ -233,6 +234,9 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
             vocab.time_events.setdefault(normalise(word), set()).add(tid)
     vocab.counts = {mid for mid, spec in catalog.metrics.items()
                     if spec.type == "simple" and spec.agg in ("count", "count_distinct")}
+    # a balance, or a ratio of balances (不良率 = 不良贷款余额 ÷ 贷款余额): read at a period's end
+    vocab.balances = {mid for mid in catalog.metrics if all(
+        catalog.metrics[leaf].type == "period_end" for leaf in graph.leaf_metrics(catalog, mid))}
     vocab.units = {mid: {u for u in (spec.unit.zh, spec.unit.en) if u} for mid, spec in catalog.metrics.items()}
     vocab.dimension_values = {did: bool(dim.values) for did, dim in catalog.dimensions.items()}
     vocab.reachable = {(a, b) for a in catalog.tables for b in catalog.tables

@@ -1,0 +1,112 @@
+"""A fifth domain nobody here wrote (eval/bank: a city bank's retail network, by a helper from
+docs/catalog.md alone). What its blind set found: balances said at month ends (每月末, 近三个月末,
+10月底, 年末, "outstanding"), a listing that ignored 排名前五, 最高的分行 as the first place, 基金 read as
+small talk, a write said as "set … 's tier to …", a future said as "what will … be"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from chatbi.core import ChatBI
+from chatbi.warehouse import connect
+from metric_catalog.loader import load_catalog
+
+AS_OF = dt.date(2026, 11, 15)
+CATALOG = Path("metric_catalog") / "bank" / "bank.yaml"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("bank_warehouse", Path("eval") / "bank" / "warehouse.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    path = tmp_path_factory.mktemp("bank") / "bank.duckdb"
+    module.build(str(path), AS_OF)
+    return path
+
+
+@pytest.fixture(scope="module")
+def bi(built):
+    return ChatBI(load_catalog(CATALOG), connect(str(built)), use_model=False)
+
+
+def one(path, sql):
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_each_month_end_is_a_row_per_month(bi, built):
+    answer = bi.ask("今年每月末存款余额", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.time_group is not None, answer.message
+    expected = one(built, """SELECT month_end, SUM(balance) FROM fact_deposit_month
+        WHERE month_end BETWEEN DATE '2026-01-31' AND DATE '2026-10-31' GROUP BY 1 ORDER BY 1""")
+    assert [round(float(r[-1]), 2) for r in answer.rows] == [round(float(r[1]), 2) for r in expected]
+
+
+def test_the_last_three_month_ends_per_branch(bi, built):
+    answer = bi.ask("近三个月末各分行的贷款余额", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    branches = one(built, "SELECT COUNT(*) FROM dim_branch")[0][0]
+    assert len(answer.rows) == 3 * branches
+
+
+def test_a_ratio_of_balances_at_a_month_end(bi, built):
+    answer = bi.ask("10月底全行不良率多少", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    expected = one(built, """SELECT SUM(CASE WHEN five_class IN ('次级', '可疑', '损失') THEN balance ELSE 0 END)
+        / SUM(balance) FROM fact_loan_month WHERE month_end = DATE '2026-10-31'""")[0][0]
+    assert float(answer.rows[0][-1]) == pytest.approx(float(expected))
+
+
+def test_a_balance_over_a_range_is_said_at_its_end(bi):
+    answer = bi.ask("今年的存款余额", as_of=AS_OF)
+    assert answer.status == "answered" and "2026-10-31 期末" in answer.message, answer.message
+
+
+def test_the_end_of_a_year_still_running_is_not_the_latest_month_end(bi):
+    assert bi.ask("今年年底的存款余额", as_of=AS_OF).status != "answered"
+
+
+def test_a_ranking_of_no_metric_is_asked_not_listed(bi):
+    answer = bi.ask("排名前五的支行有哪些", as_of=AS_OF)
+    assert answer.status == "clarify" and all(c.interpretation.metrics for c in answer.candidates), answer.message
+
+
+def test_the_highest_branch_is_the_first_place(bi):
+    answer = bi.ask("今年放款同比增长率最高的分行", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.limit == 1, answer.message
+
+
+def test_a_catalog_word_is_no_small_talk(bi, built):
+    answer = bi.ask("今年基金或保险的销售额一共多少", as_of=AS_OF)
+    assert answer.status == "answered" and len(answer.rows) == 1, answer.message
+
+
+@pytest.mark.parametrize(("question", "reason"), [
+    ("Set customer C000789's tier to private banking", "write_request"),
+    ("What will the NPL ratio be at the end of this year?", "future_period"),
+])
+def test_writes_and_forecasts_are_refused(bi, question, reason):
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "refused" and answer.reason == reason, answer.message
+
+
+def test_things_under_a_parent_are_counted(bi, built):
+    answer = bi.ask("金华分行下面有几家支行", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    expected = one(built, """SELECT COUNT(DISTINCT s.subbranch_name) FROM dim_subbranch s
+        JOIN dim_branch b ON b.branch_id = s.branch_id WHERE b.branch_name = '金华分行'""")[0][0]
+    assert answer.count == expected
+
+
+def test_small_talk_words_are_the_catalogs_when_it_names_them():
+    from chatbi.pipeline.guard import check
+
+    assert check("基金怎么样", load_catalog()).reason == "chitchat"  # the telecom catalog has no funds
+    assert check("今年基金的销售额", load_catalog(CATALOG)).allowed
+    assert check("帮我写一首关于5G的诗", load_catalog()).reason == "chitchat"  # about 5G is no 5G question
