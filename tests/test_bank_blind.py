@@ -110,3 +110,12 @@ def test_small_talk_words_are_the_catalogs_when_it_names_them():
     assert check("基金怎么样", load_catalog()).reason == "chitchat"  # the telecom catalog has no funds
     assert check("今年基金的销售额", load_catalog(CATALOG)).allowed
     assert check("帮我写一首关于5G的诗", load_catalog()).reason == "chitchat"  # about 5G is no 5G question
+
+
+@pytest.mark.model
+def test_a_word_naming_two_breakdowns_is_not_the_models_to_choose(built, llm):
+    """产品 is in 产品大类 (the type) and 产品名称 (the product): the model read the type, and the top 3
+    types were shown as the top 3 products."""
+    bi = ChatBI(load_catalog(CATALOG), connect(str(built)), backend=llm)
+    answer = bi.ask("今年销售额最高的3个产品", as_of=AS_OF)
+    assert not (answer.status == "answered" and [g.dimension for g in answer.interpretation.group_by] == ["product_type"])

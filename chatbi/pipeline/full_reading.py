@@ -133,6 +133,9 @@ def verify(catalog: Catalog, vocabulary: Vocabulary, match: Match, reading: Full
             continue
         if did not in allowed or not words:
             return None  # a breakdown nobody asked for
+        if any(names_dimension(catalog, other, w) for w in words for other in allowed
+               if other != did and other not in match.group_by and other not in filters):
+            return None  # 产品: 产品类型 or 产品名称? the word does not say which the model chose
         group_by.append(did)
         explained.update(words)
     for did, values in reading.filters.items():
