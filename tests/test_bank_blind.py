@@ -119,3 +119,19 @@ def test_a_word_naming_two_breakdowns_is_not_the_models_to_choose(built, llm):
     bi = ChatBI(load_catalog(CATALOG), connect(str(built)), backend=llm)
     answer = bi.ask("今年销售额最高的3个产品", as_of=AS_OF)
     assert not (answer.status == "answered" and [g.dimension for g in answer.interpretation.group_by] == ["product_type"])
+
+
+def test_an_average_of_month_ends_is_said_as_the_average(bi, built):
+    """月均 of a balance is the mean of its month ends, never read as the last one."""
+    answer = bi.ask("average month-end loan balance in Q3", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.average_over == "month", answer.message
+    assert "期末" not in answer.message and "月均" in answer.message
+    expected = one(built, """SELECT AVG(b) FROM (SELECT month_end, SUM(balance) AS b FROM fact_loan_month
+        WHERE month_end IN (DATE '2026-07-31', DATE '2026-08-31', DATE '2026-09-30') GROUP BY 1)""")[0][0]
+    assert float(answer.rows[0][-1]) == pytest.approx(float(expected))
+
+
+def test_last_year_whole_is_the_year_and_this_year_whole_is_asked(bi):
+    answer = bi.ask("去年全年理财卖了多少", as_of=AS_OF)
+    assert answer.status == "answered" and str(answer.interpretation.time_range.end) == "2025-12-31"
+    assert bi.ask("今年全年的存款余额", as_of=AS_OF).status != "answered"  # the year has not ended

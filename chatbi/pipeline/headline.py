@@ -38,7 +38,7 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     else:
         rng = f"{compiled.start} 至 {compiled.end}" if compiled.start else f"截至 {compiled.end} 的全部数据"
         rng_en = f"{compiled.start} to {compiled.end}" if compiled.start else f"all data up to {compiled.end}"
-    if compiled.start and query.metrics and query.time_group is None and all(
+    if compiled.start and query.metrics and query.time_group is None and not query.average_over and all(
             catalog.metrics[m].type == "period_end" for m in query.metrics):
         # a balance over a range is the one at its end: never read as the range's total (今年的存款余额)
         one_month = (compiled.start.year, compiled.start.month) == (compiled.end.year, compiled.end.month)

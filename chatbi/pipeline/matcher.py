@@ -121,6 +121,9 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     hits += time_event_hits(text, vocab.time_events, [h for h in hits if h.kind == "time"])  # 今年起保的
     hits += language_hits(text)
     chosen = select_hits(hits, len(text))
+    # 除了房贷，其他贷款: 其他 after an exclusion is the rest, never a value named 其他
+    chosen = [h for h in chosen if not (h.kind == "value" and h.text in OTHERS and any(
+        n.kind == "negation" and n.end <= h.start for n in chosen))]
     taken = [False] * len(text)
     for h in chosen:
         for i in range(h.start, h.end):

@@ -281,6 +281,11 @@ def _this_year(m, as_of):
     return TimeWindow("this_year", m.group(0))
 
 
+@rule(r"(?:去年|上年|上一年)\s*(?:全年|一整年|整年)|\b(?:the\s+)?(?:whole|full)\s+(?:of\s+)?last\s+year\b")
+def _last_full_year(m, as_of):  # 去年全年: the year, whole (今年全年 has not ended: not read)
+    return TimeWindow("year", m.group(0), year=as_of.year - 1)
+
+
 @rule(r"去年|上年|上一年")
 def _last_year(m, as_of):
     return TimeWindow("year", m.group(0), year=as_of.year - 1)
