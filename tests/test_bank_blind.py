@@ -135,3 +135,43 @@ def test_last_year_whole_is_the_year_and_this_year_whole_is_asked(bi):
     answer = bi.ask("去年全年理财卖了多少", as_of=AS_OF)
     assert answer.status == "answered" and str(answer.interpretation.time_range.end) == "2025-12-31"
     assert bi.ask("今年全年的存款余额", as_of=AS_OF).status != "answered"  # the year has not ended
+
+
+@pytest.mark.parametrize("question", [
+    "年末存款余额",  # which year's end? the last closed month is none
+    "季末存款余额",
+    "2026年底存款余额是多少",  # 2026 has not ended
+    "今年信用卡消费笔数有多少张",  # 张 counts cards, not transactions (笔)
+    "存款余额最高的两三家支行",  # 两三 is no 23
+])
+def test_ends_and_counts_the_question_does_not_pin_are_asked(bi, question):
+    assert bi.ask(question, as_of=AS_OF).status != "answered"
+
+
+def test_each_quarter_end_of_last_year(bi, built):
+    answer = bi.ask("去年各季末存款余额", as_of=AS_OF)
+    assert answer.status == "answered" and len(answer.rows) == 4, answer.message
+    expected = one(built, """SELECT SUM(balance) FROM fact_deposit_month WHERE month_end IN
+        (DATE '2025-03-31', DATE '2025-06-30', DATE '2025-09-30', DATE '2025-12-31') GROUP BY month_end ORDER BY month_end""")
+    assert [round(float(r[-1]), 2) for r in answer.rows] == [round(float(r[0]), 2) for r in expected]
+
+
+@pytest.mark.parametrize("question", ["存款余额最高的那些支行", "投诉最多的支行和投诉类型"])
+def test_several_asked_or_two_breakdowns_are_no_first_place(bi, question):
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.limit is None, answer.message
+
+
+@pytest.mark.parametrize(("question", "write"), [
+    ("What was the change in Hangzhou's deposits compared to last year", False),
+    ("make a chart of Hangzhou's deposits from January to October", False),
+    ("set the period to Q3", False),
+    ("set the tier of customer C000789 to private banking", True),
+    ("mark complaint CP00012 as resolved", True),
+    ("C000789的客户等级调成私行", True),
+    ("把杭州分行10月的存款余额调到9亿", True),
+])
+def test_a_write_is_a_command_to_change_a_stored_value(question, write):
+    from chatbi.pipeline.guard import check
+
+    assert (check(question).reason == "write_request") is write

@@ -350,3 +350,14 @@ def test_changing_a_question_is_not_a_write():
                                              "change the chart to a bar chart for all regions", "set limit to 10"))
     assert WRITE.search("set all prices to 0")
     assert WRITE.search("set Ningbo's commission for October to 500k")  # a stored value set to a number
+
+
+@pytest.mark.parametrize("question", ["sales by years", "what's the bottom line on sales this month"])
+def test_plurals_and_idioms_are_no_dimension_heads(bi, question):
+    """'years' is no store opening year, 'the bottom line' no product line ranked lowest first."""
+    assert bi.ask(question, as_of=AS_OF).status != "answered"
+
+
+def test_stores_opened_this_year_are_counted_by_their_opening_date(bi):
+    answer = bi.ask("how many stores opened this year", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.filters[0].dimension == "store_open_date"

@@ -305,3 +305,10 @@ def test_the_head_word_of_a_dimensions_name_said_alone(ins):
     assert answer.status == "answered", answer.message
     assert [g.dimension for g in answer.interpretation.group_by] == ["product_line"]
     assert answer.interpretation.having[0].of == "yoy" and answer.interpretation.having[0].op == "<"
+
+
+def test_an_event_dating_only_half_a_ratio_is_asked(ins):
+    """件均保费 = premium (by booking) ÷ policies (by start): 今年起保的 dates only the policies."""
+    bi, _ = ins
+    answer = bi.ask("今年起保的件均保费", as_of=AS_OF)
+    assert answer.status != "answered" and answer.reason == "event_of_another_date", answer.message

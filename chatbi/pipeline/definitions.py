@@ -97,7 +97,8 @@ def event_of_another_date(catalog: Catalog, match: Match, metrics: list[str]) ->
     """今年入账的佣金 is 佣金 by its own booking date; 今年起保的 said of a metric dated otherwise (claims,
     by report date) names another date the period would have to be on: asked."""
     tables = {catalog.metrics[leaf].table for m in metrics for leaf in graph.leaf_metrics(catalog, m)}
-    other = [word for word, dated in match.time_events if not set(dated) & tables]
+    # every table the metrics read must be dated by it (件均保费 = 保费 by booking ÷ 保单 by start: 起保 is half)
+    other = [word for word, dated in match.time_events if not tables <= set(dated)]
     if not other:
         return None
     return ("event_of_another_date", f"问题里的时间说的是「{other[0]}」的日期，而不是该指标自己的日期；请换一种问法。",

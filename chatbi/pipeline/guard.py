@@ -33,9 +33,13 @@ WRITE = re.compile(
     # "set Ningbo's commission for October to 500k": a stored value set to a number
     r"\bset\s+(?!(?:the\s+)?(?:period|year|month|date|limit|chart|metric|range|time|grain|view|top|n)\b)"
     r"[\w'’]+(?:'s|’s)\s.{0,60}?\bto\s+-?\d|"
-    # "set customer C000789's tier to private banking": a stored attribute of one thing set to a value
-    r"\b(?:set|change|update|make)\s+(?!(?:the\s+)?(?:period|year|month|date|limit|chart|metric|range|time|grain|"
-    r"view|top|n)\b)(?:\S+\s+){0,3}?[\w-]*(?:'s|’s)\s.{0,60}?\bto\s+\w|"
+    # "set customer C000789's tier to private banking", "change the tier of customer C000789 to 私行": a
+    # stored attribute set to a value, said as a command (not "what was the change in Ningbo's sales")
+    r"(?:^|[,;，。]\s*|\b(?:please|pls|kindly|now)\s+)(?:set|change|update)\s+(?!(?:the\s+)?(?:period|year|month|"
+    r"date|limit|chart|metric|range|time|grain|view|top|n)\b)(?:\S+\s+){0,3}?(?:[\w-]*(?:'s|’s)\s|\w+\s+of\s).{0,60}?"
+    r"\bto\s+\w|"
+    r"(?:^|[,;，。]\s*|\b(?:please|pls|kindly)\s+)mark\s+.{0,40}?\bas\s+\w|"
+    r"设成|设置成|调成|调为|调到|调整到|升级为|降级为|升为|降为|改到|"
     r"\bmark\s+(?:the|all|every|these|those|this|that)\b.{0,60}?\bas\s+\w|"
     r"\b(?:remove|erase|wipe|modify|change)\b.{0,30}"
     r"\b(?:data|record|records|rows?|table|users?|subscribers?|accounts?)\b")
@@ -152,5 +156,7 @@ def _catalog_says(catalog, word: str, everything: bool = False) -> bool:
     if everything:  # the word itself one of the catalog's (基金 of 基金代销), not a word about one (关于5G的诗)
         terms += [t for m in catalog.metrics.values() for t in (m.name.zh, m.name.en, *m.synonyms)]
         terms += [t for d in catalog.dimensions.values() for v, syn in d.values.items() for t in (v, *syn)]
+        if word.isascii():  # "hi" is no word of "relationship manager"
+            return any(re.search(rf"\b{re.escape(word)}\b", t.lower()) for t in terms if t)
         return len(word) > 1 and any(word in t.lower() for t in terms if t)
     return any(word in t.lower() or t.lower() in word for t in terms if t and len(t) > 1)

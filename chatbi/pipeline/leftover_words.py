@@ -37,12 +37,28 @@ def _tokens(leftover: str, vocab: Vocabulary) -> list[str]:
     return out
 
 
-# 10月底 / 去年年末 / "loans outstanding": of a balance, the end of the period it is read at anyway;
-# not of a period still running (今年年底 has not come)
-END_WORDS = ("底", "末", "月底", "月末", "年底", "年末", "季末", "季度末", "期末", "outstanding")
+# 10月底 / 去年年末 / "loans outstanding": of a balance, the end of the period it is read at anyway,
+# when that period is one the word can end: a year end of a whole year gone (去年年末, never 年末 alone
+# or 2026年底 while 2026 runs), a quarter end of a quarter gone, a month end of a month said
+YEAR_ENDS, QUARTER_ENDS = ("年底", "年末"), ("季末", "季度末")
+END_WORDS = ("底", "末", "月底", "月末", "期末", *YEAR_ENDS, *QUARTER_ENDS, "outstanding")
 RUNNING = ("this_year", "ytd", "this_month", "this_quarter", "this_week", "today")
 
 
-def balance_end(word: str, metric_hits: list, time, vocab: Vocabulary) -> bool:
-    return word in END_WORDS and bool(metric_hits) and all(set(h.payload) <= vocab.balances for h in metric_hits) \
-        and (time is None or time.kind not in RUNNING)
+def balance_end(word: str, metric_hits: list, time, vocab: Vocabulary, as_of=None, grain: str | None = None) -> bool:
+    if word not in END_WORDS or not metric_hits or not all(set(h.payload) <= vocab.balances for h in metric_hits):
+        return False
+    if grain in ("month", "quarter", "year") and word in {"month": ("末", "底", "月末", "月底"),
+                                                          "quarter": ("末", *QUARTER_ENDS),
+                                                          "year": ("末", "底", *YEAR_ENDS)}[grain]:
+        return True  # 每月末, 各季末: the end of each bucket the breakdown shows
+    if word in YEAR_ENDS:
+        return time is not None and time.kind == "year" and as_of is not None and (time.year or 0) < as_of.year
+    if word in QUARTER_ENDS:
+        return time is not None and time.kind in ("quarter", "last_quarter") and time.kind not in RUNNING and (
+            time.kind == "last_quarter" or as_of is not None and (time.year or as_of.year, time.quarter or 0) <
+            (as_of.year, (as_of.month - 1) // 3 + 1))
+    if word == "outstanding":
+        return time is None or time.kind not in RUNNING
+    return time is not None and time.kind not in RUNNING and not (
+        time.kind == "year" and as_of is not None and time.year == as_of.year)

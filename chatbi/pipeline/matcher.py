@@ -39,6 +39,7 @@ from chatbi.pipeline.value_words import (
     counted_things,
     counter_of_count,
     counters_of_counts,
+    counts_with,
     nouns_of_values,
 )
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
@@ -46,6 +47,7 @@ from chatbi.pipeline.vocabulary import Vocabulary, normalise
 # 近三个月末, 每月末 (also where 月末存款 is a metric's name): each of those month ends
 LAST_MONTH_ENDS = re.compile(r"(?:近|最近|过去)\s*\d{1,2}\s*个?月末|(?:每|各|逐)一?个?月(?=\s*末)|"
                              r"\b(?:last|past)\s+\d{1,2}\s+month[- ]ends\b")
+EACH_QUARTER_END = re.compile(r"(?:每|各|逐)一?个?季度?(?=\s*末)")
 # what joins two breakdowns said in one list ("by city and channel type", 按地市、渠道类型)
 LISTED = re.compile(r"\s*(?:,|，|、|和|与|及|以及|跟|&|\band\b|,\s*and\b)\s*(?:by\s+)?", re.I)
 
@@ -145,6 +147,8 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     _interpret(chosen, text, result, as_of, vocab)
     if result.grain is None and LAST_MONTH_ENDS.search(text):  # 近三个月末: each of those month ends
         result.grain = "month"
+    if result.grain is None and EACH_QUARTER_END.search(text):  # 去年各季末: each quarter end
+        result.grain = "quarter"
     taken = [False] * len(text)
     for h in chosen:
         for i in range(h.start, h.end):
@@ -162,8 +166,8 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
                             w in vocab.units.get(m, ()) for h in result.metric_hits for m in h.payload))
                         # 保单里…有多少张: the counter of the count a later reading found
                         and not (counter_of_count(w, text) and result.metric_hits and all(
-                            set(h.payload) <= vocab.counts for h in result.metric_hits))
-                        and not balance_end(w, result.metric_hits, result.time, vocab)]
+                            counts_with(vocab, m, w) for h in result.metric_hits for m in h.payload))
+                        and not balance_end(w, result.metric_hits, result.time, vocab, as_of, result.grain)]
     # 占全市的比例 where the catalog has cities: which city's whole? (全网, 全公司: always everything)
     result.residual += [w for w in WHOLE_SCOPES if w in text and w[1] in "省市区国" and any(
         w[1] in term for term in vocab.dimension_terms if not term.isascii())]
@@ -384,7 +388,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             result.limit = n or result.limit
     if result.rank_words and result.rank is None:
         result.rank = "desc"
-    if result.rank_words and result.limit is None and asks_for_one(text):
+    if result.rank_words and result.limit is None and len(result.group_by) <= 1 and asks_for_one(text):
         result.limit = 1  # 最好的分公司是哪个: the first place (ties kept), not the whole ranking
     result.ranked = ranked_metrics(text, [h for h in chosen if h.kind == "rank"], result.metric_hits)
     for h in implicit[:1]:

@@ -8,24 +8,10 @@ import dataclasses
 
 from chatbi.pipeline.matcher import Match
 from chatbi.pipeline.question_words import MEASURE_WORDS
+from chatbi.pipeline.value_words import counts_with
 from chatbi.pipeline.vocabulary import Vocabulary
 from metric_catalog import graph
 from metric_catalog.model import Catalog
-
-MONEY = ("元", "块")
-# counters said of the same things (一台 / 一部 手机; 一件 / 一票 / 一单 货): a question's counter agrees
-# with a metric counted in its kin, never in another (派了多少件: parcels, not the 次 of attempts)
-KIN = ({"台", "部"}, {"件", "票", "单", "份"}, {"个", "家"}, {"位", "名", "人"}, {"张", "份"}, {"笔", "单"})
-
-
-def counts_with(vocab: Vocabulary, metric: str | None, word: str) -> bool:
-    """件 counts 报案件数 and 部 the handsets sold (台); of 平均结案天数 (days), of 派送次数 (次) or of an
-    amount it says another metric, and 元 counts only money."""
-    units = vocab.units.get(metric, set())
-    if word in units or any(word in kin and units & kin for kin in KIN):
-        return True
-    # a count whose unit is no counter ("parcels"): any counter of things
-    return metric in vocab.counts and word not in MONEY and not any(u in MEASURE_WORDS for u in units)
 
 
 def supported(catalog: Catalog, vocab: Vocabulary, metric: str, residual: list[str]) -> bool:

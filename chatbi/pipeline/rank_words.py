@@ -87,7 +87,8 @@ _HIGH_LOW = (re.compile(r"最高|最多|最大|最好|highest|most|largest|best"
 
 # 增长率最高的分行: the one at the top (ties kept); 各…最高的, 排名, 哪些 or a number ask for more
 ZH_THE_TOP = re.compile(r"(?:最高|最多|最大|最低|最少|最小|最好|最差|最快|最慢|最长|最短)的(?!\s*\d)(?!是)")
-SEVERAL = re.compile(r"各|每|排名|排行|排序|哪些|哪几|分别|都有|前\s*\d|后\s*\d|\d+\s*(?:个|家|名|位)")
+SEVERAL = re.compile(r"各|每|排名|排行|排序|哪些|哪几|分别|都有|那些|这些|列表|清单|一览|名单|前\s*\d|后\s*\d|"
+                     r"\d+\s*(?:个|家|名|位)")
 
 
 def asks_for_one(text: str) -> bool:

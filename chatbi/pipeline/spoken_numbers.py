@@ -36,6 +36,7 @@ def _scaled(n: str, scale: int, rest: str | None = None) -> str:
     return str(int(value)) if value == int(value) else str(value)
 
 
+APPROXIMATE = re.compile(r"一两|两三|三四|四五|五六|六七|七八|八九|三五|十几|几十|几百|几千|几万")
 DIGIT_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
 
 
@@ -56,6 +57,10 @@ def normalise_numbers(text: str) -> str:
     text = EN_HUNDREDS.sub(lambda m: _scaled(m["n"], 100_000 if m["k"] else 100,
                                              str(int(m["rest"]) * (1000 if m["k"] else 1)) if m["rest"] else None), text)
     text = EN_THOUSANDS.sub(lambda m: _scaled(m["n"], 1000), text)
+    # 两三家, 三五个, 十几个: an approximate count is no number (两三 was read as 23); left as said, so asked
+    approximate = APPROXIMATE.findall(text)
+    for i, said in enumerate(approximate):
+        text = text.replace(said, f"\x02{i}\x02", 1)
     text = re.sub(r"(近|最近|过去)半年", r"\g<1>6个月", text)
     text = re.sub(r"两(?=季度)", "两个", text)  # 两季度 counts quarters; 二季度 is the second
     text = re.sub(r"两", "二", text)
@@ -78,4 +83,6 @@ def normalise_numbers(text: str) -> str:
         pass
     for placeholder, word in kept.items():
         text = text.replace(placeholder, word)
+    for i, said in enumerate(approximate):
+        text = text.replace(f"\x02{i}\x02", said)
     return text

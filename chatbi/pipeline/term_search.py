@@ -175,7 +175,9 @@ def name_tails(chosen: list[Hit], text: str, terms: dict[str, set]) -> None:
 
 
 # words of time, never a dimension's head ("open date", "policy year" do not make "date" or "year" one)
-_NOT_HEADS = {"date", "day", "days", "week", "month", "year", "quarter", "time", "period", "name", "level", "total"}
+_NOT_HEADS = {"date", "day", "week", "month", "year", "quarter", "time", "period", "name", "level", "total", "kind",
+              "sort", "way", "part", "number", "amount", "value", "rate", "share", "code", "id", "list", "end", "bottom",
+              "top"}
 
 
 def head_nouns(chosen: list[Hit], text: str, dimension_terms: dict[str, set], metric_terms: dict[str, set],
@@ -195,7 +197,12 @@ def head_nouns(chosen: list[Hit], text: str, dimension_terms: dict[str, set], me
     for m in re.finditer(r"[a-z]+", text):
         if any(taken[m.start():m.end()]) or m.group(0) in filler:
             continue
-        for form in dict.fromkeys((m.group(0), m.group(0).removesuffix("s"))):
+        word = m.group(0)
+        if word.endswith(("ed", "ing")) or word.removesuffix("s") in _NOT_HEADS:  # "opened", "years": no head noun
+            continue
+        if re.search(r"\b(?:bottom|top)\s+$", text[:m.start()]):  # "the bottom line", "top line": idioms
+            continue
+        for form in dict.fromkeys((word, word.removesuffix("s"))):
             ids = heads.get(form, set())
             if len(ids) == 1 and form not in metric_words and form not in _NOT_HEADS and form not in filler:
                 out.append(Hit("dimension", m.group(0), m.start(), m.end(), set(ids)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from chatbi.pipeline.question_words import MEASURE_WORDS
 from chatbi.pipeline.term_search import Hit
 from chatbi.pipeline.vocabulary import Vocabulary
 
@@ -42,6 +43,25 @@ def counted_things(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit]
     return out
 
 
+MONEY = ("元", "块")
+# counters said of the same things (一台 / 一部 手机; 一件 / 一票 / 一单 货): a question's counter agrees
+# with a metric counted in its kin, never in another (派了多少件: parcels, not the 次 of attempts)
+GENERIC = {"件", "个"}
+KIN = ({"台", "部"}, {"件", "票", "单", "份"}, {"个", "家"}, {"位", "名", "人"}, {"张", "份"}, {"笔", "单"})
+
+
+def counts_with(vocab: Vocabulary, metric: str | None, word: str) -> bool:
+    """件 counts 报案件数 and 部 the handsets sold (台); of 平均结案天数 (days), of 派送次数 (次) or of an
+    amount it says another metric, and 元 counts only money."""
+    units = vocab.units.get(metric, set())
+    if word in units or any(word in kin and units & kin for kin in KIN):
+        return True
+    if units & GENERIC:  # 件 / 个 count any things (保单件数: 多少张), never events said in 次 or money
+        return word not in MONEY and word not in ("次",)
+    # a count whose unit is no counter ("parcels"): any counter of things
+    return metric in vocab.counts and word not in MONEY and not any(u in MEASURE_WORDS for u in units)
+
+
 # 保单有多少张, 报了几件: a counter after 多少 / 几, said of a metric that counts a table's rows
 _COUNTER = re.compile(r"(?:多少|几)\s*(?P<w>[件张个笔单次户位名条份起宗票箱])")
 
@@ -58,5 +78,7 @@ def counters_of_counts(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[
     metrics = [h for h in chosen if h.kind == "metric"]
     if not metrics or not all(set(h.payload) <= counts for h in metrics):
         return []
+    # 信用卡消费笔数有多少张: 张 counts cards, not the 笔 of transactions; it stays unexplained
     return [Hit("filler", m["w"], m.start("w"), m.end("w")) for m in _COUNTER.finditer(text)
-            if not any(h.start <= m.start("w") < h.end for h in chosen)]
+            if not any(h.start <= m.start("w") < h.end for h in chosen)
+            and all(counts_with(vocab, mid, m["w"]) for h in metrics for mid in h.payload)]
