@@ -175,3 +175,12 @@ def test_a_write_is_a_command_to_change_a_stored_value(question, write):
     from chatbi.pipeline.guard import check
 
     assert (check(question).reason == "write_request") is write
+
+
+@pytest.mark.model
+def test_a_word_several_metrics_share_is_asked_even_beside_a_period_end(built, llm):
+    """余额 is in 存款余额, 贷款余额 and AUM余额: 上月末 must not hide it (the 末 left over named none)."""
+    bi = ChatBI(load_catalog(CATALOG), connect(str(built)), backend=llm)
+    assert bi.ask("上月末各分行余额是多少", as_of=AS_OF).status == "clarify"
+    answer = bi.ask("上月末平均每个客户经理管户AUM是多少", as_of=AS_OF)  # 上月末 + 平均 is no 月均
+    assert not (answer.status == "answered" and answer.interpretation.average_over), answer.message

@@ -231,7 +231,7 @@ class Decider:
                 ranked and model_metric == ranked[0] and (content or begun) or begins)
             inside = self._inside_metric_words(model_metric, match) if agreed else []
             # 件数 is part of 保单件数 and 报案件数: words that several metrics share do not say which
-            shared = [self.ctx.vocabulary.metrics_containing(w) for w in content]
+            shared = [s for s in (self.ctx.vocabulary.metrics_containing(w) for w in content) if s]  # 末 names none
             common = set.intersection(*shared) & set(visible) if shared else set()
             if agreed and len(common) > 1 and model_metric in common:
                 options = [model_metric, *(m for m in ranked if m in common and m != model_metric),

@@ -44,7 +44,7 @@ AVERAGE_WORDS = r"(?P<whole>" + "|".join(WHOLE_SCOPES) + r"|公司|整体|总体
                 r"(?:" + "|".join(f"(?<={w})" for w in (*WHOLE_SCOPES, "公司")) + r")水平)"  # 低于全省水平
 CUMULATIVE = ("累计", "累积", "累加", "逐月累计", "running total", "cumulative", "cumulatively", "accumulated",
               "year to date total")
-PER_PERIOD = [("month", ("月均", "每月平均", "平均每月", "平均每个月", "每个月平均", "月平均", "月末平均", "各月末平均",
+PER_PERIOD = [("month", ("月均", "每月平均", "平均每月", "平均每个月", "每个月平均", "月平均",
                          "average month-end", "average month end", "average end-of-month", "average per month", "monthly average",
                          "avg per month", "average monthly")),
               ("day", ("日均", "每天平均", "平均每天", "每日平均", "平均每日", "average per day", "daily average",
