@@ -184,3 +184,15 @@ def test_a_word_several_metrics_share_is_asked_even_beside_a_period_end(built, l
     assert bi.ask("上月末各分行余额是多少", as_of=AS_OF).status == "clarify"
     answer = bi.ask("上月末平均每个客户经理管户AUM是多少", as_of=AS_OF)  # 上月末 + 平均 is no 月均
     assert not (answer.status == "answered" and answer.interpretation.average_over), answer.message
+
+
+def test_one_catalogs_words_never_change_how_anothers_questions_are_cut(tmp_path):
+    """The logistics catalog's 产品类型 was added to jieba for the whole process: a bank question's
+    产品 + 类型 then came out as one word its metric's characters half covered, and 各产品类型的销售额
+    was answered as the total (with the model, after a logistics run)."""
+    from chatbi.pipeline.vocabulary import build_vocabulary
+
+    logistics = build_vocabulary(load_catalog(Path("metric_catalog") / "logistics" / "logistics.yaml"))
+    assert "产品类型" in logistics.segment("各产品类型的")
+    bank = build_vocabulary(load_catalog(CATALOG))
+    assert "产品类型" not in bank.segment("各产品类型的")

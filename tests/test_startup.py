@@ -36,8 +36,10 @@ def test_a_rules_settled_question_loads_no_model_embeddings_jieba_or_alembic(dem
 
 SEGMENT = """
 import json, sys
-from chatbi.pipeline.vocabulary import _segmenter
-print(json.dumps(_segmenter(("新增用户",))("手机卖了几台新增用户数"), ensure_ascii=False))
+from chatbi.pipeline.vocabulary import Vocabulary
+vocab = Vocabulary()
+vocab.metric_terms["新增用户"].add("new_subscribers")
+print(json.dumps(vocab.segment("手机卖了几台新增用户数"), ensure_ascii=False))
 """
 
 

@@ -26,7 +26,7 @@ from chatbi.pipeline.interpret import Draft, build_query, rank_dimensions
 from chatbi.pipeline.interpreter import OUT_OF_SCOPE
 from chatbi.pipeline.listing_words import build_listing, read_listing
 from chatbi.pipeline.matcher import Match
-from chatbi.pipeline.metric_evidence import counts_with, metric_words_not_values, supported
+from chatbi.pipeline.metric_evidence import counts_with, metric_words_not_values, narrowest, supported
 from chatbi.pipeline.question_words import FILLER, FUTURE, MEASURE_WORDS, NEGATION_BEFORE, VAGUE_TIME
 from chatbi.pipeline.replies import Replies
 from chatbi.pipeline.vocabulary import term_forms
@@ -232,7 +232,7 @@ class Decider:
             inside = self._inside_metric_words(model_metric, match) if agreed else []
             # 件数 is part of 保单件数 and 报案件数: words that several metrics share do not say which
             shared = [s for s in (self.ctx.vocabulary.metrics_containing(w) for w in content) if s]  # 末 names none
-            common = set.intersection(*shared) & set(visible) if shared else set()
+            common = narrowest(self.catalog, set.intersection(*shared) & set(visible) if shared else set())
             if agreed and len(common) > 1 and model_metric in common:
                 options = [model_metric, *(m for m in ranked if m in common and m != model_metric),
                            *sorted(common - {model_metric, *ranked})]

@@ -36,9 +36,16 @@ def supported(catalog: Catalog, vocab: Vocabulary, metric: str, residual: list[s
             stem = token.rstrip("s")
             if not any(w.startswith(stem[:4]) for w in words if len(stem) >= 3):
                 return False
-        elif sum(ch in chars for ch in token) * 2 < len(token):
+        elif sum(ch in chars for ch in token) * 2 < len(token) or _names_a_dimension(catalog, token, vocabulary):
             return False
     return True
+
+
+def _names_a_dimension(catalog: Catalog, token: str, metric_vocabulary: str) -> bool:
+    """产品类型 said of 财富产品销售额: 类型 is in a dimension's names and none of the metric's, so the
+    word asks for a breakdown the metric alone does not give."""
+    names = " ".join(t for d in catalog.dimensions.values() for t in (d.name.zh, *d.synonyms)).lower()
+    return any(token[i:i + 2] in names and token[i:i + 2] not in metric_vocabulary for i in range(len(token) - 1))
 
 
 def metric_words_not_values(catalog: Catalog, match: Match, metric: str) -> Match:
@@ -53,3 +60,14 @@ def metric_words_not_values(catalog: Catalog, match: Match, metric: str) -> Matc
     if not dropped:
         return match
     return dataclasses.replace(match, filters={d: v for d, v in match.filters.items() if d not in dropped})
+
+
+def narrowest(catalog: Catalog, metrics: set[str]) -> set[str]:
+    """The metrics a shared word may mean, less those that only qualify another of them: 宽带 said
+    alone is 宽带新装量, not also 千兆宽带新装量 (whose name holds the other's whole)."""
+    def names(m: str) -> list[str]:
+        spec = catalog.metrics[m]
+        return [n for n in (spec.name.zh, *spec.synonyms) if n and not n.isascii()]
+
+    return {m for m in metrics if not any(
+        o != m and any(len(n1) >= 2 and n1 in n2 and n1 != n2 for n2 in names(m) for n1 in names(o)) for o in metrics)}

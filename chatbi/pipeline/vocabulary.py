@@ -88,10 +88,27 @@ class Vocabulary:
     balances: set[str] = field(default_factory=set)  # period_end metrics: 10月底 / 年末 / outstanding say their end
 
     def segment(self, text: str) -> list[str]:
-        """jieba's words of ``text``, the catalog's own words kept whole. jieba (its 350k-word
-        dictionary takes ~1 s to load) is loaded on the first text that needs it, not at start-up:
-        a question the catalog's words explain entirely never needs it."""
-        return _segmenter(self.native_terms)(text)
+        """jieba's words of ``text``, the catalog's own words kept whole (longest first). jieba (its
+        350k-word dictionary takes ~1 s to load) is loaded on the first text that needs it, not at
+        start-up: a question the catalog's words explain entirely never needs it. jieba's own
+        dictionary is never added to, so one catalog's words never change how another's questions
+        are cut (产品类型 of a logistics catalog made a bank's 产品 + 类型 one word)."""
+        terms, longest = self._native_index
+        out, rest, i = [], "", 0
+        while i < len(text):
+            n = next((n for n in range(min(longest, len(text) - i), 1, -1) if text[i:i + n] in terms), 0)
+            if n:
+                out += _segmenter()(rest) if rest else []
+                out.append(text[i:i + n])
+                rest, i = "", i + n
+            else:
+                rest, i = rest + text[i], i + 1
+        return out + (_segmenter()(rest) if rest else [])
+
+    @functools.cached_property
+    def _native_index(self) -> tuple[frozenset[str], int]:
+        terms = frozenset(self.native_terms)
+        return terms, max((len(t) for t in terms), default=0)
 
     def warm(self) -> None:
         """Load jieba now (~1 s) rather than on the first question that needs it: for long-lived
@@ -253,7 +270,6 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
 
 
 _JIEBA_LOCK = threading.Lock()
-_ADDED: set[str] = set()
 
 
 def _load_jieba_dictionary(jieba) -> None:
@@ -276,18 +292,13 @@ def _load_jieba_dictionary(jieba) -> None:
     write_atomic(path, marshal.dumps((jieba.dt.FREQ, jieba.dt.total)))
 
 
-def _segmenter(words: tuple[str, ...]):
+def _segmenter():
     with _JIEBA_LOCK:
         import jieba
 
-        if not _ADDED:
+        if not jieba.dt.initialized:
             jieba.setLogLevel(logging.WARNING)
-            if not jieba.dt.initialized:
-                _load_jieba_dictionary(jieba)
-        for word in words:
-            if word not in _ADDED:
-                jieba.add_word(word, freq=200000)
-                _ADDED.add(word)
+            _load_jieba_dictionary(jieba)
     return jieba.lcut
 
 
