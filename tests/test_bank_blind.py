@@ -5,29 +5,21 @@ small talk, a write said as "set … 's tier to …", a future said as "what wil
 
 from __future__ import annotations
 
-import datetime as dt
-import importlib.util
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from chatbi.core import ChatBI
 from chatbi.warehouse import connect
 from metric_catalog.loader import load_catalog
+from tests.blind_domain import AS_OF, build_warehouse, rows
 
-AS_OF = dt.date(2026, 11, 15)
 CATALOG = Path("metric_catalog") / "bank" / "bank.yaml"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("bank_warehouse", Path("eval") / "bank" / "warehouse.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    path = tmp_path_factory.mktemp("bank") / "bank.duckdb"
-    module.build(str(path), AS_OF)
-    return path
+    return build_warehouse(tmp_path_factory, "bank")
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +27,7 @@ def bi(built):
     return ChatBI(load_catalog(CATALOG), connect(str(built)), use_model=False)
 
 
-def one(path, sql):
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(sql).fetchall()
+one = rows
 
 
 def test_each_month_end_is_a_row_per_month(bi, built):
@@ -193,6 +183,28 @@ def test_one_catalogs_words_never_change_how_anothers_questions_are_cut(tmp_path
     from chatbi.pipeline.vocabulary import build_vocabulary
 
     logistics = build_vocabulary(load_catalog(Path("metric_catalog") / "logistics" / "logistics.yaml"))
-    assert "产品类型" in logistics.segment("各产品类型的")
+    assert "投诉单数" in logistics.segment("各分行投诉单数")  # a logistics metric's name, whole
     bank = build_vocabulary(load_catalog(CATALOG))
-    assert "产品类型" not in bank.segment("各产品类型的")
+    assert "投诉单数" not in bank.segment("各分行投诉单数")
+
+
+def test_a_dimension_said_without_its_qualifier_or_the_word_name(bi, built):
+    """财富产品类型 is asked as 产品类型, 产品名称 as 产品; 保险产品 stays the insurance type's products."""
+    by_type = bi.ask("今年各产品类型的销售额", as_of=AS_OF)
+    assert by_type.status == "answered" and [d.dimension for d in by_type.interpretation.group_by] == ["product_type"]
+    top = bi.ask("今年销售额最高的3个产品", as_of=AS_OF)
+    assert top.status == "answered", top.message
+    expected = one(built, """SELECT p.product_name FROM fact_wealth_txn w JOIN dim_wealth_product p USING (product_code)
+        WHERE w.status = '成功' AND w.txn_type <> '赎回' AND w.txn_date BETWEEN DATE '2026-01-01' AND DATE '2026-11-15'
+        GROUP BY 1 ORDER BY SUM(w.amount) DESC LIMIT 3""")
+    assert [r[0] for r in top.rows] == [r[0] for r in expected]
+    insurance = bi.ask("今年保险产品的销售额", as_of=AS_OF)
+    assert insurance.status == "answered" and not insurance.interpretation.group_by
+    assert [(f.dimension, f.values) for f in insurance.interpretation.filters] == [("product_type", ["保险"])]
+
+
+def test_a_type_the_metric_qualifies(bi):
+    """'complaints by type': of the several types the one named by the metric's own word."""
+    answer = bi.ask("complaints by type this year", as_of=AS_OF)
+    assert answer.status == "answered" and [d.dimension for d in answer.interpretation.group_by] == ["complaint_type"]
+    assert bi.ask("sales by type this year", as_of=AS_OF).status == "clarify"

@@ -6,30 +6,22 @@ month still to come."""
 
 from __future__ import annotations
 
-import datetime as dt
-import importlib.util
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from chatbi.core import ChatBI
 from chatbi.warehouse import connect
 from metric_catalog.loader import load_catalog
+from tests.blind_domain import AS_OF, build_warehouse, rows
 
-AS_OF = dt.date(2026, 11, 15)
 CATALOG = Path("metric_catalog") / "logistics" / "logistics.yaml"
 OCTOBER = "CAST(s.ship_time AS DATE) BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' AND s.status <> '已取消'"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("logistics_warehouse", Path("eval") / "logistics" / "warehouse.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    path = tmp_path_factory.mktemp("logistics") / "logistics.duckdb"
-    module.build(str(path), AS_OF)
-    return path
+    return build_warehouse(tmp_path_factory, "logistics")
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +29,7 @@ def bi(built):
     return ChatBI(load_catalog(CATALOG), connect(str(built)), use_model=False)
 
 
-def one(path, sql):
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(sql).fetchall()
+one = rows
 
 
 def test_a_catalog_value_is_never_cut_out_of_a_question_word(bi):

@@ -180,6 +180,12 @@ _NOT_HEADS = {"date", "day", "week", "month", "year", "quarter", "time", "period
               "top"}
 
 
+def _qualified_by(term: str, head: str, said: set[str]) -> bool:
+    """Is ``term`` ("complaint type") ``head`` qualified only by words the question's metric said?"""
+    words = term.split()
+    return term.isascii() and len(words) > 1 and words[-1] == head and all(w.removesuffix("s") in said for w in words[:-1])
+
+
 def head_nouns(chosen: list[Hit], text: str, dimension_terms: dict[str, set], metric_terms: dict[str, set],
                filler: set[str]) -> list[Hit]:
     """"which lines are down on premium": an English word said alone that is the last word of exactly
@@ -193,6 +199,7 @@ def head_nouns(chosen: list[Hit], text: str, dimension_terms: dict[str, set], me
         if term.isascii() and " " in term:
             heads.setdefault(term.split()[-1], set()).update(ids)
     metric_words = {w for t in metric_terms if t.isascii() for w in t.split()}
+    said = {w.removesuffix("s") for h in chosen if h.kind == "metric" and h.text.isascii() for w in h.text.split()}
     out = []
     for m in re.finditer(r"[a-z]+", text):
         if any(taken[m.start():m.end()]) or m.group(0) in filler:
@@ -204,6 +211,9 @@ def head_nouns(chosen: list[Hit], text: str, dimension_terms: dict[str, set], me
             continue
         for form in dict.fromkeys((word, word.removesuffix("s"))):
             ids = heads.get(form, set())
+            if len(ids) > 1:  # "complaints by type": the one type whose other words the metric said
+                ids = {i for i in ids if any(_qualified_by(t, form, said) for t, owners in dimension_terms.items()
+                                             if i in owners)}
             if len(ids) == 1 and form not in metric_words and form not in _NOT_HEADS and form not in filler:
                 out.append(Hit("dimension", m.group(0), m.start(), m.end(), set(ids)))
                 break

@@ -16,6 +16,7 @@ import sqlglot
 
 from chatbi.cachefile import write_atomic
 from chatbi.pipeline.event_years import event_words, own_time_events, things_dated
+from chatbi.pipeline.name_forms import short_dimension_forms
 from chatbi.pipeline.question_words import ABBREVIATIONS
 from chatbi.pipeline.spoken_numbers import join_digit_groups, normalise_numbers
 from metric_catalog import graph
@@ -261,6 +262,9 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
     if warehouse is not None:
         vocab.same_rows = _same_row_readings(vocab, catalog, warehouse)
     _add_counted_forms(vocab)
+    taken = {*vocab.dimension_terms, *vocab.value_terms, *vocab.metric_terms}
+    for form, dims in short_dimension_forms(vocab.dimension_terms, taken, {*vocab.value_terms, *vocab.metric_terms}).items():
+        vocab.dimension_terms[form] |= dims
     for index, topic in enumerate(catalog.catalog.unavailable):
         for term in topic.terms:
             for form in term_forms(term):
