@@ -180,3 +180,22 @@ def test_the_counter_said_settles_which_metric_a_verb_begins(built, llm):
     assert answer.status == "answered" and answer.interpretation.metrics == ["shipments"], answer.message
     expected = one(built, f"SELECT COUNT(*) FROM fact_shipment s WHERE s.weight_kg > 10 AND {OCTOBER}")[0][0]
     assert answer.rows[0][-1] == expected
+
+
+@pytest.mark.parametrize("question", ["去年理赔了多少钱", "去年理赔花了多少钱", "how much did we pay out in claims last year"])
+def test_money_asked_of_a_count_offers_the_amounts_of_the_same_rows(bi, question):
+    """The number of claims was shown for 多少钱: the amounts claimed and paid are offered instead."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "clarify", answer.message
+    assert {c.interpretation.metrics[0] for c in answer.candidates} == {"claim_amount", "claim_paid"}
+
+
+def test_how_much_of_a_count_is_asked_and_how_many_is_counted(bi, built):
+    answer = bi.ask("how much were claims last year", as_of=AS_OF)
+    assert answer.status == "clarify" and {c.interpretation.metrics[0] for c in answer.candidates} >= {"claims", "claim_paid"}
+    counted = bi.ask("how many claims last year", as_of=AS_OF)
+    assert counted.status == "answered", counted.message
+    expected = one(built, "SELECT COUNT(*) FROM fact_claim WHERE claim_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'")
+    assert counted.rows[0][-1] == expected[0][0]
+    paid = bi.ask("去年赔付金额多少钱", as_of=AS_OF)
+    assert paid.status == "answered" and paid.interpretation.metrics == ["claim_paid"], paid.message

@@ -10,6 +10,7 @@ from chatbi.pipeline.matcher import Match
 from chatbi.pipeline.question_words import MEASURE_WORDS
 from chatbi.pipeline.value_words import counts_with
 from chatbi.pipeline.vocabulary import Vocabulary
+from chatbi.pipeline.word_families import noun_start
 from metric_catalog import graph
 from metric_catalog.model import Catalog
 
@@ -33,8 +34,9 @@ def supported(catalog: Catalog, vocab: Vocabulary, metric: str, residual: list[s
         if len(token) == 1 and not token.isascii() and token in chars:
             continue  # one character of its names; a 跌 or 含 says something the reading may not
         if token.isascii():
-            stem = token.rstrip("s")
-            if not any(w.startswith(stem[:4]) for w in words if len(stem) >= 3):
+            stem, noun = token.rstrip("s"), noun_start(token)
+            if not any(w.startswith(stem[:4]) for w in words if len(stem) >= 3) \
+                    and not (noun and any(w.startswith(noun) for w in words)):  # "did we sell": sales
                 return False
         elif sum(ch in chars for ch in token) * 2 < len(token) or _names_a_dimension(catalog, token, vocabulary):
             return False

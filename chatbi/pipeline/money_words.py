@@ -1,0 +1,85 @@
+"""Money asked of a count: 去年理赔了多少钱 / "how much did we pay out in claims" is the amount paid,
+never the number of claims. A reading whose metrics are no amount of money cannot answer a question
+that asks one; the amounts of the same rows are offered instead (or it is refused). "How much" said
+of a count, where the same rows also have an amount, and "how many" of an amount, are asked too."""
+
+from __future__ import annotations
+
+import re
+
+from metric_catalog import graph
+from metric_catalog.model import Catalog
+from semantic_layer import SemanticQuery
+
+MONEY_ASKED = re.compile(r"多少钱|几块钱|多少块钱|多少元|多少金额|金额(?:是|有)?多少|花了多少|花费多少|"
+                         r"\bhow\s+much\s+money\b|\bhow\s+much\b.*\b(?:cost|costs|pay|paid|spend|spent|charged?|earn|earned)\b",
+                         re.I)
+HOW_MUCH = re.compile(r"\bhow\s+much\b", re.I)
+HOW_MANY = re.compile(r"\bhow\s+many\b", re.I)
+_CURRENCIES = {"cny", "rmb", "yuan", "usd", "eur", "hkd", "gbp", "jpy", "dollars", "dollar", "$", "¥"}
+
+
+def is_money(catalog: Catalog, metric: str) -> bool:
+    """An amount of money (元, 万元, CNY, 元/单 per order): by the metric's unit."""
+    unit = catalog.metrics[metric].unit
+    zh, en = (unit.zh or "").split("/")[0].strip(), (unit.en or "").split(" per ")[0].split("/")[0].strip().lower()
+    return zh.endswith("元") or zh == "块" or en in _CURRENCIES
+
+
+def _is_count(catalog: Catalog, metric: str) -> bool:
+    spec = catalog.metrics[metric]
+    return spec.type == "simple" and spec.agg in ("count", "count_distinct")
+
+
+def _tables(catalog: Catalog, metric: str) -> set[str]:
+    return {catalog.metrics[leaf].table for leaf in graph.leaf_metrics(catalog, metric)}
+
+
+SAID_NEAR = 24  # "how many new fibre subscribers": the metric's name begins within a few words
+
+
+def mismatch(catalog: Catalog, text: str, metrics: list[str], positions: dict[str, int]) -> tuple[str, list[str]] | None:
+    """(why, the metrics to offer instead) when the question asks money and no metric read is one, or
+    'how much' of a count / 'how many' of an amount, said of the metric itself ("how many outlets had
+    ARPU above 180" counts outlets), where the same rows have the other; else None."""
+    if not metrics:
+        return None
+    tables = set().union(*(_tables(catalog, m) for m in metrics))
+    kin = [m for m in catalog.metrics if not catalog.metrics[m].hidden and _tables(catalog, m) <= tables]
+    if MONEY_ASKED.search(text) and not any(is_money(catalog, m) for m in metrics):
+        return "money", [m for m in kin if is_money(catalog, m)]
+    if len(metrics) != 1 or HOW_MANY.search(text) and HOW_MUCH.search(text):
+        return None
+    metric = metrics[0]
+
+    def said_of_it(asked: re.Match | None) -> bool:
+        at = positions.get(metric, -1)
+        return asked is not None and asked.end() <= at <= asked.end() + SAID_NEAR \
+            and not any(asked.end() <= p < at for k, p in positions.items() if k != metric)  # how many outlets
+
+    if said_of_it(HOW_MUCH.search(text)) and _is_count(catalog, metric):
+        amounts = [m for m in kin if is_money(catalog, m)]
+        return ("how_much", [metric, *amounts]) if amounts else None
+    if said_of_it(HOW_MANY.search(text)) and is_money(catalog, metric):
+        counts = [m for m in kin if _is_count(catalog, m)]
+        return ("how_many", [metric, *counts]) if counts else None
+    return None
+
+
+def with_metric(query: SemanticQuery, old: str, new: str) -> SemanticQuery | None:
+    """The same reading with ``new`` in place of ``old`` wherever it is used; None if that is invalid."""
+    def field(name: str) -> str:  # an order by a metric's column (销售额, 销售额__growth)
+        return new if name == old else new + name[len(old):] if name.startswith(f"{old}__") else name
+
+    data = query.model_dump()
+    data["metrics"] = [new if m == old else m for m in data["metrics"]]
+    for having in data["having"]:
+        having["metric"] = new if having["metric"] == old else having["metric"]
+    for order in data["order_by"]:
+        order["field"] = field(order["field"])
+    if data.get("top_within") and data["top_within"]["metric"] == old:
+        data["top_within"]["metric"] = new
+    try:
+        return SemanticQuery.model_validate(data)
+    except ValueError:
+        return None
