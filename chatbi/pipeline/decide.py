@@ -93,7 +93,7 @@ class Decider:
             asked = money_words.mismatch(self.catalog, match.text, answer.interpretation.metrics,
                                         match.positions)
             if asked is not None:
-                return self._other_measure(question, answer.interpretation, asked, user, as_of)
+                return money_words.other_measure(self.replies, question, answer.interpretation, asked, user, as_of)
         unsure = [(w, r) for w, r in match.corrections
                   if (w.isascii() and not typos.slip(w, r)) or (not w.isascii() and not self._slip(w, r))]
         if unsure and answer.status == "answered" and answer.interpretation is not None:
@@ -107,23 +107,6 @@ class Decider:
             answer.message = f"（按{zh}理解）{answer.message}"
             answer.message_en = f"(Read as {', '.join(repr(read) for _, read in match.corrections)}.) {answer.message_en}"
         return answer
-
-    def _other_measure(self, question: str, read: SemanticQuery, asked: tuple[str, list[str]], user: User,
-                       as_of: dt.date) -> Answer:
-        """多少钱 of a count: the amounts of the same rows offered, or refused when there is none."""
-        why, offers = asked
-        old = next((m for m in read.metrics if not money_words.is_money(self.catalog, m)), read.metrics[0])
-        drafts = [q for q in (read if m == old else money_words.with_metric(read, old, m) for m in offers) if q]
-        if why == "money" and not drafts:
-            name = self.catalog.metrics[old].name
-            return self.replies.refuse(question, "no_amount", f"问的是金额，但「{name.zh}」是个数，目录里没有这些记录的金额指标。",
-                                       f"The question asks an amount of money, but {name.en} is a count and the "
-                                       "catalog has no amount for those rows.", user)
-        if why == "money":
-            return self.replies.clarify(question, drafts, "amount_asked", "问的是金额，可能指以下几个金额指标，请选择：",
-                                        "The question asks an amount of money; it could be any of these:", user, as_of)
-        return self.replies.clarify(question, drafts, "amount_or_count", "问的是金额还是个数？请选择：",
-                                    "Do you mean an amount or a count? Please pick one:", user, as_of)
 
     def _decide(self, question: str, match: Match, user: User, as_of: dt.date, timings: dict) -> Answer:
         visible = self.replies.visible(user)

@@ -5,11 +5,14 @@ of a count, where the same rows also have an amount, and "how many" of an amount
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+from chatbi.pipeline.answer import Answer
+from chatbi.pipeline.replies import Replies
 from metric_catalog import graph
 from metric_catalog.model import Catalog
-from semantic_layer import SemanticQuery
+from semantic_layer import SemanticQuery, User
 
 MONEY_ASKED = re.compile(r"多少钱|几块钱|多少块钱|多少元|多少金额|金额(?:是|有)?多少|花了多少|花费多少|"
                          r"\bhow\s+much\s+money\b|\bhow\s+much\b.*\b(?:cost|costs|pay|paid|spend|spent|charged?|earn|earned)\b",
@@ -83,3 +86,22 @@ def with_metric(query: SemanticQuery, old: str, new: str) -> SemanticQuery | Non
         return SemanticQuery.model_validate(data)
     except ValueError:
         return None
+
+
+def other_measure(replies: Replies, question: str, read: SemanticQuery, asked: tuple[str, list[str]], user: User,
+                  as_of: dt.date) -> Answer:
+    """多少钱 of a count: the amounts of the same rows offered, or refused when there is none."""
+    catalog = replies.catalog
+    why, offers = asked
+    old = next((m for m in read.metrics if not is_money(catalog, m)), read.metrics[0])
+    drafts = [q for q in (read if m == old else with_metric(read, old, m) for m in offers) if q]
+    if why == "money" and not drafts:
+        name = catalog.metrics[old].name
+        return replies.refuse(question, "no_amount", f"问的是金额，但「{name.zh}」是个数，目录里没有这些记录的金额指标。",
+                              f"The question asks an amount of money, but {name.en} is a count and the catalog has "
+                              "no amount for those rows.", user)
+    if why == "money":
+        return replies.clarify(question, drafts, "amount_asked", "问的是金额，可能指以下几个金额指标，请选择：",
+                               "The question asks an amount of money; it could be any of these:", user, as_of)
+    return replies.clarify(question, drafts, "amount_or_count", "问的是金额还是个数？请选择：",
+                           "Do you mean an amount or a count? Please pick one:", user, as_of)
