@@ -29,6 +29,12 @@ from semantic_layer.plan import ADDITIVE, QueryPlan, build_plan
 from semantic_layer.query import TIME, SemanticQuery
 from semantic_layer.scan import TIME_KEY, group_select
 
+PERIOD_COMPARISONS = ("mom", "yoy", "ystart")
+# (the compared period, the comparison, the same in English) for column labels
+COMPARED_LABELS = {"mom": ("上期", "环比", "previous", "vs previous period"),
+                   "yoy": ("去年同期", "同比", "last year", "YoY"),
+                   "ystart": ("年初", "较年初", "start of year", "vs start of year")}
+
 
 @dataclass(frozen=True)
 class OutputColumn:
@@ -200,7 +206,7 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
         for projection in select.expressions:
             if projection.alias == TIME_KEY:
                 projection.set("alias", exp.to_identifier(plan.grain))
-    for kind in [c for c in query.comparisons if c in ("mom", "yoy")]:
+    for kind in [c for c in query.comparisons if c in PERIOD_COMPARISONS]:
         shift = timegrain.comparison_shift(kind, plan.grain, start, end)
         prev_start, prev_end = timegrain.compared_range(kind, plan.grain, start, end)
         prev_ctes, prev_base = _base(plan, prev_start, prev_end, f"{kind}_")
@@ -214,8 +220,10 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
             cur, prev = exp.column(m, "cur"), exp.column(m, kind)
             growth = exp.Div(this=exp.cast(exp.Sub(this=cur, expression=prev), "DOUBLE"),
                              expression=exp.func("NULLIF", exp.Abs(this=prev), exp.Literal.number(0)))
-            select = select.select(exp.alias_(prev.copy(), f"{m}__{kind}_prev"), exp.alias_(growth, f"{m}__{kind}"),
-                                   copy=False)
+            # the change itself too: 增加了多少, and of a ratio (不良率上升了多少) the points it moved
+            change = exp.Sub(this=cur.copy(), expression=prev.copy())
+            select = select.select(exp.alias_(prev.copy(), f"{m}__{kind}_prev"), exp.alias_(change, f"{m}__{kind}_change"),
+                                   exp.alias_(growth, f"{m}__{kind}"), copy=False)
     if "share" in query.comparisons:
         for m in query.metrics:
             total = exp.Window(this=exp.Sum(this=exp.column(m, "cur")),
@@ -309,12 +317,14 @@ def output_columns(plan: QueryPlan, dims: list[str] | None = None) -> list[Outpu
     for m in query.metrics:
         spec = catalog.metrics[m]
         cols.append(OutputColumn(m, "metric", spec.name.zh, spec.name.en, spec.format, m))
-    for kind in [c for c in query.comparisons if c in ("mom", "yoy")]:
-        label = {"mom": ("上期", "环比", "previous", "vs previous period"), "yoy": ("去年同期", "同比", "last year", "YoY")}[kind]
+    for kind in [c for c in query.comparisons if c in PERIOD_COMPARISONS]:
+        label = COMPARED_LABELS[kind]
         for m in query.metrics:
             spec = catalog.metrics[m]
             cols.append(OutputColumn(f"{m}__{kind}_prev", "comparison", f"{spec.name.zh}({label[0]})",
                                      f"{spec.name.en} ({label[2]})", spec.format, m))
+            cols.append(OutputColumn(f"{m}__{kind}_change", "comparison", f"{spec.name.zh}{label[1]}变化",
+                                     f"{spec.name.en} change {label[3]}", spec.format, m))
             cols.append(OutputColumn(f"{m}__{kind}", "comparison", f"{spec.name.zh}{label[1]}",
                                      f"{spec.name.en} {label[3]}", "percent", m))
     if "share" in query.comparisons:

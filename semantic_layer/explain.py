@@ -10,6 +10,7 @@ OPS_EN = {"=": "is", "!=": "is not", "in": "in", "not in": "not in", ">": ">", "
           "between": "between"}
 GRAIN_ZH = {"day": "日", "week": "周", "month": "月", "quarter": "季度", "year": "年"}
 COMPARISON = {"mom": ("环比", "vs previous period"), "yoy": ("同比", "vs same period last year"),
+              "ystart": ("较年初", "vs the start of the year"),
               "share": ("占比", "share of total")}
 
 

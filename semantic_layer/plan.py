@@ -103,12 +103,26 @@ def _check_names(catalog: Catalog, query: SemanticQuery, role: RoleSpec | None) 
                              f"Cannot order by {order.field!r}: it is neither a queried metric nor a group-by.")
 
 
+def _check_against_year_start(catalog: Catalog, query: SemanticQuery, leaves: list[str], grain: str | None) -> None:
+    """较年初: a balance at the period's end against the year's opening balance (last 31 December's);
+    a flow has no opening value, and a period over two years has two starts."""
+    flows = [catalog.metrics[leaf] for leaf in leaves if catalog.metrics[leaf].type != "period_end"]
+    if flows:
+        raise NotAllowed(f"「{flows[0].name.zh}」是期间累计的指标，没有年初数；较年初只适用于余额类指标。可以问同比或环比。",
+                         f"'{flows[0].name.en}' adds up over a period and has no opening value; a comparison with "
+                         "the start of the year applies to balances. Ask year over year or period over period.")
+    if grain is not None or query.time_range.start.year != query.time_range.end.year:
+        raise NotAllowed("较年初比较的是一个时点和当年年初，请只问一个月末（不按时间拆分，不跨年）。",
+                         "A comparison with the start of the year compares one date with the year's opening: ask "
+                         "for one month end (no trend, not across years).")
+
+
 def _check_grain_and_comparisons(catalog: Catalog, query: SemanticQuery, leaves: list[str]) -> None:
     grain = query.time_group.grain if query.time_group else None
     for leaf in leaves:
         time = catalog.tables[catalog.metrics[leaf].table].time
         if time is None and (grain or query.time_range is not None or query.comparisons and
-                             set(query.comparisons) & {"mom", "yoy"}):
+                             set(query.comparisons) & {"mom", "yoy", "ystart"}):
             m = catalog.metrics[leaf]
             raise NotAllowed(f"「{m.name.zh}」的数据没有日期，只能按全部数据回答；请去掉时间范围、按时间拆分或同比环比再问。",
                              f"'{m.name.en}' has no date in the data, so it can only be answered for all data; "
@@ -118,8 +132,10 @@ def _check_grain_and_comparisons(catalog: Catalog, query: SemanticQuery, leaves:
             m = catalog.metrics[leaf]
             raise NotAllowed(f"「{m.name.zh}」按账期(月)统计，不能按{'日' if grain == 'day' else '周'}查看。",
                              f"'{m.name.en}' is recorded per billing month and cannot be shown by {grain}.")
-    if any(c in ("mom", "yoy") for c in query.comparisons) and query.time_range is None:
+    if any(c in ("mom", "yoy", "ystart") for c in query.comparisons) and query.time_range is None:
         raise NotAllowed("环比/同比需要明确的时间范围。", "Period-over-period comparisons need a time range.")
+    if "ystart" in query.comparisons:
+        _check_against_year_start(catalog, query, leaves, grain)
     if "share" in query.comparisons or query.share_scope:
         _check_share_not_bridged(catalog, query, leaves)
     if "share" in query.comparisons:

@@ -99,7 +99,8 @@ class OrderBy(QueryModel):
     descending: bool = True
 
 
-Comparison = Literal["mom", "yoy", "share"]
+# ystart: against the end of the year before (a balance's 年初数: 较年初 is against last 31 December)
+Comparison = Literal["mom", "yoy", "ystart", "share"]
 
 
 class SemanticQuery(QueryModel):

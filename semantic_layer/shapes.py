@@ -96,6 +96,7 @@ def check(plan: QueryPlan, query: SemanticQuery) -> None:
                              "(the data may not reach the period's end yet).")
     for h in query.having:
         needs = {"mom": "mom" in query.comparisons, "yoy": "yoy" in query.comparisons,
+                 "ystart": "ystart" in query.comparisons,
                  "share": "share" in query.comparisons, "cumulative": query.cumulative, "value": True}
         if not needs[h.of]:
             raise NotAllowed("条件引用的对比值没有被计算。", f"The condition uses {h.of}, which the query does not compute.")

@@ -107,7 +107,10 @@ def as_date(raw: exp.Expression, time: TimeSpec) -> exp.Expression:
 
 
 def compared_range(kind: str, grain: str | None, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The period a MoM / YoY comparison reads (a whole month's previous month ends on its last day)."""
+    """The period a MoM / YoY comparison reads (a whole month's previous month ends on its last day);
+    against the start of the year (ystart), the last month of the year before, whose end a balance is at."""
+    if kind == "ystart":
+        return dt.date(end.year - 1, 12, 1), dt.date(end.year - 1, 12, 31)
     shift = comparison_shift(kind, grain, start, end)
     prev_start, prev_end = shift.apply(start), shift.apply(end)
     if is_month_aligned(start, end):

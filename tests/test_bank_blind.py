@@ -208,3 +208,25 @@ def test_a_type_the_metric_qualifies(bi):
     answer = bi.ask("complaints by type this year", as_of=AS_OF)
     assert answer.status == "answered" and [d.dimension for d in answer.interpretation.group_by] == ["complaint_type"]
     assert bi.ask("sales by type this year", as_of=AS_OF).status == "clarify"
+
+
+def test_a_balance_against_the_start_of_the_year(bi, built):
+    """较年初: against last 31 December's balance (a bank's 年初数), never the year's first month end."""
+    answer = bi.ask("各分行存款余额较年初增加了多少", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.comparisons == ["ystart"], answer.message
+    expected = dict((r[0], (r[1], r[2])) for r in one(built, """SELECT b.branch_name,
+        SUM(f.balance) FILTER (WHERE f.month_end = DATE '2026-10-31'), SUM(f.balance) FILTER (WHERE f.month_end = DATE '2025-12-31')
+        FROM fact_deposit_month f JOIN dim_subbranch s USING (subbranch_id) JOIN dim_branch b ON b.branch_id = s.branch_id
+        GROUP BY 1"""))
+    names = [c["name"] for c in answer.columns]
+    change = names.index("deposit_balance__ystart_change")
+    for row in answer.rows:
+        cur, prev = expected[row[0]]
+        assert float(row[change]) == pytest.approx(float(cur) - float(prev))
+    assert "较年初对比 2025-12-31 期末" in answer.message
+
+
+@pytest.mark.parametrize("question", ["今年放款金额较年初", "存款余额较年初增加最多的3个分行", "每月存款余额较年初"])
+def test_what_the_start_of_the_year_cannot_say_is_refused(bi, question):
+    """A flow has no opening value; a ranking by the change, or a trend, is not computed."""
+    assert bi.ask(question, as_of=AS_OF).status == "refused"

@@ -89,7 +89,8 @@ def test_what_a_change_compares_with_and_a_part_period_are_said(bi):
 
 def test_a_rates_change_is_said_in_percent_and_in_percentage_points(bi):
     answer = bi.ask("上个月离网率环比", as_of=TEST_AS_OF)
-    cur, prev, change = answer.rows[0]
+    cur, prev, points, change = answer.rows[0]
+    assert points == pytest.approx(cur - prev)  # the change itself, in the rate's own unit
     assert f"离网率(上期) {prev * 100:.2f}%" in answer.message  # a value, not a signed change
     assert f"离网率环比 {change * 100:+.1f}%（{(cur - prev) * 100:+.2f}个百分点）" in answer.message
     assert "churn rate vs previous period" in answer.message_en

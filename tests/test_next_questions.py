@@ -48,7 +48,8 @@ def test_a_single_number_is_offered_its_breakdown_trend_and_last_year(service, d
         "a trend nobody dated ends at the last complete month (as_of 11-15), not in a half-month cliff"
     yoy = service.refine(answer.event_id, offered[2], MANAGER)
     names = [c["name"] for c in yoy.columns]
-    assert set(names) == {"new_subscribers", "new_subscribers__yoy", "new_subscribers__yoy_prev"}
+    assert set(names) == {"new_subscribers", "new_subscribers__yoy", "new_subscribers__yoy_prev",
+                          "new_subscribers__yoy_change"}
     last_year = rows(demo_warehouse, "SELECT count(*) FROM fact_activation WHERE activation_date "
                                      "BETWEEN '2025-10-01' AND '2025-10-31'")[0][0]
     assert yoy.rows[0][names.index("new_subscribers__yoy_prev")] == last_year

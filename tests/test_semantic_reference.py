@@ -88,8 +88,9 @@ def test_period_comparisons_match_reference_for_the_shifted_period(con, comparis
     end = dt.date(2026, 6, 30) if shift_months == 3 else dt.date(2025, 9, 30)
     prev_subs = as_map(run(con, reference_sql("new_subscribers", "city", start, end)))
     prev_rate = as_map(run(con, reference_sql("arrears_rate", "city", start, end)))
-    for city, subs, rate, subs_prev, subs_growth, rate_prev, rate_growth in rows:
-        assert subs_prev == prev_subs[(city,)]
+    for city, subs, rate, subs_prev, subs_change, subs_growth, rate_prev, rate_change, rate_growth in rows:
+        assert subs_prev == prev_subs[(city,)] and subs_change == subs - subs_prev
+        assert rate_change == pytest.approx(rate - rate_prev)
         assert rate_prev == pytest.approx(prev_rate[(city,)])
         assert subs_growth == pytest.approx((subs - subs_prev) / abs(subs_prev))
         assert rate_growth == pytest.approx((rate - rate_prev) / abs(rate_prev))
@@ -99,7 +100,7 @@ def test_monthly_mom_compares_each_month_with_the_one_before(con):
     rows = compiled_rows(con, SemanticQuery(metrics=["fiveg_migrations"], comparisons=["mom"],
                                             group_by=[GroupBy(dimension=TIME, grain="month")], time_range=QUARTER))
     monthly = as_map(run(con, reference_sql("fiveg_migrations", "month", dt.date(2026, 6, 1), QUARTER.end)))
-    for month, value, prev, _growth in rows:
+    for month, value, prev, _change, _growth in rows:
         previous_month = (month.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
         assert value == monthly[(month,)] and prev == monthly[(previous_month,)]
 

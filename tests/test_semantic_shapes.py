@@ -78,11 +78,19 @@ SHAPES = {
         SemanticQuery(metrics=["arrears_amount"], group_by=[GroupBy(dimension="city")], comparisons=["mom"],
                       having=[MetricFilter(metric="arrears_amount", op=">", value=0.1, of="mom")],
                       time_range=SEPTEMBER),
-        f"""SELECT city, cur, prev, CAST(cur - prev AS DOUBLE PRECISION) / ABS(prev) FROM (
+        f"""SELECT city, cur, prev, cur - prev, CAST(cur - prev AS DOUBLE PRECISION) / ABS(prev) FROM (
             SELECT ci.city_name AS city, SUM(CASE WHEN f.billing_month = '202609' THEN f.arrears_amount END) AS cur,
                    SUM(CASE WHEN f.billing_month = '202608' THEN f.arrears_amount END) AS prev
             FROM {BILL} WHERE f.billing_month IN ('202608', '202609') GROUP BY 1) t
             WHERE CAST(cur - prev AS DOUBLE PRECISION) / ABS(prev) > 0.1"""),
+    "a balance against the start of the year (较年初)": (
+        SemanticQuery(metrics=["active_subscribers"], group_by=[GroupBy(dimension="city")], comparisons=["ystart"],
+                      time_range=SEPTEMBER),
+        """SELECT city, cur, prev, cur - prev, CAST(cur - prev AS DOUBLE PRECISION) / ABS(prev) FROM (
+            SELECT ci.city_name AS city, SUM(CASE WHEN f.billing_month = '202609' THEN f.active_subscribers END) AS cur,
+                   SUM(CASE WHEN f.billing_month = '202512' THEN f.active_subscribers END) AS prev
+            FROM fact_subscriber_month f JOIN dim_channel ch ON ch.channel_id = f.channel_id
+            JOIN dim_city ci ON ci.city_id = ch.city_id WHERE f.billing_month IN ('202512', '202609') GROUP BY 1) t"""),
     "above the mean of the cities (additive)": (
         SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="city")],
                       having=[MetricFilter(metric="new_subscribers", op=">", against="average")], time_range=QUARTER),
@@ -186,6 +194,14 @@ REFUSED_SHAPES = {
     "monthly average over a part month": SemanticQuery(
         metrics=["new_subscribers"], average_over="month",
         time_range=TimeRange(start=dt.date(2026, 7, 1), end=dt.date(2026, 9, 15))),
+    "a flow against the start of the year (no opening value)": SemanticQuery(
+        metrics=["new_subscribers"], comparisons=["ystart"], time_range=QUARTER),
+    "a balance against the start of the year, by month": SemanticQuery(
+        metrics=["active_subscribers"], comparisons=["ystart"], time_range=QUARTER,
+        group_by=[GroupBy(dimension=TIME, grain="month")]),
+    "a balance against the start of the year, over two years": SemanticQuery(
+        metrics=["active_subscribers"], comparisons=["ystart"],
+        time_range=TimeRange(start=dt.date(2025, 7, 1), end=dt.date(2026, 9, 30))),
     "a share of nothing": SemanticQuery(metrics=["new_subscribers"], comparisons=["share"], time_range=QUARTER),
     "a growth condition without the growth": SemanticQuery(
         metrics=["new_subscribers"], group_by=[GroupBy(dimension="city")], time_range=QUARTER,

@@ -103,8 +103,9 @@ class DataSpans:
             return BeforeData(first)
         grain = next((g.grain for g in query.group_by if g.grain), None)
         kinds = [*query.comparisons, *(h.of for h in query.having if h.of in ("mom", "yoy"))]
-        for kind in dict.fromkeys(k for k in kinds if k in ("mom", "yoy")):
-            needed = timegrain.comparison_shift(kind, grain, start or end, end).apply(start or end)
+        for kind in dict.fromkeys(k for k in kinds if k in ("mom", "yoy", "ystart")):
+            needed = (timegrain.compared_range(kind, grain, start or end, end)[0] if kind == "ystart" else
+                      timegrain.comparison_shift(kind, grain, start or end, end).apply(start or end))
             if needed < first:
                 return BeforeData(first, kind, needed)
         return None

@@ -34,7 +34,7 @@ def describe(catalog: Catalog, query: SemanticQuery) -> tuple[str, str]:
     return zh, en
 
 
-COMPARED = {"mom": ("环比", "vs previous period"), "yoy": ("同比", "vs last year"), "share": ("占比", "share of total")}
+COMPARED = {"mom": ("环比", "vs previous period"), "yoy": ("同比", "vs last year"), "ystart": ("较年初", "vs start of year"), "share": ("占比", "share of total")}
 OPS = {">": ("高于", "above"), ">=": ("不低于", "at least"), "<": ("低于", "below"), "<=": ("不高于", "at most"),
        "=": ("等于", "equal to"), "!=": ("不等于", "not")}
 

@@ -195,7 +195,8 @@ class Executor:
             query = query.model_copy(update={"time_range": TimeRange(start=first, end=compiled.end)})
             note = (f"（数据从 {first} 开始，时间从该日算起）", f"(The data begins on {first}; the period starts there.) ")
         else:
-            name_zh, name_en = {"yoy": ("同比", "year-over-year"), "mom": ("环比", "period-over-period")}[before.compared]
+            name_zh, name_en = {"yoy": ("同比", "year-over-year"), "mom": ("环比", "period-over-period"),
+                               "ystart": ("较年初", "start-of-year")}[before.compared]
             why_zh = f"{name_zh}需要 {before.needed} 起的数据，而数据从 {first} 开始"
             why_en = f"the {name_en} comparison needs data from {before.needed}; the data begins on {first}"
             if any(h.of == before.compared for h in query.having) or any(

@@ -75,7 +75,16 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
             parts_en.append(f"{per_en}{spec.name.en} was {en}")
         values = {c["name"]: rows[0][i] for i, c in enumerate(columns)}
         for i, c in enumerate(columns):
-            if c["kind"] != "comparison" or c["format"] != "percent" or rows[0][i] is None:
+            if c["kind"] != "comparison" or rows[0][i] is None:
+                continue
+            if c["name"].endswith("_change"):  # 较年初增加了多少: the change itself (a rate's: in points, below)
+                if c["format"] != "percent":
+                    zh, en = _value(catalog, c["metric"], abs(rows[0][i]))
+                    sign = "-" if float(rows[0][i]) < 0 else "+"
+                    parts_zh.append(f"{c['label']} {sign}{zh}")
+                    parts_en.append(f"{c['label_en']} {sign}{en}")
+                continue
+            if c["format"] != "percent":
                 continue
             if c["name"].endswith("_prev"):  # the compared period's value, not a change: no sign
                 parts_zh.append(f"{c['label']} {float(rows[0][i]) * 100:.2f}%")
@@ -85,7 +94,7 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
             zh, en = f"{c['label']} {float(rows[0][i]) * 100:{sign}.1f}%", f"{c['label_en']} {float(rows[0][i]) * 100:{sign}.1f}%"
             metric, _, kind = c["name"].partition("__")
             prev = values.get(f"{c['name']}_prev")
-            if kind in ("mom", "yoy") and catalog.metrics.get(metric) and catalog.metrics[metric].format == "percent" \
+            if kind in ("mom", "yoy", "ystart") and catalog.metrics.get(metric) and catalog.metrics[metric].format == "percent" \
                     and prev is not None and values.get(metric) is not None:
                 # a rate's change is relative (%); the difference of the rates is said in percentage points
                 points = (float(values[metric]) - float(prev)) * 100
@@ -213,9 +222,13 @@ def period_notes(query: SemanticQuery, compiled) -> tuple[str, str]:
     grain = next((g.grain for g in query.group_by if g.grain), None)
     start, end = compiled.start, compiled.end
     if start is not None and not grain:
-        for kind, name, name_en in (("mom", "环比", "compared"), ("yoy", "同比", "YoY")):
+        for kind, name, name_en in (("mom", "环比", "compared"), ("yoy", "同比", "YoY"), ("ystart", "较年初", "start of year")):
             if kind in query.comparisons or any(h.of == kind for h in query.having):
                 prev_start, prev_end = timegrain.compared_range(kind, None, start, end)  # as the SQL reads it
+                if kind == "ystart":  # a balance's opening: last year's closing one
+                    zh.append(f"{name}对比 {prev_end} 期末")
+                    en.append(f"against the balance at {prev_end}")
+                    continue
                 zh.append(f"{name}对比 {prev_start} 至 {prev_end}")
                 en.append(f"{name_en} against {prev_start} to {prev_end}")
     if start is not None and grain and grain != "day":

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from chatbi.pipeline import definitions, shape_words, timeparse
+from chatbi.pipeline.change_rank import RATE_OR_AMOUNT, rank_by_change
 from chatbi.pipeline.compared_unit import unit_problem
 from chatbi.pipeline.definitions import excluded_by_definition
 from chatbi.pipeline.event_years import OPEN_YEAR, period_of_year_filters
@@ -162,7 +163,7 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         return Draft(None, period, ("rank_speed", "最快和最慢请分开问，一次一个方向。",
                                     "Ask for the fastest and the slowest one at a time."))
     match = dataclasses.replace(match, rank=speed) if speed else match  # 结案最慢: the most days
-    by_change = _rank_by_change(match, metrics[0], by_rate) if match.rank and match.growth else None
+    by_change = rank_by_change(match, metrics[0], by_rate) if match.rank and match.growth else None
     if by_change is RATE_OR_AMOUNT:  # 下降最多: by the rate (offered) or by the amount?
         offered = build_query(catalog, match, metrics, as_of, group_by, by_rate=True).query
         return Draft(None, period, RATE_OR_AMOUNT, [offered] if offered is not None else [])
@@ -272,9 +273,12 @@ def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], 
     additive = all(catalog.metrics[m].type == "simple" and catalog.metrics[m].agg in ("sum", "count")
                    for m in metrics)
     shape: dict = {"share_scope": [d for d in match.share_scope if d in {f for f in match.filters}]}
-    if match.growth and not {"mom", "yoy"} & set(match.comparisons):
+    if match.growth and not {"mom", "yoy", "ystart"} & set(match.comparisons):
         return ("growth_base", "增长是和上期（环比）还是去年同期（同比）比？请选择：",
                 "Growth against the previous period (MoM) or the same period last year (YoY)? Please pick:")
+    if "ystart" in match.comparisons and (match.rank or match.thresholds):  # 较年初增加最多: by the change
+        return ("ystart_ranked", "暂不支持按较年初的变化排名或筛选；可以先问各项较年初的变化。",
+                "Ranking or filtering on the change since the start of the year is not supported; ask for the changes.")
     if match.cumulative:
         if not additive:
             return ("not_additive", f"「{first.name.zh}」不是可逐期累加的指标，没有累计值。",
@@ -376,65 +380,6 @@ def _condition(catalog: Catalog, match: Match, metric: str, position: int, thres
         return ("ambiguous_number", f"{threshold.value:g} 是百分比吗？请写成 {threshold.value:g}%。",
                 f"Is {threshold.value:g} a percentage? Please write {threshold.value:g}%.")
     return MetricFilter(metric=metric, op=threshold.op, value=threshold.value)
-
-
-RATE_OR_AMOUNT = ("rank_by_change", "是按变化的幅度（增长率）排吗？按变化的量排暂不支持。可以按增长率回答：",
-                  "Is the ranking by the rate of change? By the amount of change is not supported; by the rate:")
-
-
-def _rank_by_change(match: Match, metric: str, by_rate: bool = False):
-    """同比下降最多的2个地市: ranked by the change itself (most negative first, among those that fell);
-    增长率最高: by the change, highest first. (OrderBy, condition or None) or a problem to ask."""
-    compared = [c for c in ("mom", "yoy") if c in match.comparisons]
-    if not compared:
-        return None
-    field = f"{metric}__{compared[0]}"
-    direction = match.growth_direction
-    one_way = direction in ("up", "down") and match.rank in ("asc", "desc") and len(compared) == 1 \
-        and not match.thresholds
-    if one_way and by_rate:  # among those that fell: 下降最多 the largest fall first, 下降最少 the smallest
-        largest = match.rank == "desc"
-        op, descending = ("<", not largest) if direction == "down" else (">", largest)
-        return OrderBy(field=field, descending=descending), MetricFilter(metric=metric, op=op, value=0.0, of=compared[0])
-    said = _change_ranked(match)  # the ranking word said of the change itself: 下降最快, 增长率最高
-    if one_way and said == "amount":
-        return RATE_OR_AMOUNT
-    if said is None:
-        return ("rank_by_change", "排名是按指标值还是按变化？请分开问（如 新增用户最多的3个地市；同比增长率最高的3个地市）。",
-                "Is the ranking by the value or by the change? Ask one (e.g. top 3 cities by new subscribers; "
-                "the 3 cities with the highest YoY growth rate).")
-    if said == "amount" or len(compared) > 1 or direction == "unclear" or match.rank in ("best", "worst") or (
-            direction in ("up", "down") and match.rank == "asc") or match.thresholds:
-        return ("rank_by_change", "按变化排名需要说清楚：按增长率（如 同比增长率最高的3个地市、同比下降最快的3个地市），"
-                                  "一个对比、一个方向；按增量排名暂不支持。",
-                "A ranking by the change needs the rate (e.g. the 3 cities with the highest YoY growth rate, or whose "
-                "YoY fell fastest), one comparison and one direction; ranking by the amount of change is not supported.")
-    if direction == "down":
-        return OrderBy(field=field, descending=False), MetricFilter(metric=metric, op="<", value=0.0, of=compared[0])
-    if direction == "up":
-        return OrderBy(field=field, descending=True), MetricFilter(metric=metric, op=">", value=0.0, of=compared[0])
-    return OrderBy(field=field, descending=match.rank == "desc"), None
-
-
-def _change_ranked(match: Match) -> str | None:
-    """rate when a ranking word is said of the change as a rate (增长率最高, 下降最快, highest growth rate);
-    amount when it may mean the amount (增长最多: by rate or by how many?); None when it is said of the value."""
-    def next_to(a: int, b: int) -> bool:  # only a comparison word or a particle between: 最高的同比增长率
-        if a > b:
-            return False
-        gap = match.text[a:b]
-        for word in ("year over year", "month over month", "yoy", "mom", "同比", "环比", "的", "rate", " "):
-            gap = gap.replace(word, "")
-        return len(gap) <= 1
-
-    for c_start, c_end, change in match.change_words:
-        for r_start, r_end, rank in match.rank_words:
-            if next_to(c_end, r_start) or next_to(r_end, c_start):
-                if any(w in rank for w in ("最快", "最慢", "fastest", "slowest")) or change not in (
-                        *shape_words.DECREASE, *shape_words.INCREASE):
-                    return "rate"
-                return "amount"
-    return None
 
 
 def _names_the_groups(catalog: Catalog, match: Match, words: str) -> bool:

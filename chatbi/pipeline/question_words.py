@@ -75,6 +75,10 @@ COMPARISON_WORDS = [("mom", None, ("环比", "比上期", "较上期", "vs previ
                     ("yoy", None, ("同比", "比去年", "较去年", "year over year", "year-on-year", "year on year", "yoy",
                                    "vs last year",
                                    "compared with last year")),
+                    # a balance against the year's opening (its 年初数: last 31 December's)
+                    ("ystart", None, ("较年初", "比年初", "相比年初", "对比年初", "与年初相比", "和年初比", "跟年初比", "较上年末",
+                                      "比上年末", "vs the start of the year", "vs start of year",
+                                      "compared with the start of the year")),
                     ("share", None, ("占比", "份额", "比重", *(f"占{w}" for w in WHOLE_SCOPES), "share", "proportion",
                                       "percentage of total"))]
 

@@ -59,10 +59,10 @@ DECREASE = ("下降", "下滑", "降幅", "跌幅", "回落", "减少", "降低"
 # a direction said of the rate of change (增速下降: growth slowed) or denied (没有下降) is not a sign
 RATE_OF_CHANGE = ("增速", "增长率", "增幅", "growth rate", "growth")
 DENIED = ("不再", "没有", "没", "未", "不", "并未", "not", "never", "no longer", "didn't", "did not")
-INCREASE = ("增长", "增幅", "涨幅", "上升", "上涨", "涨", "grew", "grown", "rose", "risen", "increased", "increase",
+INCREASE = ("增长", "增加", "增幅", "涨幅", "上升", "上涨", "涨", "grew", "grown", "rose", "risen", "increased", "increase",
             "are up", "is up", "was up", "were up", "went up", "gone up")
 # 比去年少, 比上月多: a change said by the comparison itself, its direction in the word after it
-MORE_LESS_AFTER = re.compile(r"(?:比|较)\s*(?:去年同期|上年同期|去年|上年|上个月|上月|上期|上季度|上周)\s*(?P<dir>多|少|高|低)")
+MORE_LESS_AFTER = re.compile(r"(?:比|较)\s*(?:去年同期|上年同期|去年|上年末|上年|上个月|上月|上期|上季度|上周|年初)\s*(?P<dir>多|少|高|低)")
 MORE, LESS = ("多", "高"), ("少", "低")
 # 超过去年的大区, 低于上月的门店: the same comparison said with a bound word first (never 超 + 过去年);
 # rewritten to the 比…多/少 form before matching
