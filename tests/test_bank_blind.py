@@ -230,3 +230,17 @@ def test_a_balance_against_the_start_of_the_year(bi, built):
 def test_what_the_start_of_the_year_cannot_say_is_refused(bi, question):
     """A flow has no opening value; a ranking by the change, or a trend, is not computed."""
     assert bi.ask(question, as_of=AS_OF).status == "refused"
+
+
+@pytest.mark.model
+def test_a_word_several_balances_share_is_the_one_the_breakdown_applies_to(built, llm):
+    """余额 is in 存款余额, 贷款余额, AUM …; broken down by 贷款品种 only the loans' can be meant (its
+    不良 part only qualifies it), and the model reads it too: answered, at the month end."""
+    bi = ChatBI(load_catalog(CATALOG), connect(str(built)), backend=llm)
+    answer = bi.ask("上月末各贷款品种余额占比", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["loan_balance"], answer.message
+    expected = dict(one(built, """SELECT l.loan_type, SUM(m.balance) / SUM(SUM(m.balance)) OVER ()
+        FROM fact_loan_month m JOIN dim_loan l USING (loan_id) WHERE m.month_end = DATE '2026-10-31' GROUP BY 1"""))
+    share = [c["name"] for c in answer.columns].index("loan_balance__share")
+    assert {r[0]: pytest.approx(float(r[share])) for r in answer.rows} == {k: float(v) for k, v in expected.items()}
+    assert bi.ask("本月末各贷款品种的余额", as_of=AS_OF).status != "answered"  # the month is not closed

@@ -26,7 +26,14 @@ from chatbi.pipeline.interpret import Draft, build_query, rank_dimensions
 from chatbi.pipeline.interpreter import OUT_OF_SCOPE
 from chatbi.pipeline.listing_words import build_listing, read_listing
 from chatbi.pipeline.matcher import Match
-from chatbi.pipeline.metric_evidence import counts_with, metric_words_not_values, narrowest, supported
+from chatbi.pipeline.metric_evidence import (
+    counts_with,
+    metric_words_not_values,
+    narrowest,
+    splits_as_asked,
+    supported,
+    words_besides_end,
+)
 from chatbi.pipeline.question_words import FILLER, FUTURE, MEASURE_WORDS, NEGATION_BEFORE, VAGUE_TIME
 from chatbi.pipeline.replies import Replies
 from chatbi.pipeline.vocabulary import term_forms
@@ -232,12 +239,14 @@ class Decider:
             begins = said and all({m for m in self.ctx.vocabulary.metrics_prefixed(
                 [w], verbs=bool(re.search(rf"{re.escape(w)}[了过]", match.text)))
                 if all(counts_with(self.ctx.vocabulary, m, c) for c in counters)} == {model_metric} for w in said)
-            agreed = model_metric and model_metric in visible and (
-                ranked and model_metric == ranked[0] and (content or begun) or begins)
-            inside = self._inside_metric_words(model_metric, match) if agreed else []
             # 件数 is part of 保单件数 and 报案件数: words that several metrics share do not say which
             shared = [s for s in (self.ctx.vocabulary.metrics_containing(w) for w in content) if s]  # 末 names none
-            common = narrowest(self.catalog, set.intersection(*shared) & set(visible) if shared else set())
+            common = narrowest(self.catalog, {m for m in set.intersection(*shared) & set(visible) if splits_as_asked(self.catalog, m, match)}
+                               if shared else set())
+            # 各贷款品种余额: of the balances only the loans' has a loan type, and the model says it too
+            agreed = model_metric and model_metric in visible and (
+                ranked and model_metric == ranked[0] and (content or begun) or begins or common == {model_metric})
+            inside = self._inside_metric_words(model_metric, match) if agreed else []
             if agreed and len(common) > 1 and model_metric in common:
                 options = [model_metric, *(m for m in ranked if m in common and m != model_metric),
                            *sorted(common - {model_metric, *ranked})]
@@ -245,7 +254,7 @@ class Decider:
                                             "ambiguous_metric", "这个问题可能指以下几个指标，请选择：",
                                             "The question could mean any of these metrics; please pick one:",
                                             user, as_of)
-            if agreed and not risky and not inside and supported(self.catalog, self.ctx.vocabulary, model_metric, match.residual):
+            if agreed and not risky and not inside and supported(self.catalog, self.ctx.vocabulary, model_metric, words_besides_end(self.ctx.vocabulary, match, model_metric, as_of)):
                 metrics, path = [model_metric], "model"
                 match = metric_words_not_values(self.catalog, match, model_metric)  # 签收了多少件
             elif inside:  # 新增客户…: 客户 may be the metric's own word, not a breakdown by customer

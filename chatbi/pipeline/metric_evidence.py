@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 
+from chatbi.pipeline.leftover_words import balance_end
 from chatbi.pipeline.matcher import Match
 from chatbi.pipeline.question_words import MEASURE_WORDS
+from chatbi.pipeline.term_search import Hit
 from chatbi.pipeline.value_words import counts_with
 from chatbi.pipeline.vocabulary import Vocabulary
 from chatbi.pipeline.word_families import noun_start
@@ -73,3 +75,16 @@ def narrowest(catalog: Catalog, metrics: set[str]) -> set[str]:
 
     return {m for m in metrics if not any(
         o != m and any(len(n1) >= 2 and n1 in n2 and n1 != n2 for n2 in names(m) for n1 in names(o)) for o in metrics)}
+
+
+def words_besides_end(vocab: Vocabulary, match: Match, metric: str, as_of) -> list[str]:
+    """The words left but the period end said of a balance the model read (上月末…余额: 末)."""
+    said = [Hit("metric", "", 0, 0, {metric})]
+    return [w for w in match.residual if not balance_end(w, said, match.time, vocab, as_of, match.grain)]
+
+
+def splits_as_asked(catalog: Catalog, metric: str, match: Match) -> bool:
+    """Can the metric be broken down and filtered as the question says? 各贷款品种余额: of the
+    metrics 余额 is in, only the loan balances have a loan type."""
+    allowed = set(graph.allowed_dimensions(catalog, metric))
+    return all(d in allowed for d in [*match.group_by, *match.filters])
