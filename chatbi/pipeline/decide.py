@@ -398,12 +398,14 @@ class Decider:
         return not any(char in t for t, ms in self.ctx.vocabulary.metric_terms.items() if ms - ours)
 
     def _unknown_words(self, residual: list[str]) -> list[str]:
-        """Leftover words the catalog has no term for: 客户 or stores, named but not placed, are the
-        catalog's own words, and a refusal must never say they are outside it."""
+        """Leftover words the catalog has no term for: 客户 or stores, named but not placed, and 笔数
+        that several metrics' names hold, are the catalog's own words; a refusal must never say they
+        are outside it."""
         vocab = self.ctx.vocabulary
         known = (vocab.metric_terms, vocab.dimension_terms, vocab.value_terms)
         return [w for w in residual if w not in FILLER and w not in VAGUE_TIME
-                and not any(form in terms for form in term_forms(w) for terms in known)]
+                and not any(form in terms for form in term_forms(w) for terms in known)
+                and not (len(w) >= 2 and not w.isascii() and vocab.metrics_containing(w))]
 
     def _scope_zh(self, residual: list[str]) -> str:
         what = f"「{'、'.join(residual)}」" if residual else "这个问题"
