@@ -199,3 +199,11 @@ def test_how_much_of_a_count_is_asked_and_how_many_is_counted(bi, built):
     assert counted.rows[0][-1] == expected[0][0]
     paid = bi.ask("去年赔付金额多少钱", as_of=AS_OF)
     assert paid.status == "answered" and paid.interpretation.metrics == ["claim_paid"], paid.message
+
+
+@pytest.mark.model
+def test_a_word_two_amounts_share_is_asked_even_when_a_synonym_holds_it(built, llm):
+    """理赔金额 is the amount claimed or the amount paid; that one of them has 理赔申请金额 as a synonym
+    does not say which (answered as the amount claimed, a wrong number, when only the names decided)."""
+    bi = ChatBI(load_catalog(CATALOG), connect(str(built)), backend=llm)
+    assert bi.ask("上个月理赔金额多少", as_of=AS_OF).status == "clarify"

@@ -241,11 +241,13 @@ class Decider:
                 if all(counts_with(self.ctx.vocabulary, m, c) for c in counters)} == {model_metric} for w in said)
             # 件数 is part of 保单件数 and 报案件数: words that several metrics share do not say which
             shared = [s for s in (self.ctx.vocabulary.metrics_containing(w) for w in content) if s]  # 末 names none
-            common = narrowest(self.catalog, {m for m in set.intersection(*shared) & set(visible) if splits_as_asked(self.catalog, m, match)}
-                               if shared else set())
+            every = narrowest(self.catalog, set.intersection(*shared) & set(visible) if shared else set())
+            common = {m for m in every if splits_as_asked(self.catalog, m, match)}
             # 各贷款品种余额: of the balances only the loans' has a loan type, and the model says it too
+            # (the breakdown must be what narrows it: 理赔金额 alone is claimed or paid, whatever a synonym holds)
             agreed = model_metric and model_metric in visible and (
-                ranked and model_metric == ranked[0] and (content or begun) or begins or common == {model_metric})
+                ranked and model_metric == ranked[0] and (content or begun) or begins
+                or len(every) > 1 and common == {model_metric})
             inside = self._inside_metric_words(model_metric, match) if agreed else []
             if agreed and len(common) > 1 and model_metric in common:
                 options = [model_metric, *(m for m in ranked if m in common and m != model_metric),
