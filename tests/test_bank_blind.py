@@ -244,3 +244,17 @@ def test_a_word_several_balances_share_is_the_one_the_breakdown_applies_to(built
     share = [c["name"] for c in answer.columns].index("loan_balance__share")
     assert {r[0]: pytest.approx(float(r[share])) for r in answer.rows} == {k: float(v) for k, v in expected.items()}
     assert bi.ask("本月末各贷款品种的余额", as_of=AS_OF).status != "answered"  # the month is not closed
+
+
+@pytest.mark.model
+def test_the_people_who_sold_more_than_an_amount(built, llm):
+    """'managers who sold more than 20 million yuan of wealth products': the managers above the bound,
+    never each manager's products (an amount "of wealth products" is no breakdown by product)."""
+    bi = ChatBI(load_catalog(CATALOG), connect(str(built)), backend=llm)
+    answer = bi.ask("relationship managers who sold more than 20 million yuan of wealth products this year", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [g.dimension for g in answer.interpretation.group_by] == ["manager"]
+    expected = one(built, """SELECT m.manager_name FROM fact_wealth_txn w JOIN dim_manager m USING (manager_id)
+        WHERE w.status = '成功' AND w.txn_type <> '赎回' AND w.txn_date BETWEEN DATE '2026-01-01' AND DATE '2026-11-15'
+        GROUP BY 1 HAVING SUM(w.amount) > 20000000""")
+    assert {r[0] for r in answer.rows if r[0] is not None} == {r[0] for r in expected}

@@ -323,8 +323,9 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
         elif h.kind == "dimension":
             before, after = text[max(0, h.start - 6):h.start], text[h.end:h.end + 6]
             grouped = before.endswith(GROUP_BEFORE) or after.lstrip().startswith(GROUP_AFTER) or ranked
-            grouped = grouped or any(0 <= h.start - end <= 4 or end <= h.start and _values_only(chosen, text, end, h.start)
-                                     for end in openers)  # "which Hangzhou depots …": values between
+            # "which Hangzhou depots …": values between; "20 million yuan of wealth products" is an amount of them
+            grouped = grouped or any((0 <= h.start - end <= 4 or end <= h.start and _values_only(chosen, text, end, h.start))
+                                     and text[end:h.start].strip() != "of" for end in openers)
             # 线上线下的销售额, 渠道的订单数: a dimension said as what a metric is "of" is its breakdown
             grouped = grouped or (text[h.end:h.end + 1] == "的" and h.end + 1 in metric_starts
                                   and h.start not in value_ends and any(vocab.dimension_values.get(d) for d in h.payload))
