@@ -258,3 +258,11 @@ def test_the_people_who_sold_more_than_an_amount(built, llm):
         WHERE w.status = '成功' AND w.txn_type <> '赎回' AND w.txn_date BETWEEN DATE '2026-01-01' AND DATE '2026-11-15'
         GROUP BY 1 HAVING SUM(w.amount) > 20000000""")
     assert {r[0] for r in answer.rows if r[0] is not None} == {r[0] for r in expected}
+
+
+def test_a_balance_is_compared_at_the_compared_periods_end(bi):
+    """环比 of a balance (and of a ratio of balances) is against the month end before, said so."""
+    deposits = bi.ask("上月末存款余额环比增长了多少", as_of=AS_OF)
+    assert deposits.status == "answered" and "环比对比 2026-09-30 期末" in deposits.message, deposits.message
+    rate = bi.ask("上月末不良率同比", as_of=AS_OF)
+    assert rate.message.startswith("2026-10-31 期末") and "同比对比 2025-10-31 期末" in rate.message, rate.message

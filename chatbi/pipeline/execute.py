@@ -10,7 +10,7 @@ from chatbi import progress
 from chatbi.pipeline.answer import ANSWERED, REFUSED, Answer, format_value, suggest_chart
 from chatbi.pipeline.context import PipelineContext
 from chatbi.pipeline.data_span import BeforeData, DataSpans
-from chatbi.pipeline.headline import headline, period_notes, stated_count
+from chatbi.pipeline.headline import balances, headline, period_notes, stated_count
 from chatbi.pipeline.replies import Replies
 from chatbi.pipeline.sql_run import run_guarded_sql
 from chatbi.sqlguard import SqlRejected
@@ -78,7 +78,7 @@ class Executor:
         cut = result.truncated or len(rows) >= MAX_ROWS
         zh, en = headline(ctx.catalog, query, compiled, columns, rows, cut)
         if rows:
-            note_zh, note_en = period_notes(query, compiled)
+            note_zh, note_en = period_notes(query, compiled, balances(ctx.catalog, query))
             zh, en = zh + note_zh, en + note_en
         if query.average_per and rows:  # 平均每个网点: over the depots with data, and how many have none
             note_zh, note_en = self._things_without_data(query, user, as_of, rows, columns)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from chatbi.pipeline.answer import format_value, key_text
+from metric_catalog import graph
 from metric_catalog.model import Catalog
 from semantic_layer import SemanticQuery, timegrain
 
@@ -38,8 +39,8 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     else:
         rng = f"{compiled.start} 至 {compiled.end}" if compiled.start else f"截至 {compiled.end} 的全部数据"
         rng_en = f"{compiled.start} to {compiled.end}" if compiled.start else f"all data up to {compiled.end}"
-    if compiled.start and query.metrics and query.time_group is None and not query.average_over and all(
-            catalog.metrics[m].type == "period_end" for m in query.metrics):
+    if compiled.start and query.metrics and query.time_group is None and not query.average_over \
+            and balances(catalog, query):
         # a balance over a range is the one at its end: never read as the range's total (今年的存款余额)
         one_month = (compiled.start.year, compiled.start.month) == (compiled.end.year, compiled.end.month)
         rng = f"{compiled.end} 期末" + ("" if one_month else f"（{compiled.start} 至 {compiled.end} 的最后一期）")
@@ -215,9 +216,16 @@ def _scope(query: SemanticQuery, keys: list[str], catalog=None) -> tuple[list[st
     return zh, en
 
 
-def period_notes(query: SemanticQuery, compiled) -> tuple[str, str]:
+def balances(catalog: Catalog, query: SemanticQuery) -> bool:
+    """Are all the metrics balances, or ratios of balances (不良率)? Each is read at a period's end."""
+    return bool(query.metrics) and all(catalog.metrics[leaf].type == "period_end"
+                                       for m in query.metrics for leaf in graph.leaf_metrics(catalog, m))
+
+
+def period_notes(query: SemanticQuery, compiled, at_end: bool = False) -> tuple[str, str]:
     """What a number is compared with, and a last period that is not whole: said, never left to guess
-    (本月环比 compares 15 days with the 15 days before them; a trend's last month may be half a month)."""
+    (本月环比 compares 15 days with the 15 days before them; a trend's last month may be half a month).
+    ``at_end``: balances, compared at the compared period's end (环比对比 2026-09-30 期末)."""
     zh, en = [], []
     grain = next((g.grain for g in query.group_by if g.grain), None)
     start, end = compiled.start, compiled.end
@@ -225,7 +233,7 @@ def period_notes(query: SemanticQuery, compiled) -> tuple[str, str]:
         for kind, name, name_en in (("mom", "环比", "compared"), ("yoy", "同比", "YoY"), ("ystart", "较年初", "start of year")):
             if kind in query.comparisons or any(h.of == kind for h in query.having):
                 prev_start, prev_end = timegrain.compared_range(kind, None, start, end)  # as the SQL reads it
-                if kind == "ystart":  # a balance's opening: last year's closing one
+                if kind == "ystart" or at_end:  # a balance's opening: last year's closing one
                     zh.append(f"{name}对比 {prev_end} 期末")
                     en.append(f"against the balance at {prev_end}")
                     continue
