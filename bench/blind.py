@@ -1,7 +1,7 @@
 """`make bench` section blind: question sets written blind, each by a helper who read only the
 catalog and the docs, never the code. The telecom set asks the demo catalog in words nobody here
-tuned for; the logistics and bank sets are a fourth and a fifth domain (warehouse, catalog and
-questions all written from docs/catalog.md alone, eval/logistics, eval/bank)."""
+tuned for; the logistics, bank and hotel sets are a fourth, fifth and sixth domain (warehouse,
+catalog and questions all written from docs/catalog.md alone, eval/logistics, eval/bank, eval/hotel)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ LOGISTICS_BUILD = Path("eval") / "logistics" / "warehouse.py"
 BANK_WAREHOUSE = Path("data") / "bank.duckdb"
 BANK_CATALOG = Path("metric_catalog") / "bank" / "bank.yaml"
 BANK_BUILD = Path("eval") / "bank" / "warehouse.py"
+HOTEL_WAREHOUSE = Path("data") / "hotel.duckdb"
+HOTEL_CATALOG = Path("metric_catalog") / "hotel" / "hotel.yaml"
+HOTEL_BUILD = Path("eval") / "hotel" / "warehouse.py"
 
 
 def telecom_warehouse() -> Path:
@@ -49,7 +52,8 @@ def blind() -> tuple[dict, str]:
     md = ("Telecom blind set (the demo catalog; `chatbi demo build --as-of 2026-11-15`, scale 1):\n\n" + "\n\n".join(parts))
     for name, catalog, warehouse, generator, what in (
             ("logistics", LOGISTICS_CATALOG, LOGISTICS_WAREHOUSE, LOGISTICS_BUILD, "a fourth domain, an express carrier"),
-            ("bank", BANK_CATALOG, BANK_WAREHOUSE, BANK_BUILD, "a fifth domain, a city bank's retail network")):
+            ("bank", BANK_CATALOG, BANK_WAREHOUSE, BANK_BUILD, "a fifth domain, a city bank's retail network"),
+            ("hotel", HOTEL_CATALOG, HOTEL_WAREHOUSE, HOTEL_BUILD, "a sixth domain, a hotel chain")):
         questions = Path("eval") / name / "blind_1.yaml"
         if not (questions.is_file() and catalog.is_file()):
             continue

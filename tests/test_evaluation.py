@@ -82,3 +82,14 @@ def test_hand_written_period_labels_are_the_periods_first_days():
     assert compare_rows(got, [("2026-02", 5), ("2026-04", 7)]) != ""  # another month is wrong
     weeks = Answer(ANSWERED, "q", columns=columns, rows=[[dt.date(2026, 11, 9), 3]])
     assert compare_rows(weeks, [("2026-W46", 3)]) == ""
+    years = Answer(ANSWERED, "q", columns=columns, rows=[[dt.date(2025, 1, 1), 3], [dt.date(2026, 1, 1), 4]])
+    assert compare_rows(years, [("2025", 3), ("2026", 4)]) == ""
+    assert compare_rows(years, [("2025", 4), ("2026", 3)]) != ""
+
+
+def test_the_empty_member_named_as_the_catalog_names_it():
+    """非节假日 written by hand for the rows with no holiday: the answer's empty member, labelled so."""
+    named = [{**COLUMNS[0], "empty": "非节假日", "empty_en": "no holiday"}, *COLUMNS[1:]]
+    got = Answer(ANSWERED, "q", columns=named, rows=[["五一", 0.8, 0.5], [None, 0.7, 0.5]])
+    assert compare_rows(got, [("五一", 0.8), ("非节假日", 0.7)]) == ""
+    assert compare_rows(got, [("五一", 0.8), ("非节假日", 0.6)]) != ""

@@ -187,7 +187,8 @@ def test_money_asked_of_a_count_offers_the_amounts_of_the_same_rows(bi, question
     """The number of claims was shown for 多少钱: the amounts claimed and paid are offered instead."""
     answer = bi.ask(question, as_of=AS_OF)
     assert answer.status == "clarify", answer.message
-    assert {c.interpretation.metrics[0] for c in answer.candidates} == {"claim_amount", "claim_paid"}
+    assert {c.interpretation.metrics[0] for c in answer.candidates} == {"claim_amount", "claim_paid"}, \
+        "only the amounts are offered for 多少钱, never the number of claims"
 
 
 def test_how_much_of_a_count_is_asked_and_how_many_is_counted(bi, built):

@@ -24,19 +24,20 @@ from chatbi.pipeline.event_years import OPEN_YEAR
 from chatbi.pipeline.execute import Executor
 from chatbi.pipeline.interpret import Draft, build_query, rank_dimensions
 from chatbi.pipeline.interpreter import OUT_OF_SCOPE
+from chatbi.pipeline.leftover_words import unknown_words
 from chatbi.pipeline.listing_words import build_listing, read_listing
 from chatbi.pipeline.matcher import Match
 from chatbi.pipeline.metric_evidence import (
     counts_with,
+    joined_words,
     metric_words_not_values,
     narrowest,
     splits_as_asked,
     supported,
     words_besides_end,
 )
-from chatbi.pipeline.question_words import FILLER, FUTURE, MEASURE_WORDS, NEGATION_BEFORE, VAGUE_TIME
+from chatbi.pipeline.question_words import FILLER, FUTURE, MEASURE_WORDS, NEGATION_BEFORE
 from chatbi.pipeline.replies import Replies
-from chatbi.pipeline.vocabulary import term_forms
 from metric_catalog import graph
 from semantic_layer import SemanticQuery, User
 
@@ -96,6 +97,7 @@ class Decider:
     # -- the decision ---------------------------------------------------------------------------
     def decide(self, question: str, match: Match, user: User, as_of: dt.date, timings: dict) -> Answer:
         answer = self._decide(question, match, user, as_of, timings)
+        answer = money_words.amounts_offered(self.catalog, match.text, self.executor.offered_in_scope(question, answer, user))
         if answer.status == "answered" and answer.interpretation is not None:
             asked = money_words.mismatch(self.catalog, match.text, answer.interpretation.metrics,
                                         match.positions)
@@ -157,7 +159,7 @@ class Decider:
             risky = [w for w in match.residual if any(r in w for r in RISKY)]
             # 广告投放花了多少钱: the model says no catalog metric is asked, and a word the catalog has no
             # term for (nor a value it is close to) says what is: refused, not offered as 销售额
-            foreign = [w for w in self._unknown_words(match.residual) if not close_values(self.ctx.vocabulary, w)]
+            foreign = [w for w in unknown_words(self.ctx.vocabulary, match.residual) if not close_values(self.ctx.vocabulary, w)]
             if model_metric == OUT_OF_SCOPE and (risky or foreign):
                 shown = risky or foreign
                 return self.replies.refuse(question, "out_of_scope", self._scope_zh(shown), self._scope_en(shown),
@@ -222,7 +224,7 @@ class Decider:
             timings["retrieval"] = (time.perf_counter() - t0) * 1000
             # out of scope needs words the catalog does not know (工资): a question every word of which
             # it places (哪个最好, 上个月的情况, 同比增长超过10%的子类别) only lacks its metric, and is asked
-            unknown = self._unknown_words(match.residual)
+            unknown = unknown_words(self.ctx.vocabulary, match.residual)
             if model_metric == OUT_OF_SCOPE and unknown:
                 return self.replies.refuse(question, "out_of_scope", self._scope_zh(unknown),
                                     self._scope_en(unknown), user, ranked)
@@ -240,7 +242,8 @@ class Decider:
                 [w], verbs=bool(re.search(rf"{re.escape(w)}[了过]", match.text)))
                 if all(counts_with(self.ctx.vocabulary, m, c) for c in counters)} == {model_metric} for w in said)
             # 件数 is part of 保单件数 and 报案件数: words that several metrics share do not say which
-            shared = [s for s in (self.ctx.vocabulary.metrics_containing(w) for w in content) if s]  # 末 names none
+            shared = [s for s in (self.ctx.vocabulary.metrics_containing(w) for w in joined_words(content, match.text))
+                      if s]  # 末 names none
             every = narrowest(self.catalog, set.intersection(*shared) & set(visible) if shared else set())
             common = {m for m in every if splits_as_asked(self.catalog, m, match)}
             # 各贷款品种余额: of the balances only the loans' has a loan type, and the model says it too
@@ -398,16 +401,6 @@ class Decider:
         char = next(a for a, b in zip(typed, meant, strict=True) if a != b)
         ours = self.ctx.vocabulary.metric_terms.get(meant, set())
         return not any(char in t for t, ms in self.ctx.vocabulary.metric_terms.items() if ms - ours)
-
-    def _unknown_words(self, residual: list[str]) -> list[str]:
-        """Leftover words the catalog has no term for: 客户 or stores, named but not placed, and 笔数
-        that several metrics' names hold, are the catalog's own words; a refusal must never say they
-        are outside it."""
-        vocab = self.ctx.vocabulary
-        known = (vocab.metric_terms, vocab.dimension_terms, vocab.value_terms)
-        return [w for w in residual if w not in FILLER and w not in VAGUE_TIME
-                and not any(form in terms for form in term_forms(w) for terms in known)
-                and not (len(w) >= 2 and not w.isascii() and vocab.metrics_containing(w))]
 
     def _scope_zh(self, residual: list[str]) -> str:
         what = f"「{'、'.join(residual)}」" if residual else "这个问题"

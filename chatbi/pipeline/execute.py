@@ -31,6 +31,8 @@ from semantic_layer.scope import scope_probe
 MAX_ROWS = 5000
 
 
+OUTSIDE = ("你问的对象超出了你的数据权限范围，只能查询本人权限内的数据。", "What you asked about is outside the rows you may see.")
+
 class Executor:
     def __init__(self, ctx: PipelineContext, replies: Replies):
         self.ctx, self.replies = ctx, replies
@@ -42,9 +44,8 @@ class Executor:
         progress.report("execute")
         t0 = time.perf_counter()
         try:
-            if self._outside_scope(query, user):
-                return refuse(question, "outside_scope", "你问的对象超出了你的数据权限范围，只能查询本人权限内的数据。",
-                              "What you asked about is outside the rows you may see.", user, query.metrics, path=path)
+            if self.outside_scope(query, user):
+                return refuse(question, "outside_scope", *OUTSIDE, user, query.metrics, path=path)
             compiled = compile_query(ctx.catalog, query, dialect=ctx.dialect, user=user, as_of=as_of)
         except NoData as exc:
             return self._latest_instead(question, query, exc, user, as_of)
@@ -127,9 +128,9 @@ class Executor:
             i, c = metric_cols[0]
             spread = float(rows[0][i]) * with_data / in_scope  # the same total over every one of them
             fmt = "number" if c["format"] == "integer" else c["format"]  # a mean keeps a decimal
-            shown = format_value(spread, fmt, c.get("unit", ""), 1)
+            shown = format_value(spread, fmt, c.get("unit", ""), 1, compact="zh")  # as the headline says it
             zh += f"；按全部 {in_scope} 个{name.zh}计（无数据的按 0）为 {shown}"
-            en += f"; over all {in_scope}, those with none as 0, it is {format_value(spread, fmt, ' ' + c.get('unit_en', ''), 1)}"
+            en += f"; over all {in_scope}, those with none as 0, it is {format_value(spread, fmt, ' ' + c.get('unit_en', ''), 1, compact='en')}"
         return zh + "）", en + ".)"
 
     def names_are_unique(self, dimension: str) -> bool:
@@ -210,7 +211,19 @@ class Executor:
             answer.message, answer.message_en = note[0] + answer.message, note[1] + answer.message_en
         return answer
 
-    def _outside_scope(self, query: SemanticQuery, user: User) -> bool:
+    def offered_in_scope(self, question: str, answer: Answer, user: User) -> Answer:
+        """A clarification never offers what the asker may not see (a city manager asking about
+        another city's hotels): those choices are dropped, and with none left it is refused."""
+        if answer.status != "clarify" or not answer.candidates:
+            return answer
+        kept = [c for c in answer.candidates if not self.outside_scope(c.interpretation, user)]
+        if not kept:
+            return self.replies.refuse(question, "outside_scope", *OUTSIDE, user)
+        answer.candidates = kept
+        return answer
+
+    def outside_scope(self, query: SemanticQuery, user: User) -> bool:
+        """Does the query filter to a value outside the rows the user may see (another city's)?"""
         catalog = self.ctx.catalog
         for restriction in row_restrictions(catalog, role_of(catalog, user), user):
             for flt in query.filters:

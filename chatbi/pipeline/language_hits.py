@@ -40,6 +40,11 @@ def language_hits(text: str) -> list[Hit]:
     hits += [Hit("how_many", m.group(0), m.start(), m.end()) for m in shape_words.HOW_MANY.finditer(text)]
     hits += [Hit("listing", text[a:b], a, b) for a, b in shape_words.word_spans(text, shape_words.LISTING)]
     for grain, words in shape_words.PER_PERIOD:
-        hits += [Hit("per_period", text[a:b], a, b, grain) for a, b in shape_words.word_spans(text, words)]
+        # 4月平均每家 / 上月平均: the 月 ends a period said before it, not a 月平均
+        hits += [Hit("per_period", text[a:b], a, b, grain) for a, b in shape_words.word_spans(text, words)
+                 if not (text[a] in "年月日周季" and a and text[a - 1] in _PERIOD_BEFORE)]
     hits += [Hit(kind, text[a:b], a, b, "share") for kind, a, b in shape_words.share_spans(text)]
     return hits
+
+
+_PERIOD_BEFORE = set("0123456789一二三四五六七八九十两上本这去今前该当次")

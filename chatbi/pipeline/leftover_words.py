@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from chatbi.pipeline.metric_typos import FILLER_PHRASES
-from chatbi.pipeline.question_words import FILLER, PUNCT
-from chatbi.pipeline.vocabulary import Vocabulary
+from chatbi.pipeline.question_words import FILLER, PUNCT, VAGUE_TIME
+from chatbi.pipeline.vocabulary import Vocabulary, term_forms
 
 
 def residual_words(leftover: str, vocab: Vocabulary) -> list[str]:
@@ -62,3 +62,13 @@ def balance_end(word: str, metric_hits: list, time, vocab: Vocabulary, as_of=Non
         return time is None or time.kind not in RUNNING
     return time is not None and time.kind not in RUNNING and not (
         time.kind == "year" and as_of is not None and time.year == as_of.year)
+
+
+def unknown_words(vocab: Vocabulary, residual: list[str]) -> list[str]:
+    """Leftover words the catalog has no term for: 客户 or stores, named but not placed, and 笔数
+    that several metrics' names hold, are the catalog's own words; a refusal must never say they
+    are outside it."""
+    known = (vocab.metric_terms, vocab.dimension_terms, vocab.value_terms)
+    return [w for w in residual if w not in FILLER and w not in VAGUE_TIME
+            and not any(form in terms for form in term_forms(w) for terms in known)
+            and not (len(w) >= 2 and not w.isascii() and vocab.metrics_containing(w))]

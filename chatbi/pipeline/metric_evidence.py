@@ -68,10 +68,12 @@ def metric_words_not_values(catalog: Catalog, match: Match, metric: str) -> Matc
 
 def narrowest(catalog: Catalog, metrics: set[str]) -> set[str]:
     """The metrics a shared word may mean, less those that only qualify another of them: 宽带 said
-    alone is 宽带新装量, not also 千兆宽带新装量 (whose name holds the other's whole)."""
+    alone is 宽带新装量, not also 千兆宽带新装量 (whose name holds the other's whole). Names only,
+    never synonyms: 客房营业收入 holding 营业收入 (a synonym of 总收入) does not make 收入 said alone the
+    total (asked: room, F&B, other or total revenue)."""
     def names(m: str) -> list[str]:
         spec = catalog.metrics[m]
-        return [n for n in (spec.name.zh, *spec.synonyms) if n and not n.isascii()]
+        return [n for n in (spec.name.zh,) if n and not n.isascii()]
 
     return {m for m in metrics if not any(
         o != m and any(len(n1) >= 2 and n1 in n2 and n1 != n2 for n2 in names(m) for n1 in names(o)) for o in metrics)}
@@ -88,3 +90,16 @@ def splits_as_asked(catalog: Catalog, metric: str, match: Match) -> bool:
     metrics 余额 is in, only the loan balances have a loan type."""
     allowed = set(graph.allowed_dimensions(catalog, metric))
     return all(d in allowed for d in [*match.group_by, *match.filters])
+
+
+def joined_words(words: list[str], text: str) -> list[str]:
+    """Single characters the segmenter cut from one word, joined back where the question says them
+    together (间 + 夜 of 各酒店的间夜): a word several metrics share is then seen as one."""
+    out: list[str] = []
+    for word in words:
+        if out and len(word) == 1 and not word.isascii() and not out[-1].isascii() and len(out[-1]) < 4 \
+                and all(len(c) == 1 for c in out[-1]) and out[-1] + word in text:
+            out[-1] += word
+        else:
+            out.append(word)
+    return out

@@ -36,13 +36,25 @@ def near_miss(text: str, terms: dict[str, set[str]], taken: list[bool]) -> list[
             window = text[i:i + n]
             differ = [i + k for k, (a, b) in enumerate(zip(window, term, strict=True)) if a != b]
             if len(differ) == 1 and not filler[differ[0]] and not window.isascii() \
-                    and not users.get(text[differ[0]], set()) - payload:
+                    and not users.get(text[differ[0]], set()) - payload \
+                    and not _particle_of_another(window, differ[0] - i, payload, terms):
                 found.setdefault((i, i + n), set()).update(payload)
                 meant.setdefault((i, i + n), term)
     return [Hit("metric", text[a:b], a, b, payload, corrected=meant[a, b]) for (a, b), payload in found.items()]
 
 
 PARTICLES = set("的地得了着过和与及或跟同是在按各每个把被给对从到由向中里内且又")
+
+
+def _particle_of_another(window: str, at: int, payload: set[str], terms: dict[str, set[str]]) -> bool:
+    """各渠道的单数 is no typo of 订单数: the 的 is said on purpose, and 单数 ends other metrics' names
+    too (取消单数, 入住单数). A particle in place of a character is a typo only when what is left,
+    where it stands, names the typo's metric alone (保单里 → 保单数: no other name begins 保单)."""
+    if window[at] not in PARTICLES:
+        return False
+    head, tail = window[:at], window[at + 1:]
+    return bool({m for term, ms in terms.items() if term.startswith(head) and term.endswith(tail)
+                 and len(term) > len(head) + len(tail) for m in ms} - payload)
 
 
 def _filler_mask(text: str) -> list[bool]:

@@ -105,3 +105,14 @@ def other_measure(replies: Replies, question: str, read: SemanticQuery, asked: t
                                "The question asks an amount of money; it could be any of these:", user, as_of)
     return replies.clarify(question, drafts, "amount_or_count", "问的是金额还是个数？请选择：",
                            "Do you mean an amount or a count? Please pick one:", user, as_of)
+
+
+def amounts_offered(catalog: Catalog, text: str, answer: Answer) -> Answer:
+    """去年理赔了多少钱, asked back: only the amounts of money are offered, when there are some."""
+    if answer.status != "clarify" or not answer.candidates or not MONEY_ASKED.search(text):
+        return answer
+    amounts = [c for c in answer.candidates if all(is_money(catalog, m) for m in c.interpretation.metrics)
+               and c.interpretation.metrics]
+    if amounts:
+        answer.candidates = amounts
+    return answer

@@ -86,9 +86,13 @@ def _zh_year_q(m, as_of):
 
 
 # before the "前N个月" and year rules: 今年前10个月 is January to October, not the last ten months
-@rule(r"(?:(?P<this>今年|本年)|(?P<last>去年|上年)|(?P<y>\d{4})\s*年)\s*(?:的)?\s*前\s*(?P<n>\d{1,2})\s*个?\s*月")
-def _zh_first_months(m, as_of):
-    n = int(m["n"])
+@rule(r"(?:(?P<this>今年|本年)|(?P<last>去年|上年)|(?P<y>\d{4})\s*年)\s*(?:的)?\s*前\s*(?P<n>\d{1,2})\s*个?\s*月|"
+      r"\b(?:the\s+)?first\s+(?P<en>\d{1,2})\s+months\s+of\s+(?:(?P<this2>this\s+year)|(?P<last2>last\s+year)|(?P<y2>20\d{2}))\b")
+def _zh_first_months(m, as_of):  # and "the first 10 months of this year"
+    n = int(m["n"] or m["en"])
+    if m["en"]:
+        year = int(m["y2"]) if m["y2"] else as_of.year - 1 if m["last2"] else as_of.year
+        return TimeWindow("month_range", m.group(0), year=year, month=1, end_month=n) if 1 <= n <= 12 else None
     year = int(m["y"]) if m["y"] else as_of.year - 1 if m["last"] else as_of.year
     return TimeWindow("month_range", m.group(0), year=year, month=1, end_month=n) if 1 <= n <= 12 else None
 
@@ -146,8 +150,10 @@ def _zh_year_half(m, as_of):
     return TimeWindow("half", m.group(0), year=int(m["y"]), n=1 if m["h"] == "上" else 2)
 
 
-@rule(r"(?P<y>\d{4})\s*(?:年|年度|全年)")
-def _zh_year(m, as_of):
+@rule(r"(?P<y>\d{4})\s*(?:(?:年度|年)\s*(?P<whole>全年|一整年|整年)?|(?P<whole2>全年))")
+def _zh_year(m, as_of):  # 2024年全年: the whole year; of a year still running, not read (asked)
+    if (m["whole"] or m["whole2"]) and int(m["y"]) >= as_of.year:
+        return None
     return TimeWindow("year", m.group(0), year=int(m["y"]))
 
 

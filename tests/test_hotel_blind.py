@@ -1,0 +1,78 @@
+"""A sixth domain nobody here wrote (eval/hotel: a hotel chain, by a helper from docs/catalog.md
+alone). What its blind set found: 2024年全年 not read (a year before the data was asked back), 4月平均
+read as a monthly average, "the first 10 months of this year", 的单数 corrected to 订单数 as a typo,
+间夜 cut into 间 + 夜 and answered as one of the room-night metrics, 收入 alone answered as the total
+through a synonym, and a clarification that offered a city manager another city's hotels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chatbi.core import ChatBI
+from chatbi.warehouse import connect
+from metric_catalog.loader import load_catalog
+from semantic_layer import User
+from tests.blind_domain import AS_OF, build_warehouse, rows
+
+CATALOG = Path("metric_catalog") / "hotel" / "hotel.yaml"
+NET = "SUM(CASE WHEN posting_type = '退款' THEN -amount ELSE amount END)"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_warehouse(tmp_path_factory, "hotel")
+
+
+@pytest.fixture(scope="module")
+def bi(built):
+    return ChatBI(load_catalog(CATALOG), connect(str(built)), use_model=False)
+
+
+def test_a_whole_year_said_so(bi):
+    before = bi.ask("2024年全年的出租率是多少", as_of=AS_OF)
+    assert before.status == "refused" and before.reason == "before_data", before.message
+    whole = bi.ask("2025年全年的出租率是多少", as_of=AS_OF)
+    assert whole.status == "answered" and str(whole.interpretation.time_range.end) == "2025-12-31"
+    assert bi.ask("2026年全年的出租率", as_of=AS_OF).status != "answered"  # the year has not ended
+
+
+def test_a_month_then_an_average_per_hotel(bi, built):
+    """4月平均每家酒店: April, averaged per hotel — never a monthly average of something."""
+    answer = bi.ask("今年4月平均每家酒店的客房收入", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.average_per == "hotel", answer.message
+    expected = rows(built, f"""SELECT AVG(rev) FROM (SELECT hotel_id, {NET} AS rev FROM fact_folio
+        WHERE revenue_category = '客房' AND business_date BETWEEN DATE '2026-04-01' AND DATE '2026-04-30' GROUP BY 1)""")
+    assert float(answer.rows[0][-1]) == pytest.approx(float(expected[0][0]))
+
+
+def test_the_first_months_of_a_year_in_english(bi):
+    answer = bi.ask("average monthly new members over the first 10 months of this year", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.average_over == "month", answer.message
+    span = answer.interpretation.time_range
+    assert (str(span.start), str(span.end)) == ("2026-01-01", "2026-10-31")
+
+
+@pytest.mark.parametrize("question", ["上个月各渠道的单数", "上个月各酒店的间夜"])
+def test_a_word_several_counts_end_with_is_asked(bi, question):
+    """单数 ends 预订单数, 取消单数, 入住单数 (的 before it is no typo of 订); 间夜 is sold or available."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "clarify" and len(answer.candidates) > 1, answer.message
+
+
+def test_a_clarification_never_offers_another_citys_rows(built):
+    bi = ChatBI(load_catalog(CATALOG), connect(str(built)), use_model=False)
+    shenzhen = User(name="shenzhen-gm", role="city_gm", attributes={"city_id": "440300"})
+    answer = bi.ask("RevPAR of the Beijing hotels last month", user=shenzhen, as_of=AS_OF)
+    assert answer.status == "refused" and answer.reason == "outside_scope", answer.message
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", ["上个月收入多少", "上个月各酒店的间夜"])
+def test_a_word_several_metrics_share_is_asked_with_the_model_too(built, llm, question):
+    """收入 is room, F&B, other or total revenue: that 客房营业收入 holds 营业收入 (a synonym of 总收入)
+    does not make the total the one meant; 间 + 夜, cut apart, are still the one word 间夜."""
+    bi = ChatBI(load_catalog(CATALOG), connect(str(built)), backend=llm)
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "clarify", answer.message
