@@ -76,3 +76,15 @@ def test_a_word_several_metrics_share_is_asked_with_the_model_too(built, llm, qu
     bi = ChatBI(load_catalog(CATALOG), connect(str(built)), backend=llm)
     answer = bi.ask(question, as_of=AS_OF)
     assert answer.status == "clarify", answer.message
+
+
+@pytest.mark.parametrize("question", ["上个月出租率高于全集团的酒店", "上个月出租率高于集团整体的酒店"])
+def test_above_the_whole_said_alone(bi, built, question):
+    """高于全集团 / 集团整体 with no 平均: a ratio above the group's own occupancy, re-divided."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    sold = "SELECT hotel_id, SUM(rooms) s FROM fact_room_night WHERE NOT is_complimentary AND stay_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' GROUP BY 1"
+    avail = "SELECT hotel_id, SUM(available_rooms) a FROM fact_inventory_daily WHERE inv_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' GROUP BY 1"
+    expected = rows(built, f"""WITH s AS ({sold}), a AS ({avail}), o AS (SELECT SUM(s) * 1.0 / (SELECT SUM(a) FROM a) r FROM s)
+        SELECT COUNT(*) FROM s JOIN a USING (hotel_id), o WHERE s * 1.0 / a > o.r""")[0][0]
+    assert len([r for r in answer.rows if r[0] is not None]) == expected

@@ -147,7 +147,10 @@ def _threshold_patterns() -> list[tuple[re.Pattern, bool]]:
     return [(re.compile(rf"(?=(?P<span>(?P<word>{words})\s*(?:了\s*)?{NUMBER}))"), False),
             # "5000 以上": 以上 follows its number
             (re.compile(rf"(?<![\d.])(?=(?P<span>{NUMBER}\s*(?P<word>以上)))"), False),
-            (re.compile(rf"(?=(?P<span>(?P<word>{words}|以上)\s*{AVERAGE_WORDS}))"), True)]
+            (re.compile(rf"(?=(?P<span>(?P<word>{words}|以上)\s*{AVERAGE_WORDS}))"), True),
+            # 高于全集团的酒店, 高于集团整体: the whole said alone is its overall value, as 全省平均 is
+            (re.compile(rf"(?=(?P<span>(?P<word>{words})\s*(?P<whole>{'|'.join(WHOLE_SCOPES)}|集团|公司)(?:整体|总体)?)"
+                        r"(?=的|\s|$|，|,))"), True)]
 
 
 # "a higher return rate than the company overall": the comparative and its "than …" around the metric
@@ -188,9 +191,10 @@ def _numbers_and_averages(text: str) -> list[tuple[int, int, Threshold]]:
         for m in pattern.finditer(text):
             if average:
                 # 公司整体水平 / 整体水平: the value over everything, as 全公司平均 is
-                whole = bool(m["whole"] or m["whole_en"]) or (m["of"] or "") in ("company", "公司") \
-                    or m["tail"] in ("整体水平", "总体水平")
-                threshold = Threshold(ops[m["word"]], None, of=m["of"] or "", whole=whole)
+                groups = m.groupdict()
+                whole = bool(m["whole"] or groups.get("whole_en")) or (groups.get("of") or "") in ("company", "公司") \
+                    or groups.get("tail") in ("整体水平", "总体水平")
+                threshold = Threshold(ops[m["word"]], None, of=groups.get("of") or "", whole=whole)
             else:
                 threshold = Threshold(ops[m["word"]], *_number(m["number"], m["multiplier"] or "", m["unit"] or ""))
             out.append((m.start("span"), m.end("span"), threshold))
