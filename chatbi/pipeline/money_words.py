@@ -14,8 +14,10 @@ from metric_catalog import graph
 from metric_catalog.model import Catalog
 from semantic_layer import SemanticQuery, User
 
-MONEY_ASKED = re.compile(r"多少钱|几块钱|多少块钱|多少元|多少金额|金额(?:是|有)?多少|花了多少|花费多少|"
-                         r"\bhow\s+much\s+money\b|\bhow\s+much\b.*\b(?:cost|costs|pay|paid|spend|spent|charged?|earn|earned)\b",
+_NOT_MONEY = r"(?!\s*(?:的)?(?:时间|天|小时|分钟|秒|个?月|年|周|精力|人力))"  # 花了多少天: time, not money
+MONEY_ASKED = re.compile(rf"多少钱|几块钱|多少块钱|多少元|多少金额|金额(?:是|有)?多少|花了多少{_NOT_MONEY}|花费多少{_NOT_MONEY}|"
+                         r"\bhow\s+much\s+money\b|"
+                         r"\bhow\s+much\b(?!\s+(?:time|longer|effort))(?:(?!\btime\b).)*\b(?:cost|costs|pay|paid|spend|spent|charged?|earn|earned)\b",
                          re.I)
 HOW_MUCH = re.compile(r"\bhow\s+much\b", re.I)
 HOW_MANY = re.compile(r"\bhow\s+many\b", re.I)
