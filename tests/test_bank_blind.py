@@ -266,3 +266,52 @@ def test_a_balance_is_compared_at_the_compared_periods_end(bi):
     assert deposits.status == "answered" and "环比对比 2026-09-30 期末" in deposits.message, deposits.message
     rate = bi.ask("上月末不良率同比", as_of=AS_OF)
     assert rate.message.startswith("2026-10-31 期末") and "同比对比 2025-10-31 期末" in rate.message, rate.message
+
+
+def test_each_thing_said_before_a_metric_whose_name_begins_with_it(bi, built):
+    """各产品销售额: 产品销售额 is a name of the sales, and 各产品 is still by product — never the total."""
+    answer = bi.ask("今年各产品销售额", as_of=AS_OF)
+    assert answer.status == "answered" and [g.dimension for g in answer.interpretation.group_by] == ["wealth_product"]
+    products = one(built, """SELECT COUNT(DISTINCT w.product_code) FROM fact_wealth_txn w WHERE w.status = '成功'
+        AND w.txn_type <> '赎回' AND w.txn_date BETWEEN DATE '2026-01-01' AND DATE '2026-11-15'""")[0][0]
+    assert len(answer.rows) == products
+    total = bi.ask("今年产品销售额是多少", as_of=AS_OF)
+    assert total.status == "answered" and not total.interpretation.group_by
+
+
+@pytest.mark.parametrize("question, sql", [
+    ("上月末杭州分行以外的存款余额", """SELECT SUM(f.balance) FROM fact_deposit_month f JOIN dim_subbranch s USING (subbranch_id)
+        JOIN dim_branch b ON b.branch_id = s.branch_id WHERE f.month_end = DATE '2026-10-31' AND b.branch_name <> '杭州分行'"""),
+    ("上月末房贷之外的贷款余额", """SELECT SUM(m.balance) FROM fact_loan_month m JOIN dim_loan l USING (loan_id)
+        WHERE m.month_end = DATE '2026-10-31' AND l.loan_type <> '房贷'"""),
+])
+def test_a_value_then_yiwai_is_left_out_never_the_only_one(bi, built, question, sql):
+    """杭州分行以外 (no 除 before it) is everything but 杭州分行: it was answered as 杭州分行 alone."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and [f.op for f in answer.interpretation.filters] == ["not in"], answer.message
+    assert float(answer.rows[0][-1]) == pytest.approx(float(one(built, sql)[0][0]))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", ["上月末有效客户的AUM", "今年新客户的AUM", "上个月新客户的信用卡消费额"])
+def test_a_metric_said_as_the_rows_of_another_is_asked(built, llm, question):
+    """有效客户的AUM is the AUM of the effective customers: never the count beside everyone's AUM, nor
+    everyone's AUM with the qualifier dropped (with the model)."""
+    bi = ChatBI(load_catalog(CATALOG), connect(str(built)), backend=llm)
+    assert bi.ask(question, as_of=AS_OF).status != "answered"
+
+
+def test_each_of_a_kind_is_a_row_per_thing_or_asked(bi, built):
+    """今年各社区支行新开户数: each 社区 sub-branch, a row each; 各旗舰网点 names no thing after it: asked."""
+    answer = bi.ask("今年各社区支行新开户数", as_of=AS_OF)
+    assert answer.status == "answered" and [g.dimension for g in answer.interpretation.group_by] == ["subbranch"]
+    assert [(f.dimension, f.values) for f in answer.interpretation.filters] == [("subbranch_type", ["社区"])]
+    assert bi.ask("上月末各旗舰网点的存款余额", as_of=AS_OF).status == "clarify"
+
+
+def test_a_metric_said_as_the_rows_of_another_is_never_both_side_by_side(bi):
+    """Rules only: 有效客户的AUM was the count of effective customers beside everyone's AUM."""
+    answer = bi.ask("上月末有效客户的AUM", as_of=AS_OF)
+    assert answer.status != "answered", answer.message
+    both = bi.ask("上月末存款余额、贷款余额", as_of=AS_OF)  # side by side, said so
+    assert both.status == "answered" and both.interpretation.metrics == ["deposit_balance", "loan_balance"]

@@ -208,3 +208,18 @@ def test_a_word_two_amounts_share_is_asked_even_when_a_synonym_holds_it(built, l
     does not say which (answered as the amount claimed, a wrong number, when only the names decided)."""
     bi = ChatBI(load_catalog(CATALOG), connect(str(built)), backend=llm)
     assert bi.ask("上个月理赔金额多少", as_of=AS_OF).status == "clarify"
+
+
+@pytest.mark.parametrize("question", ["上个月寄往上海的件量", "parcels shipped to Shanghai last month", "上个月从杭州寄往上海的件量"])
+def test_a_destination_is_never_read_as_the_pickup_city(bi, question):
+    """The catalog has no destination dimension: 寄往上海 was answered as the pickups in 上海 (2,078,
+    where 1,950 went to 上海). Asked back."""
+    assert bi.ask(question, as_of=AS_OF).status != "answered"
+
+
+def test_a_value_then_yiwai_is_everything_else(bi, built):
+    answer = bi.ask("上个月杭州以外的件量", as_of=AS_OF)
+    assert answer.status == "answered" and [f.op for f in answer.interpretation.filters] == ["not in"], answer.message
+    expected = one(built, f"""SELECT COUNT(*) FROM fact_shipment s JOIN dim_depot d ON d.depot_id = s.origin_depot_id
+        JOIN dim_city c ON c.city_id = d.city_id WHERE {OCTOBER} AND c.city_name <> '杭州'""")
+    assert answer.rows[0][-1] == expected[0][0]

@@ -13,7 +13,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from chatbi.pipeline import shape_words, timeparse, typos
+from chatbi.pipeline import shape_words, term_search, timeparse, typos, value_words
 from chatbi.pipeline.entity_average import per_entity_hits
 from chatbi.pipeline.event_years import event_year_hits, things_of_events, time_event_hits
 from chatbi.pipeline.language_hits import language_hits
@@ -298,8 +298,11 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             result.described.append(dim)  # …低于平均水平的社区店: the stores that are 社区店
 
     grouped_end = None
+    population = term_search.population_metrics(chosen, text)
     for h in chosen:
-        if h.kind == "metric":
+        if h.kind == "metric" and id(h) in population:  # 有效客户的AUM: whose AUM, not a second metric
+            result.residual.append(h.text)
+        elif h.kind == "metric":
             result.metric_hits.append(h)
             if h.corrected and len(h.payload) == 1:
                 result.corrections.append((h.text, h.corrected))
@@ -394,6 +397,14 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     result.ranked = ranked_metrics(text, [h for h in chosen if h.kind == "rank"], result.metric_hits)
     for h in implicit[:1]:
         result.thresholds.append((h.start, shape_words.Threshold(">", 0.0, "%")))
+    each_word, each_thing = value_words.each_of_a_value(chosen, text)  # 各旗舰店销售额: each store, not their total
+    result.residual += each_word + value_words.values_said_as_destinations(chosen, text, vocab)
+    for h in each_thing:  # 各社区支行: each 支行 of that kind
+        result.group_by += [d for d in sorted(h.payload) if d not in result.group_by]
+        result.residual = [w for w in result.residual if w != h.text]
+    for dims, at in term_search.metric_heads(chosen, text, vocab.dimension_terms):  # 各产品销售额: by product
+        result.group_by += [d for d in sorted(dims) if d not in result.group_by]
+        result.positions.update({d: at for d in dims if d not in result.positions})
     limits = sorted((h.start, h.end) for h in chosen if h.kind == "threshold")
     apart = EACH_SAID.search(text) or result.rank_words  # 车险或健康险 is one total; 分别 / 哪个最高 keep them apart
     result.summed = set(result.filters) if COMBINED.search(text) else set() if apart else {d for j in either for d in j.payload}

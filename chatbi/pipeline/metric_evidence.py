@@ -29,6 +29,8 @@ def supported(catalog: Catalog, vocab: Vocabulary, metric: str, residual: list[s
     chars = set(vocabulary)
     words = set(vocabulary.replace("/", " ").split())
     for token in residual:
+        if vocab.metric_terms.get(token, {metric}) - {metric}:
+            return False  # 有效客户的AUM: a word naming another metric is no echo of this one
         if token in MEASURE_WORDS:  # a counter the metric counts in (部 of 台); 件 of attempts (次) is another
             if counts_with(vocab, metric, token):
                 continue

@@ -104,7 +104,7 @@ SHARE_WITHIN_EN = re.compile(r"\b(?:in|within|among)\b")
 SHARE_PART_EN = re.compile(r"\b(?:came|come|comes)\s+from\b|\b(?:is|are|was|were)\s+(?:from\s+)?")
 RELATIVE = ("with ", "whose ", "that ", "who ", "where ", "which ", "having ")
 # 企业客户的单子不算, 线上除外: said after what it takes out
-NEGATION_AFTER = re.compile(r"(?:的)?(?:单子|订单|数据|部分|那部分|这部分)?\s*(?:不算|不计入|不计|除外|不包括在内|不包括|不含|排除在外|去掉)")
+NEGATION_AFTER = re.compile(r"(?:的)?(?:单子|订单|数据|部分|那部分|这部分)?\s*(?:不算|不计入|不计|除外|不包括在内|不包括|不含|排除在外|去掉|以外|之外)")
 # 含取消的, "including the online mall": the value is kept in, not the only rows counted
 INCLUSION_BEFORE = ("包含", "包括", "含", "including", "incl.", "incl", "inclusive of")
 # counted things after a number (1000人, 50万元): they say what is counted, not a slot of their own

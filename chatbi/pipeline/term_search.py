@@ -218,3 +218,31 @@ def head_nouns(chosen: list[Hit], text: str, dimension_terms: dict[str, set], me
                 out.append(Hit("dimension", m.group(0), m.start(), m.end(), set(ids)))
                 break
     return out
+
+
+def metric_heads(chosen: list[Hit], text: str, dimension_terms: dict[str, set]) -> list[tuple[set, int]]:
+    """各产品销售额: a breakdown word right before a metric whose name begins with a dimension's (产品
+    of 产品销售额): the metric by that dimension, as 各产品的销售额 is — never its total."""
+    out = []
+    for h in chosen:
+        if h.kind != "metric" or h.text.isascii() or not text[:h.start].endswith(("各", "各个", "每个", "按", "分")):
+            continue
+        head = max((t for t in dimension_terms if not t.isascii() and len(t) >= 2 and t != h.text
+                    and h.text.startswith(t)), key=len, default=None)
+        if head:
+            out.append((dimension_terms[head], h.start))
+    return out
+
+
+# 有效客户的AUM, 新入网用户中5G套餐用户数: the first metric names the rows the second is asked of
+_OF_THE_ROWS = ("的", "中", "中的", "里", "里的", "当中", "之中", "当中的")
+
+
+def population_metrics(chosen: list[Hit], text: str) -> set[int]:
+    """ids of metric hits said as the population of the next metric (有效客户的AUM: the AUM of the
+    effective customers), which no reading of two metrics side by side computes: never answered as
+    both (the count of customers beside everyone's AUM), left for the question to be asked back."""
+    metrics = sorted((h for h in chosen if h.kind == "metric"), key=lambda h: h.start)
+    return {id(a) for a, b in zip(metrics, metrics[1:], strict=False)
+            if not a.text.isascii() and text[a.end:b.start].strip() in _OF_THE_ROWS
+            and not set(a.payload) & set(b.payload)}  # 已完成订单的订单数: the same metric, said twice

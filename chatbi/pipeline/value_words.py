@@ -82,3 +82,44 @@ def counters_of_counts(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[
     return [Hit("filler", m["w"], m.start("w"), m.end("w")) for m in _COUNTER.finditer(text)
             if not any(h.start <= m.start("w") < h.end for h in chosen)
             and all(counts_with(vocab, mid, m["w"]) for h in metrics for mid in h.payload)]
+
+
+_EACH = ("各个", "各", "每个", "每家", "每一个", "每一家")
+
+
+def each_of_a_value(chosen: list[Hit], text: str) -> tuple[list[str], list[Hit]]:
+    """各旗舰店销售额: 'each' said of a value (a kind of store), not of a dimension: a row per store of
+    that kind, which the value's filter alone would answer as one total. Left unexplained (asked
+    back, never answered as the total) — unless the thing it is a kind of is named right after it
+    (各社区支行: each 支行 of the 社区 kind), which is then the breakdown: (words, dimension hits)."""
+    words, things = [], []
+    for h in chosen:
+        if h.kind == "value" and text[:h.start].endswith(_EACH):
+            each = next(w for w in _EACH if text[:h.start].endswith(w))
+            after = [d for d in chosen if d.kind == "dimension" and d.start == h.end]
+            if after:
+                things += after
+            else:
+                words.append(text[h.start - len(each):h.end])
+    return words, things
+
+
+# 寄往上海, "shipped to Shanghai": the place said is where things go, which only a dimension named
+# for the destination (目的城市, 收件省份) holds; another (the pickup city) would answer another question
+TOWARDS = re.compile(r"(?:寄往|寄到|寄去|发往|发到|运往|运到|送往|送到|销往|飞往|开往|去往|前往|"
+                     r"\b(?:shipped|sent|delivered|going|headed|heading|bound|mailed|posted)\s+(?:out\s+)?(?:to|for))\s*$", re.I)
+_DESTINATION_WORDS = ("目的", "到达", "收件", "收货", "寄达", "派送", "destination", "dest", "arrival", "receiv", "to ")
+
+
+def values_said_as_destinations(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[str]:
+    """寄往上海的件量: 上海 after 寄往, where the dimension it is a value of does not name a destination
+    (the pickup city): left unexplained, so it is asked back — never answered as the pickups there."""
+    out = []
+    for h in chosen:
+        if h.kind != "value" or not TOWARDS.search(text[:h.start]):
+            continue
+        dims = {d for d, _ in h.payload}
+        names = " ".join(t for t, ds in vocab.dimension_terms.items() if ds & dims)
+        if not any(w in names for w in _DESTINATION_WORDS):
+            out.append(h.text)
+    return out
