@@ -315,3 +315,11 @@ def test_a_metric_said_as_the_rows_of_another_is_never_both_side_by_side(bi):
     assert answer.status != "answered", answer.message
     both = bi.ask("上月末存款余额、贷款余额", as_of=AS_OF)  # side by side, said so
     assert both.status == "answered" and both.interpretation.metrics == ["deposit_balance", "loan_balance"]
+
+
+def test_the_lowest_says_it_ranks_only_those_with_data(bi):
+    """中收最少的支行: 嘉兴秀洲社区支行 had none at all this year, and has no row to rank; the answer
+    says it ranked only the sub-branches with data, never that the one shown is the lowest of all."""
+    answer = bi.ask("今年中收最少的支行", as_of=AS_OF)
+    assert answer.status == "answered" and "只排该期间有数据的支行" in answer.message, answer.message
+    assert "只排" not in bi.ask("今年中收最多的支行", as_of=AS_OF).message

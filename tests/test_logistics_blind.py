@@ -223,3 +223,13 @@ def test_a_value_then_yiwai_is_everything_else(bi, built):
     expected = one(built, f"""SELECT COUNT(*) FROM fact_shipment s JOIN dim_depot d ON d.depot_id = s.origin_depot_id
         JOIN dim_city c ON c.city_id = d.city_id WHERE {OCTOBER} AND c.city_name <> '杭州'""")
     assert answer.rows[0][-1] == expected[0][0]
+
+
+def test_two_values_said_together_after_an_exclusion_are_both_left_out(bi, built):
+    """浙江不含杭州宁波: it was 宁波 alone (杭州 taken out, 宁波 read as the filter)."""
+    answer = bi.ask("上个月浙江不含杭州宁波的件量", as_of=AS_OF)
+    excluded = [f.values for f in answer.interpretation.filters if f.op == "not in"]
+    assert answer.status == "answered" and sorted(excluded[0]) == ["宁波", "杭州"], answer.message
+    expected = one(built, f"""SELECT COUNT(*) FROM fact_shipment s JOIN dim_depot d ON d.depot_id = s.origin_depot_id
+        JOIN dim_city c ON c.city_id = d.city_id WHERE {OCTOBER} AND c.province = '浙江省' AND c.city_name NOT IN ('杭州', '宁波')""")
+    assert answer.rows[0][-1] == expected[0][0]

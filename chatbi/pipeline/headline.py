@@ -106,6 +106,9 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         dims = [k for k, col in enumerate(columns) if col["kind"] == "dimension"]
         if (counted := _groups_counted(query, columns, rows, dims)) is not None:  # 超过100万的门店有几家: 1
             who_zh, who_en = f"{counted[0].lstrip('，')}，{who_zh}", f" ({counted[1].lstrip(': ')}){who_en}"
+        if dims and _lowest_of_those_with_data(catalog, query):  # 中收最少的支行: of those with any
+            parts_zh[-1] += f"（只排该期间有数据的{columns[dims[0]]['label']}，没有数据的不在其中）"
+            parts_en[-1] += f" (only {_plural(columns[dims[0]]['label_en'])} with data in the period are ranked)"
         return (f"{rng}，{who_zh}" + "，".join(parts_zh) + "。",
                 f"For {rng_en}{who_en}: " + "; ".join(parts_en) + ".")
     i, c = metric_cols[0]
@@ -139,7 +142,19 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         first = columns[dims[0]]
         zh += f"；{'最高' if high else '最低'}的是{key_text(first, rows[0][dims[0]])}（{top}）"
         en += f"; {'highest' if high else 'lowest'}: {key_text(first, rows[0][dims[0]], 'en')} ({top_en})"
+        if _lowest_of_those_with_data(catalog, query):
+            # 新增用户最少的渠道: an outlet with none at all has no row to rank, and is not the lowest shown
+            zh += f"（只排该期间有数据的{first['label']}，没有数据的不在其中）"
+            en += f" (only {_plural(first['label_en'])} with data in the period are ranked; those with none are not)"
     return zh + "。", en + "."
+
+
+def _lowest_of_those_with_data(catalog: Catalog, query: SemanticQuery) -> bool:
+    """An ascending ranking of a sum or a count: the things with no rows are not in it."""
+    if not query.order_by or query.order_by[0].descending or query.order_by[0].field not in query.metrics:
+        return False
+    spec = catalog.metrics[query.order_by[0].field]
+    return spec.type == "simple" and spec.agg in ("sum", "count", "count_distinct")
 
 
 def stated_count(query: SemanticQuery, columns: list[dict], rows: list, truncated: bool = False) -> int | None:

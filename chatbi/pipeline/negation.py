@@ -65,12 +65,15 @@ def _chain(text: str, ordered: list[Hit], first: list[Hit], backwards: bool) -> 
     start = ordered.index(first[0])
     for prev, nxt in zip(ordered[start:], ordered[start + 1:], strict=False):
         gap = (text[nxt.end:prev.start], nxt.end) if backwards else (text[prev.end:nxt.start], prev.end)
+        if not gap[0] and {d for d, _ in prev.payload} & {d for d, _ in nxt.payload}:
+            out.append((nxt, None))  # 不含杭州宁波: two values of one dimension said together, both out
+            continue
         m = JOINER.fullmatch(gap[0])
         if not m:
             break
         a, b = gap[1] + m.start("word"), gap[1] + m.end("word")
         out.append((nxt, Hit("filler", text[a:b], a, b)))
     # a trailing run joined by commas alone is not shown to be part of the list
-    while len(out) > 1 and out[-1][1].text in COMMAS:
+    while len(out) > 1 and out[-1][1] is not None and out[-1][1].text in COMMAS:
         out.pop()
     return out
