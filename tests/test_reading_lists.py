@@ -312,3 +312,14 @@ def test_an_event_dating_only_half_a_ratio_is_asked(ins):
     bi, _ = ins
     answer = bi.ask("今年起保的件均保费", as_of=AS_OF)
     assert answer.status != "answered" and answer.reason == "event_of_another_date", answer.message
+
+
+def test_a_value_with_no_row_ever_in_the_metrics_data_is_no_zero(ins):
+    """A policy holder's name is a value of the agent dimension too (both are rows of the party
+    table): filtered as an agent it matched nothing, and the premium was answered 0.00. Now said so."""
+    bi, warehouse = ins
+    holder = warehouse.execute("""SELECT p.party_name FROM party p JOIN policy_party h ON h.party_id = p.party_id
+        AND h.role_code = 'HLD' WHERE p.party_id NOT IN (SELECT party_id FROM policy_party WHERE role_code = 'AGT')
+        ORDER BY 1 LIMIT 1""").rows[0][0]
+    answer = bi.ask(f"{holder}今年的保费", as_of=AS_OF)
+    assert answer.status != "answered" or answer.rows[0][-1] not in (0, None), answer.message

@@ -15,6 +15,7 @@ from chatbi.pipeline.replies import Replies
 from chatbi.pipeline.sql_run import run_guarded_sql
 from chatbi.sqlguard import SqlRejected
 from chatbi.warehouse import WarehouseError
+from metric_catalog import graph
 from semantic_layer import (
     AccessDenied,
     NoData,
@@ -75,6 +76,12 @@ class Executor:
         columns = [{"name": c.name, "kind": c.kind, "label": c.label_zh, "label_en": c.label_en, "format": c.format,
                     "metric": c.metric, **self._empty_names(c), **self._unit(c)} for c in compiled.columns]
         rows = [list(r) for r in result.rows]
+        if self._never_any(query, compiled, columns, rows, user, as_of):  # 南京博远运输有限公司的保费: 0?
+            names = "、".join(v for f in query.filters if f.op in ("=", "in") for v in f.values)
+            return refuse(question, "never_in_data", f"「{names}」在所问指标的数据里从来没有记录，0 不能说明什么"
+                          "（它可能不是这个指标统计的对象）；请换个说法或确认名称。",
+                          f"'{names}' has never had a row in this metric's data, so 0 would say nothing (it may "
+                          "not be what the metric counts); rephrase or check the name.", user, query.metrics, path=path)
         # the guard's LIMIT stops the rows at the cap, so a full cap is a cut result, never a total
         cut = result.truncated or len(rows) >= MAX_ROWS
         zh, en = headline(ctx.catalog, query, compiled, columns, rows, cut)
@@ -210,6 +217,26 @@ class Executor:
         if answer.status == ANSWERED:
             answer.message, answer.message_en = note[0] + answer.message, note[1] + answer.message_en
         return answer
+
+    def _never_any(self, query: SemanticQuery, compiled, columns: list[dict], rows: list, user: User,
+                   as_of: dt.date) -> bool:
+        """A single 0 (or nothing) for a filtered value: has the value any row in the metric's data at
+        all, up to the period's end? When not, 0 is no truth about it (a holder company filtered as an
+        agent), and it is said so. Flows only: a balance's 0 is its value at one date."""
+        catalog = self.ctx.catalog
+        metric_at = [k for k, c in enumerate(columns) if c["kind"] == "metric"]
+        if len(rows) > 1 or query.group_by or not metric_at or not any(f.op in ("=", "in") for f in query.filters) \
+                or (rows and any(rows[0][k] not in (0, None) for k in metric_at)) or any(
+                    catalog.metrics[leaf].type == "period_end" for m in query.metrics for leaf in graph.leaf_metrics(catalog, m)):
+            return False
+        ever = query.model_copy(update={"time_range": TimeRange(start=dt.date(1900, 1, 1), end=compiled.end or as_of),
+                                        "comparisons": [], "having": [], "order_by": [], "limit": None})
+        try:
+            probe = compile_query(catalog, ever, dialect=self.ctx.dialect, user=user, as_of=as_of)
+            found = self.ctx.warehouse.execute(self.ctx.guard.check(probe.sql, user, max_rows=1).sql, max_rows=1).rows
+        except Exception:  # the probe only adds a caveat: any failure leaves the answer as it was
+            return False
+        return not found or all(v in (0, None) for v in found[0])
 
     def offered_in_scope(self, question: str, answer: Answer, user: User) -> Answer:
         """A clarification never offers what the asker may not see (a city manager asking about
