@@ -24,3 +24,22 @@ def build_warehouse(tmp_path_factory, name: str) -> Path:
 def rows(path: Path, sql: str) -> list[tuple]:
     with duckdb.connect(str(path), read_only=True) as con:
         return con.execute(sql).fetchall()
+
+
+def module_fixtures(name: str, catalog: Path):
+    """The module's ``built`` (the warehouse) and ``bi`` (ChatBI on it, rules only) fixtures."""
+    import pytest
+
+    from chatbi.core import ChatBI
+    from chatbi.warehouse import connect
+    from metric_catalog.loader import load_catalog
+
+    @pytest.fixture(scope="module", name="built")
+    def built(tmp_path_factory):
+        return build_warehouse(tmp_path_factory, name)
+
+    @pytest.fixture(scope="module", name="bi")
+    def bi(built):
+        return ChatBI(load_catalog(catalog), connect(str(built)), use_model=False)
+
+    return built, bi

@@ -12,19 +12,12 @@ import pytest
 from chatbi.core import ChatBI
 from chatbi.warehouse import connect
 from metric_catalog.loader import load_catalog
-from tests.blind_domain import AS_OF, build_warehouse, rows
+from tests.blind_domain import AS_OF, module_fixtures, rows
 
 CATALOG = Path("metric_catalog") / "bank" / "bank.yaml"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_warehouse(tmp_path_factory, "bank")
-
-
-@pytest.fixture(scope="module")
-def bi(built):
-    return ChatBI(load_catalog(CATALOG), connect(str(built)), use_model=False)
+built, bi = module_fixtures("bank", CATALOG)
 
 
 one = rows

@@ -14,20 +14,13 @@ from chatbi.core import ChatBI
 from chatbi.warehouse import connect
 from metric_catalog.loader import load_catalog
 from semantic_layer import User
-from tests.blind_domain import AS_OF, build_warehouse, rows
+from tests.blind_domain import AS_OF, module_fixtures, rows
 
 CATALOG = Path("metric_catalog") / "hotel" / "hotel.yaml"
 NET = "SUM(CASE WHEN posting_type = '退款' THEN -amount ELSE amount END)"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_warehouse(tmp_path_factory, "hotel")
-
-
-@pytest.fixture(scope="module")
-def bi(built):
-    return ChatBI(load_catalog(CATALOG), connect(str(built)), use_model=False)
+built, bi = module_fixtures("hotel", CATALOG)
 
 
 def test_a_whole_year_said_so(bi):

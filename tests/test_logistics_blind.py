@@ -13,20 +13,13 @@ import pytest
 from chatbi.core import ChatBI
 from chatbi.warehouse import connect
 from metric_catalog.loader import load_catalog
-from tests.blind_domain import AS_OF, build_warehouse, rows
+from tests.blind_domain import AS_OF, module_fixtures, rows
 
 CATALOG = Path("metric_catalog") / "logistics" / "logistics.yaml"
 OCTOBER = "CAST(s.ship_time AS DATE) BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' AND s.status <> '已取消'"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_warehouse(tmp_path_factory, "logistics")
-
-
-@pytest.fixture(scope="module")
-def bi(built):
-    return ChatBI(load_catalog(CATALOG), connect(str(built)), use_model=False)
+built, bi = module_fixtures("logistics", CATALOG)
 
 
 one = rows
