@@ -124,6 +124,9 @@ class DimensionSpec(Spec):
     nullable: bool = False
     # how answers name the rows with no value (the online mall has no region: 线上商城); default （无大区）
     empty_label: Text = Text()
+    # the values are a state on the data's reference date (保单状态: 有效 / 退保 / 满期), not an event
+    # dated in a period: 今年满期的保单 asks for a date the catalog does not have, so it is asked back
+    state: bool = False
 
     def empty_name(self, lang: str) -> str:
         return self.empty_label.pick(lang) or (f"（无{self.name.zh}）" if lang == "zh" else f"(no {self.name.pick('en')})")

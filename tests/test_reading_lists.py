@@ -298,6 +298,26 @@ def test_the_event_a_table_is_dated_by_said_after_the_period_is_that_period(ins)
     assert other.status != "answered" and other.reason == "event_of_another_date", other.message
 
 
+@pytest.mark.parametrize("question", ["今年满期的保单件数", "今年到期的保单数", "去年退保的保单数",
+                                      "policies surrendered last year", "今年已结案的赔案数"])
+def test_a_period_said_of_a_state_is_refused_not_counted_by_the_rows_own_date(ins, question):
+    """今年满期的保单 means the policies that expired this year (hunt: 0, truth 7,600): the status is
+    a state on the reference date (state: true), the catalog has no date of its change, so the period
+    cannot date it; counting this year's policies now 满期 would be another question."""
+    bi, _ = ins
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "refused" and answer.reason == "event_of_another_date", (answer.status, answer.message)
+
+
+def test_a_period_said_of_the_rows_with_a_state_after_it_is_answered(ins):
+    bi, warehouse = ins
+    answer = bi.ask("去年起保的保单中现已退保的有多少", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    expected = warehouse.execute("""select count(*) from policy where status = '退保'
+        and effective_date between date '2025-01-01' and date '2025-12-31'""").rows[0][0]
+    assert answer.rows[0][-1] == expected
+
+
 def test_the_head_word_of_a_dimensions_name_said_alone(ins):
     """"which lines are down": line ends only 'product line'; the premium of the lines that fell."""
     bi, _ = ins

@@ -101,5 +101,13 @@ def event_of_another_date(catalog: Catalog, match: Match, metrics: list[str]) ->
     other = [word for word, dated in match.time_events if not tables <= set(dated)]
     if not other:
         return None
+    states = [word for word, dated in match.time_events if not dated]
+    if states:  # 今年满期的: the state's change has no date in the catalog
+        return ("event_of_another_date",
+                f"「{states[0]}」是截至数据日期的状态，目录里没有它发生的日期，无法按问题里的时间统计；"
+                f"可以问该期间（按指标自己的日期）的数据中现为「{states[0]}」的有多少。",
+                f"'{states[0]}' is a state on the data's reference date; the catalog has no date of when it "
+                f"happened, so it cannot be counted by the period asked. You can ask how many of the period's "
+                f"rows (by the metric's own date) are '{states[0]}' now.")
     return ("event_of_another_date", f"问题里的时间说的是「{other[0]}」的日期，而不是该指标自己的日期；请换一种问法。",
             f"The period is said of the date of '{other[0]}', not of the metric's own date; please rephrase.")

@@ -187,6 +187,23 @@ def time_event_hits(text: str, events: dict[str, set[str]], periods: list[Hit]) 
     return out
 
 
+def state_event_hits(hits: list[Hit], text: str, states: set[str]) -> list[Hit]:
+    """今年满期的, 去年退保的, "policies surrendered last year": a value of a state dimension said as the
+    event a period dates. The state has no date in the catalog (the period dates the table's own event),
+    so the hit dates no table and the decision asks instead of counting this year's policies now 满期."""
+    periods = [h for h in hits if h.kind == "time"]
+    out = []
+    for h in hits:
+        if h.kind != "value" or not h.payload or not all(did in states for did, _ in h.payload):
+            continue
+        after = any(AFTER_PERIOD.match(text[p.end:]).end() + p.end == h.start for p in periods)
+        before = h.text.isascii() and any(
+            re.fullmatch(r"\s+(?:in\s+|during\s+)?", text[h.end:p.start]) for p in periods if p.start > h.end)
+        if after or before:
+            out.append(Hit("time_event", h.text, h.start, h.end, frozenset()))
+    return out
+
+
 def word_ends(text: str, end: int) -> bool:
     return end >= len(text) or not text[end].isalnum()
 
