@@ -330,6 +330,17 @@ def test_an_exclusion_keeps_the_breakdown_and_says_what_else_it_leaves_out(bi):
     assert "不含华东及线上商城" in total.message
 
 
+def test_non_before_a_value_excludes_it(bi):
+    """非会员的销售额 was the member level 普通 (a catalog synonym: non-members are recorded as 普通,
+    but so are 4,304 members): 非 before a value is an exclusion of that value."""
+    answer, query = read(bi, "上个月非会员的销售额")
+    assert answer.status == "answered", answer.message
+    assert [(f.dimension, f.op, f.values) for f in query.filters] == [("customer_segment", "not in", ["会员"])]
+    whole, _ = read(bi, "上个月的销售额")
+    members, _ = read(bi, "上个月会员的销售额")
+    assert answer.rows[0][-1] == pytest.approx(whole.rows[0][-1] - members.rows[0][-1])
+
+
 def test_the_week_before_and_paid_out_are_read(bi):
     answer, query = read(bi, "上周的订单数比再前一周涨了百分之多少？")
     assert answer.status == "answered", answer.message
