@@ -341,6 +341,22 @@ def test_non_before_a_value_excludes_it(bi):
     assert answer.rows[0][-1] == pytest.approx(whole.rows[0][-1] - members.rows[0][-1])
 
 
+@pytest.mark.parametrize(("question", "start", "end"), [
+    ("10月上旬的销售额", dt.date(2026, 10, 1), dt.date(2026, 10, 10)),
+    ("第40周的销售额", dt.date(2026, 9, 28), dt.date(2026, 10, 4)),
+    ("10.1-10.7的销售额", dt.date(2026, 10, 1), dt.date(2026, 10, 7)),
+    ("sales from Oct 25 to Nov 3", dt.date(2026, 10, 25), dt.date(2026, 11, 3)),
+    ("11月1日到20日的销售额", dt.date(2026, 11, 1), dt.date(2026, 11, 15)),  # the data ends on the 15th
+])
+def test_a_span_of_days_is_the_sum_of_those_days(bi, question, start, end):
+    answer, query = read(bi, question)
+    assert answer.status == "answered", answer.message
+    days, _ = read(bi, "今年每天的销售额")
+    expected = sum(row[-1] for row in days.rows if start <= dt.date.fromisoformat(str(row[0])[:10]) <= end)
+    assert answer.rows[0][-1] == pytest.approx(expected)
+    assert f"{start} 至 {end}" in answer.message
+
+
 def test_the_week_before_and_paid_out_are_read(bi):
     answer, query = read(bi, "上周的订单数比再前一周涨了百分之多少？")
     assert answer.status == "answered", answer.message

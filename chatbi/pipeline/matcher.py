@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from chatbi.pipeline import shape_words, term_search, timeparse, typos, value_words
 from chatbi.pipeline.entity_average import per_entity_hits
-from chatbi.pipeline.event_years import state_event_hits, event_year_hits, things_of_events, time_event_hits
+from chatbi.pipeline.event_years import event_year_hits, state_event_hits, things_of_events, time_event_hits
 from chatbi.pipeline.language_hits import language_hits
 from chatbi.pipeline.leftover_words import balance_end, residual_words
 from chatbi.pipeline.metric_typos import near_miss, typo_neighbours

@@ -1,0 +1,139 @@
+"""Spans of days said as such: 11月1日到10日, 10月1日至10月7日, 2026-10-01到2026-10-07, 10.1-10.7,
+10月上旬, 第40周, 前天, "Oct 1-7", "from Oct 1 to Oct 7". Each is a kind "date" window (a first day
+and a number of days), matched before the single days and months of time_rules, which would
+otherwise read 11月1日到10日 as 11月1日 and leave 10日 over.
+
+A week number is the ISO 8601 week (GB/T 7408, Monday first: docs/catalog.md), and the answer
+names its dates, so a team counting weeks another way sees which week was used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from chatbi.pipeline.time_rules import EN_MONTH, MONTHS_EN, TimeWindow
+
+DAY_PATTERNS: list[tuple[str, callable]] = []
+
+TO = r"\s*(?:到|至|-|~|～|—|－|–)\s*"
+EN_TO = r"\s*(?:-|–|to|through|thru|until|till)\s*"
+
+
+def rule(pattern: str):
+    def register(fn):
+        DAY_PATTERNS.append((pattern, fn))
+        return fn
+    return register
+
+
+def span(text: str, start: dt.date | None, end: dt.date | None) -> TimeWindow | None:
+    if start is None or end is None or end < start:
+        return None
+    return TimeWindow("date", text, year=start.year, month=start.month, day=start.day, days=(end - start).days + 1)
+
+
+def day(year: int, month: int, day_: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day_)
+    except ValueError:
+        return None
+
+
+def days_between(text: str, as_of: dt.date, year: str | None, m1: int, d1: int, m2: int, d2: int,
+                 year2: str | None = None) -> TimeWindow | None:
+    """A first and a last day; without a year, the span's last occurrence that has begun by the
+    reference date (10月25日到11月3日 asked on 15 November is this year's; 12月25日到1月5日, the
+    one across the last new year). Within one month the span runs forward (1月5日-3日 is no span)."""
+    if (m1, d1) == (m2, d2) or (m1 == m2 and d2 < d1):
+        return None
+    if year:
+        first = day(int(year), m1, d1)
+        last = day(int(year2 or year), m2, d2)
+        if last is not None and first is not None and last < first and not year2:
+            last = day(int(year) + 1, m2, d2)
+        return span(text, first, last)
+    for start_year in (as_of.year, as_of.year - 1):
+        first = day(start_year, m1, d1)
+        last = day(start_year + (1 if (m2, d2) < (m1, d1) else 0), m2, d2)
+        if first is not None and first <= as_of:
+            return span(text, first, last)
+    return None
+
+
+@rule(r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m1>1[0-2]|0?[1-9])\s*月\s*(?P<d1>3[01]|[12]\d|0?[1-9])\s*(?:日|号)?" + TO +
+      r"(?:(?:(?P<y2>\d{4})\s*年\s*)?(?P<m2>1[0-2]|0?[1-9])\s*月\s*)?(?P<d2>3[01]|[12]\d|0?[1-9])\s*(?:日|号)")
+def _zh_days(m, as_of):  # 11月1日到10日, 10月1日至10月7日, 10月1-7日
+    return days_between(m.group(0), as_of, m["y"], int(m["m1"]), int(m["d1"]), int(m["m2"] or m["m1"]),
+                        int(m["d2"]), m["y2"])
+
+
+ISO = r"(?P<y{n}>\d{{4}})\s*[-/.]\s*(?P<m{n}>1[0-2]|0?[1-9])\s*[-/.]\s*(?P<d{n}>3[01]|[12]\d|0?[1-9])"
+
+
+@rule(r"(?<![\d.])" + ISO.format(n=1) + r"(?:" + TO.replace("-|", "") + r"|\s+(?:to|-|through)\s+)" + ISO.format(n=2) +
+      r"(?![\d.])")
+def _iso_days(m, as_of):  # 2026-10-01到2026-10-07, 2026/10/01 至 2026/10/07
+    return span(m.group(0), day(int(m["y1"]), int(m["m1"]), int(m["d1"])), day(int(m["y2"]), int(m["m2"]), int(m["d2"])))
+
+
+@rule(r"(?<![\d.])" + ISO.format(n="") + r"(?![\d.])")
+def _iso_day(m, as_of):  # 2026-10-01
+    return span(m.group(0), *(day(int(m["y"]), int(m["m"]), int(m["d"])),) * 2)
+
+
+# 10.1-10.7 is written like a range of numbers (毛利率在1.2-1.8之间): read as days only when no bound
+# word comes before it and no unit after it; a single 10.1 is a number, never a day
+@rule(r"(?<![\d.])(?<!在)(?<!于)(?<!过)(?<!到)(?<!为)(?<!是)(?<!达)(?P<m1>1[0-2]|0?[1-9])\.(?P<d1>3[01]|[12]\d|0?[1-9])"
+      r"\s*(?:-|~|～|到|至|—|－)\s*(?:(?P<m2>1[0-2]|0?[1-9])\.)?(?P<d2>3[01]|[12]\d|0?[1-9])"
+      r"(?![\d.%％])(?!\s*(?:[倍元万亿千百个点块分岁天件单次]|之间|左右|以内|区间))")
+def _dotted_days(m, as_of):
+    return days_between(m.group(0), as_of, None, int(m["m1"]), int(m["d1"]), int(m["m2"] or m["m1"]), int(m["d2"]))
+
+
+@rule(r"(?:(?P<y>\d{4})\s*年\s*|(?P<this>今年|本年)\s*|(?P<last>去年|上年)\s*)?"
+      r"(?:(?P<m>1[0-2]|0?[1-9])\s*月(?:份)?|(?P<cur>本月|这个月|当月)|(?P<prev>上个?月|上一个?月))\s*(?:的)?\s*(?P<x>上|中|下)旬")
+def _dekad(m, as_of):  # 10月上旬: days 1-10, 中旬 11-20, 下旬 21 to the month's end
+    if m["cur"] or m["prev"]:
+        first = as_of.replace(day=1)
+        if m["prev"]:
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        year, month = first.year, first.month
+    else:
+        year, month = (int(m["y"]) if m["y"] else as_of.year if m["this"] else as_of.year - 1 if m["last"] else None,
+                       int(m["m"]))
+    start_day = {"上": 1, "中": 11, "下": 21}[m["x"]]
+    next_month = dt.date(2024 if year is None else year, month, 1).replace(day=28) + dt.timedelta(days=4)
+    end_day = 10 if m["x"] == "上" else 20 if m["x"] == "中" else (next_month.replace(day=1) - dt.timedelta(days=1)).day
+    if year is None:  # 10月上旬 without a year: its last occurrence begun by the reference date
+        return days_between(m.group(0), as_of, None, month, start_day, month, end_day)
+    return span(m.group(0), day(year, month, start_day), day(year, month, end_day))
+
+
+@rule(r"(?:(?P<y>\d{4})\s*年\s*|(?P<this>今年|本年)\s*|(?P<last>去年|上年)\s*)?(?:的)?\s*第\s*(?P<w>[1-9]|[1-4]\d|5[0-3])\s*(?:周|星期)|"
+      r"\b(?:iso\s+)?(?:week|wk)\s*(?P<we>[1-9]|[1-4]\d|5[0-3])(?:\s+(?:of\s+)?(?P<ye>20\d{2}))?\b")
+def _iso_week(m, as_of):  # 第40周, 2025年第52周, "week 40": ISO weeks, Monday first
+    number = int(m["w"] or m["we"])
+    said = m["y"] or m["ye"]
+    year = int(said) if said else as_of.year if m["this"] else as_of.year - 1 if m["last"] else None
+    for candidate in ([year] if year else [as_of.year, as_of.year - 1]):
+        try:
+            monday = dt.date.fromisocalendar(candidate, number, 1)
+        except ValueError:
+            continue
+        if year or monday <= as_of:
+            return span(m.group(0), monday, monday + dt.timedelta(days=6))
+    return None
+
+
+@rule(r"前天|前日|\bthe\s+day\s+before\s+yesterday\b")
+def _day_before_yesterday(m, as_of):
+    return span(m.group(0), *(as_of - dt.timedelta(days=2),) * 2)
+
+
+@rule(r"\b(?:from\s+|between\s+)?" + EN_MONTH + r"\s+(?P<d1>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?" +
+      r"(?:" + EN_TO + r"|\s+and\s+)" + r"(?:" + EN_MONTH.replace("(", "(?P<m2>", 1) + r"\s+)?" +
+      r"(?P<d2>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?:,?\s+(?P<y>20\d{2}))?\b")
+def _en_days(m, as_of):  # "Oct 1-7", "from Oct 1 to Nov 3", "between Oct 1 and Oct 7 2026"
+    m1 = MONTHS_EN[m.group(1)[:3]]
+    m2 = MONTHS_EN[m["m2"][:3]] if m["m2"] else m1
+    return days_between(m.group(0), as_of, m["y"], m1, int(m["d1"]), m2, int(m["d2"]))

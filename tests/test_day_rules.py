@@ -1,0 +1,53 @@
+"""Spans of days said as such resolve to exactly those days (a stray 10日 left over was asked back,
+and 10月1日至10月7日 refused as two periods)."""
+
+import datetime as dt
+
+import pytest
+
+from chatbi.pipeline.timeparse import combine, find_time, normalise_numbers, resolve
+
+AS_OF = dt.date(2026, 11, 15)  # a Sunday: ISO week 46 of 2026 is 9-15 November
+D = dt.date
+
+
+def period(text: str, data_end: dt.date = AS_OF) -> tuple[dt.date, dt.date]:
+    window = combine(find_time(normalise_numbers(text.lower()), AS_OF))
+    resolved = resolve(window, AS_OF, data_end)
+    return resolved.start, resolved.end
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("11月1日到10日", D(2026, 11, 1), D(2026, 11, 10)),
+    ("10月1日至10月7日", D(2026, 10, 1), D(2026, 10, 7)),
+    ("10月1号-7号", D(2026, 10, 1), D(2026, 10, 7)),
+    ("2025年10月1日到10月7日", D(2025, 10, 1), D(2025, 10, 7)),
+    ("12月25日到1月5日", D(2025, 12, 25), D(2026, 1, 5)),  # across the last new year
+    ("12月1日到12月10日", D(2025, 12, 1), D(2025, 12, 10)),  # not begun this year: last year's
+    ("2026-10-01到2026-10-07", D(2026, 10, 1), D(2026, 10, 7)),
+    ("2026/10/01 至 2026/10/07", D(2026, 10, 1), D(2026, 10, 7)),
+    ("2026-10-05", D(2026, 10, 5), D(2026, 10, 5)),
+    ("10.1-10.7", D(2026, 10, 1), D(2026, 10, 7)),
+    ("10月上旬", D(2026, 10, 1), D(2026, 10, 10)),
+    ("10月中旬", D(2026, 10, 11), D(2026, 10, 20)),
+    ("10月下旬", D(2026, 10, 21), D(2026, 10, 31)),
+    ("2024年2月下旬", D(2024, 2, 21), D(2024, 2, 29)),
+    ("上个月下旬", D(2026, 10, 21), D(2026, 10, 31)),
+    ("11月下旬", D(2025, 11, 21), D(2025, 11, 30)),  # this year's has not begun
+    ("第40周", D(2026, 9, 28), D(2026, 10, 4)),
+    ("今年第45周", D(2026, 11, 2), D(2026, 11, 8)),
+    ("2025年第1周", D(2024, 12, 30), D(2025, 1, 5)),  # ISO: the week with the year's first Thursday
+    ("week 40 of 2025", D(2025, 9, 29), D(2025, 10, 5)),
+    ("前天", D(2026, 11, 13), D(2026, 11, 13)),
+    ("from oct 1 to oct 7", D(2026, 10, 1), D(2026, 10, 7)),
+    ("oct 1-7", D(2026, 10, 1), D(2026, 10, 7)),
+    ("between oct 25 and nov 3", D(2026, 10, 25), D(2026, 11, 3)),
+])
+def test_a_span_of_days_is_those_days(text, start, end):
+    assert period(text) == (start, end)
+
+
+@pytest.mark.parametrize("text", ["增长10.5", "10.1", "1.5-2.0倍", "毛利率在1.2-1.8之间", "单价1.5-3元", "1.2-1.8倍",
+                                  "排名第1", "第54周", "2月30日到3月2日", "1月5日到3日"])
+def test_numbers_ranks_and_impossible_days_are_not_spans(text):
+    assert not any(m.window.kind == "date" and m.window.days > 1 for m in find_time(normalise_numbers(text), AS_OF))
