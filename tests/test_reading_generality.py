@@ -283,11 +283,20 @@ def test_periods_said_with_an_ordinal_or_a_year_apart(bi, question, start, end):
     ("今年Q3销售额同比增长超过百分之十的大区", ">", 0.1),  # 百分之十 is 10%, never 110%
     ("Which regions had sales under 2 million in October?", "<", 2_000_000),  # million, not m + 'illion'
     ("cities with not more than 100 orders last month", "<=", 100),
+    ("上个月销售额超过30w的门店", ">", 300_000),  # w: chat shorthand for 万
+    ("今年退货率超过千分之五的门店", ">", 0.005),
+    ("上个月退货率高于2个点的品类", ">", 0.02),  # points of a rate's level are percent
 ])
 def test_thresholds_said_in_words_keep_their_number(bi, question, op, value):
     answer, query = read(bi, question)
     assert answer.status == "answered", answer.message
     assert [(h.op, h.value) for h in query.having] == [(op, value)]
+
+
+def test_points_of_a_change_are_still_refused(bi):
+    """环比上升超过2个百分点 is a change of the rate in points, not a growth of 2%: not computed."""
+    answer, _ = read(bi, "上个月退货率环比上升超过2个百分点的品类")
+    assert answer.status == "refused" and answer.reason == "percentage_points", answer.message
 
 
 def test_not_counting_excludes_the_value(bi):

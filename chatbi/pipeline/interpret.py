@@ -355,10 +355,13 @@ def _condition(catalog: Catalog, match: Match, metric: str, position: int, thres
                     f"Which average is '{threshold.of} average'? I can compare with the average of the things listed "
                     "or the overall one.")
         return MetricFilter(metric=metric, op=threshold.op, against="average")
+    compared = [c for c in ("mom", "yoy") if c in match.comparisons]
+    if threshold.unit == "pp" and spec.format == "percent" and not compared and not match.growth \
+            and "share" not in match.comparisons:
+        threshold = dataclasses.replace(threshold, unit="%")  # 退货率高于2个点: a rate's level, 2%
     if threshold.unit == "pp":
         return ("percentage_points", "暂不支持按百分点变化筛选，请用百分比（如 增长超过10%）。",
                 "Conditions on percentage-point changes are not supported; use a percentage (growth above 10%).")
-    compared = [c for c in ("mom", "yoy") if c in match.comparisons]
     if threshold.unit == "%":
         if compared and match.growth_direction == "down":
             # 下降超过10%: a change below -10%; 下降不到10% would also take in every rise, so it is asked

@@ -44,6 +44,8 @@ def join_digit_groups(text: str) -> str:
     """5,000 is five thousand, never the 5 a comma would leave. Only an ASCII comma, before the text
     is normalised: 前10，200单以上 (a Chinese comma) is ten, then two hundred."""
     return DIGIT_GROUPS.sub(lambda m: m.group(0).replace(",", ""), text) if "," in text else text
+PER_MILLE = re.compile(r"千分之\s*(\d+(?:\.\d+)?)")
+WAN_SHORTHAND = re.compile(r"(?<![a-z\d.])(\d+(?:\.\d+)?)\s*w(?![a-z])")
 CURRENCY_BEFORE = re.compile(r"(?:[¥￥]|(?<![a-z])(?:rmb|cny)\s*)(?=\d)", re.IGNORECASE)
 
 
@@ -83,6 +85,9 @@ def normalise_numbers(text: str) -> str:
         pass
     for placeholder, word in kept.items():
         text = text.replace(placeholder, word)
+    # 千分之5 is 0.5%; 30w (chat shorthand for 万) is 30万
+    text = PER_MILLE.sub(lambda m: f"{float(m[1]) / 10:g}%", text)
+    text = WAN_SHORTHAND.sub(r"\1万", text)
     for i, said in enumerate(approximate):
         text = text.replace(f"\x02{i}\x02", said)
     return text
