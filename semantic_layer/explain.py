@@ -79,7 +79,11 @@ def explain(plan: QueryPlan) -> dict[str, str]:
         within_en = ", ".join(catalog.dimensions[d].name.en for d in t.within)
         zh.append(f"每个{within_zh}取{'前' if t.descending else '后'}{t.n}名（并列的都保留）")
         en.append(f"{'Top' if t.descending else 'Bottom'} {t.n} within each {within_en} (ties all kept)")
-    if query.limit:
+    if query.place:
+        high = query.order_by[0].descending
+        zh.append(f"取{'从高到低' if high else '从低到高'}第{query.place}名（并列时名次相同，同 RANK）")
+        en.append(f"Place {query.place} {'from the top' if high else 'from the bottom'} (ties share a place, as RANK)")
+    elif query.limit:
         order = query.order_by[0] if query.order_by else None
         word_zh = "前" if order is None or order.descending else "后"
         zh.append(f"取{word_zh}{query.limit}名")

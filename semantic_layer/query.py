@@ -112,6 +112,9 @@ class SemanticQuery(QueryModel):
     comparisons: list[Comparison] = Field(default_factory=list)
     order_by: list[OrderBy] = Field(default_factory=list)
     limit: int | None = Field(default=None, ge=1)
+    # 排名第二: the answer names the rows at this place of the top-``limit`` (ties kept, so none when
+    # two tie above it); the rows above it are shown with it
+    place: int | None = Field(default=None, ge=2)
     cumulative: bool = False  # add each metric's running total along the time grain
     top_within: TopWithin | None = None
     average_over: Grain | None = None  # 月均: the mean of the per-period values over the range
@@ -127,6 +130,8 @@ class SemanticQuery(QueryModel):
             if self.comparisons or self.having or self.order_by or self.cumulative or self.top_within or \
                     self.average_over or self.average_per:
                 raise ValueError("a listing has no metric to compare, rank, filter or average")
+        if self.place is not None and (self.limit != self.place or not self.order_by or self.top_within):
+            raise ValueError("a place in a ranking needs the ranking, cut at that place")
         if len(set(self.metrics)) != len(self.metrics):
             raise ValueError("a metric is listed twice")
         columns = [g.column for g in self.group_by]

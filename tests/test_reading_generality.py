@@ -225,11 +225,12 @@ def test_a_place_or_a_direction_in_a_ranking_is_read_as_said(bi, question, desce
     assert [o.descending for o in query.order_by] == [descending] and query.limit == limit
 
 
-def test_the_nth_place_of_a_ranking_is_asked_not_read_as_a_top_n_or_a_quarter(bi):
+def test_the_nth_place_of_a_ranking_is_that_place_not_a_top_n_or_a_quarter(bi):
     answer = bi.ask("上个月销售额排第2的城市", as_of=AS_OF)
-    assert answer.status == "clarify" and "2" in answer.message
-    first = answer.candidates[0].interpretation
-    assert [g.dimension for g in first.group_by] == ["city"] and first.limit is None and first.time_range.start == dt.date(2026, 10, 1)
+    assert answer.status == "answered", answer.message
+    query = answer.interpretation
+    assert [g.dimension for g in query.group_by] == ["city"] and query.place == 2 and len(answer.rows) == 1
+    assert query.time_range.start == dt.date(2026, 10, 1) and "排名第2的城市是" in answer.message
 
 
 @pytest.mark.parametrize(("question", "descending", "limit"), [

@@ -69,7 +69,11 @@ def _describe_shape(catalog: Catalog, query: SemanticQuery) -> tuple[list[str], 
         t = query.top_within
         zh.append(f"每个{'、'.join(catalog.dimensions[d].name.zh for d in t.within)}{'前' if t.descending else '后'}{t.n}")
         en.append(f"{'top' if t.descending else 'bottom'} {t.n} per {', '.join(catalog.dimensions[d].name.en for d in t.within)}")
-    if query.order_by and not query.top_within:
+    if query.place:  # 排名第二: the place, from the top or the bottom
+        high = query.order_by[0].descending
+        zh.append(f"{'从高到低' if high else '从低到高'}第{query.place}名")
+        en.append(f"{'highest' if high else 'lowest'} #{query.place}")
+    elif query.order_by and not query.top_within:
         high = query.order_by[0].descending
         zh.append(("最高" if high else "最低") + (f"的{query.limit}个" if query.limit else "在前"))
         en.append(("highest" if high else "lowest") + (f" {query.limit}" if query.limit else " first"))

@@ -85,6 +85,9 @@ class Executor:
         # the guard's LIMIT stops the rows at the cap, so a full cap is a cut result, never a total
         cut = result.truncated or len(rows) >= MAX_ROWS
         zh, en = headline(ctx.catalog, query, compiled, columns, rows, cut)
+        if query.place:  # 排名第二: the rows at that place are the answer (all of them when two tie above)
+            place = next(k for k, c in enumerate(columns) if c["name"].endswith("__place"))
+            rows = [r for r in rows if r[place] == query.place] or rows
         if rows:
             note_zh, note_en = period_notes(query, compiled, balances(ctx.catalog, query))
             zh, en = zh + note_zh, en + note_en

@@ -48,6 +48,8 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     metric_cols = [(i, c) for i, c in enumerate(columns) if c["kind"] == "metric"]
     if not rows:
         return f"{rng}没有符合条件的数据。", f"No data matches for {rng_en}."
+    if query.place and metric_cols:
+        return _at_place(catalog, query, columns, rows, rng, rng_en)
     if not metric_cols:  # a listing: as the catalog has them now, no period; its conditions said
         first = columns[0]
         scope_zh, scope_en = _scope(query, [], catalog)
@@ -147,6 +149,48 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
             zh += f"（只排该期间有数据的{first['label']}，没有数据的不在其中）"
             en += f" (only {_plural(first['label_en'])} with data in the period are ranked; those with none are not)"
     return zh + "。", en + "."
+
+
+def _at_place(catalog: Catalog, query: SemanticQuery, columns: list[dict], rows: list, rng: str,
+              rng_en: str) -> tuple[str, str]:
+    """排名第二的分行: the rows at that place, named (ties said); when two tie above it there is no
+    such place, and the answer says who tie instead of naming the next one as second."""
+    order = query.order_by[0]
+    place_at = next(k for k, c in enumerate(columns) if c["name"] == f"{order.field}__place")
+    dim = next(k for k, c in enumerate(columns) if c["kind"] == "dimension")
+    value_at = next((k for k, c in enumerate(columns) if c["name"] == order.field), None)
+    metric = order.field.split("__")[0]
+    name = columns[value_at]["label"] if value_at is not None else catalog.metrics[metric].name.zh
+    name_en = columns[value_at]["label_en"] if value_at is not None else catalog.metrics[metric].name.en
+    which, which_en = ("排名第", "place ") if order.descending else ("倒数第", "place from the bottom ")
+    scope_zh, scope_en = _scope(query, [], catalog)
+    where_zh, where_en = "".join(f"{s}，" for s in scope_zh), "".join(f" in {s}" for s in scope_en)
+
+    def said(row, lang="zh"):
+        if value_at is None or row[value_at] is None:
+            return key_text(columns[dim], row[dim], lang)
+        value = _value(catalog, metric, row[value_at])[0 if lang == "zh" else 1] if metric in catalog.metrics \
+            and columns[value_at]["kind"] == "metric" else f"{float(row[value_at]) * 100:+.1f}%"
+        return f"{key_text(columns[dim], row[dim], lang)}（{value}）" if lang == "zh" else \
+            f"{key_text(columns[dim], row[dim], lang)} ({value})"
+    at = [r for r in rows if r[place_at] == query.place]
+    label, label_en = columns[dim]["label"], columns[dim]["label_en"]
+    only_zh, only_en = ("", "") if not _lowest_of_those_with_data(catalog, query) else (
+        f"（只排该期间有数据的{label}，没有数据的不在其中）", f" (only {_plural(label_en)} with data in the period are ranked)")
+    if at:
+        tie, tie_en = ("并列", "tied ") if len(at) > 1 else ("", "")
+        return (f"{rng}，{where_zh}{name}{tie}{which}{query.place}的{label}是" + "、".join(said(r) for r in at) + f"{only_zh}。",
+                f"For {rng_en}{where_en}, {tie_en}{which_en}{query.place} by {name_en}: "
+                + ", ".join(said(r, "en") for r in at) + f"{only_en}.")
+    last = max(r[place_at] for r in rows)
+    above = [r for r in rows if r[place_at] == last]
+    if len(rows) < query.place and len(above) == 1:
+        return (f"{rng}，{where_zh}只有 {len(rows)} 个{label}有{name}数据，没有{which}{query.place}。",
+                f"For {rng_en}{where_en}, only {len(rows)} {_plural(label_en)} have {name_en}: no {which_en}{query.place}.")
+    return (f"{rng}，{where_zh}{name}没有{which}{query.place}的{label}：" + "、".join(said(r) for r in above)
+            + f"并列{which}{last}。",
+            f"For {rng_en}{where_en}, there is no {which_en}{query.place} by {name_en}: "
+            + ", ".join(said(r, "en") for r in above) + f" tie for {which_en}{last}.")
 
 
 def _lowest_of_those_with_data(catalog: Catalog, query: SemanticQuery) -> bool:

@@ -215,10 +215,14 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     # unless a period was asked for (then the plan says why it cannot be)
     timeless = match.time is None and not grain and any(
         catalog.tables[catalog.metrics[leaf].table].time is None for m in metrics for leaf in graph.leaf_metrics(catalog, m))
+    if match.place == -1 or (match.place and top_within is not None):  # 第二和第三, 每个地市排第二的
+        return Draft(None, period, ("rank_place", "请一次只问一个名次，并且不分组内排名（如 排名第二的分行）。",
+                                    "Ask for one place at a time, over one ranking (the second branch)."))
+    place = match.place if order and limit == match.place else None
     try:
         query = SemanticQuery(metrics=metrics, group_by=group, filters=filters,
                               time_range=None if timeless else TimeRange(start=period.start, end=period.end),
-                              comparisons=list(match.comparisons), order_by=order, limit=limit,
+                              comparisons=list(match.comparisons), order_by=order, limit=limit, place=place,
                               top_within=top_within, **shape)
     except ValueError as exc:
         return Draft(None, period, ("invalid", f"无法组成查询：{exc}", f"Cannot form a query: {exc}"))

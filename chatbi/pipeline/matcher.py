@@ -91,6 +91,7 @@ class Match:
     year_conditions: list[tuple[str, str, int]] = field(default_factory=list)  # (dimension, >= …, year)
     counted: bool = False  # 有多少家门店: the answer is the number of the things listed
     rank_place: bool = False  # 垫底, 榜首: a place in the ranking, whose end depends on the metric's direction
+    place: int | None = None  # 排名第二: that place of the ranking; -1 when two places are said
     ambiguous_excluded: list[int] = field(default_factory=list)  # starts of ambiguous values said as left out
     either: bool = False  # 超过50万或退单率低于5%: conditions joined by "or", which the answer cannot compute
     summed: set[str] = field(default_factory=set)  # 车险或健康险, …合计: dimensions whose values are one total
@@ -387,7 +388,10 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             result.rank_place = (result.rank_place or any(w in h.text for w in (*AT_AN_END, "倒数第1"))
                                  or h.payload[0] == "asc" and bool(FROM_THE_END.match(h.text.strip())))
             result.rank_at = h.start if result.rank_at is None else result.rank_at
-            direction, n = h.payload
+            direction, n = h.payload[:2]
+            if len(h.payload) > 2:  # 排名第二: the second place, not the top 2
+                result.place = n if result.place in (None, n) else -1
+                result.rank_place = True  # 不良率排名第二: the second worst or the second highest? asked
             if direction is not None:
                 result.rank = result.rank if result.rank and n is None else direction
             result.limit = n or result.limit

@@ -126,7 +126,7 @@ end there we us have has had get got compare compared versus vs breakdown split 
 each every within under came come comes one ones doing going per over s combined altogether together
 当天 当日 那天 那一天 这一天 下面 下属 旗下 下辖 又 同时 拆 拆一下 拆开看 咋样 咋 那些 不同 不同的 卖出去 每种 每一种 各种 每类 各类
 让 哈 嘛 这边 那边 下来 了解 了解下 这个 那个 现 现在 现已 目前 当前 目前为止 到目前为止 截至目前 带上 附上 连同 排 只 只看 只算 仅 仅看 已经 老板
-kindly could would you can only took brought saw made generated got through via thru shift shifted wrote written issued
+kindly could would you can only took brought saw made generated got through via thru shift shifted wrote written issued among place
 they them it that still re ve ll up tracking trending 问 问下 问一下 百分之多少 百分之几 规模 perform performed performing performance
 """.split())
 PUNCT = re.compile(r"[\s,，。.?？!！:：;；、/\\()（）\[\]【】\"'“”‘’~～\-—_+*=<>《》|]+")

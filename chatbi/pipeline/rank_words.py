@@ -44,8 +44,26 @@ RANKED_BEFORE = re.compile(r"(?:排名|排行|排在|排|名列|位列|位居|�
 BEST_N = re.compile(rf"(?P<word>最好|最优|最强|最差|最弱)的?\s*(?P<n>\d{{1,3}})(?!{PERIOD_AFTER}|[A-Za-z])\s*(?:名|个|位|家)?")
 
 
+# "the second highest", "3rd largest": one place of the ranking, from its top or bottom
+EN_PLACE = re.compile(r"\b(?P<o>second|third|fourth|fifth|2nd|3rd|4th|5th)[\s-]+(?P<way>highest|largest|biggest|most|"
+                      r"best|lowest|smallest|least|fewest|worst)\b")
+EN_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5}
+EN_PLACED = re.compile(r"\b(?:(?:rank(?:ed|s)?|came|comes|placed|finished)\s+(?:in\s+)?(?:the\s+)?|in\s+)"
+                       r"(?P<o>second|third|fourth|fifth|2nd|3rd|4th|5th)(?:\s+place)?\b(?!\s+(?:month|week|year|quarter|half))")
+
+
 def rank_hits(text: str) -> list[Hit]:
     hits = []
+    for m in EN_PLACED.finditer(text):  # "ranked second", "came third", "in second place"
+        if m.group(0).startswith("in ") and not m.group(0).endswith("place"):
+            continue  # "in second" alone is no place
+        hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("desc", EN_ORDINALS.get(m["o"]) or int(m["o"][0]), "place")))
+    for m in EN_PLACE.finditer(text):
+        way = m["way"]
+        direction = "best" if way == "best" else "worst" if way == "worst" else \
+            "asc" if way in ("lowest", "smallest", "least", "fewest") else "desc"
+        hits.append(Hit("rank", m.group(0), m.start(), m.end(),
+                        (direction, EN_ORDINALS.get(m["o"]) or int(m["o"][0]), "place")))
     for m in BEST_N.finditer(text):
         hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("best" if m["word"] in BEST else "worst", int(m["n"]))))
     for m in ORDINAL_RANK.finditer(text):  # 排名第1, 倒数第一, ranked first: the one at the top (or bottom)
@@ -54,8 +72,8 @@ def rank_hits(text: str) -> list[Hit]:
         direction = "asc" if m["last"] or m["last_en"] else "desc"
         if int(m["n"] or 1) == 1:
             hits.append(Hit("rank", m.group(0), m.start(), m.end(), (direction, 1)))
-        else:  # 排第2 is one row of a ranking, not a top 2: its number is left unplaced, so asked
-            hits.append(Hit("rank", text[m.start():m.start("n")], m.start(), m.start("n"), (direction, None)))
+        else:  # 排第2 is one row of a ranking, not a top 2: the rows at place 2 of the top 2 (ties kept)
+            hits.append(Hit("rank", m.group(0), m.start(), m.end(), (direction, int(m["n"]), "place")))
     for m in TOP_N.finditer(text):
         hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("desc", int(m.group(1)))))
     for m in BOTTOM_N.finditer(text):

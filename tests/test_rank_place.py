@@ -1,0 +1,86 @@
+"""排名第二的门店, "the second highest", 倒数第二: one place of a ranking (ties share a place, as RANK),
+named as that place; never the top 2 said as a ranking, and never the next one called second when two
+tie above it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from chatbi.pipeline.headline import headline
+from semantic_layer import GroupBy, OrderBy, SemanticQuery, TimeRange
+
+AS_OF = dt.date(2026, 11, 15)
+OCTOBER_SALES_BY_REGION = """select r.region_name, sum(l.sales_amount) as sales from fact_order_line l
+    join fact_order o using (order_id) join dim_store s using (store_id) join dim_region r using (region_id)
+    where o.order_status <> '已取消' and o.order_date between date '2026-10-01' and date '2026-10-31'
+    group by 1"""
+
+
+@pytest.mark.parametrize(("question", "place", "descending"), [
+    ("上个月销售额排名第二的大区", 2, True),
+    ("上个月销售额排第3的大区是哪个", 3, True),
+    ("which region had the second highest sales last month", 2, True),
+    ("上个月销售额倒数第二的大区", 2, False),
+])
+def test_a_place_of_a_ranking_is_the_region_at_that_place(small_retail, question, place, descending):
+    bi, warehouse = small_retail
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    query = answer.interpretation
+    assert query.place == place and query.order_by[0].descending == descending
+    ranked = warehouse.execute(f"select region_name, sales from ({OCTOBER_SALES_BY_REGION}) "
+                               f"order by sales {'desc' if descending else 'asc'}").rows
+    name, value = ranked[place - 1]
+    assert ranked[place - 2][1] != value != (ranked[place][1] if len(ranked) > place else None)  # no tie here
+    assert f"第{place}的大区是{name}" in answer.message, answer.message
+    assert [r[0] for r in answer.rows] == [name] and answer.rows[0][1] == pytest.approx(value)
+
+
+def test_two_places_or_a_place_within_groups_are_refused(small_retail):
+    bi, _ = small_retail
+    for question in ("上个月销售额排名第二和第三的大区", "上个月各大区销售额排名第二的门店"):
+        answer = bi.ask(question, as_of=AS_OF)
+        assert answer.status == "refused" and answer.reason == "rank_place", answer.message
+
+
+def test_a_lower_is_better_metrics_place_asks_which_end(small_retail):
+    bi, _ = small_retail
+    answer = bi.ask("上个月退货率排名第二的门店", as_of=AS_OF)
+    assert answer.status == "clarify"
+    assert sorted(c.interpretation.order_by[0].descending for c in answer.candidates) == [False, True]
+    assert all(c.interpretation.place == 2 for c in answer.candidates)
+
+
+def _place_headline(bi, rows):
+    query = SemanticQuery(metrics=["sales"], group_by=[GroupBy(dimension="region")],
+                          order_by=[OrderBy(field="sales")], limit=2, place=2,
+                          time_range=TimeRange(start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31)))
+    columns = [{"name": "region", "kind": "dimension", "label": "大区", "label_en": "region"},
+               {"name": "sales", "kind": "metric", "metric": "sales", "label": "销售额", "label_en": "sales",
+                "format": "currency"},
+               {"name": "sales__place", "kind": "comparison", "metric": "sales", "label": "名次", "label_en": "place",
+                "format": "integer"}]
+    compiled = SimpleNamespace(start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31))
+    return headline(bi.catalog, query, compiled, columns, rows)
+
+
+def test_two_tied_at_the_top_leave_no_second_place(small_retail):
+    bi, _ = small_retail
+    zh, en = _place_headline(bi, [["华东", 100.0, 1], ["华南", 100.0, 1]])
+    assert "没有排名第2" in zh and "华东" in zh and "华南" in zh and "并列排名第1" in zh, zh
+    assert "no place 2" in en
+    zh, _ = _place_headline(bi, [["华东", 100.0, 1], ["华南", 90.0, 2], ["华北", 90.0, 2]])
+    assert "并列排名第2的大区是华南" in zh and "华北" in zh, zh
+    zh, _ = _place_headline(bi, [["华东", 100.0, 1]])
+    assert "只有 1 个大区" in zh and "没有排名第2" in zh, zh
+
+
+def test_a_place_needs_its_ranking_cut_at_it():
+    with pytest.raises(ValueError, match="place in a ranking"):
+        SemanticQuery(metrics=["sales"], group_by=[GroupBy(dimension="region")], place=2)
+    with pytest.raises(ValueError, match="place in a ranking"):
+        SemanticQuery(metrics=["sales"], group_by=[GroupBy(dimension="region")], order_by=[OrderBy(field="sales")],
+                      limit=3, place=2)
