@@ -86,6 +86,17 @@ def test_exclusion_typo_district_and_plural(vocab):
     assert match("top 5 cities by arrears rate", vocab, AS_OF).group_by == ["city"]
 
 
+def test_a_typo_sounds_like_the_word_meant_and_another_sound_is_another_word(vocab):
+    """欠废 / 离网绿 are typed by sound (fèi, lǜ); the hunt found 好评率 read as 差评率, 还款 as 放款, 无效 as
+    有效: one character apart but another word, often the opposite. Those are never typos."""
+    from chatbi.pipeline.metric_typos import sounds_alike
+
+    assert [sorted(h.payload) for h in match("上个月离网绿", vocab, AS_OF).metric_hits] == [["churn_rate"]]
+    assert sounds_alike("废", "费") and sounds_alike("绿", "率") and sounds_alike("行", "航")  # heteronyms
+    assert not any(sounds_alike(a, b) for a, b in [("好", "差"), ("空", "开"), ("还", "放"), ("无", "有"), ("2", "1")])
+    assert not match("上个月欠贵金额", vocab, AS_OF).metric_hits  # 贵 (guì) is no 费
+
+
 def test_unexplained_words_are_reported(vocab):
     m = match("各渠道新增用户的中位数", vocab, AS_OF)
     assert any("中位" in w for w in m.residual) and not m.fully_matched

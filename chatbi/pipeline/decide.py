@@ -259,7 +259,7 @@ class Decider:
                                             "ambiguous_metric", "这个问题可能指以下几个指标，请选择：",
                                             "The question could mean any of these metrics; please pick one:",
                                             user, as_of)
-            if agreed and not risky and not inside and supported(self.catalog, self.ctx.vocabulary, model_metric, words_besides_end(self.ctx.vocabulary, match, model_metric, as_of)):
+            if agreed and not risky and not inside and supported(self.catalog, self.ctx.vocabulary, model_metric, words_besides_end(self.ctx.vocabulary, match, model_metric, as_of), match.text):
                 metrics, path = [model_metric], "model"
                 match = metric_words_not_values(self.catalog, match, model_metric)  # 签收了多少件
             elif inside:  # 新增客户…: 客户 may be the metric's own word, not a breakdown by customer

@@ -137,7 +137,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     chosen = sorted(chosen + counters_of_counts(chosen, text, vocab) + shared_heads(chosen, text, vocab.metric_terms),
                     key=lambda h: h.start)
     if not any(h.kind == "metric" for h in chosen):
-        chosen = select_hits(chosen + near_miss(text, vocab.metric_terms, taken), len(text))
+        chosen = select_hits(chosen + near_miss(text, vocab.metric_terms, taken, vocab.interchangeable), len(text))
     else:
         typo_neighbours(chosen, text, vocab.metric_terms, taken)
     name_tails(chosen, text, vocab.metric_terms)

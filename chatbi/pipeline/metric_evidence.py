@@ -5,6 +5,7 @@ the metric counts in."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from chatbi.pipeline.leftover_words import balance_end
 from chatbi.pipeline.matcher import Match
@@ -17,7 +18,7 @@ from metric_catalog import graph
 from metric_catalog.model import Catalog
 
 
-def supported(catalog: Catalog, vocab: Vocabulary, metric: str, residual: list[str]) -> bool:
+def supported(catalog: Catalog, vocab: Vocabulary, metric: str, residual: list[str], text: str = "") -> bool:
     """A paraphrase is taken only if its words echo the metric's own vocabulary.
 
     The model and retrieval can agree on a near-sounding metric for a question about
@@ -35,6 +36,8 @@ def supported(catalog: Catalog, vocab: Vocabulary, metric: str, residual: list[s
             if counts_with(vocab, metric, token):
                 continue
             return False
+        if spec.format == "percent" and not token.isascii() and re.search(re.escape(token) + r"(?:数|量)", text):
+            return False  # 开房数 asks a count: 开房率 (the rate) shares its words, not its question
         if len(token) == 1 and not token.isascii() and token in chars:
             continue  # one character of its names; a 跌 or 含 says something the reading may not
         if token.isascii():

@@ -4,6 +4,7 @@ it could be, so the question is clarified — a typo never silently becomes a di
 
 from __future__ import annotations
 
+import functools
 import re
 
 from chatbi.pipeline.question_words import FILLER
@@ -12,7 +13,8 @@ from chatbi.pipeline.term_search import Hit
 FILLER_PHRASES = sorted((w for w in FILLER if not w.isascii() and len(w) > 1), key=len, reverse=True)
 
 
-def near_miss(text: str, terms: dict[str, set[str]], taken: list[bool]) -> list[Hit]:
+def near_miss(text: str, terms: dict[str, set[str]], taken: list[bool],
+              interchangeable: dict[str, frozenset[frozenset[str]]] | None = None) -> list[Hit]:
     """Typos: a Chinese metric term of ≥ 3 characters with exactly one character wrong.
 
     One window can be one typo away from terms of different metrics (离网绿: 离网数 and 离网率);
@@ -36,11 +38,45 @@ def near_miss(text: str, terms: dict[str, set[str]], taken: list[bool]) -> list[
             window = text[i:i + n]
             differ = [i + k for k, (a, b) in enumerate(zip(window, term, strict=True)) if a != b]
             if len(differ) == 1 and not filler[differ[0]] and not window.isascii() \
+                    and (sounds_alike(text[differ[0]], term[differ[0] - i]) or text[differ[0]] in PARTICLES
+                         or any(frozenset((text[differ[0]], term[differ[0] - i])) in (interchangeable or {}).get(m, ())
+                                for m in payload)) \
                     and not users.get(text[differ[0]], set()) - payload \
                     and not _particle_of_another(window, differ[0] - i, payload, terms):
                 found.setdefault((i, i + n), set()).update(payload)
                 meant.setdefault((i, i + n), term)
     return [Hit("metric", text[a:b], a, b, payload, corrected=meant[a, b]) for (a, b), payload in found.items()]
+
+
+def interchangeable_characters(names_of: dict[str, list[str]]) -> dict[str, frozenset[frozenset[str]]]:
+    """Characters the catalog itself uses for one another in one metric's names: two of them one
+    character apart (用户数 / 开户数) make that pair a typo's of that metric, whatever their sound
+    (新开户 → 新用户). Only of that metric: 报案 / 赔案 name one count, which says nothing of 报款."""
+    return {metric: _pairs(names) for metric, names in names_of.items()}
+
+
+def _pairs(group: list[str]) -> frozenset[frozenset[str]]:
+    pairs = set()
+    names = [t for t in group if t and not t.isascii()]
+    for a in names:
+        for b in names:
+            if a < b and len(a) == len(b):
+                differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+                if len(differ) == 1:
+                    pairs.add(frozenset(differ[0]))
+    return frozenset(pairs)
+
+
+@functools.cache
+def sounds_alike(said: str, meant: str) -> bool:
+    """Chinese is typed by its sound: a typo is a character read like the one meant (欠废 → 欠费, 离网绿
+    → 离网率). One that sounds otherwise is another word, often the opposite one (好评率 is not 差评率,
+    空房率 not 开房率, 还款 not 放款, 无效 not 有效): never read as a typo of it."""
+    from pypinyin import Style, pinyin
+
+    def readings(ch: str) -> set[str]:
+        return set(pinyin(ch, style=Style.NORMAL, heteronym=True)[0]) if "\u4e00" <= ch <= "\u9fff" else {ch}
+    return bool(readings(said) & readings(meant))
 
 
 PARTICLES = set("的地得了着过和与及或跟同是在按各每个把被给对从到由向中里内且又")

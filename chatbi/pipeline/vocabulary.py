@@ -16,6 +16,7 @@ import sqlglot
 
 from chatbi.cachefile import write_atomic
 from chatbi.pipeline.event_years import event_words, own_time_events, things_dated
+from chatbi.pipeline.metric_typos import interchangeable_characters
 from chatbi.pipeline.name_forms import short_dimension_forms
 from chatbi.pipeline.question_words import ABBREVIATIONS
 from chatbi.pipeline.spoken_numbers import join_digit_groups, normalise_numbers
@@ -84,6 +85,7 @@ class Vocabulary:
     event_things: dict[str, tuple[tuple[str, ...], str | None]] = field(default_factory=dict)  # year dim → (保单, …)
     time_events: dict[str, set[str]] = field(default_factory=dict)  # 起保 → {policy}: the event tables are dated by
     state_dimensions: set[str] = field(default_factory=set)  # 保单状态: values are states, never dated events
+    interchangeable: dict = field(default_factory=dict)  # metric → {开, 用}: characters its names swap (typos)
     units: dict[str, set[str]] = field(default_factory=dict)  # metric → its units (天, 件, 元)
     counting: dict[str, str] = field(default_factory=dict)  # table → the one metric counting its rows as they are
     counts: set[str] = field(default_factory=set)  # metrics that count things (件, 张, 个 count them)
@@ -233,6 +235,7 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
             _add_live_values(vocab, catalog, did, dim, warehouse)
     vocab.named_days = {normalise_numbers(normalise(term)): (p.month, p.day, p.days)
                         for p in catalog.catalog.calendar for term in p.terms}
+    vocab.interchangeable = interchangeable_characters({m: [s.name.zh, *s.synonyms] for m, s in catalog.metrics.items()})
     vocab.state_dimensions = {did for did, dim in catalog.dimensions.items() if dim.state}
     vocab.dimension_tables = {did: dim.table for did, dim in catalog.dimensions.items()}
     events = event_words({did: [dim.name.zh, dim.name.en, *dim.synonyms] for did, dim in catalog.dimensions.items()
