@@ -132,6 +132,11 @@ class Decider:
             return self.replies.refuse(question, "conditions_or", "暂不支持用「或」连接的条件；可以把两个条件分开问，"
                                        "或问同时满足两个条件（且）的对象。", "Conditions joined by 'or' are not supported; "
                                        "ask each condition on its own, or for the things meeting both ('and').", user)
+        if match.value_range:  # R3到R5: the middle values, or a lane from one to the other?
+            return self.replies.refuse(question, "value_range", f"「{match.value_range}」说的是两个取值之间（或从一个到另一个），"
+                                       "目录里这些取值没有先后，也没有起止；请逐个列出要的值（如 A、B、C），或分开问。",
+                                       f"'{match.value_range}' spans two values (or goes from one to the other); the catalog "
+                                       "gives them no order and no route: list each value wanted (A, B, C), or ask apart.", user)
         if any(op is None for _, op, _ in match.year_conditions):
             return self._open_year(question, match, user, as_of, timings)
         if FUTURE.search(match.text) and not match.unavailable:  # the catalog's own forecast topic says it better

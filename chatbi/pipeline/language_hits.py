@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from chatbi.pipeline import shape_words
 from chatbi.pipeline.question_words import (
@@ -48,3 +49,14 @@ def language_hits(text: str) -> list[Hit]:
 
 
 _PERIOD_BEFORE = set("0123456789一二三四五六七八九十两上本这去今前该当次")
+
+
+# 近三个月末, 每月末 (also where 月末存款 is a metric's name): each of those month ends
+LAST_MONTH_ENDS = re.compile(r"(?:近|最近|过去)\s*\d{1,2}\s*个?月末|(?:每|各|逐)一?个?月(?=\s*末)|"
+                             r"\b(?:last|past)\s+\d{1,2}\s+month[- ]ends\b")
+EACH_QUARTER_END = re.compile(r"(?:每|各|逐)一?个?季度?(?=\s*末)")
+
+
+def period_end_grain(text: str) -> str | None:
+    """近三个月末: each of those month ends (month); 去年各季末: each quarter end (quarter)."""
+    return "month" if LAST_MONTH_ENDS.search(text) else "quarter" if EACH_QUARTER_END.search(text) else None

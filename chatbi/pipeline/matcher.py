@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from chatbi.pipeline import shape_words, term_search, timeparse, typos, value_words
 from chatbi.pipeline.entity_average import per_entity_hits
 from chatbi.pipeline.event_years import event_year_hits, state_event_hits, things_of_events, time_event_hits
-from chatbi.pipeline.language_hits import language_hits
+from chatbi.pipeline.language_hits import language_hits, period_end_grain
 from chatbi.pipeline.leftover_words import balance_end, residual_words
 from chatbi.pipeline.metric_typos import near_miss, typo_neighbours
-from chatbi.pipeline.negation import either_values, negated_values
+from chatbi.pipeline.negation import either_values, negated_values, range_of_values
 from chatbi.pipeline.question_words import (
     AT_AN_END,
     COMBINED,
@@ -44,10 +44,6 @@ from chatbi.pipeline.value_words import (
 )
 from chatbi.pipeline.vocabulary import Vocabulary, normalise
 
-# 近三个月末, 每月末 (also where 月末存款 is a metric's name): each of those month ends
-LAST_MONTH_ENDS = re.compile(r"(?:近|最近|过去)\s*\d{1,2}\s*个?月末|(?:每|各|逐)一?个?月(?=\s*末)|"
-                             r"\b(?:last|past)\s+\d{1,2}\s+month[- ]ends\b")
-EACH_QUARTER_END = re.compile(r"(?:每|各|逐)一?个?季度?(?=\s*末)")
 # what joins two breakdowns said in one list ("by city and channel type", 按地市、渠道类型)
 LISTED = re.compile(r"\s*(?:,|，|、|和|与|及|以及|跟|&|\band\b|,\s*and\b)\s*(?:by\s+)?", re.I)
 
@@ -94,6 +90,7 @@ class Match:
     place: int | None = None  # 排名第二: that place of the ranking; -1 when two places are said
     ambiguous_excluded: list[int] = field(default_factory=list)  # starts of ambiguous values said as left out
     either: bool = False  # 超过50万或退单率低于5%: conditions joined by "or", which the answer cannot compute
+    value_range: str = ""  # R3到R5, 银卡到白金: values said as a range, whose middle the catalog cannot know
     summed: set[str] = field(default_factory=set)  # 车险或健康险, …合计: dimensions whose values are one total
 
     @property
@@ -147,10 +144,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     chosen = sorted(chosen + head_nouns(chosen, text, vocab.dimension_terms, vocab.metric_terms, FILLER),
                     key=lambda h: h.start)  # "which lines": product line
     _interpret(chosen, text, result, as_of, vocab)
-    if result.grain is None and LAST_MONTH_ENDS.search(text):  # 近三个月末: each of those month ends
-        result.grain = "month"
-    if result.grain is None and EACH_QUARTER_END.search(text):  # 去年各季末: each quarter end
-        result.grain = "quarter"
+    result.grain = result.grain or period_end_grain(text)  # 近三个月末, 去年各季末: each of those ends
     taken = [False] * len(text)
     for h in chosen:
         for i in range(h.start, h.end):
@@ -279,6 +273,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     used: set[int] = set()  # negations that negate a value
     said_of, joiners = negated_values(text, chosen)
     either = [j for j in either_values(text, chosen) if (j.start, j.end) not in {(o.start, o.end) for o in joiners}]
+    result.value_range = range_of_values(text, chosen)
     joiners += either
     chosen += joiners  # the "or" of "excluding A, B or C" and of 车险或健康险 joins one list: explained
     negating = {id(n) for ns in said_of.values() for n in ns}

@@ -57,6 +57,18 @@ def either_values(text: str, chosen: list[Hit]) -> list[Hit]:
     return out
 
 
+def range_of_values(text: str, chosen: list[Hit]) -> str:
+    """R3到R5, 银卡至白金, 杭州到宁波: two values of one dimension joined as a range. The catalog knows
+    no order of the values (R4 between, or a lane from 杭州 to 宁波?), so reading the two ends alone
+    would drop the middle: the span as said, for the decision to ask; "" when there is none."""
+    values = sorted((h for h in chosen if h.kind == "value"), key=lambda h: h.start)
+    for a, b in zip(values, values[1:], strict=False):
+        if re.fullmatch(r"\s*(?:到|至|~|～|-|—|－|–|\bto\b|\bthrough\b|\bthru\b)\s*", text[a.end:b.start], re.I) \
+                and {d for d, _ in a.payload} & {d for d, _ in b.payload}:
+            return text[a.start:b.end]
+    return ""
+
+
 def _chain(text: str, ordered: list[Hit], first: list[Hit], backwards: bool) -> list[tuple[Hit, Hit | None]]:
     """The first value and those listed with it, each with the joiner that joined it."""
     if not first:
