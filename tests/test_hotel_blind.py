@@ -61,6 +61,19 @@ def test_a_clarification_never_offers_another_citys_rows(built):
     assert answer.status == "refused" and answer.reason == "outside_scope", answer.message
 
 
+@pytest.mark.parametrize("question", ["上个月深圳客房收入占华南的比例", "上个月各酒店客房收入占比"])
+def test_a_share_whose_whole_reaches_beyond_the_users_rows_is_refused(built, question):
+    """The hunt: 上海's manager got 上海 = 100% of 华东 (the whole cut to their own rows)."""
+    bi = ChatBI(load_catalog(CATALOG), connect(str(built)), use_model=False)
+    shenzhen = User(name="shenzhen-gm", role="city_gm", attributes={"city_id": "440300"})
+    answer = bi.ask(question, user=shenzhen, as_of=AS_OF)
+    assert answer.status == "refused" and answer.reason == "share_outside_scope", answer.message
+    own = bi.ask("上个月深圳各酒店客房收入占深圳的比例", user=shenzhen, as_of=AS_OF)
+    assert own.status == "answered", own.message
+    share = next(k for k, c in enumerate(own.columns) if c["name"].endswith("__share"))
+    assert sum(float(r[share]) for r in own.rows) == pytest.approx(1.0)
+
+
 @pytest.mark.model
 @pytest.mark.parametrize("question", ["上个月收入多少", "上个月各酒店的间夜"])
 def test_a_word_several_metrics_share_is_asked_with_the_model_too(built, llm, question):

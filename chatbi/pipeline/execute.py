@@ -34,6 +34,12 @@ MAX_ROWS = 5000
 
 OUTSIDE = ("你问的对象超出了你的数据权限范围，只能查询本人权限内的数据。", "What you asked about is outside the rows you may see.")
 
+SHARE_CUT = ("这个占比的整体（分母）超出了你的数据权限：只算你能看到的数据会得出不真实的占比（如 100%）。"
+             "可以问你权限范围之内的占比（如 占本城市的比例）。",
+             "The whole of this share reaches beyond the rows you may see; computed on your rows alone it would "
+             "be untrue (such as 100%). Ask for a share within your own scope (of your city, for example).")
+
+
 class Executor:
     def __init__(self, ctx: PipelineContext, replies: Replies):
         self.ctx, self.replies = ctx, replies
@@ -47,6 +53,8 @@ class Executor:
         try:
             if self.outside_scope(query, user):
                 return refuse(question, "outside_scope", *OUTSIDE, user, query.metrics, path=path)
+            if self.share_cut_by_scope(query, user):
+                return refuse(question, "share_outside_scope", *SHARE_CUT, user, query.metrics, path=path)
             compiled = compile_query(ctx.catalog, query, dialect=ctx.dialect, user=user, as_of=as_of)
         except NoData as exc:
             return self._latest_instead(question, query, exc, user, as_of)
@@ -264,6 +272,15 @@ class Executor:
                 if not self.ctx.warehouse.execute(sql, max_rows=1).rows[0][0]:
                     return True
         return False
+
+    def share_cut_by_scope(self, query: SemanticQuery, user: User) -> bool:
+        """上海客房收入占华东的比例 asked by 上海's manager: 华东's whole is cut to 上海's rows (100%). A
+        share is computed only when its whole is named by the restricted dimension itself (占上海的)."""
+        if "share" not in query.comparisons:
+            return False
+        restrictions = row_restrictions(self.ctx.catalog, role_of(self.ctx.catalog, user), user)
+        wholes = {f.dimension for f in query.filters if f.dimension in query.share_scope}
+        return bool(restrictions) and not any(r.dimension in wholes for r in restrictions)
 
     def _latest_instead(self, question, query: SemanticQuery, exc: NoData, user, as_of) -> Answer:
         """本月的账单还没出: offer the latest closed period instead of a zero. A period that starts
