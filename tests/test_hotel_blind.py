@@ -94,3 +94,14 @@ def test_above_the_whole_said_alone(bi, built, question):
     expected = rows(built, f"""WITH s AS ({sold}), a AS ({avail}), o AS (SELECT SUM(s) * 1.0 / (SELECT SUM(a) FROM a) r FROM s)
         SELECT COUNT(*) FROM s JOIN a USING (hotel_id), o WHERE s * 1.0 / a > o.r""")[0][0]
     assert len([r for r in answer.rows if r[0] is not None]) == expected
+
+
+def test_a_ratio_split_by_the_dimension_its_numerator_keeps_offers_the_shares(bi, built):
+    """各会员等级的会员间夜占比 was 100% for each member tier and 0% for 非会员 (the hunt): the numerator
+    keeps only the member tiers. Each tier's share of the room nights sold is offered instead."""
+    answer = bi.ask("上个月各会员等级的会员间夜占比", as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "split_by_own_filter", answer.message
+    [offered] = [c.interpretation for c in answer.candidates]
+    assert offered.metrics == ["sold_room_nights"] and offered.comparisons == ["share"]
+    assert [g.dimension for g in offered.group_by] == ["member_tier"]
+    assert bi.ask("上个月各品牌会员间夜占比", as_of=AS_OF).status == "answered"

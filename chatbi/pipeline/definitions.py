@@ -111,3 +111,19 @@ def event_of_another_date(catalog: Catalog, match: Match, metrics: list[str]) ->
                 f"rows (by the metric's own date) are '{states[0]}' now.")
     return ("event_of_another_date", f"问题里的时间说的是「{other[0]}」的日期，而不是该指标自己的日期；请换一种问法。",
             f"The period is said of the date of '{other[0]}', not of the metric's own date; please rephrase.")
+
+
+def split_by_its_own_filter(catalog: Catalog, metrics: list[str], group_by: list[str]) -> tuple[str, str] | None:
+    """各会员等级的会员间夜占比: a ratio whose numerator keeps only some values of the dimension it is
+    split by (会员间夜: 银卡/金卡/白金) is 100% or 0% in every row, never what was asked (the hunt: 白金
+    100%, 非会员 0%). (ratio, dimension), for the decision to offer each value's share of the whole."""
+    for mid in metrics:
+        spec = catalog.metrics[mid]
+        if spec.type != "ratio" or catalog.metrics[spec.numerator].type != "simple":
+            continue
+        own = {d for d, _, _ in _definition_filters(catalog, spec.numerator)}
+        if catalog.metrics[spec.denominator].type == "simple":
+            own -= {d for d, _, _ in _definition_filters(catalog, spec.denominator)}
+        if (split := next((d for d in group_by if d in own), None)) is not None:
+            return mid, split
+    return None

@@ -87,6 +87,14 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     if breakdown is not None:  # 平均每个网点的准时率: the mean of rates is no rate; each depot's is offered
         offered = build_query(catalog, breakdown, metrics, as_of, group_by).query
         return Draft(None, None, definitions.PER_THING_RATIO, [offered] if offered is not None else [])
+    if (split := definitions.split_by_its_own_filter(catalog, metrics, group_by or match.group_by)) is not None:
+        ratio, dim = catalog.metrics[split[0]], catalog.dimensions[split[1]]  # each value's share is offered
+        shares = dataclasses.replace(match, comparisons=[*match.comparisons, "share"])
+        offered = build_query(catalog, shares, [ratio.denominator], as_of, group_by).query
+        return Draft(None, None, ("split_by_own_filter", f"「{ratio.name.zh}」只统计部分{dim.name.zh}，按{dim.name.zh}拆分时每行只会是 "
+                                  "0 或 100%；你要的可能是各自占整体的比例：", f"{ratio.name.en} counts only some {dim.name.en} "
+                                  f"values, so split by {dim.name.en} each row is 0 or 100%; each one's share of the whole:"),
+                     [offered] if offered is not None else [])
     said_of = [(m, d) for ids, d in match.ranked for m in metrics if m in ids]
     ranked = list(dict.fromkeys(m for m, _ in said_of))
     if len(ranked) > 1:  # 各门店销售额排名，退货率最低的是哪家: ranked by which?
