@@ -125,8 +125,10 @@ class DimensionSpec(Spec):
     # how answers name the rows with no value (the online mall has no region: 线上商城); default （无大区）
     empty_label: Text = Text()
     # the values are a state on the data's reference date (保单状态: 有效 / 退保 / 满期), not an event
-    # dated in a period: 今年满期的保单 asks for a date the catalog does not have, so it is asked back
-    state: bool = False
+    # dated in a period: 今年满期的保单 asks for a date the catalog does not have, so it is refused.
+    # A value instead of true names the state rows begin in (未决, 有效): nothing happened to reach it,
+    # so 今年未决的 is this period's rows still in it, answered
+    state: bool | str = False
 
     def empty_name(self, lang: str) -> str:
         return self.empty_label.pick(lang) or (f"（无{self.name.zh}）" if lang == "zh" else f"(no {self.name.pick('en')})")

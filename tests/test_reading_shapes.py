@@ -174,11 +174,12 @@ def test_the_shape_question_set_has_no_wrong_answer(bi):
     assert report["correct"] == len(cases), report["misses"]
 
 
-def test_a_typo_one_character_from_two_metrics_is_clarified_not_guessed(bi):
-    """离网绿 is one character from 离网率 (a rate) and from 离网数 (a count): never silently the count."""
-    answer, _ = read(bi, "上个月离网绿")
-    assert answer.status == "clarify"
-    assert {c.interpretation.metrics[0] for c in answer.candidates} == {"churn_rate", "churned_subscribers"}
+def test_a_typo_is_the_metric_it_sounds_like_never_the_one_it_only_looks_like(bi):
+    """离网绿 is one character from 离网率 (a rate) and from 离网数 (a count); 绿 is read lǜ, as 率 is (a
+    slip of pinyin input), 数 is not: the rate, and the answer says how it was read."""
+    answer, query = read(bi, "上个月离网绿")
+    assert answer.status == "answered" and query.metrics == ["churn_rate"], answer.message
+    assert answer.message.startswith("（按「离网率」理解）")
 
 
 def test_a_corrected_typo_is_said_in_the_answer(bi):

@@ -187,14 +187,15 @@ def time_event_hits(text: str, events: dict[str, set[str]], periods: list[Hit]) 
     return out
 
 
-def state_event_hits(hits: list[Hit], text: str, states: set[str]) -> list[Hit]:
+def state_event_hits(hits: list[Hit], text: str, states: dict[str, str | None]) -> list[Hit]:
     """今年满期的, 去年退保的, "policies surrendered last year": a value of a state dimension said as the
     event a period dates. The state has no date in the catalog (the period dates the table's own event),
     so the hit dates no table and the decision asks instead of counting this year's policies now 满期."""
     periods = [h for h in hits if h.kind == "time"]
     out = []
     for h in hits:
-        if h.kind != "value" or not h.payload or not all(did in states for did, _ in h.payload):
+        if h.kind != "value" or not h.payload or not all(did in states for did, _ in h.payload) \
+                or all(states[did] == value for did, value in h.payload):  # 今年未决的: no change to date
             continue
         after = any(AFTER_PERIOD.match(text[p.end:]).end() + p.end == h.start for p in periods)
         before = h.text.isascii() and any(

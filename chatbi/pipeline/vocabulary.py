@@ -84,7 +84,7 @@ class Vocabulary:
     event_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 承保 → (承保件数,): not the event
     event_things: dict[str, tuple[tuple[str, ...], str | None]] = field(default_factory=dict)  # year dim → (保单, …)
     time_events: dict[str, set[str]] = field(default_factory=dict)  # 起保 → {policy}: the event tables are dated by
-    state_dimensions: set[str] = field(default_factory=set)  # 保单状态: values are states, never dated events
+    state_dimensions: dict[str, str | None] = field(default_factory=dict)  # 保单状态 → 有效 (the state rows begin in)
     interchangeable: dict = field(default_factory=dict)  # metric → {开, 用}: characters its names swap (typos)
     units: dict[str, set[str]] = field(default_factory=dict)  # metric → its units (天, 件, 元)
     counting: dict[str, str] = field(default_factory=dict)  # table → the one metric counting its rows as they are
@@ -236,7 +236,8 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
     vocab.named_days = {normalise_numbers(normalise(term)): (p.month, p.day, p.days)
                         for p in catalog.catalog.calendar for term in p.terms}
     vocab.interchangeable = interchangeable_characters({m: [s.name.zh, *s.synonyms] for m, s in catalog.metrics.items()})
-    vocab.state_dimensions = {did for did, dim in catalog.dimensions.items() if dim.state}
+    vocab.state_dimensions = {did: dim.state if isinstance(dim.state, str) else None
+                              for did, dim in catalog.dimensions.items() if dim.state}
     vocab.dimension_tables = {did: dim.table for did, dim in catalog.dimensions.items()}
     events = event_words({did: [dim.name.zh, dim.name.en, *dim.synonyms] for did, dim in catalog.dimensions.items()
                           if dim.type == "number" and not dim.hidden})
