@@ -105,3 +105,10 @@ def test_a_ratio_split_by_the_dimension_its_numerator_keeps_offers_the_shares(bi
     assert offered.metrics == ["sold_room_nights"] and offered.comparisons == ["share"]
     assert [g.dimension for g in offered.group_by] == ["member_tier"]
     assert bi.ask("上个月各品牌会员间夜占比", as_of=AS_OF).status == "answered"
+
+
+@pytest.mark.parametrize("question", ["上个月有多少订单取消了", "上个月有多少预订取消了"])
+def test_a_verb_with_le_is_no_typo_of_a_rate(bi, question):
+    """取消了 was read as 取消率 (了 → 率, a particle "typo"), answering 10.98% for a count."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert not (answer.status == "answered" and answer.interpretation.metrics == ["cancellation_rate"]), answer.message

@@ -24,6 +24,8 @@ OCTOBER_SALES_BY_REGION = """select r.region_name, sum(l.sales_amount) as sales 
     ("上个月销售额排第3的大区是哪个", 3, True),
     ("which region had the second highest sales last month", 2, True),
     ("上个月销售额倒数第二的大区", 2, False),
+    ("上个月销售额第二少的大区", 2, False),  # 第二少: from the bottom (was read as the second highest)
+    ("上个月销售额第二高的大区", 2, True),
 ])
 def test_a_place_of_a_ranking_is_the_region_at_that_place(small_retail, question, place, descending):
     bi, warehouse = small_retail

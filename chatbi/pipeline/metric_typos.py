@@ -38,6 +38,7 @@ def near_miss(text: str, terms: dict[str, set[str]], taken: list[bool],
             window = text[i:i + n]
             differ = [i + k for k, (a, b) in enumerate(zip(window, term, strict=True)) if a != b]
             if len(differ) == 1 and not filler[differ[0]] and not window.isascii() \
+                    and text[differ[0]] not in ASPECT \
                     and (sounds_alike(text[differ[0]], term[differ[0] - i]) or text[differ[0]] in PARTICLES
                          or any(frozenset((text[differ[0]], term[differ[0] - i])) in (interchangeable or {}).get(m, ())
                                 for m in payload)) \
@@ -79,6 +80,8 @@ def sounds_alike(said: str, meant: str) -> bool:
     return bool(readings(said) & readings(meant))
 
 
+# 取消了 / 准时了 is a verb that happened, never 取消率 mistyped: an aspect particle is said on purpose
+ASPECT = set("了过着")
 PARTICLES = set("的地得了着过和与及或跟同是在按各每个把被给对从到由向中里内且又")
 
 

@@ -44,6 +44,7 @@ RANKED_BEFORE = re.compile(r"(?:排名|排行|排在|排|名列|位列|位居|�
 BEST_N = re.compile(rf"(?P<word>最好|最优|最强|最差|最弱)的?\s*(?P<n>\d{{1,3}})(?!{PERIOD_AFTER}|[A-Za-z])\s*(?:名|个|位|家)?")
 
 
+PLACE_WAY = re.compile(r"[多高大少低小](?![a-z])")
 # "the second highest", "3rd largest": one place of the ranking, from its top or bottom
 EN_PLACE = re.compile(r"\b(?P<o>second|third|fourth|fifth|2nd|3rd|4th|5th)[\s-]+(?P<way>highest|largest|biggest|most|"
                       r"best|lowest|smallest|least|fewest|worst)\b")
@@ -73,7 +74,11 @@ def rank_hits(text: str) -> list[Hit]:
         if int(m["n"] or 1) == 1:
             hits.append(Hit("rank", m.group(0), m.start(), m.end(), (direction, 1)))
         else:  # 排第2 is one row of a ranking, not a top 2: the rows at place 2 of the top 2 (ties kept)
-            hits.append(Hit("rank", m.group(0), m.start(), m.end(), (direction, int(m["n"]), "place")))
+            way = PLACE_WAY.match(text, m.end())  # 第二少 / 第二低: from the bottom; 第二多 / 第二高: the top
+            end = way.end() if way else m.end()
+            if way and way.group(0) in "少低小":
+                direction = "desc" if direction == "asc" else "asc"
+            hits.append(Hit("rank", text[m.start():end], m.start(), end, (direction, int(m["n"]), "place")))
     for m in TOP_N.finditer(text):
         hits.append(Hit("rank", m.group(0), m.start(), m.end(), ("desc", int(m.group(1)))))
     for m in BOTTOM_N.finditer(text):
