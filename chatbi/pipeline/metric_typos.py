@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import re
 
-from chatbi.pipeline.question_words import FILLER
+from chatbi.pipeline.question_words import FILLER, MEASURE_WORDS
 from chatbi.pipeline.term_search import Hit
 
 FILLER_PHRASES = sorted((w for w in FILLER if not w.isascii() and len(w) > 1), key=len, reverse=True)
@@ -40,6 +40,7 @@ def near_miss(text: str, terms: dict[str, set[str]], taken: list[bool],
             if len(differ) == 1 and not filler[differ[0]] and not window.isascii() \
                     and text[differ[0]] not in ASPECT \
                     and (sounds_alike(text[differ[0]], term[differ[0] - i]) or text[differ[0]] in PARTICLES
+                         or {text[differ[0]], term[differ[0] - i]} <= COUNTERS  # 卖了多少部 of 卖了多少台
                          or any(frozenset((text[differ[0]], term[differ[0] - i])) in (interchangeable or {}).get(m, ())
                                 for m in payload)) \
                     and not users.get(text[differ[0]], set()) - payload \
@@ -82,6 +83,7 @@ def sounds_alike(said: str, meant: str) -> bool:
 
 # 取消了 / 准时了 is a verb that happened, never 取消率 mistyped: an aspect particle is said on purpose
 ASPECT = set("了过着")
+COUNTERS = {w for w in MEASURE_WORDS if len(w) == 1}
 PARTICLES = set("的地得了着过和与及或跟同是在按各每个把被给对从到由向中里内且又")
 
 
