@@ -14,6 +14,9 @@ class JoinStep:
     left: str   # table already in the query
     right: str  # table joined to it
     join: Join
+    # an inner join drops nothing only when every hop before it also kept every row: a row of
+    # the fact with no hotel reaches the hotel's city as NULLs, which an INNER JOIN would drop
+    inner: bool = False
 
 
 def join_path(catalog: Catalog, source: str, target: str, bridges: bool = True) -> list[JoinStep] | None:
@@ -37,7 +40,8 @@ def _shortest(catalog: Catalog, source: str, target: str, bridges: bool) -> list
         for join in spec.joins if spec else []:
             if join.to in seen or (join.relationship == "many_to_many" and not bridges):
                 continue
-            step_path = [*path, JoinStep(table, join.to, join)]
+            kept = join.complete and all(step.inner for step in path)
+            step_path = [*path, JoinStep(table, join.to, join, kept)]
             if join.to == target:
                 return step_path
             seen.add(join.to)

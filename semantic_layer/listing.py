@@ -62,7 +62,7 @@ def listing_select(catalog: Catalog, query: SemanticQuery, user: User) -> exp.Se
                 continue
             on = exp.and_(*[exp.EQ(this=exp.column(left, step.left), expression=exp.column(right, step.right))
                             for left, right in step.join.keys.items()])
-            select = join(select, table_source(catalog, step.right), on=on, how="inner" if step.join.complete else "left")
+            select = join(select, table_source(catalog, step.right), on=on, how="inner" if step.inner else "left")
             joined.add(step.right)
     where = [filter_predicate(dimension_expr(catalog, f.dimension), f.op, f.values) for f in query.filters]
     # a thing listed from another table's rows: the rows with none (direct business, no agent) list nothing

@@ -87,7 +87,7 @@ def join_tables(catalog: Catalog, source: str, needed: list[str], select: exp.Se
             if step.right in joined:
                 continue
             select = join(select, table_source(catalog, step.right), on=join_on(step),
-                          how="inner" if step.join.complete else "left")
+                          how="inner" if step.inner else "left")
             joined.add(step.right)
     return select
 

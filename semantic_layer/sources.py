@@ -92,7 +92,7 @@ def bridge_select(catalog: Catalog, bridge: Bridge, columns: list[tuple[str, exp
             if hop.right in joined:
                 continue
             select = join(select, table_source(catalog, hop.right), on=join_on(hop),
-                          how="inner" if hop.join.complete else "left")
+                          how="inner" if hop.inner else "left")
             joined.add(hop.right)
     return select.where(exp.and_(*where)) if where else select
 

@@ -112,3 +112,17 @@ def test_a_verb_with_le_is_no_typo_of_a_rate(bi, question):
     """取消了 was read as 取消率 (了 → 率, a particle "typo"), answering 10.98% for a count."""
     answer = bi.ask(question, as_of=AS_OF)
     assert not (answer.status == "answered" and answer.interpretation.metrics == ["cancellation_rate"]), answer.message
+
+
+def test_rows_with_no_hotel_keep_their_place_beyond_the_hotels_city(bi, built):
+    """Members who joined online have no hotel, so no city. The city hangs off the hotel by a
+    complete join, which had been an INNER JOIN after the LEFT one to the hotel: the online sign-ups
+    vanished from 各城市新增会员数, and 上海's share was 15.2% of the hotels' sign-ups (truth 8.2%)."""
+    whole = rows(built, "SELECT COUNT(*) FROM dim_member WHERE join_date BETWEEN DATE '2026-01-01' AND DATE '2026-11-15'")[0][0]
+    split = bi.ask("今年各城市新增会员数", as_of=AS_OF)
+    assert split.status == "answered", split.message
+    assert sum(r[-1] for r in split.rows) == whole and None in [r[0] for r in split.rows]  # shown as 线上入会
+    share = bi.ask("今年上海新增会员数占比", as_of=AS_OF)
+    shanghai = rows(built, """SELECT COUNT(*) FROM dim_member m JOIN dim_hotel h ON m.join_hotel_id = h.hotel_id
+        JOIN dim_city c USING (city_id) WHERE c.city_name = '上海' AND join_date BETWEEN DATE '2026-01-01' AND DATE '2026-11-15'""")[0][0]
+    assert share.rows[0][-1] == pytest.approx(shanghai / whole)
