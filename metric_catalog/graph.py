@@ -54,6 +54,16 @@ def crosses_bridge(catalog: Catalog, source: str, target: str) -> bool:
     return bool(path) and any(step.join.relationship == "many_to_many" for step in path)
 
 
+def joined_on_its_date(catalog: Catalog, fact: str, table: str) -> bool:
+    """Whether ``table`` is joined from ``fact`` on the fact's own date alone (a calendar: 节假日,
+    平日/周末): its attributes are attributes of the day."""
+    spec = catalog.tables.get(fact)
+    time = spec.time if spec is not None else None
+    if time is None or time.via:
+        return False
+    return any(j.to == table and list(j.keys) == [time.column] for j in spec.joins)
+
+
 def reachable_dimensions(catalog: Catalog, table: str) -> list[str]:
     return [d for d, spec in catalog.dimensions.items() if join_path(catalog, table, spec.table) is not None]
 

@@ -109,6 +109,12 @@ def _keys_may_be_null(plan: QueryPlan) -> bool:
     return False
 
 
+def _filtered_on_the_date(plan: QueryPlan) -> bool:
+    catalog = plan.catalog
+    return any(graph.joined_on_its_date(catalog, g.table, catalog.dimensions[f.dimension].table)
+               for f in plan.query.filters for g in plan.groups)
+
+
 def _base(plan: QueryPlan, start: dt.date | None, end: dt.date, prefix: str) -> tuple[list[tuple[str, exp.Select]], str]:
     """CTEs computing every queried metric per key over one period; returns (ctes, name of the last).
 
@@ -127,8 +133,11 @@ def _base(plan: QueryPlan, start: dt.date | None, end: dt.date, prefix: str) -> 
     ctes: list[tuple[str, exp.Select]] = [(name, scan) for name, _, scan in scans]
     names = [name for name, _, _ in scans]
     if plan.grain:
-        periods = exp.values([(timegrain.date_literal(p),) for p in timegrain.periods(start, end, plan.grain)],
-                             alias="p", columns=[TIME_KEY])
+        if _filtered_on_the_date(plan):  # 国庆 by day: the days of 国庆, not every other day as empty
+            periods = exp.union(*[exp.select(TIME_KEY).from_(n) for n in names], distinct=True).subquery("p")
+        else:
+            periods = exp.values([(timegrain.date_literal(p),) for p in timegrain.periods(start, end, plan.grain)],
+                                 alias="p", columns=[TIME_KEY])
         spine_sql = exp.select(exp.column(TIME_KEY, "p")).from_(periods)
         if dims:
             seen = (exp.union(*[exp.select(*dims).from_(n) for n in names], distinct=True) if len(names) > 1

@@ -126,3 +126,20 @@ def test_rows_with_no_hotel_keep_their_place_beyond_the_hotels_city(bi, built):
     shanghai = rows(built, """SELECT COUNT(*) FROM dim_member m JOIN dim_hotel h ON m.join_hotel_id = h.hotel_id
         JOIN dim_city c USING (city_id) WHERE c.city_name = '上海' AND join_date BETWEEN DATE '2026-01-01' AND DATE '2026-11-15'""")[0][0]
     assert share.rows[0][-1] == pytest.approx(shanghai / whole)
+
+
+def test_a_holiday_without_a_year_is_each_years_holiday(bi, built):
+    """国庆期间的出租率 with no year fell to this month's 国庆 days (none) and said 「出租率为 —」:
+    the holiday is a day of every year, so each year's 国庆 in the data is answered."""
+    answer = bi.ask("国庆期间的出租率", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [g.grain for g in answer.interpretation.group_by] == ["year"]
+    truth = dict(rows(built, """SELECT d.year, SUM(n.rooms) * 1.0 / (SELECT SUM(i.available_rooms)
+        FROM fact_inventory_daily i JOIN dim_date e ON e.date_key = i.inv_date WHERE e.holiday_name = '国庆' AND e.year = d.year)
+        FROM fact_room_night n JOIN dim_date d ON d.date_key = n.stay_date
+        WHERE NOT n.is_complimentary AND d.holiday_name = '国庆' GROUP BY d.year"""))
+    assert {int(str(r[0])[:4]): pytest.approx(float(r[1])) for r in answer.rows} == truth
+    # by day: the days of 国庆, not every day of the window with nothing in it
+    days = bi.ask("国庆期间每天的出租率", as_of=AS_OF)
+    holiday = {str(d[0]) for d in rows(built, "SELECT date_key FROM dim_date WHERE holiday_name = '国庆' AND date_key <= DATE '2026-11-15'")}
+    assert days.status == "answered" and {str(r[0]) for r in days.rows} == holiday and None not in [r[1] for r in days.rows]

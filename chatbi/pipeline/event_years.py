@@ -154,6 +154,20 @@ def period_of_year_filters(catalog: Catalog, metrics: list[str], filters: list[F
     return None
 
 
+def filters_on_the_date(catalog: Catalog, metrics: list[str], filters: list[Filter]) -> list[str]:
+    """The filtered dimensions that are attributes of the day itself (节假日 of a calendar table joined
+    on the fact's own date): 国庆期间的出租率 names days of every year, none of them in the default
+    window (this month), so the period must come from elsewhere."""
+    leaves = [catalog.metrics[leaf] for m in metrics for leaf in graph.leaf_metrics(catalog, m)]
+    dated = []
+    for f in filters:
+        dim = catalog.dimensions.get(f.dimension)
+        on_date = dim is not None and leaves and all(graph.joined_on_its_date(catalog, leaf.table, dim.table) for leaf in leaves)
+        if on_date and f.op in ("=", "in"):
+            dated.append(f.dimension)
+    return dated
+
+
 def own_time_events(catalog: Catalog, events: dict[str, str]) -> dict[str, str]:
     """event word → table, when the year dimension the word comes from is the year of that table's own
     time column (起保 of 起保年度 = year(effective_date), the policy table's date): 今年起保的保单 then

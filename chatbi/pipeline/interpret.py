@@ -17,7 +17,7 @@ from chatbi.pipeline import definitions, shape_words, timeparse
 from chatbi.pipeline.change_rank import RATE_OR_AMOUNT, rank_by_change
 from chatbi.pipeline.compared_unit import unit_problem
 from chatbi.pipeline.definitions import excluded_by_definition
-from chatbi.pipeline.event_years import OPEN_YEAR, period_of_year_filters
+from chatbi.pipeline.event_years import OPEN_YEAR, filters_on_the_date, period_of_year_filters
 from chatbi.pipeline.matcher import Match
 from chatbi.pipeline.question_words import EACH_SAID
 from chatbi.pipeline.rank_words import rank_dimensions, speed_direction
@@ -143,6 +143,9 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     end = data_end(catalog, metrics, as_of)
     # 2025年起保的保单数: the year of the metric's own time is its period when none was said
     own_year = None if match.time else period_of_year_filters(catalog, metrics, filters)
+    if match.time is None and own_year is None and filters_on_the_date(catalog, metrics, filters):
+        # 国庆期间的出租率: each year's 国庆 in the data, not this month's (there is none)
+        own_year, grain = timeparse.TimeWindow("all_data", ""), grain or "year"
     if grain and match.time is None and own_year is None:
         period = trend_period(catalog, metrics, grain, as_of)
     else:
