@@ -32,8 +32,9 @@ def supported(catalog: Catalog, vocab: Vocabulary, metric: str, residual: list[s
     for token in residual:
         if vocab.metric_terms.get(token, {metric}) - {metric}:
             return False  # 有效客户的AUM: a word naming another metric is no echo of this one
-        if token in MEASURE_WORDS:  # a counter the metric counts in (部 of 台); 件 of attempts (次) is another
-            if counts_with(vocab, metric, token):
+        counter = token[0] if len(token) == 2 and token[1] in "数量" and token[0] in MEASURE_WORDS else token
+        if counter in MEASURE_WORDS:  # a counter the metric counts in (部 of 台); 件 of attempts (次) is another
+            if counts_with(vocab, metric, counter):  # 人数 too: 刷卡的人数 counts people, not 消费笔数
                 continue
             return False
         if spec.format == "percent" and not token.isascii() and re.search(re.escape(token) + r"(?:数|量)", text):

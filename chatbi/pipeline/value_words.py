@@ -47,6 +47,7 @@ MONEY = ("元", "块")
 # counters said of the same things (一台 / 一部 手机; 一件 / 一票 / 一单 货): a question's counter agrees
 # with a metric counted in its kin, never in another (派了多少件: parcels, not the 次 of attempts)
 GENERIC = {"件", "个"}
+PEOPLE = {"位", "名", "人"}
 KIN = ({"台", "部"}, {"件", "票", "单", "份"}, {"个", "家"}, {"位", "名", "人"}, {"张", "份"}, {"笔", "单"})
 
 
@@ -57,7 +58,7 @@ def counts_with(vocab: Vocabulary, metric: str | None, word: str) -> bool:
     if word in units or any(word in kin and units & kin for kin in KIN):
         return True
     if units & GENERIC:  # 件 / 个 count any things (保单件数: 多少张), never events said in 次 or money
-        return word not in MONEY and word not in ("次",)
+        return word not in MONEY and word not in ("次",) and word not in PEOPLE  # 多少人出险: people, not claims
     # a count whose unit is no counter ("parcels"): any counter of things
     return metric in vocab.counts and word not in MONEY and not any(u in MEASURE_WORDS for u in units)
 
