@@ -316,3 +316,11 @@ def test_the_lowest_says_it_ranks_only_those_with_data(bi):
     answer = bi.ask("今年中收最少的支行", as_of=AS_OF)
     assert answer.status == "answered" and "只排该期间有数据的支行" in answer.message, answer.message
     assert "只排" not in bi.ask("今年中收最多的支行", as_of=AS_OF).message
+
+
+def test_a_month_end_said_with_the_month_number(bi, built):
+    """9月末存款余额 was asked back over 「9」: the synonym 月末存款 took the 月 of 9月."""
+    answer = bi.ask("9月末存款余额", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    expected = one(built, "SELECT SUM(balance) FROM fact_deposit_month WHERE month_end = DATE '2026-09-30'")[0][0]
+    assert float(answer.rows[0][-1]) == pytest.approx(float(expected))

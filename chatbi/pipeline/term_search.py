@@ -129,7 +129,7 @@ def select_hits(hits: list[Hit], length: int) -> list[Hit]:
     """
     owner: list[Hit | None] = [None] * length
     chosen: list[Hit] = []
-    hits = values_leaving_metrics(hits)
+    hits = terms_leaving_times(values_leaving_metrics(hits))
     # among equals a period beats a value: "Q3 2026" is a year, not a store opened in 2026
     for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start, h.kind != "time")):
         overlapping = {id(o): o for o in owner[hit.start:hit.end] if o is not None}
@@ -145,6 +145,13 @@ def select_hits(hits: list[Hit], length: int) -> list[Hit]:
         for i in range(hit.start, hit.end):
             owner[i] = hit
     return sorted(chosen, key=lambda h: h.start)
+
+
+def terms_leaving_times(hits: list[Hit]) -> list[Hit]:
+    """9月末存款余额: a term (月末存款) that starts inside a period said before it (9月) and runs on
+    leaves the period whole; the rest of the question still holds its other names (存款余额)."""
+    times = [h for h in hits if h.kind == "time"]
+    return [h for h in hits if h.kind == "time" or not any(t.start < h.start < t.end < h.end for t in times)]
 
 
 def values_leaving_metrics(hits: list[Hit]) -> list[Hit]:
