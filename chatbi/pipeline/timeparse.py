@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from dateutil.relativedelta import relativedelta
 
 from chatbi.pipeline.day_rules import DAY_PATTERNS
+from chatbi.pipeline.span_rules import SPAN_PATTERNS
 from chatbi.pipeline.spoken_numbers import normalise_numbers
 from chatbi.pipeline.time_rules import PATTERNS, TimeWindow
 
@@ -51,7 +52,7 @@ def find_time(text: str, as_of: dt.date, named_days: dict[str, tuple[int, int, i
     ``named_days``: the catalog's calendar, term → (month, day, days): 双11 → (11, 11, 1)."""
     taken = [False] * len(text)
     found: list[TimeMatch] = []
-    patterns = [*DAY_PATTERNS, *PATTERNS]  # spans of days before the single days and months in them
+    patterns = [*SPAN_PATTERNS, *DAY_PATTERNS, *PATTERNS]  # spans before the single days and months in them
     if named_days:
         terms = sorted(named_days, key=len, reverse=True)
         alternation = "|".join(re.escape(t) for t in terms)

@@ -1,0 +1,75 @@
+"""Spans of months and quarters said as such: 去年11月到今年2月, 2025年11月至2026年2月, 今年二季度到三季度,
+Q2到Q3, 2025年Q4到2026年Q1, "Q2 to Q3 2026". Matched before time_rules, whose single months and
+quarters would read each end as a period of its own (and refuse the question for naming two)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+
+from chatbi.pipeline.day_rules import TO, span
+from chatbi.pipeline.time_rules import TimeWindow
+
+SPAN_PATTERNS: list[tuple[str, callable]] = []
+
+
+def rule(pattern: str):
+    def register(fn):
+        SPAN_PATTERNS.append((pattern, fn))
+        return fn
+    return register
+
+
+def _year(group: str) -> str:
+    return rf"(?:(?P<{group}y>\d{{4}})\s*年\s*|(?P<{group}this>今年|本年)\s*|(?P<{group}last>去年|上年)\s*)"
+
+
+def _said_year(m, group: str, as_of: dt.date) -> int | None:
+    if m[f"{group}y"]:
+        return int(m[f"{group}y"])
+    return as_of.year if m[f"{group}this"] else as_of.year - 1 if m[f"{group}last"] else None
+
+
+def _months(text: str, first: tuple[int, int], last: tuple[int, int]) -> TimeWindow | None:
+    start, end_month = dt.date(first[0], first[1], 1), dt.date(last[0], last[1], 1)
+    return span(text, start, end_month + relativedelta(months=1, days=-1))
+
+
+MONTH = r"(?P<{g}m>1[0-2]|0?[1-9])\s*月(?:份)?"
+
+
+@rule(_year("a") + r"(?:的)?\s*" + MONTH.format(g="a") + TO + _year("b") + r"(?:的)?\s*" + MONTH.format(g="b"))
+def _months_across_years(m, as_of):  # 去年11月到今年2月: the second year said, so the span crosses it
+    first, last = _said_year(m, "a", as_of), _said_year(m, "b", as_of)
+    if first is None or last is None:
+        return None
+    return _months(m.group(0), (first, int(m["am"])), (last, int(m["bm"])))
+
+
+QUARTER = r"(?:第\s*)?(?:q\s*)?(?P<{g}q>[1-4])\s*(?:个)?\s*"
+
+
+@rule(_year("a") + r"?(?:的)?\s*" + QUARTER.format(g="a") + r"(?:季度|季)?" + TO + _year("b") + r"?(?:的)?\s*" +
+      QUARTER.format(g="b") + r"(?:季度|季)?")
+def _quarters(m, as_of):  # 今年2季度到3季度, 第2到第3季度, 2025年Q4到2026年Q1
+    said_q = "q" in m.string[max(m.start("bq") - 2, 0):m.start("bq")]
+    if not m.group(0).endswith(("季", "季度")) and not said_q:
+        return None  # 2到3 alone is two numbers
+    return _quarter_span(m, as_of, _said_year(m, "a", as_of), _said_year(m, "b", as_of))
+
+
+@rule(r"\b(?:from\s+|between\s+)?q(?P<aq>[1-4])\s*(?:-|–|to|through|and)\s*q(?P<bq>[1-4])(?:\s*(?:of\s+)?(?P<y>20\d{2}))?\b")
+def _en_quarters(m, as_of):  # "Q2 to Q3", "Q2-Q3 2026"
+    year = int(m["y"]) if m["y"] else None
+    return _quarter_span(m, as_of, year, year)
+
+
+def _quarter_span(m, as_of: dt.date, first_year: int | None, last_year: int | None) -> TimeWindow | None:
+    q1, q2 = int(m["aq"]), int(m["bq"])
+    if last_year is not None and first_year is not None and first_year != last_year:
+        return _months(m.group(0), (first_year, 3 * q1 - 2), (last_year, 3 * q2)) if first_year < last_year else None
+    if q2 <= q1:
+        return None
+    year = first_year or last_year
+    return TimeWindow("month_range", m.group(0), year=year, month=3 * q1 - 2, end_month=3 * q2)
