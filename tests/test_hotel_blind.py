@@ -143,3 +143,14 @@ def test_a_holiday_without_a_year_is_each_years_holiday(bi, built):
     days = bi.ask("国庆期间每天的出租率", as_of=AS_OF)
     holiday = {str(d[0]) for d in rows(built, "SELECT date_key FROM dim_date WHERE holiday_name = '国庆' AND date_key <= DATE '2026-11-15'")}
     assert days.status == "answered" and {str(r[0]) for r in days.rows} == holiday and None not in [r[1] for r in days.rows]
+
+
+@pytest.mark.parametrize("question", ["10月和9月的平均房价对比", "10月比9月的平均房价", "ADR in October vs September"])
+def test_a_month_compared_with_the_month_before(bi, question):
+    """Two months said to be compared were refused as two periods; the one before the other is what
+    the later one is compared with (环比), and its own value is shown beside."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.comparisons == ["mom"], answer.message
+    october, september = (bi.ask(f"{m}月的平均房价", as_of=AS_OF).rows[0][-1] for m in (10, 9))
+    assert answer.rows[0][:2] == [pytest.approx(october), pytest.approx(september)]
+    assert bi.ask("10月和6月的平均房价对比", as_of=AS_OF).status != "answered"  # not the month before: asked

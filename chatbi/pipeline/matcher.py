@@ -115,8 +115,8 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     times = timeparse.find_time(text, as_of, vocab.named_days)
     for t in times:
         # 对比去年同期, "vs last year's Double 11": yoy, the period stays the one asked
-        span = timeparse.compared_with_last_year(text, t) or timeparse.same_day_last_year(text, t, times, as_of)
-        hits.append(Hit("comparison", text[span[0]:span[1]], *span, "yoy") if span else
+        said = timeparse.compared_period(text, t, times, as_of)  # 10月和9月对比: 10月, against the month before
+        hits.append(Hit("comparison", text[said[0]:said[1]], *said) if said else
                     Hit("time", text[t.start:t.end], t.start, t.end, t.window))
     hits += time_event_hits(text, vocab.time_events, [h for h in hits if h.kind == "time"])  # 今年起保的
     hits += language_hits(text)

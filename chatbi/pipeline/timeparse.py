@@ -106,6 +106,38 @@ def same_day_last_year(text: str, match: TimeMatch, matches: list[TimeMatch], as
     return None
 
 
+def compared_period(text: str, match: TimeMatch, matches: list[TimeMatch], as_of: dt.date) -> tuple[int, int, str] | None:
+    """(start, end, comparison) when ``match`` is said only as what another period is compared with:
+    对比去年同期, 去年双11 beside 今年双11 (yoy); 9月 beside 10月 or 去年10月 beside 今年10月 with a word
+    of comparing (10月和9月的平均房价对比, "ADR in October vs September"): the period before (mom) or a
+    year before (yoy) the other one, which is the period asked."""
+    span = compared_with_last_year(text, match) or same_day_last_year(text, match, matches, as_of)
+    if span:
+        return (*span, "yoy")
+    others = [t for t in matches if t is not match]
+    if len(others) != 1 or not _COMPARED_ON.search(text) or {match.window.kind, others[0].window.kind} - UNIT_KINDS:
+        return None
+    try:
+        mine, other = (resolve(t.window, as_of, as_of) for t in (match, others[0]))
+    except (ValueError, AmbiguousTime):
+        return None
+    length = relativedelta(other.end + dt.timedelta(days=1), other.start)
+    kind = "mom" if (mine.start, mine.end + dt.timedelta(days=1)) == (other.start - length, other.start) else \
+        "yoy" if (mine.start, mine.end) == (other.start - relativedelta(years=1), month_end(other.end - relativedelta(years=1))) \
+        and length.years + length.months else None
+    if kind is None:
+        return None
+    with_, after = EARLIER_BEFORE.search(text[:match.start]), COMPARED_AFTER.match(text, match.end)
+    return (with_.start() if with_ else match.start), (after.end() if after else match.end), kind
+
+
+EARLIER_BEFORE = re.compile(r"(?:和|与|跟|同|相比|对比|比较|比|\b(?:vs\.?|versus|against|compared\s+(?:with|to)))\s*$", re.I)
+
+
+# periods a comparison with the one before can be said between: whole months, quarters, years
+UNIT_KINDS = {"month", "last_month", "quarter", "last_quarter", "year", "last_year", "this_month", "this_quarter"}
+
+
 def _named_day(m, named_days: dict[str, tuple[int, int, int]], as_of: dt.date) -> TimeWindow:
     month, day, days = named_days[m["term"]]
     year = int(m["y"]) if m["y"] else (as_of.year - 1 if m["last"] else None)
