@@ -154,3 +154,15 @@ def test_a_month_compared_with_the_month_before(bi, question):
     october, september = (bi.ask(f"{m}月的平均房价", as_of=AS_OF).rows[0][-1] for m in (10, 9))
     assert answer.rows[0][:2] == [pytest.approx(october), pytest.approx(september)]
     assert bi.ask("10月和6月的平均房价对比", as_of=AS_OF).status != "answered"  # not the month before: asked
+
+
+@pytest.mark.parametrize("question", ["上个月客房收入在100万到200万之间的酒店", "上个月客房收入介于100和200万之间的酒店",
+                                      "hotels with room revenue between 1m and 2m last month"])
+def test_a_value_between_two_bounds_keeps_both_bounds(bi, built, question):
+    """在100万到200万之间 was asked back over 「100、万到、200、万、之间」; both ends are in."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    expected = rows(built, f"""SELECT h.hotel_name FROM fact_folio f JOIN dim_hotel h USING (hotel_id)
+        WHERE revenue_category = '客房' AND business_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'
+        GROUP BY 1 HAVING {NET} BETWEEN 1000000 AND 2000000""")
+    assert sorted(r[0] for r in answer.rows) == sorted(r[0] for r in expected) and expected

@@ -201,6 +201,35 @@ def _numbers_and_averages(text: str) -> list[tuple[int, int, Threshold]]:
     for word in NEGATIVE:
         for m in re.finditer(re.escape(word), text):
             out.append((m.start(), m.end(), Threshold("<", 0.0)))
+    return out + _between(text)
+
+
+def _second(pattern: str) -> str:
+    return pattern.replace("?P<number>", "?P<number2>").replace("?P<multiplier>", "?P<multiplier2>") \
+        .replace("?P<unit>", "?P<unit2>")
+
+
+# 在100万到200万之间, 介于5%和10%之间, 100到200万区间, "between 100 and 200": both ends in (an
+# analyst's 之间 counts its bounds); the first end takes the second's 万 or % when it has none
+BETWEEN = [re.compile(rf"(?:在|介于|处于)\s*{NUMBER}\s*(?P<to>到|至|和|与|-|~|～|—)\s*{_second(NUMBER)}"
+                      r"\s*(?:之间|区间|范围内?)?"),
+           re.compile(rf"(?<![\d.]){NUMBER}\s*(?P<to>到|至|-|~|～|—)\s*{_second(NUMBER)}\s*(?:之间|区间)"),
+           re.compile(rf"\bbetween\s+{NUMBER}\s*(?P<to>and|to|-)\s*{_second(NUMBER)}", re.I)]
+
+
+def _between(text: str) -> list[tuple[int, int, Threshold]]:
+    out = []
+    for m in (m for pattern in BETWEEN for m in pattern.finditer(text)):
+        if any(a <= m.start() and m.end() <= b for a, _, _ in out for _, b, _ in out):
+            continue  # 在100到200之间 once, not again from its 100
+        groups = {k: v for k, v in m.groupdict().items() if v is not None}
+        first = _number(groups["number"], groups.get("multiplier") or groups.get("multiplier2", ""),
+                        groups.get("unit") or groups.get("unit2", ""))
+        second = _number(groups["number2"], groups.get("multiplier2", ""), groups.get("unit2", ""))
+        if first[1] != second[1] or first[0] >= second[0]:
+            continue  # 在5%到100万之间: two kinds of number; 200到100: no span
+        cut = m.end("to")
+        out += [(m.start(), cut, Threshold(">=", *first)), (cut, m.end(), Threshold("<=", *second))]
     return out
 
 
