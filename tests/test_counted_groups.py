@@ -46,7 +46,8 @@ def test_how_many_groups_meet_a_condition_is_the_count_of_those_groups(retail, q
 
 
 @pytest.mark.parametrize(("question", "where"), [
-    ("有多少家门店", "true"), ("how many stores are there", "true"), ("上海有几家门店", "city = '上海'"),
+    ("有多少家门店", "true"), ("有多少门店", "true"), ("how many stores are there", "true"), ("上海有几家门店", "city = '上海'"),
+    ("上海一共有多少门店", "city = '上海'"),
     ("上海有几家社区店", "city = '上海' and store_type = '社区店'"), ("社区店一共有多少家", "store_type = '社区店'"),
 ])
 def test_how_many_of_a_thing_is_the_count_of_its_listing(retail, question, where):

@@ -117,7 +117,9 @@ LISTING = ("列出", "列一下", "列举", "罗列", "清单", "名单", "列�
            "list", "show all", "show me all", "what are the", "which are the", "enumerate")
 # 有多少家门店, 门店有几家, "how many stores": the count of the things named (a listing, or the groups
 # a condition selects); a counter word other than these (多少件, 多少单) counts a metric instead
-HOW_MANY = re.compile(r"(?:一共|总共|共)?有?(?:多少|几)(?:个|家|位|名|户|座|间|所|款|种|类)|\bhow\s+many\b", re.I)
+# 有多少门店 says no counter: what follows 有多少 decides (a dimension: its rows; a metric: that metric)
+HOW_MANY = re.compile(r"(?:一共|总共|共)?有?(?:多少|几)(?:个|家|位|名|户|座|间|所|款|种|类)|(?:一共|总共|共)?有(?:多少|几)"
+                      r"(?=[\u4e00-\u9fff])|\bhow\s+many\b", re.I)
 WHICH = ("哪些", "哪几个", "哪几家", "哪个", "哪家", "哪一个", "which", "what")
 
 
