@@ -12,6 +12,7 @@ from chatbi.pipeline.context import PipelineContext
 from chatbi.pipeline.data_span import BeforeData, DataSpans
 from chatbi.pipeline.headline import balances, headline, period_notes, stated_count
 from chatbi.pipeline.replies import Replies
+from chatbi.pipeline.shared_names import named_entities, names_of, refusal, shared_names_sql
 from chatbi.pipeline.sql_run import run_guarded_sql
 from chatbi.sqlguard import SqlRejected
 from chatbi.warehouse import WarehouseError
@@ -90,6 +91,9 @@ class Executor:
                           "（它可能不是这个指标统计的对象）；请换个说法或确认名称。",
                           f"'{names}' has never had a row in this metric's data, so 0 would say nothing (it may "
                           "not be what the metric counts); rephrase or check the name.", user, query.metrics, path=path)
+        shared = self._shared_names(query, columns, rows)  # 梁平 of two staff: their sum is neither's
+        if shared is not None:
+            return refuse(question, *shared, user, query.metrics, path=path)
         # the guard's LIMIT stops the rows at the cap, so a full cap is a cut result, never a total
         cut = result.truncated or len(rows) >= MAX_ROWS
         zh, en = headline(ctx.catalog, query, compiled, columns, rows, cut)
@@ -150,6 +154,18 @@ class Executor:
             zh += f"；按全部 {in_scope} 个{name.zh}计（无数据的按 0）为 {shown}"
             en += f"; over all {in_scope}, those with none as 0, it is {format_value(spread, fmt, ' ' + c.get('unit_en', ''), 1, compact='en')}"
         return zh + "）", en + ".)"
+
+    def _shared_names(self, query: SemanticQuery, columns: list[dict], rows: list) -> tuple[str, str, str] | None:
+        catalog = self.ctx.catalog
+        for dimension in named_entities(catalog, query):
+            names = names_of(query, dimension, columns, rows)
+            if not names:
+                continue
+            found = self.ctx.warehouse.execute(shared_names_sql(catalog, dimension, names, self.ctx.dialect)).rows
+            if found:  # quoted as the answer would have shown them: the top of a ranking first
+                clashing = {str(r[0]) for r in found}
+                return refusal(catalog, dimension, [n for n in names if n in clashing])
+        return None
 
     def names_are_unique(self, dimension: str) -> bool:
         """Whether every row of the dimension's table has its own value (a listing counted by its

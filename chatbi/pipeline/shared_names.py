@@ -1,0 +1,61 @@
+"""Things that share a name. A breakdown or filter by 员工 / 客户 compiles to their name column, so
+two staff called 梁平 are summed as one (the hunt: 梁平 81 = 77 + 4, ranked second; 傅洋 was four
+people). A name shown in the answer, or asked for, that several keys carry makes the number
+wrong for each of them, so the answer is not given; names held by one thing each are exact, and
+a top N whose names are all unique is the true top N (a merged name only ever adds)."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from metric_catalog import graph
+from metric_catalog.model import Catalog
+from semantic_layer import SemanticQuery
+from semantic_layer.scan import dimension_expr
+from semantic_layer.sources import table_source
+
+SHOWN = 5  # names quoted in the refusal
+
+
+def named_entities(catalog: Catalog, query: SemanticQuery) -> list[str]:
+    """The queried dimensions that name things by a column other than their key (员工 by staff_name)."""
+    dims = [g.dimension for g in query.group_by if g.grain is None]
+    dims += [f.dimension for f in query.filters if f.op in ("=", "in")]
+    out = []
+    for d in dict.fromkeys(dims):
+        spec = catalog.dimensions.get(d)
+        if spec is not None and spec.key and spec.key != spec.column and graph.entity_dimension(catalog, spec.table) == d:
+            out.append(d)
+    return out
+
+
+def names_of(query: SemanticQuery, dimension: str, columns: list[dict], rows: list[list]) -> list[str]:
+    said = [v for f in query.filters if f.dimension == dimension and f.op in ("=", "in") for v in f.values]
+    index = next((i for i, c in enumerate(columns) if c["name"] == dimension and c["kind"] == "dimension"), None)
+    shown = [r[index] for r in rows if r[index] is not None] if index is not None else []
+    return list(dict.fromkeys(str(v) for v in [*said, *shown]))
+
+
+def shared_names_sql(catalog: Catalog, dimension: str, names: list[str], dialect: str) -> str:
+    """The names among ``names`` that more than one key of the dimension carries."""
+    spec = catalog.dimensions[dimension]
+    name = dimension_expr(catalog, dimension)
+    select = (exp.select(name).from_(table_source(catalog, spec.table))
+              .where(exp.In(this=name.copy(), expressions=[exp.convert(n) for n in names]))
+              .group_by(name.copy())
+              .having(exp.GT(this=exp.Count(this=exp.Distinct(expressions=[exp.column(spec.key, spec.table)])),
+                             expression=exp.Literal.number(1)))
+              .limit(len(names)))
+    return select.sql(dialect=dialect)
+
+
+def refusal(catalog: Catalog, dimension: str, shared: list[str]) -> tuple[str, str, str]:
+    spec = catalog.dimensions[dimension]
+    said_zh, said_en = "、".join(f"「{n}」" for n in shared[:SHOWN]), ", ".join(shared[:SHOWN])
+    if len(shared) > SHOWN:
+        said_zh, said_en = f"{said_zh}等 {len(shared)} 个名称", f"{said_en} and {len(shared) - SHOWN} more names"
+    return ("shared_names",
+            f"{said_zh}是不止一个{spec.name.zh}的名称（同名），按名称汇总会把不同的{spec.name.zh}合在一起，数字不准确，因此不回答；"
+            f"可以换一个维度问，或加上别的条件缩小范围再问。",
+            f"{said_en} is the name of more than one {spec.name.en}; summing by name would merge them, so the "
+            f"number would be wrong. Ask by another dimension, or narrow the question with another condition.")
