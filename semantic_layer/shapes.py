@@ -35,7 +35,10 @@ def share_parts(query: SemanticQuery) -> tuple[SemanticQuery, list[Filter]]:
     if "share" not in query.comparisons:
         return query, []
     grouped = {g.dimension for g in query.group_by if g.dimension != TIME}
-    parts = [f for f in query.filters if (f.dimension in grouped or not grouped) and f.dimension not in query.share_scope]
+    # "*": the whole is everything (杭州各区县占全省的比例), so every filter selects the part
+    everything = "*" in query.share_scope
+    parts = [f for f in query.filters if (everything or f.dimension in grouped or not grouped)
+             and f.dimension not in query.share_scope]
     if not parts and not grouped:
         raise NotAllowed("占比需要说明是谁占谁：请按某个维度拆分，或指出要看的部分（如某个地市）。",
                          "A share needs a breakdown or a part to compare with the whole (say, one city).")

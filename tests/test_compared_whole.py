@@ -78,7 +78,7 @@ def test_a_share_with_two_values_either_of_which_could_be_the_whole_is_asked_bac
     answer = bi.ask("华东线上销售额占比", as_of=AS_OF)
     assert answer.status == "clarify", answer.message
     wholes = [c.interpretation.share_scope for c in answer.candidates]
-    assert wholes == [["region"], ["channel"], []]
+    assert wholes == [["region"], ["channel"], ["*"]]  # "*": of everything
     described = [c.description_zh for c in answer.candidates]
     assert len(set(described)) == 3 and "占华东的比例" in described[0] and "占全部的比例" in described[2]
 
@@ -101,3 +101,19 @@ def test_fastest_growth_with_no_metric_offers_each_candidate_against_both_bases(
     offered = [c.interpretation for c in answer.candidates]
     assert {q.comparisons[0] for q in offered} == {"mom", "yoy"}
     assert all(q.group_by and q.order_by for q in offered)  # ranked over something, by the change
+
+
+@pytest.mark.parametrize(("question", "whole"), [
+    ("上个月华东各省份销售额占全国比例", "true"), ("上个月华东各省份销售额占全部的比例", "true"),
+    ("上个月华东各省份销售额占比", "r.region_name = '华东'"),  # no whole said: of the rows asked
+])
+def test_a_whole_of_everything_said_beside_a_filter_is_of_everything(bi, warehouse, question, whole):
+    """华东各省份…占全国比例 was each province's share of 华东 (上海 45.6%, truth 12.6%): 全国 names the whole."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    names = [c["name"] for c in answer.columns]
+    got = {r[names.index("province")]: r[names.index("sales__share")] for r in answer.rows}
+    total = one(warehouse, f"SUM(l.sales_amount) FILTER (WHERE {whole})", "2026-10-01", "2026-10-31")
+    for province, share in got.items():
+        part = one(warehouse, f"SUM(l.sales_amount) FILTER (WHERE s.province = '{province}')", "2026-10-01", "2026-10-31")
+        assert float(share) == pytest.approx(part / total)

@@ -287,7 +287,7 @@ def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], 
     first = catalog.metrics[metrics[0]]
     additive = all(catalog.metrics[m].type == "simple" and catalog.metrics[m].agg in ("sum", "count")
                    for m in metrics)
-    shape: dict = {"share_scope": [d for d in match.share_scope if d in {f for f in match.filters}]}
+    shape: dict = {"share_scope": [d for d in match.share_scope if d in match.filters or d == "*"]}
     if match.growth and not {"mom", "yoy", "ystart"} & set(match.comparisons):
         return ("growth_base", "增长是和上期（环比）还是去年同期（同比）比？请选择：",
                 "Growth against the previous period (MoM) or the same period last year (YoY)? Please pick:")

@@ -144,6 +144,8 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     chosen = sorted(chosen + head_nouns(chosen, text, vocab.dimension_terms, vocab.metric_terms, FILLER),
                     key=lambda h: h.start)  # "which lines": product line
     _interpret(chosen, text, result, as_of, vocab)
+    if not result.share_scope and shape_words.share_of_everything(text, result.share_span, chosen):
+        result.share_scope = ["*"]  # 杭州各区县占全省的比例: of everything, not of 杭州
     result.grain = result.grain or period_end_grain(text)  # 近三个月末, 去年各季末: each of those ends
     taken = [False] * len(text)
     for h in chosen:

@@ -251,6 +251,16 @@ def _bounded(text: str, start: int, end: int) -> bool:
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
+# 占全省 / 占全部品类 / 占所有 / 占整体: the whole is everything, whatever else the question filters
+WHOLE_OF_ALL = re.compile(r"全(?![年月季天周日])|所有|整体|总体|\b(?:the\s+)?(?:whole|overall|total|all)\b", re.I)
+
+
+def share_of_everything(text: str, span: tuple[int, int] | None, hits: list) -> bool:
+    """占…比例 with 全 / 所有 between, or a share word naming the whole (占全省)."""
+    return bool(span and WHOLE_OF_ALL.search(text, span[0], span[1])) or any(
+        h.kind == "comparison" and h.payload == "share" and WHOLE_OF_ALL.search(h.text) for h in hits)
+
+
 def share_spans(text: str) -> list[tuple[str, int, int]]:
     """(share_of | comparison, start, end): share_of opens the whole (values after it up to the share
     word name it), comparison is the share word itself."""
