@@ -10,15 +10,18 @@ from sqlglot import exp
 
 from metric_catalog import graph
 from metric_catalog.model import Catalog
-from semantic_layer import SemanticQuery
+from semantic_layer import GroupBy, SemanticQuery, User
+from semantic_layer.listing import listing_select
 from semantic_layer.scan import dimension_expr
-from semantic_layer.sources import table_source
 
 SHOWN = 5  # names quoted in the refusal
 
 
 def named_entities(catalog: Catalog, query: SemanticQuery) -> list[str]:
-    """The queried dimensions that name things by a column other than their key (员工 by staff_name)."""
+    """The queried dimensions that name things by a column other than their key (员工 by staff_name),
+    in a query of numbers (a listing has none: it names each name once)."""
+    if not query.metrics:
+        return []
     dims = [g.dimension for g in query.group_by if g.grain is None]
     dims += [f.dimension for f in query.filters if f.op in ("=", "in")]
     out = []
@@ -37,15 +40,18 @@ def names_of(query: SemanticQuery, dimension: str, columns: list[dict], rows: li
 
 
 def shared_names_sql(catalog: Catalog, dimension: str, names: list[str], dialect: str) -> str:
-    """The names among ``names`` that more than one key of the dimension carries."""
+    """The names among ``names`` that more than one key of the dimension carries, over the rows a
+    listing of the dimension reads (the agents a bridge names, not every party of the table)."""
     spec = catalog.dimensions[dimension]
     name = dimension_expr(catalog, dimension)
-    select = (exp.select(name).from_(table_source(catalog, spec.table))
-              .where(exp.In(this=name.copy(), expressions=[exp.convert(n) for n in names]))
+    select = listing_select(catalog, SemanticQuery(group_by=[GroupBy(dimension=dimension)]), User.unrestricted())
+    for arg in ("distinct", "order", "limit"):
+        select.set(arg, None)
+    select.set("expressions", [name.copy()])
+    select = (select.where(exp.In(this=name.copy(), expressions=[exp.convert(n) for n in names]))
               .group_by(name.copy())
               .having(exp.GT(this=exp.Count(this=exp.Distinct(expressions=[exp.column(spec.key, spec.table)])),
-                             expression=exp.Literal.number(1)))
-              .limit(len(names)))
+                             expression=exp.Literal.number(1))))
     return select.sql(dialect=dialect)
 
 
