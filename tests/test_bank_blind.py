@@ -302,9 +302,11 @@ def test_each_of_a_kind_is_a_row_per_thing_or_asked(bi, built):
     assert bi.ask("上月末各旗舰网点的存款余额", as_of=AS_OF).status == "clarify"
 
 
-def test_a_metric_said_as_the_rows_of_another_is_never_both_side_by_side(bi):
-    """Rules only: 有效客户的AUM was the count of effective customers beside everyone's AUM."""
-    answer = bi.ask("上月末有效客户的AUM", as_of=AS_OF)
+@pytest.mark.parametrize("question", ["上月末有效客户的AUM", "上月末有效客户AUM", "今年新客户存款"])
+def test_a_metric_said_as_the_rows_of_another_is_never_both_side_by_side(bi, question):
+    """Rules only: 有效客户的AUM was the count of effective customers beside everyone's AUM; said with
+    nothing between (有效客户AUM, hunt 3), too."""
+    answer = bi.ask(question, as_of=AS_OF)
     assert answer.status != "answered", answer.message
     both = bi.ask("上月末存款余额、贷款余额", as_of=AS_OF)  # side by side, said so
     assert both.status == "answered" and both.interpretation.metrics == ["deposit_balance", "loan_balance"]

@@ -251,5 +251,5 @@ def population_metrics(chosen: list[Hit], text: str) -> set[int]:
     both (the count of customers beside everyone's AUM), left for the question to be asked back."""
     metrics = sorted((h for h in chosen if h.kind == "metric"), key=lambda h: h.start)
     return {id(a) for a, b in zip(metrics, metrics[1:], strict=False)
-            if not a.text.isascii() and text[a.end:b.start].strip() in _OF_THE_ROWS
+            if not a.text.isascii() and text[a.end:b.start].strip() in (*_OF_THE_ROWS, "")  # 5G用户ARPU too
             and not set(a.payload) & set(b.payload)}  # 已完成订单的订单数: the same metric, said twice
