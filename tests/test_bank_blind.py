@@ -326,3 +326,11 @@ def test_a_month_end_said_with_the_month_number(bi, built):
     assert answer.status == "answered", answer.message
     expected = one(built, "SELECT SUM(balance) FROM fact_deposit_month WHERE month_end = DATE '2026-09-30'")[0][0]
     assert float(answer.rows[0][-1]) == pytest.approx(float(expected))
+
+
+@pytest.mark.parametrize("question", ["上月末有多少户有存款", "上月末有多少户贷款"])
+def test_a_count_of_households_is_never_an_amount(bi, question):
+    """有多少户有存款 was answered 存款余额 8.70亿元 (hunt 3): 户 counts customers, and no metric here
+    counts them, so it is refused rather than answered with the balance."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "refused" and answer.reason == "no_count", answer.message

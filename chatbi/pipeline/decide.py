@@ -99,8 +99,9 @@ class Decider:
         answer = self._decide(question, match, user, as_of, timings)
         answer = money_words.amounts_offered(self.catalog, match.text, self.executor.offered_in_scope(question, answer, user))
         if answer.status == "answered" and answer.interpretation is not None:
-            asked = money_words.mismatch(self.catalog, match.text, answer.interpretation.metrics,
-                                        match.positions)
+            read = answer.interpretation
+            asked = money_words.mismatch(self.catalog, match.text, read.metrics, match.positions,
+                                         match.counted or bool(read.having))
             if asked is not None:
                 return money_words.other_measure(self.replies, question, answer.interpretation, asked, user, as_of)
         unsure = [(w, r) for w, r in match.corrections

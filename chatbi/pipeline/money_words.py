@@ -21,6 +21,8 @@ MONEY_ASKED = re.compile(rf"多少钱|几块钱|多少块钱|多少元|多少金
                          re.I)
 HOW_MUCH = re.compile(r"\bhow\s+much\b", re.I)
 HOW_MANY = re.compile(r"\bhow\s+many\b", re.I)
+# 有多少户欠费, 欠费的有几户: a counter of things, never of money (元 / 块 are money's own)
+ZH_HOW_MANY = re.compile(r"(?:多少|几)\s*(?:户|人|位|名|个|家|笔|单|件|张|次|条|台|部)")
 _CURRENCIES = {"cny", "rmb", "yuan", "usd", "eur", "hkd", "gbp", "jpy", "dollars", "dollar", "$", "¥"}
 
 
@@ -43,7 +45,8 @@ def _tables(catalog: Catalog, metric: str) -> set[str]:
 SAID_NEAR = 24  # "how many new fibre subscribers": the metric's name begins within a few words
 
 
-def mismatch(catalog: Catalog, text: str, metrics: list[str], positions: dict[str, int]) -> tuple[str, list[str]] | None:
+def mismatch(catalog: Catalog, text: str, metrics: list[str], positions: dict[str, int],
+             groups: bool = False) -> tuple[str, list[str]] | None:
     """(why, the metrics to offer instead) when the question asks money and no metric read is one, or
     'how much' of a count / 'how many' of an amount, said of the metric itself ("how many outlets had
     ARPU above 180" counts outlets), where the same rows have the other; else None."""
@@ -65,10 +68,18 @@ def mismatch(catalog: Catalog, text: str, metrics: list[str], positions: dict[st
     if said_of_it(HOW_MUCH.search(text)) and _is_count(catalog, metric):
         amounts = [m for m in kin if is_money(catalog, m)]
         return ("how_much", [metric, *amounts]) if amounts else None
-    if said_of_it(HOW_MANY.search(text)) and is_money(catalog, metric):
-        counts = [m for m in kin if _is_count(catalog, m)]
-        return ("how_many", [metric, *counts]) if counts else None
+    counted = None if groups else ZH_HOW_MANY.search(text)  # 销售额超过X的月份有几个: the groups are counted
+    said_zh = counted is not None and (said_of_it(counted) or _just_before(positions, metric, counted, text))
+    if (said_of_it(HOW_MANY.search(text)) or said_zh) and is_money(catalog, metric):
+        return "how_many", [metric, *[m for m in kin if _is_count(catalog, m)]]  # none: refused
     return None
+
+
+def _just_before(positions: dict[str, int], metric: str, asked: re.Match, text: str) -> bool:
+    """欠费的有多少户: the metric said just before the count, nothing else named between."""
+    at = positions.get(metric, -1)
+    return 0 <= at < asked.start() <= at + SAID_NEAR and not any(at < p < asked.start() for k, p in positions.items()
+                                                                  if k != metric)
 
 
 def with_metric(query: SemanticQuery, old: str, new: str) -> SemanticQuery | None:
@@ -102,6 +113,11 @@ def other_measure(replies: Replies, question: str, read: SemanticQuery, asked: t
         return replies.refuse(question, "no_amount", f"问的是金额，但「{name.zh}」是个数，目录里没有这些记录的金额指标。",
                               f"The question asks an amount of money, but {name.en} is a count and the catalog has "
                               "no amount for those rows.", user)
+    if why == "how_many" and len(drafts) < 2:
+        name = catalog.metrics[read.metrics[0]].name
+        return replies.refuse(question, "no_count", f"问的是个数，但「{name.zh}」是金额，目录里没有这些记录的计数指标。",
+                              f"The question asks how many, but {name.en} is an amount and the catalog has no count "
+                              "of those rows.", user)
     if why == "money":
         return replies.clarify(question, drafts, "amount_asked", "问的是金额，可能指以下几个金额指标，请选择：",
                                "The question asks an amount of money; it could be any of these:", user, as_of)
