@@ -111,12 +111,16 @@ def compared_period(text: str, match: TimeMatch, matches: list[TimeMatch], as_of
     对比去年同期, 去年双11 beside 今年双11 (yoy); 9月 beside 10月 or 去年10月 beside 今年10月 with a word
     of comparing (10月和9月的平均房价对比, "ADR in October vs September"): the period before (mom) or a
     year before (yoy) the other one, which is the period asked."""
-    span = compared_with_last_year(text, match) or same_day_last_year(text, match, matches, as_of)
+    span = compared_with_last_year(text, match) or same_day_last_year(text, match, matches, as_of) \
+        or _joined_to_a_period(text, match, matches)
     if span:
         return (*span, "yoy")
     others = [t for t in matches if t is not match]
-    if len(others) != 1 or not _COMPARED_ON.search(text) or {match.window.kind, others[0].window.kind} - UNIT_KINDS:
+    if len(others) != 1 or {match.window.kind, others[0].window.kind} - UNIT_KINDS:
         return None
+    first, second = sorted((match, others[0]), key=lambda t: t.start)
+    if not _COMPARED_ON.search(text) and text[first.end:second.start].strip() not in ("和", "与", "跟", "及", "、", "and"):
+        return None  # 9月和10月各地市: the two side by side
     try:
         mine, other = (resolve(t.window, as_of, as_of) for t in (match, others[0]))
     except (ValueError, AmbiguousTime):
@@ -134,8 +138,20 @@ def compared_period(text: str, match: TimeMatch, matches: list[TimeMatch], as_of
 EARLIER_BEFORE = re.compile(r"(?:和|与|跟|同|相比|对比|比较|比|\b(?:vs\.?|versus|against|compared\s+(?:with|to)))\s*$", re.I)
 
 
+def _joined_to_a_period(text: str, match: TimeMatch, matches: list[TimeMatch]) -> tuple[int, int] | None:
+    """今年和去年同期的新增用户: 去年同期 joined to the period said before it is that period's
+    comparison, not the period itself moved a year back (which left this year's number out)."""
+    with_ = WITH_BEFORE.search(text[:match.start])
+    if match.window.kind != "same_period_last_year" or not with_ or not any(
+            t.end == with_.start() or text[t.end:with_.start()].strip() in ("的",) for t in matches if t is not match):
+        return None
+    after = COMPARED_AFTER.match(text, match.end)
+    return with_.start(), after.end() if after else match.end
+
+
 # periods a comparison with the one before can be said between: whole months, quarters, years
-UNIT_KINDS = {"month", "last_month", "quarter", "last_quarter", "year", "last_year", "this_month", "this_quarter"}
+UNIT_KINDS = {"month", "last_month", "quarter", "last_quarter", "year", "last_year", "this_month", "this_quarter",
+              "this_week", "last_week", "yesterday", "today"}
 
 
 def _named_day(m, named_days: dict[str, tuple[int, int, int]], as_of: dt.date) -> TimeWindow:

@@ -1,0 +1,50 @@
+"""Two periods asked together (hunt 3): 今年和去年同期新增用户对比 answered only last year's number (the
+去年同期 moved the period back a year); 9月和10月各地市, Q2和Q3, 本周和上周 were refused as two periods.
+The later period is answered, against the other as its 同比 / 环比, with the other's value beside."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from chatbi.core import ChatBI
+from chatbi.warehouse import connect
+from metric_catalog.loader import load_catalog
+
+AS_OF = dt.date(2026, 11, 15)
+
+
+@pytest.fixture(scope="module")
+def bi(demo_warehouse):
+    return ChatBI(load_catalog("metric_catalog/demo/telecom.yaml"), connect(str(demo_warehouse)), use_model=False)
+
+
+def value(bi, question):
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    return answer.rows[0][-1]
+
+
+@pytest.mark.parametrize(("question", "kind", "now", "before"), [
+    ("今年和去年同期新增用户对比", "yoy", "今年新增用户", "2025年1月1日到11月15日新增用户"),
+    ("上个月和去年同期的新增用户", "yoy", "上个月新增用户", "去年10月新增用户"),
+    ("9月和10月新增用户", "mom", "10月新增用户", "9月新增用户"),
+    ("Q2和Q3的宽带新装量", "mom", "Q3的宽带新装量", "Q2的宽带新装量"),
+    ("本周和上周新增用户", "mom", "本周新增用户", "上周新增用户"),
+])
+def test_two_periods_together_are_the_later_against_the_other(bi, question, kind, now, before):
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.comparisons == [kind], answer.message
+    assert answer.rows[0][:2] == [value(bi, now), value(bi, before)]
+
+
+def test_last_years_same_period_alone_is_still_that_period(bi):
+    answer = bi.ask("去年同期的新增用户", as_of=AS_OF)
+    assert answer.status == "answered" and not answer.interpretation.comparisons
+    assert str(answer.interpretation.time_range.start) == "2025-11-01"
+
+
+@pytest.mark.parametrize("question", ["6月和10月新增用户", "9月新增用户，10月离网用户"])
+def test_periods_that_are_not_one_before_the_other_are_not_compared(bi, question):
+    assert bi.ask(question, as_of=AS_OF).status != "answered"
