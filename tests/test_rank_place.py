@@ -86,3 +86,10 @@ def test_a_place_needs_its_ranking_cut_at_it():
     with pytest.raises(ValueError, match="place in a ranking"):
         SemanticQuery(metrics=["sales"], group_by=[GroupBy(dimension="region")], order_by=[OrderBy(field="sales")],
                       limit=3, place=2)
+
+
+@pytest.mark.parametrize("question", ["上个月销售额前三和后三的品类", "top 3 and bottom 3 categories by sales last month"])
+def test_both_ends_of_a_ranking_at_once_are_never_one_end(small_retail, question):
+    """前三和后三 was answered with the last three only (hunt 3): one answer cannot hold both ends."""
+    bi, _ = small_retail
+    assert bi.ask(question, as_of=dt.date(2026, 11, 15)).status != "answered"

@@ -389,7 +389,9 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             if len(h.payload) > 2:  # 排名第二: the second place, not the top 2
                 result.place = n if result.place in (None, n) else -1
                 result.rank_place = True  # 不良率排名第二: the second worst or the second highest? asked
-            if direction is not None:
+            if direction is not None and result.rank not in (None, direction) and n and result.limit:
+                result.residual.append(h.text)  # 前三和后三: two rankings, one answer would drop one
+            elif direction is not None:
                 result.rank = result.rank if result.rank and n is None else direction
             result.limit = n or result.limit
     if result.rank_words and result.rank is None:
