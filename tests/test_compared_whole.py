@@ -117,3 +117,13 @@ def test_a_whole_of_everything_said_beside_a_filter_is_of_everything(bi, warehou
     for province, share in got.items():
         part = one(warehouse, f"SUM(l.sales_amount) FILTER (WHERE s.province = '{province}')", "2026-10-01", "2026-10-31")
         assert float(share) == pytest.approx(part / total)
+
+
+def test_one_metric_per_another_is_their_ratio_or_refused(bi, warehouse):
+    """'sales per order' was two numbers side by side (hunt 3): it is the catalog's ratio of the two
+    (客单价), and where the catalog has no such ratio, refused."""
+    answer = bi.ask("sales per order last month", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["aov"], answer.message
+    assert answer.rows[0][-1] == pytest.approx(bi.ask("上个月客单价", as_of=AS_OF).rows[0][-1])
+    refused = bi.ask("profit per order last month", as_of=AS_OF)
+    assert refused.status == "refused" and refused.reason == "no_ratio", refused.message

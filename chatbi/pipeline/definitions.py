@@ -5,6 +5,7 @@ per thing is not that ratio)."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import sqlglot
 from sqlglot import exp
@@ -127,3 +128,21 @@ def split_by_its_own_filter(catalog: Catalog, metrics: list[str], group_by: list
         if (split := next((d for d in group_by if d in own), None)) is not None:
             return mid, split
     return None
+
+
+_PER = re.compile(r"\s*(?:per|for\s+each|每|每个|每一|/|÷|除以)\s*", re.I)
+
+
+def ratio_said(catalog: Catalog, match: Match, metrics: list[str]) -> str | tuple[str, str, str] | None:
+    """"sales per order": one metric over another is the catalog's ratio of them (客单价), or refused —
+    never both side by side (the hunt's 'revenue per subscriber' was two numbers)."""
+    hits = sorted(match.metric_hits, key=lambda h: h.start)
+    if len(hits) != 2 or not _PER.fullmatch(match.text[hits[0].end:hits[1].start]):
+        return None
+    for spec_id, spec in catalog.metrics.items():
+        if spec.type == "ratio" and spec.numerator in hits[0].payload and spec.denominator in hits[1].payload \
+                and not spec.hidden:
+            return spec_id
+    a, b = (catalog.metrics[sorted(h.payload)[0]].name for h in hits)
+    return ("no_ratio", f"指标库里没有「{a.zh}」除以「{b.zh}」的指标，无法按这个比值回答；可以分别问这两个指标。",
+            f"The catalog has no metric of {a.en} per {b.en}; ask for each of them instead.")

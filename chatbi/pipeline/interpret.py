@@ -95,6 +95,10 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
                                   "0 或 100%；你要的可能是各自占整体的比例：", f"{ratio.name.en} counts only some {dim.name.en} "
                                   f"values, so split by {dim.name.en} each row is 0 or 100%; each one's share of the whole:"),
                      [offered] if offered is not None else [])
+    per = definitions.ratio_said(catalog, match, metrics)  # "sales per order": 客单价, never both
+    if isinstance(per, tuple):
+        return Draft(None, None, per)
+    metrics = [per] if per else metrics
     said_of = [(m, d) for ids, d in match.ranked for m in metrics if m in ids]
     ranked = list(dict.fromkeys(m for m, _ in said_of))
     if len(ranked) > 1:  # 各门店销售额排名，退货率最低的是哪家: ranked by which?
