@@ -127,3 +127,11 @@ def test_one_metric_per_another_is_their_ratio_or_refused(bi, warehouse):
     assert answer.rows[0][-1] == pytest.approx(bi.ask("上个月客单价", as_of=AS_OF).rows[0][-1])
     refused = bi.ask("profit per order last month", as_of=AS_OF)
     assert refused.status == "refused" and refused.reason == "no_ratio", refused.message
+
+
+@pytest.mark.parametrize("question", ["上个月各品类销售额累计占比", "今年每月销售额累计同比"])
+def test_a_share_or_change_of_a_running_total_is_refused(bi, question):
+    """累计占比 was the plain share, 每月累计同比 each month's own change (hunt 3): not what was asked."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "refused" and answer.reason == "cumulative_compared", answer.message
+    assert bi.ask("今年累计销售额同比", as_of=AS_OF).status == "answered"  # the period's total against last year's

@@ -302,6 +302,12 @@ def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], 
         if not additive:
             return ("not_additive", f"「{first.name.zh}」不是可逐期累加的指标，没有累计值。",
                     f"'{first.name.en}' does not add up over periods, so it has no running total.")
+        if "share" in match.comparisons or grain and set(match.comparisons) & {"yoy", "mom"}:
+            # 累计占比 (a Pareto line), 每月累计同比 (year to date against year to date): not the plain
+            # share or each month's own change, which were answered
+            return ("cumulative_compared", "暂不支持累计占比和逐期累计值的同比/环比；可以问一段时间的合计及其同比（如 今年以来的同比）。",
+                    "Cumulative shares and changes of running totals are not supported; ask for a period's total "
+                    "and its change (say, year to date against last year).")
         if grain:
             shape["cumulative"] = True
         elif match.time is None:

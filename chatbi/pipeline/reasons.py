@@ -43,6 +43,7 @@ REASONS = {
     "shared_names": ("按名称汇总会合并同名者", "names shared by several things"),
     "no_count": ("问个数，但只有金额", "a count asked of an amount"),
     "no_ratio": ("没有这两个指标的比值", "no ratio of those metrics"),
+    "cumulative_compared": ("累计值的占比或同比", "a share or change of a running total"),
     "execution_error": ("查询执行失败", "query failed"),
     "model_unavailable": ("模型不可用", "model unavailable"),
 }
