@@ -158,6 +158,8 @@ class Executor:
     def _shared_names(self, query: SemanticQuery, columns: list[dict], rows: list) -> tuple[str, str, str] | None:
         catalog = self.ctx.catalog
         for dimension in named_entities(catalog, query):
+            if dimension == query.average_per and not self.names_are_unique(dimension):
+                return refusal(catalog, dimension, [])  # 平均每个员工: over names, two 梁平 would be one
             names = names_of(query, dimension, columns, rows)
             if not names:
                 continue

@@ -22,7 +22,7 @@ def named_entities(catalog: Catalog, query: SemanticQuery) -> list[str]:
     in a query of numbers (a listing has none: it names each name once)."""
     if not query.metrics:
         return []
-    dims = [g.dimension for g in query.group_by if g.grain is None]
+    dims = [g.dimension for g in query.group_by if g.grain is None] + ([query.average_per] if query.average_per else [])
     dims += [f.dimension for f in query.filters if f.op in ("=", "in")]
     out = []
     for d in dict.fromkeys(dims):
@@ -57,6 +57,9 @@ def shared_names_sql(catalog: Catalog, dimension: str, names: list[str], dialect
 
 def refusal(catalog: Catalog, dimension: str, shared: list[str]) -> tuple[str, str, str]:
     spec = catalog.dimensions[dimension]
+    if not shared:  # an average over all of them: no name to quote
+        return ("shared_names", f"有些{spec.name.zh}同名，按名称分组求平均会把不同的{spec.name.zh}合在一起，数字不准确，因此不回答。",
+                f"Some {spec.name.en}s share a name; averaging by name would merge them, so the number would be wrong.")
     said_zh, said_en = "、".join(f"「{n}」" for n in shared[:SHOWN]), ", ".join(shared[:SHOWN])
     if len(shared) > SHOWN:
         said_zh, said_en = f"{said_zh}等 {len(shared)} 个名称", f"{said_en} and {len(shared) - SHOWN} more names"
