@@ -271,6 +271,9 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
             exp.LTE(this=exp.column(f"{order.field}__place"), expression=exp.Literal.number(query.limit)))
     out_keys = [grain if k == TIME_KEY else k for k in keys]
     orders = [exp.Ordered(this=exp.column(o.field), desc=o.descending, nulls_first=False) for o in query.order_by]
+    if orders and dims and query.order_by[0].field not in dims:  # 客户经理销售额排名: the rows with none rank last
+        orders = [exp.Ordered(this=exp.column(d).is_(exp.null())) for d in dims] + orders
+        final = exp.select("*").from_(final.subquery("sorted"))  # an expression may order only by input columns
     if query.top_within:
         within = [exp.Ordered(this=exp.column(d), nulls_first=False) for d in query.top_within.within]
         orders = [*within, exp.Ordered(this=exp.column(f"{query.top_within.metric}__rank")), *orders]

@@ -334,3 +334,10 @@ def test_a_count_of_households_is_never_an_amount(bi, question):
     counts them, so it is refused rather than answered with the balance."""
     answer = bi.ask(question, as_of=AS_OF)
     assert answer.status == "refused" and answer.reason == "no_count", answer.message
+
+
+def test_the_rows_with_no_manager_rank_last(bi, built):
+    """客户经理销售额排名 said 「最高的是无客户经理」 (hunt 3): the sales with no manager are no manager's."""
+    answer = bi.ask("今年客户经理销售额排名", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert answer.rows[0][0] is not None and answer.rows[-1][0] is None and "无客户经理" not in answer.message
