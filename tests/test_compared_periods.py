@@ -48,3 +48,12 @@ def test_last_years_same_period_alone_is_still_that_period(bi):
 @pytest.mark.parametrize("question", ["6月和10月新增用户", "9月新增用户，10月离网用户"])
 def test_periods_that_are_not_one_before_the_other_are_not_compared(bi, question):
     assert bi.ask(question, as_of=AS_OF).status != "answered"
+
+
+def test_national_day_is_the_catalogs_calendar_days(bi):
+    """国庆期间新增用户 was asked back over 「国庆」 (hunt 3): the catalog's calendar names its days."""
+    answer = bi.ask("国庆期间新增用户", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    span = answer.interpretation.time_range
+    assert (str(span.start), str(span.end)) == ("2026-10-01", "2026-10-07")
+    assert answer.rows[0][-1] == value(bi, "2026年10月1日到10月7日新增用户")
