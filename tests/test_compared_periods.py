@@ -57,3 +57,13 @@ def test_national_day_is_the_catalogs_calendar_days(bi):
     span = answer.interpretation.time_range
     assert (str(span.start), str(span.end)) == ("2026-10-01", "2026-10-07")
     assert answer.rows[0][-1] == value(bi, "2026年10月1日到10月7日新增用户")
+
+
+@pytest.mark.parametrize("question", ["今年哪个月新增用户最多", "今年新增用户最多的月份"])
+def test_which_month_ranks_the_months(bi, question):
+    """哪个月新增用户最多 offered cities (hunt 3): the months are what is ranked."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    months = bi.ask("今年每月新增用户", as_of=AS_OF).rows
+    best = max(months, key=lambda r: r[-1])
+    assert answer.rows == [best]

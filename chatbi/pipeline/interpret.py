@@ -197,10 +197,10 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         if direction in ("best", "worst"):
             higher = first.direction != "lower_is_better"
             direction = "desc" if (direction == "best") == higher else "asc"
-        if not dims and first.ranked_by and first.ranked_by not in filtered:
+        if not dims and not grain and first.ranked_by and first.ranked_by not in filtered:
             dims = [first.ranked_by]
             group.append(GroupBy(dimension=first.ranked_by))
-        if not dims:
+        if not dims and not grain:  # 哪个月最多 ranks the months
             options = [catalog.dimensions[d].name for d in rank_dimensions(catalog, metrics[0], filtered)]
             return Draft(None, period, ("rank_without_dimension",
                                         f"排名需要说明按什么排（{'、'.join(n.zh for n in options)}）。",

@@ -154,7 +154,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     leftover = "".join(ch if not taken[i] else " " for i, ch in enumerate(text))
     for w in [w for w in residual_words(leftover, vocab) if w.lower() in PERIOD_NOUNS]:
         grain = PERIOD_NOUNS[w.lower()]  # 销售额超过1000万的月份: the months a condition selects
-        if result.grain == grain or (result.grain is None and result.thresholds):
+        if result.grain == grain or (result.grain is None and (result.thresholds or result.rank_words)):
             result.grain = grain
             leftover = re.sub(re.escape(w), " ", leftover, count=1, flags=re.I)
     result.residual += [w for w in residual_words(leftover, vocab)  # 除了华东以外的其他大区: what the exclusion leaves

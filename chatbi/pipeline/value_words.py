@@ -26,7 +26,8 @@ def nouns_of_values(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit
 
 
 PERIOD_NOUNS = {"月份": "month", "年份": "year", "季度": "quarter", "months": "month", "quarters": "quarter",
-                "years": "year", "weeks": "week", "days": "day", "日子": "day"}
+                "years": "year", "weeks": "week", "days": "day", "日子": "day",
+                "月": "month", "周": "week", "天": "day"}  # 哪个月 / 哪一天 最多: the periods ranked
 
 
 def counted_things(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit]:
