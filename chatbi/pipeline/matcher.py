@@ -172,16 +172,6 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     return result
 
 
-def _values_only(chosen: list[Hit], text: str, start: int, end: int) -> bool:
-    """Nothing but values (and spaces, 的) between ``start`` and ``end``."""
-    gap = list(text[start:end])
-    for h in chosen:
-        if h.kind == "value" and start <= h.start and h.end <= end:
-            gap[h.start - start:h.end - start] = [" "] * (h.end - h.start)
-    return "".join(gap).replace("的", " ").strip() == "" and any(
-        h.kind == "value" and start <= h.start and h.end <= end for h in chosen)
-
-
 def how_many_said(chosen: list[Hit], text: str, result: Match) -> bool:
     """有多少家门店 / 门店有几家: a count of the things a dimension names, which the answer gives as the
     number of its rows: of a listing, or of the groups a condition selects (销售额超过100万的门店有几家).
@@ -202,20 +192,6 @@ def how_many_said(chosen: list[Hit], text: str, result: Match) -> bool:
         elif near:  # said of a thing named but not a count the answer can give: unexplained
             result.residual.append(h.text)
     return counted
-
-
-def _direction(h: Hit, text: str, chosen: list[Hit]) -> str | None:
-    """up / down for a word that says which way a change went; unclear when it is said of the rate of
-    change (增速下降: growth slowed, not fell) or denied (没有下降); None for the change itself (增长率)."""
-    word = h.text.strip()
-    direction = "down" if word in shape_words.DECREASE + shape_words.LESS else \
-        "up" if word in shape_words.INCREASE + shape_words.MORE else None
-    if direction is None:
-        return None
-    before = text[max(0, h.start - 12):h.start].rstrip()
-    if before.endswith(shape_words.RATE_OF_CHANGE) or before.endswith(shape_words.DENIED):
-        return "unclear"
-    return direction
 
 
 def _by_company(h: Hit, result: Match, vocab: Vocabulary) -> frozenset[tuple[str, str]] | None:
@@ -259,7 +235,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     value_ends = {h.end for h in chosen if h.kind == "value"}  # 自营厅渠道的…: a value and its noun, no breakdown
     asked_which = [h.start for h in chosen if h.kind == "which"]
     implicit = [] if any(h.kind in ("threshold", "rank") for h in chosen) else [
-        h for h in chosen if h.kind == "growth" and _direction(h, text, chosen) in ("up", "down")
+        h for h in chosen if h.kind == "growth" and shape_words.change_direction(h, text) in ("up", "down")
         and ((text[h.end:h.end + 1] == "的" and h.end + 1 in starts)  # 同比下降的地市, not 同比增长的情况
              or any(r.strip() in text[max(0, h.start - 40):h.start].split() for r in RELATIVE)
              or any(w < h.start for w in asked_which)  # 哪些门店的销售额同比是下滑的, 同比下滑的有哪些: those that fell
@@ -326,7 +302,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             before, after = text[max(0, h.start - 6):h.start], text[h.end:h.end + 6]
             grouped = before.endswith(GROUP_BEFORE) or after.lstrip().startswith(GROUP_AFTER) or ranked
             # "which Hangzhou depots …": values between; "20 million yuan of wealth products" is an amount of them
-            grouped = grouped or any((0 <= h.start - end <= 4 or end <= h.start and _values_only(chosen, text, end, h.start))
+            grouped = grouped or any((0 <= h.start - end <= 4 or end <= h.start and term_search.values_only(chosen, text, end, h.start))
                                      and text[end:h.start].strip() != "of" for end in openers)
             # 线上线下的销售额, 渠道的订单数: a dimension said as what a metric is "of" is its breakdown
             grouped = grouped or (text[h.end:h.end + 1] == "的" and h.end + 1 in metric_starts
@@ -365,7 +341,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
         elif h.kind == "growth":
             result.growth = True
             result.change_words.append((h.start, h.end, h.text.strip()))
-            direction = _direction(h, text, chosen)
+            direction = shape_words.change_direction(h, text)
             if direction and result.growth_direction not in (None, direction):
                 direction = "unclear"  # 环比下降、同比增长: two changes in one question
             result.growth_direction = direction or result.growth_direction

@@ -19,6 +19,7 @@ from chatbi.pipeline.question_words import (
     SHARE_WITHIN_EN,
     WHOLE_SCOPES,
 )
+from chatbi.pipeline.term_search import Hit
 
 # a number as said: multiplier, then a measure word (1000人, 50万元) or a percentage
 NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?P<multiplier>万亿|千亿|百亿|亿|千万|百万|万|千|百|million|thousand|billion|k|m)?\s*" \
@@ -275,3 +276,17 @@ def share_spans(text: str) -> list[tuple[str, int, int]]:
     for m in re.finditer(r"占(?![用线据领])[^，,。？?]{0,12}?(比例|百分比|比重|份额|几成|多少成|多少(?:的)?(?:比例|百分比|比重|份额)?)", text):  # 占…比例: the whole between
         out += [("share_of", m.start(), m.start() + 1), ("comparison", m.start(1), m.end(1))]
     return out
+
+
+def change_direction(h: Hit, text: str) -> str | None:
+    """up / down for a word that says which way a change went; unclear when it is said of the rate of
+    change (增速下降: growth slowed, not fell) or denied (没有下降); None for the change itself (增长率)."""
+    word = h.text.strip()
+    direction = "down" if word in DECREASE + LESS else \
+        "up" if word in INCREASE + MORE else None
+    if direction is None:
+        return None
+    before = text[max(0, h.start - 12):h.start].rstrip()
+    if before.endswith(RATE_OF_CHANGE) or before.endswith(DENIED):
+        return "unclear"
+    return direction

@@ -253,3 +253,13 @@ def population_metrics(chosen: list[Hit], text: str) -> set[int]:
     return {id(a) for a, b in zip(metrics, metrics[1:], strict=False)
             if not a.text.isascii() and text[a.end:b.start].strip() in (*_OF_THE_ROWS, "")  # 5G用户ARPU too
             and not set(a.payload) & set(b.payload)}  # 已完成订单的订单数: the same metric, said twice
+
+
+def values_only(chosen: list[Hit], text: str, start: int, end: int) -> bool:
+    """Nothing but values (and spaces, 的) between ``start`` and ``end``."""
+    gap = list(text[start:end])
+    for h in chosen:
+        if h.kind == "value" and start <= h.start and h.end <= end:
+            gap[h.start - start:h.end - start] = [" "] * (h.end - h.start)
+    return "".join(gap).replace("的", " ").strip() == "" and any(
+        h.kind == "value" and start <= h.start and h.end <= end for h in chosen)
