@@ -135,3 +135,13 @@ def test_a_share_or_change_of_a_running_total_is_refused(bi, question):
     answer = bi.ask(question, as_of=AS_OF)
     assert answer.status == "refused" and answer.reason == "cumulative_compared", answer.message
     assert bi.ask("今年累计销售额同比", as_of=AS_OF).status == "answered"  # the period's total against last year's
+
+
+def test_a_value_and_its_things_before_a_share_is_the_part_not_a_breakdown(bi, warehouse):
+    """女性客户销售额占比 was each customer's share (4,956 rows; hunt 3): 客户 is what 女性 describes."""
+    answer = bi.ask("上个月女性客户销售额占比", as_of=AS_OF)
+    assert answer.status == "answered" and not answer.interpretation.group_by, answer.message
+    expected = float(warehouse.execute("""SELECT SUM(l.sales_amount) FILTER (WHERE c.gender = '女') / SUM(l.sales_amount)
+        FROM fact_order_line l JOIN fact_order o USING (order_id) LEFT JOIN dim_customer c USING (customer_id)
+        WHERE o.order_status <> '已取消' AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'""").rows[0][0])
+    assert answer.rows[0][-1] == pytest.approx(expected)

@@ -313,8 +313,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
                 c.start > h.end for c in [*implicit, *(c for c in chosen if c.kind == "threshold")]))
             # "categories below average", 线上线下订单量各占多少: the groups compared, or shared out
             grouped = grouped or any(c.kind == "threshold" and 0 <= c.start - h.end <= 1 for c in chosen) or (
-                (share_at is None or h.start < share_at) and any(c.kind == "comparison" and c.payload == "share"
-                                                                 for c in chosen))
+                (share_at is None or h.start < share_at) and h.start not in value_ends  # 女性客户…占比: 女's
+                and any(c.kind == "comparison" and c.payload == "share" for c in chosen))
             # "by city and channel type", 各省分产品类型: listed with a breakdown, or a term that says 各 itself
             grouped = grouped or grouped_end is not None and bool(LISTED.fullmatch(text[grouped_end:h.start])) \
                 or h.text.startswith(("各", "每"))
