@@ -26,6 +26,9 @@ def period(text: str) -> tuple[dt.date, dt.date]:
     ("2025年Q4到2026年Q1", D(2025, 10, 1), D(2026, 3, 31)),
     ("去年三季度到今年一季度", D(2025, 7, 1), D(2026, 3, 31)),
     ("from Q2 to Q3 2025", D(2025, 4, 1), D(2025, 9, 30)),
+    ("截至10月累计", D(2026, 1, 1), D(2026, 10, 31)),  # 截至10月累计出账收入 offered October alone
+    ("今年截至9月底的累计", D(2026, 1, 1), D(2026, 9, 30)),
+    ("2025年截至6月为止", D(2025, 1, 1), D(2025, 6, 30)),
 ])
 def test_a_span_of_months_or_quarters_is_those_months(text, start, end):
     assert period(text) == (start, end)

@@ -73,3 +73,10 @@ def _quarter_span(m, as_of: dt.date, first_year: int | None, last_year: int | No
         return None
     year = first_year or last_year
     return TimeWindow("month_range", m.group(0), year=year, month=3 * q1 - 2, end_month=3 * q2)
+
+
+@rule(_year("a") + r"?(?:的)?\s*(?:截至|截止到?|截止至)\s*(?:(?P<by>\d{4})\s*年\s*)?" + MONTH.format(g="") +
+      r"(?:底|末)?\s*(?:为止|(?=\s*(?:的)?\s*累计))")
+def _to_a_month_end(m, as_of):  # 截至10月累计, 今年截至9月的累计, 2025年截至6月为止: January to that month
+    year = int(m["by"]) if m["by"] else _said_year(m, "a", as_of)
+    return TimeWindow("month_range", m.group(0), year=year, month=1, end_month=int(m["m"]))
