@@ -67,3 +67,10 @@ def test_which_month_ranks_the_months(bi, question):
     months = bi.ask("今年每月新增用户", as_of=AS_OF).rows
     best = max(months, key=lambda r: r[-1])
     assert answer.rows == [best]
+
+
+def test_average_said_of_a_metric_that_is_an_average(bi):
+    """平均考核得分 was asked back over 「平均」 (hunt 3): the score is already a mean."""
+    answer = bi.ask("上个月杭州自营厅平均考核得分", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert answer.rows[0][-1] == value(bi, "上个月杭州自营厅考核得分")

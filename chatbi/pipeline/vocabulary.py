@@ -217,7 +217,10 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
     for mid, metric in catalog.metrics.items():
         if metric.hidden:
             continue
-        for term in [metric.name.zh, metric.name.en, mid.replace("_", " "), *metric.synonyms]:
+        terms = [metric.name.zh, metric.name.en, mid.replace("_", " "), *metric.synonyms]
+        if metric.type == "simple" and metric.agg == "avg":  # 平均考核得分: the mean it already is
+            terms += [f"平均{t}" for t in terms if t and not t.isascii() and not t.startswith("平均")]
+        for term in terms:
             for form in term_forms(term) if term else []:
                 vocab.metric_terms[form].add(mid)
     for did, dim in catalog.dimensions.items():
