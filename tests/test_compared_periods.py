@@ -74,3 +74,10 @@ def test_average_said_of_a_metric_that_is_an_average(bi):
     answer = bi.ask("上个月杭州自营厅平均考核得分", as_of=AS_OF)
     assert answer.status == "answered", answer.message
     assert answer.rows[0][-1] == value(bi, "上个月杭州自营厅考核得分")
+
+
+def test_no_group_meeting_a_condition_says_the_condition(bi):
+    """环比增长最快的地市 when every city fell said 「没有符合条件的数据」 (hunt 3): no city grew."""
+    answer = bi.ask("上个月新增用户超过100万的地市", as_of=AS_OF)
+    assert answer.status == "answered" and not answer.rows
+    assert "没有满足条件" in answer.message and "地市" in answer.message and "1,000,000" in answer.message

@@ -44,18 +44,8 @@ def _describe_shape(catalog: Catalog, query: SemanticQuery) -> tuple[list[str], 
     share = (f"占{whole}的比例", f"share of {whole}") if whole else ("占全部的比例", "share of all") if query.filters else None
     zh = [share[0] if c == "share" and share else COMPARED[c][0] for c in query.comparisons]
     en = [share[1] if c == "share" and share else COMPARED[c][1] for c in query.comparisons]
-    for h in query.having:
-        name = catalog.metrics[h.metric].name
-        of_zh, of_en = {"value": ("", ""), "mom": ("环比", " MoM"), "yoy": ("同比", " YoY"), "share": ("占比", " share"),
-                        "cumulative": ("累计", " running total")}[h.of]
-        if h.against == "average":
-            target_zh, target_en = "平均", "the average"
-        else:
-            shown = f"{h.value * 100:g}%" if h.of in ("mom", "yoy", "share") or catalog.metrics[h.metric].format == \
-                "percent" else plain_number(h.value)
-            target_zh = target_en = shown
-        zh.append(f"{name.zh}{of_zh}{OPS[h.op][0]}{target_zh}")
-        en.append(f"{name.en}{of_en} {OPS[h.op][1]} {target_en}")
+    conditions = having_words(catalog, query)
+    zh, en = zh + conditions[0], en + conditions[1]
     if query.cumulative:
         zh.append("逐期累计")
         en.append("running total")
@@ -80,4 +70,23 @@ def _describe_shape(catalog: Catalog, query: SemanticQuery) -> tuple[list[str], 
     elif query.limit:
         zh.append(f"取{query.limit}名")
         en.append(f"first {query.limit}")
+    return zh, en
+
+
+def having_words(catalog: Catalog, query: SemanticQuery) -> tuple[list[str], list[str]]:
+    """The conditions on computed values, in words (新增用户数环比>0%)."""
+    zh: list[str] = []
+    en: list[str] = []
+    for h in query.having:
+        name = catalog.metrics[h.metric].name
+        of_zh, of_en = {"value": ("", ""), "mom": ("环比", " MoM"), "yoy": ("同比", " YoY"), "share": ("占比", " share"),
+                        "cumulative": ("累计", " running total")}[h.of]
+        if h.against == "average":
+            target_zh, target_en = "平均", "the average"
+        else:
+            shown = f"{h.value * 100:g}%" if h.of in ("mom", "yoy", "share") or catalog.metrics[h.metric].format == \
+                "percent" else plain_number(h.value)
+            target_zh = target_en = shown
+        zh.append(f"{name.zh}{of_zh}{OPS[h.op][0]}{target_zh}")
+        en.append(f"{name.en}{of_en} {OPS[h.op][1]} {target_en}")
     return zh, en

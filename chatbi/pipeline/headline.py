@@ -47,7 +47,7 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         rng_en = f"the end of {compiled.end}" + ("" if one_month else f" (the last period of {compiled.start} to {compiled.end})")
     metric_cols = [(i, c) for i, c in enumerate(columns) if c["kind"] == "metric"]
     if not rows:
-        return f"{rng}没有符合条件的数据。", f"No data matches for {rng_en}."
+        return _none_met(catalog, query, rng, rng_en)
     if query.place and metric_cols:
         return _at_place(catalog, query, columns, rows, rng, rng_en)
     if not metric_cols:  # a listing: as the catalog has them now, no period; its conditions said
@@ -318,3 +318,17 @@ def _plural(noun: str) -> str:
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
         return noun[:-1] + "ies"
     return noun + "s"
+
+
+def _none_met(catalog: Catalog, query: SemanticQuery, rng: str, rng_en: str) -> tuple[str, str]:
+    """No rows: of a condition on the groups, which groups none met, and the condition said
+    (环比增长最快的地市 when every city fell: no city grew, not "no data")."""
+    from chatbi.pipeline.describe import having_words
+
+    dims = [g.dimension for g in query.group_by if g.dimension in catalog.dimensions]
+    if not query.having or not dims:
+        return f"{rng}没有符合条件的数据。", f"No data matches for {rng_en}."
+    zh, en = having_words(catalog, query)
+    name = catalog.dimensions[dims[-1]].name
+    return (f"{rng}没有满足条件（{'，'.join(zh)}）的{name.zh}。",
+            f"For {rng_en}, no {name.en} meets the condition ({'; '.join(en)}).")
