@@ -142,3 +142,14 @@ def test_a_vague_measure_is_asked_even_when_the_model_finds_no_metric(warehouse,
     for question in ("今年规模最大的三家门店", "how did our stores perform last quarter?"):
         answer = bi.ask(question, as_of=AS_OF)
         assert answer.status == "clarify" and answer.candidates, answer.message
+
+
+def test_a_thing_named_is_no_breakdown_unless_the_question_asks_one(vocab):
+    """上个月有多少客户买了产品 was answered by the model as buyers per product (28 rows; hunt 3, bank):
+    the word names what was bought, and nothing asks a row per product."""
+    from chatbi.pipeline.full_reading import _breakdown_said
+
+    assert not _breakdown_said("上个月有多少客户买了产品", "产品")
+    assert all(_breakdown_said(q, w) for q, w in [("上个月各产品的销量", "产品"), ("按产品看销量", "产品"),
+                                                  ("sales by product", "product"), ("上个月产品分布", "产品")])
+    assert verify(CATALOG, vocab, _match(vocab, "orders last month with formatting"), FullReading("orders", ["store_type"])) is None

@@ -12,6 +12,7 @@ only offered first among the clarification's choices.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
 from chatbi.pipeline.matcher import Match
@@ -136,6 +137,8 @@ def verify(catalog: Catalog, vocabulary: Vocabulary, match: Match, reading: Full
         if any(names_dimension(catalog, other, w) for w in words for other in allowed
                if other != did and other not in match.group_by and other not in filters):
             return None  # 产品: 产品类型 or 产品名称? the word does not say which the model chose
+        if not (match.rank_words or match.thresholds or any(_breakdown_said(match.text, w) for w in words)):
+            return None  # 多少客户买了产品: the thing bought, not a row per product
         group_by.append(did)
         explained.update(words)
     for did, values in reading.filters.items():
@@ -169,3 +172,16 @@ def extended(match: Match, reading: FullReading) -> Match:
             filters[did] = list(values)
     return dataclasses.replace(match, group_by=[d for d in dict.fromkeys(group_by) if d not in filters], filters=filters,
                                residual=[])
+
+
+# 各产品, 按产品, 分产品, 每个产品, "by product", "each product", 哪些产品; 产品分布 / 产品排名 after it
+_BEFORE = re.compile(r"(?:各|各个|每个?|按|分|by|per|each|every|which|across|哪些?|哪个|哪家)\s*(?:的)?\s*$", re.I)
+_AFTER = re.compile(r"^\s*(?:的)?\s*(?:分布|排名|排行|构成|占比|明细|breakdown|split|mix)", re.I)
+
+
+def _breakdown_said(text: str, word: str) -> bool:
+    """Whether the question asks a row per ``word``'s values, not only names the thing."""
+    for m in re.finditer(re.escape(word), text, re.I):
+        if _BEFORE.search(text[max(0, m.start() - 8):m.start()]) or _AFTER.match(text[m.end():]):
+            return True
+    return False
