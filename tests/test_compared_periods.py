@@ -81,3 +81,10 @@ def test_no_group_meeting_a_condition_says_the_condition(bi):
     answer = bi.ask("上个月新增用户超过100万的地市", as_of=AS_OF)
     assert answer.status == "answered" and not answer.rows
     assert "没有满足条件" in answer.message and "地市" in answer.message and "1,000,000" in answer.message
+
+
+def test_a_unit_after_a_number_is_no_breakdown_by_period(small_insurance):
+    """超过30天的 read 天 as 'by day' once 哪天 ranked days (the insurance blind set caught it)."""
+    bi, _ = small_insurance
+    answer = bi.ask("今年平均结案天数超过30天的出险原因", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.time_group is None, answer.message

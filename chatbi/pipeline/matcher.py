@@ -152,7 +152,8 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
         for i in range(h.start, h.end):
             taken[i] = True
     leftover = "".join(ch if not taken[i] else " " for i, ch in enumerate(text))
-    for w in [w for w in residual_words(leftover, vocab) if w.lower() in PERIOD_NOUNS]:
+    for w in [w for w in residual_words(leftover, vocab) if w.lower() in PERIOD_NOUNS  # 超过30天: a unit
+              and not re.search(rf"\d\s*(?:个)?\s*{re.escape(w)}", text)]:
         grain = PERIOD_NOUNS[w.lower()]  # 销售额超过1000万的月份: the months a condition selects
         if result.grain == grain or (result.grain is None and (result.thresholds or result.rank_words)):
             result.grain = grain
