@@ -158,18 +158,25 @@ class ChatBI:
                             suggestions=self.replies.suggestions(user),
                             suggestions_en=self.replies.suggestions(user, lang="en"))
         else:
-            as_of = as_of or self.reference_date()
-            t0 = time.perf_counter()
-            progress.report("match")
-            found = matcher.match(question, self.vocabulary, as_of)
-            timings["match"] = (time.perf_counter() - t0) * 1000
-            hit = self._verified_hit(question, found, as_of, timings)
-            if hit is not None:
-                answer = self.executor.execute_verified(question, hit, user, as_of, timings)
-            else:
-                answer = self.decider.decide(question, found, user, as_of, timings)
+            try:
+                answer = self._answer(question, user, as_of or self.reference_date(), timings)
+            except Exception:  # noqa: BLE001 - one question's fault never loses the others in a batch
+                log.exception("question failed: %s", question)
+                answer = Answer(REFUSED, question, "这个问题在处理时出错，没有给出答案（已记录，请换个说法或联系数据团队）。",
+                                "Something went wrong answering this question, so no answer is given (logged; "
+                                "rephrase it or tell the data team).", reason="internal_error", path="error")
         answer.timings_ms = {**timings, **answer.timings_ms, "total": (time.perf_counter() - started) * 1000}
         return answer
+
+    def _answer(self, question: str, user: User, as_of: dt.date, timings: dict) -> Answer:
+        t0 = time.perf_counter()
+        progress.report("match")
+        found = matcher.match(question, self.vocabulary, as_of)
+        timings["match"] = (time.perf_counter() - t0) * 1000
+        hit = self._verified_hit(question, found, as_of, timings)
+        if hit is not None:
+            return self.executor.execute_verified(question, hit, user, as_of, timings)
+        return self.decider.decide(question, found, user, as_of, timings)
 
     def _verified_hit(self, question: str, found, as_of: dt.date, timings: dict):
         if self.verified is None or found.time_error or found.ambiguous_values:

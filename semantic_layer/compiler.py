@@ -134,7 +134,8 @@ def _base(plan: QueryPlan, start: dt.date | None, end: dt.date, prefix: str) -> 
     names = [name for name, _, _ in scans]
     if plan.grain:
         if _filtered_on_the_date(plan):  # 国庆 by day: the days of 国庆, not every other day as empty
-            periods = exp.union(*[exp.select(TIME_KEY).from_(n) for n in names], distinct=True).subquery("p")
+            seen = [exp.select(TIME_KEY).from_(n) for n in names]
+            periods = (exp.union(*seen, distinct=True) if len(seen) > 1 else seen[0].distinct()).subquery("p")
         else:
             periods = exp.values([(timegrain.date_literal(p),) for p in timegrain.periods(start, end, plan.grain)],
                                  alias="p", columns=[TIME_KEY])

@@ -88,3 +88,14 @@ def test_a_unit_after_a_number_is_no_breakdown_by_period(small_insurance):
     bi, _ = small_insurance
     answer = bi.ask("今年平均结案天数超过30天的出险原因", as_of=AS_OF)
     assert answer.status == "answered" and answer.interpretation.time_group is None, answer.message
+
+
+def test_a_fault_in_one_question_is_a_refusal_not_a_lost_batch(bi, monkeypatch):
+    """A compiler fault (国庆期间的客房收入 on the hotel catalog) raised out of ask() and killed the CLI
+    run, losing every later question of the batch."""
+    def broken(*args, **kwargs):
+        raise AssertionError("At least two expressions are required by union")
+
+    monkeypatch.setattr(bi.decider, "decide", broken)
+    answer = bi.ask("上个月新增用户", as_of=AS_OF)
+    assert answer.status == "refused" and answer.reason == "internal_error" and "出错" in answer.message

@@ -166,3 +166,10 @@ def test_a_value_between_two_bounds_keeps_both_bounds(bi, built, question):
         WHERE revenue_category = '客房' AND business_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'
         GROUP BY 1 HAVING {NET} BETWEEN 1000000 AND 2000000""")
     assert sorted(r[0] for r in answer.rows) == sorted(r[0] for r in expected) and expected
+
+
+@pytest.mark.parametrize("question", ["国庆期间的客房收入", "五一期间已售间夜"])
+def test_a_holiday_of_an_amount_from_one_table_is_answered(bi, question):
+    """国庆期间的客房收入 crashed the compiler (a union of one scan), and the crash lost the rest of the batch."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and len(answer.rows) == 2, answer.message

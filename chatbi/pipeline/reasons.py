@@ -45,6 +45,7 @@ REASONS = {
     "no_ratio": ("没有这两个指标的比值", "no ratio of those metrics"),
     "cumulative_compared": ("累计值的占比或同比", "a share or change of a running total"),
     "execution_error": ("查询执行失败", "query failed"),
+    "internal_error": ("处理时出错", "failed while answering"),
     "model_unavailable": ("模型不可用", "model unavailable"),
 }
 
