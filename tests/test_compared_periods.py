@@ -32,6 +32,8 @@ def value(bi, question):
     ("9月和10月新增用户", "mom", "10月新增用户", "9月新增用户"),
     ("Q2和Q3的宽带新装量", "mom", "Q3的宽带新装量", "Q2的宽带新装量"),
     ("本周和上周新增用户", "mom", "本周新增用户", "上周新增用户"),
+    ("Q2 and Q3 broadband installs", "mom", "Q3的宽带新装量", "Q2的宽带新装量"),  # was April-September summed
+    ("上个月末和去年同期的在网用户数", "yoy", "上个月末在网用户数", "去年10月末在网用户数"),  # was last year's only
 ])
 def test_two_periods_together_are_the_later_against_the_other(bi, question, kind, now, before):
     answer = bi.ask(question, as_of=AS_OF)
@@ -45,7 +47,9 @@ def test_last_years_same_period_alone_is_still_that_period(bi):
     assert str(answer.interpretation.time_range.start) == "2025-11-01"
 
 
-@pytest.mark.parametrize("question", ["6月和10月新增用户", "9月新增用户，10月离网用户"])
+@pytest.mark.parametrize("question", ["6月和10月新增用户", "9月新增用户，10月离网用户",
+                                      "10月和11月新增用户", "2025年和2026年新增用户",  # a period not over yet (hunt 4)
+                                      "9月和10月的新增用户合计", "9月和10月每天的新增用户"])  # both meant, not compared
 def test_periods_that_are_not_one_before_the_other_are_not_compared(bi, question):
     assert bi.ask(question, as_of=AS_OF).status != "answered"
 

@@ -59,8 +59,8 @@ def _quarters(m, as_of):  # 今年2季度到3季度, 第2到第3季度, 2025年Q
     return _quarter_span(m, as_of, _said_year(m, "a", as_of), _said_year(m, "b", as_of))
 
 
-@rule(r"\b(?:from\s+|between\s+)?q(?P<aq>[1-4])\s*(?:-|–|to|through|and)\s*q(?P<bq>[1-4])(?:\s*(?:of\s+)?(?P<y>20\d{2}))?\b")
-def _en_quarters(m, as_of):  # "Q2 to Q3", "Q2-Q3 2026"
+@rule(r"\b(?:from\s+)?q(?P<aq>[1-4])\s*(?:-|–|to|through)\s*q(?P<bq>[1-4])(?:\s*(?:of\s+)?(?P<y>20\d{2}))?\b")
+def _en_quarters(m, as_of):  # "Q2 to Q3", "Q2-Q3 2026"; "Q2 and Q3" is two quarters, compared
     year = int(m["y"]) if m["y"] else None
     return _quarter_span(m, as_of, year, year)
 

@@ -121,10 +121,14 @@ def compared_period(text: str, match: TimeMatch, matches: list[TimeMatch], as_of
     first, second = sorted((match, others[0]), key=lambda t: t.start)
     if not _COMPARED_ON.search(text) and text[first.end:second.start].strip() not in ("和", "与", "跟", "及", "、", "and"):
         return None  # 9月和10月各地市: the two side by side
+    if _SUMMED_OR_SPLIT.search(text):
+        return None  # 9月和10月的合计, 9月和10月每天: both periods meant, not one against the other
     try:
         mine, other = (resolve(t.window, as_of, as_of) for t in (match, others[0]))
     except (ValueError, AmbiguousTime):
         return None
+    if max(mine.end, other.end) > as_of:
+        return None  # 10月和11月 on 15 November: half a month against a whole one (2026年 vs 2025年 too)
     length = relativedelta(other.end + dt.timedelta(days=1), other.start)
     kind = "mom" if (mine.start, mine.end + dt.timedelta(days=1)) == (other.start - length, other.start) else \
         "yoy" if (mine.start, mine.end) == (other.start - relativedelta(years=1), month_end(other.end - relativedelta(years=1))) \
@@ -143,10 +147,16 @@ def _joined_to_a_period(text: str, match: TimeMatch, matches: list[TimeMatch]) -
     comparison, not the period itself moved a year back (which left this year's number out)."""
     with_ = WITH_BEFORE.search(text[:match.start])
     if match.window.kind != "same_period_last_year" or not with_ or not any(
-            t.end == with_.start() or text[t.end:with_.start()].strip() in ("的",) for t in matches if t is not match):
+            t.end == with_.start() or text[t.end:with_.start()].strip() in ("的", *PERIOD_ENDS) for t in matches
+            if t is not match):
         return None
     after = COMPARED_AFTER.match(text, match.end)
     return with_.start(), after.end() if after else match.end
+
+
+PERIOD_ENDS = ("末", "底", "月末", "月底", "年末", "年底", "季末", "期末")
+_SUMMED_OR_SPLIT = re.compile(r"合计|总计|共计|一共|总共|加起来|累计|每天|每日|每周|每月|每个月|逐日|逐月|按天|按日|按周|按月|"
+                              r"\b(?:combined|in\s+total|together|daily|weekly|monthly|each\s+(?:day|week|month))\b", re.I)
 
 
 # periods a comparison with the one before can be said between: whole months, quarters, years
