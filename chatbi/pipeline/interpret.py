@@ -186,6 +186,9 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         return Draft(None, period, by_change)
     if match.rank and limit is not None or match.rank and len(dims) > 1:
         top_within = _top_within(match, dims, metrics[0])
+    if isinstance(top_within, tuple) or match.rank and grain and dims and top_within is None:
+        # 销售额最高的城市的各门店 (the top city, then its stores), 每个月销售额最高的品类 (a top per period)
+        return Draft(None, period, top_within if isinstance(top_within, tuple) else NESTED_RANK)
     if by_change and top_within is not None:  # 每个地市同比增长最快的2个渠道类型: within groups by the change
         return Draft(None, period, ("rank_by_change", "暂不支持在每组内按变化排名；可以先问各组的增长率。",
                                     "Ranking by the change within each group is not supported; ask for each "
@@ -282,7 +285,17 @@ def _top_within(match: Match, dims: list[str], metric: str) -> TopWithin | None:
     after = [d for d in dims if d not in before]
     if not before or not after:
         return None
+    ranked_end = max((match.positions.get(d, 0) for d in after), default=0)
+    if each and all(match.positions.get(d, 0) > ranked_end > match.rank_at for d in before) and \
+            re.search(r"的\s*(?:各|各个|每个)\s*$", match.text[:min(match.positions[d] for d in before)]):
+        return NESTED_RANK  # 最高的城市的各门店: each store of the top city, not each store's top city
     return TopWithin(within=before, n=match.limit or 1, metric=metric)
+
+
+NESTED_RANK = ("nested_rank", "暂不支持先排名、再在名列前茅者之内拆分或排名（如 最高的城市的各门店、每个月最高的品类）；"
+               "请分两步问：先问排名，再问那一个的明细。",
+               "A ranking followed by a breakdown or ranking inside its top (each store of the top city, the top "
+               "category of each month) is not supported; ask in two steps: the ranking, then the one you want.")
 
 
 def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], grain: str | None):

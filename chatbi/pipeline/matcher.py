@@ -366,7 +366,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             if len(h.payload) > 2:  # 排名第二: the second place, not the top 2
                 result.place = n if result.place in (None, n) else -1
                 result.rank_place = True  # 不良率排名第二: the second worst or the second highest? asked
-            if direction is not None and result.rank not in (None, direction) and n and result.limit:
+            if direction is not None and n and result.limit and len(h.payload) < 3 and result.place is None \
+                    and (result.rank not in (None, direction) or n != result.limit):
                 result.residual.append(h.text)  # 前三和后三: two rankings, one answer would drop one
             elif direction is not None:
                 result.rank = result.rank if result.rank and n is None else direction

@@ -46,6 +46,7 @@ REASONS = {
     "cumulative_compared": ("累计值的占比或同比", "a share or change of a running total"),
     "execution_error": ("查询执行失败", "query failed"),
     "internal_error": ("处理时出错", "failed while answering"),
+    "nested_rank": ("排名之内再拆分", "a breakdown inside a ranking's top"),
     "model_unavailable": ("模型不可用", "model unavailable"),
 }
 
