@@ -145,3 +145,11 @@ def test_a_value_and_its_things_before_a_share_is_the_part_not_a_breakdown(bi, w
         FROM fact_order_line l JOIN fact_order o USING (order_id) LEFT JOIN dim_customer c USING (customer_id)
         WHERE o.order_status <> '已取消' AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'""").rows[0][0])
     assert answer.rows[0][-1] == pytest.approx(expected)
+
+
+def test_one_metric_as_a_share_of_another_is_their_ratio(bi):
+    """退货金额占销售额的比例 was refused (hunt 4) though 退货率 is exactly that ratio."""
+    answer = bi.ask("上个月退货金额占销售额的比例", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["refund_rate"], answer.message
+    assert not answer.interpretation.comparisons
+    assert answer.rows[0][-1] == pytest.approx(bi.ask("上个月退货率", as_of=AS_OF).rows[0][-1])

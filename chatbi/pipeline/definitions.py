@@ -130,6 +130,8 @@ def split_by_its_own_filter(catalog: Catalog, metrics: list[str], group_by: list
     return None
 
 
+_OF = re.compile(r"\s*占\s*")
+_SHARE_AFTER = re.compile(r"\s*(?:的)?\s*(?:比例|比重|占比|百分比|份额)")
 _PER = re.compile(r"\s*(?:per|for\s+each|每|每个|每一|/|÷|除以)\s*", re.I)
 
 
@@ -137,7 +139,11 @@ def ratio_said(catalog: Catalog, match: Match, metrics: list[str]) -> str | tupl
     """"sales per order": one metric over another is the catalog's ratio of them (客单价), or refused —
     never both side by side (the hunt's 'revenue per subscriber' was two numbers)."""
     hits = sorted(match.metric_hits, key=lambda h: h.start)
-    if len(hits) != 2 or not _PER.fullmatch(match.text[hits[0].end:hits[1].start]):
+    if len(hits) != 2:
+        return None
+    gap, after = match.text[hits[0].end:hits[1].start], match.text[hits[1].end:]
+    # 退货金额占销售额的比例: one metric's share of another is their ratio (退货率), as "per" is
+    if not _PER.fullmatch(gap) and not (_OF.fullmatch(gap) and _SHARE_AFTER.match(after)):
         return None
     for spec_id, spec in catalog.metrics.items():
         if spec.type == "ratio" and spec.numerator in hits[0].payload and spec.denominator in hits[1].payload \

@@ -98,7 +98,8 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     per = definitions.ratio_said(catalog, match, metrics)  # "sales per order": 客单价, never both
     if isinstance(per, tuple):
         return Draft(None, None, per)
-    metrics = [per] if per else metrics
+    if per:  # the ratio is the share asked, never a share of it too
+        metrics, match = [per], dataclasses.replace(match, comparisons=[c for c in match.comparisons if c != "share"])
     said_of = [(m, d) for ids, d in match.ranked for m in metrics if m in ids]
     ranked = list(dict.fromkeys(m for m, _ in said_of))
     if len(ranked) > 1:  # 各门店销售额排名，退货率最低的是哪家: ranked by which?
