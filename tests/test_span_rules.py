@@ -5,15 +5,10 @@ import datetime as dt
 
 import pytest
 
-from chatbi.pipeline.timeparse import combine, find_time, normalise_numbers, resolve
+from chatbi.pipeline.timeparse import find_time, normalise_numbers
+from tests.test_day_rules import AS_OF, period
 
-AS_OF = dt.date(2026, 11, 15)
 D = dt.date
-
-
-def period(text: str) -> tuple[dt.date, dt.date]:
-    resolved = resolve(combine(find_time(normalise_numbers(text.lower()), AS_OF)), AS_OF, AS_OF)
-    return resolved.start, resolved.end
 
 
 @pytest.mark.parametrize(("text", "start", "end"), [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from chatbi.pipeline.rule_registry import rules_into
 from chatbi.pipeline.time_rules import EN_MONTH, MONTHS_EN, TimeWindow
 
 DAY_PATTERNS: list[tuple[str, callable]] = []
@@ -19,11 +20,7 @@ TO = r"\s*(?:到|至|-|~|～|—|－|–)\s*"
 EN_TO = r"\s*(?:-|–|to|through|thru|until|till)\s*"
 
 
-def rule(pattern: str):
-    def register(fn):
-        DAY_PATTERNS.append((pattern, fn))
-        return fn
-    return register
+rule = rules_into(DAY_PATTERNS)
 
 
 def span(text: str, start: dt.date | None, end: dt.date | None) -> TimeWindow | None:

@@ -9,16 +9,11 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 
 from chatbi.pipeline.day_rules import TO, span
+from chatbi.pipeline.rule_registry import rules_into
 from chatbi.pipeline.time_rules import TimeWindow
 
 SPAN_PATTERNS: list[tuple[str, callable]] = []
-
-
-def rule(pattern: str):
-    def register(fn):
-        SPAN_PATTERNS.append((pattern, fn))
-        return fn
-    return register
+rule = rules_into(SPAN_PATTERNS)
 
 
 def _year(group: str) -> str:

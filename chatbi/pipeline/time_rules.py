@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
+from chatbi.pipeline.rule_registry import rules_into
+
 MONTHS_EN = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                           "nov", "dec"], start=1)}
 EN_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
@@ -38,13 +40,7 @@ def _full_year(raw: str) -> int:
 
 
 PATTERNS: list[tuple[str, callable]] = []
-
-
-def rule(pattern: str):
-    def register(fn):
-        PATTERNS.append((pattern, fn))
-        return fn
-    return register
+rule = rules_into(PATTERNS)
 
 
 # --- single days (first: "11月11日" must not be read as the month 11月) ---------------------------
