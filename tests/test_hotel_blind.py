@@ -173,3 +173,14 @@ def test_a_holiday_of_an_amount_from_one_table_is_answered(bi, question):
     """国庆期间的客房收入 crashed the compiler (a union of one scan), and the crash lost the rest of the batch."""
     answer = bi.ask(question, as_of=AS_OF)
     assert answer.status == "answered" and len(answer.rows) == 2, answer.message
+
+
+def test_a_part_metric_as_a_share_of_its_whole(bi, built):
+    """餐饮收入占总收入的比例 was refused (no ratio metric): 餐饮收入 is 总收入 where 收入类别 = 餐饮, so the
+    answer is that category's share of all revenue."""
+    answer = bi.ask("上个月餐饮收入占总收入的比例", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    expected = rows(built, f"""SELECT SUM(CASE WHEN revenue_category = '餐饮' THEN
+        (CASE WHEN posting_type = '退款' THEN -amount ELSE amount END) ELSE 0 END) / {NET}
+        FROM fact_folio WHERE business_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'""")[0][0]
+    assert answer.rows[0][-1] == pytest.approx(float(expected))

@@ -149,6 +149,30 @@ def ratio_said(catalog: Catalog, match: Match, metrics: list[str]) -> str | tupl
         if spec.type == "ratio" and spec.numerator in hits[0].payload and spec.denominator in hits[1].payload \
                 and not spec.hidden:
             return spec_id
+    part = _OF.fullmatch(gap) and len(hits[0].payload) == len(hits[1].payload) == 1 and \
+        part_of(catalog, next(iter(hits[0].payload)), next(iter(hits[1].payload)))
+    if part:  # 餐饮收入占总收入的比例: 总收入's share where 餐饮收入's own condition holds
+        return ("part", next(iter(hits[1].payload)), *part)
     a, b = (catalog.metrics[sorted(h.payload)[0]].name for h in hits)
     return ("no_ratio", f"指标库里没有「{a.zh}」除以「{b.zh}」的指标，无法按这个比值回答；可以分别问这两个指标。",
             f"The catalog has no metric of {a.en} per {b.en}; ask for each of them instead.")
+
+
+def part_of(catalog: Catalog, part: str, whole: str) -> tuple[str, str] | None:
+    """(dimension, value) when ``part`` is ``whole`` counted only where that dimension has that value
+    (餐饮收入 = 总收入 where 收入类别 = 餐饮): the same table, aggregation and expression, one condition."""
+    a, b = catalog.metrics[part], catalog.metrics[whole]
+    if a.type != "simple" or b.type != "simple" or (a.table, a.agg, a.expr) != (b.table, b.agg, b.expr) \
+            or b.where or not a.where:
+        return None
+    try:
+        condition = sqlglot.parse_one(a.where)
+    except sqlglot.errors.ParseError:
+        return None
+    if not isinstance(condition, exp.EQ) or not isinstance(condition.this, exp.Column) \
+            or not isinstance(condition.expression, exp.Literal):
+        return None
+    for did, dim in catalog.dimensions.items():
+        if dim.table == a.table and dim.column == condition.this.name and not dim.hidden:
+            return did, condition.expression.this
+    return None

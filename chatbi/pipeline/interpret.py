@@ -96,6 +96,11 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
                                   f"values, so split by {dim.name.en} each row is 0 or 100%; each one's share of the whole:"),
                      [offered] if offered is not None else [])
     per = definitions.ratio_said(catalog, match, metrics)  # "sales per order": 客单价, never both
+    if isinstance(per, tuple) and per[0] == "part":  # 餐饮收入占总收入: 总收入 of 餐饮, as a share
+        _, whole, dim, value = per
+        match = dataclasses.replace(match, filters={**match.filters, dim: [value]},
+                                    comparisons=list(dict.fromkeys([*match.comparisons, "share"])))
+        per, metrics = None, [whole]
     if isinstance(per, tuple):
         return Draft(None, None, per)
     if per:  # the ratio is the share asked, never a share of it too
