@@ -11,6 +11,7 @@ from chatbi.pipeline.answer import ANSWERED, REFUSED, Answer, format_value, sugg
 from chatbi.pipeline.context import PipelineContext
 from chatbi.pipeline.data_span import BeforeData, DataSpans
 from chatbi.pipeline.headline import balances, headline, period_notes, stated_count
+from chatbi.pipeline.question_words import COMBINED
 from chatbi.pipeline.replies import Replies
 from chatbi.pipeline.shared_names import named_entities, names_of, refusal, shared_names_sql
 from chatbi.pipeline.sql_run import run_guarded_sql
@@ -103,6 +104,9 @@ class Executor:
         if rows:
             note_zh, note_en = period_notes(query, compiled, balances(ctx.catalog, query))
             zh, en = zh + note_zh, en + note_en
+        if query.limit and query.order_by and rows and COMBINED.search(question):  # 前三的品类的销售额合计
+            note_zh, note_en = self._top_total(query, columns, rows)
+            zh, en = zh + note_zh, en + note_en
         if query.average_per and rows:  # 平均每个网点: over the depots with data, and how many have none
             note_zh, note_en = self._things_without_data(query, user, as_of, rows, columns)
             zh, en = zh + note_zh, en + note_en
@@ -154,6 +158,17 @@ class Executor:
             zh += f"；按全部 {in_scope} 个{name.zh}计（无数据的按 0）为 {shown}"
             en += f"; over all {in_scope}, those with none as 0, it is {format_value(spread, fmt, ' ' + c.get('unit_en', ''), 1, compact='en')}"
         return zh + "）", en + ".)"
+
+    def _top_total(self, query: SemanticQuery, columns: list[dict], rows: list) -> tuple[str, str]:
+        """The total of the rows a top N shows, of a metric that adds up; nothing of one that does not."""
+        i, column = next(((i, c) for i, c in enumerate(columns) if c["name"] == query.order_by[0].field), (None, None))
+        spec = self.ctx.catalog.metrics.get(column["metric"] or "") if column else None
+        if spec is None or spec.type != "simple" or spec.agg not in ("sum", "count"):
+            return "", ""
+        total = sum(float(r[i]) for r in rows if r[i] is not None)
+        unit, unit_en = column.get("unit", ""), column.get("unit_en", "")
+        return (f"（这 {len(rows)} 个合计 {format_value(total, column['format'], unit, column.get('decimals', 2), compact='zh')}）",
+                f" (These {len(rows)} together: {format_value(total, column['format'], ' ' + unit_en, column.get('decimals', 2), compact='en')}.)")
 
     def _shared_names(self, query: SemanticQuery, columns: list[dict], rows: list) -> tuple[str, str, str] | None:
         catalog = self.ctx.catalog
