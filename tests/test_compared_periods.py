@@ -109,6 +109,6 @@ def test_the_total_of_a_top_n_when_asked(bi):
     """前三的地市合计 gave three rows and no total (hunt 3, 4): the rows' total is said."""
     answer = bi.ask("上个月新增用户前三的地市合计", as_of=AS_OF)
     assert answer.status == "answered" and len(answer.rows) == 3, answer.message
-    total = sum(r[-1] for r in answer.rows)
+    total = sum(r[1] for r in answer.rows)  # city, new subscribers, place
     assert f"这 3 个合计 {total:,}户" in answer.message
     assert "合计" not in bi.ask("上个月新增用户前三的地市", as_of=AS_OF).message
