@@ -149,7 +149,7 @@ def averages(plan: QueryPlan, select: exp.Select, overall: str | None, timed: bo
     named = [exp.column(d, "cur").is_(exp.null()).not_() for d in plan.dimension_columns()]
     for m in dict.fromkeys(h.metric for h in plan.query.having if h.against == "average"):
         spec = plan.catalog.metrics[m]
-        if spec.type == "simple" and spec.agg in ADDITIVE:
+        if _mean_of_groups(spec):
             # the average of the cities is over the cities: the sales with no city (the online mall) are none
             measured = exp.column(m, "cur")
             if named:
@@ -176,10 +176,13 @@ def conditions(plan: QueryPlan, parts: list[Filter]) -> list[exp.Expression]:
     return out
 
 
+def _mean_of_groups(spec) -> bool:
+    """A count or sum — of rows, of distinct things (活跃客户数), of balances at a period's end — is a
+    total: the average of the cities is the mean of their values (the overall distinct count is the
+    whole, which no city is above). A ratio or a mean compares with its overall value."""
+    return spec.type in ("simple", "period_end") and spec.agg in (*ADDITIVE, "count_distinct")
+
+
 def needs_overall(plan: QueryPlan) -> bool:
-    """Ratios and distinct counts compare with the overall value, which needs its own scan."""
-    for h in plan.query.having:
-        spec = plan.catalog.metrics[h.metric]
-        if h.against == "average" and not (spec.type == "simple" and spec.agg in ADDITIVE):
-            return True
-    return False
+    """Ratios and means compare with the overall value, which needs its own scan."""
+    return any(h.against == "average" and not _mean_of_groups(plan.catalog.metrics[h.metric]) for h in plan.query.having)

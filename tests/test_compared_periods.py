@@ -112,3 +112,15 @@ def test_the_total_of_a_top_n_when_asked(bi):
     total = sum(r[1] for r in answer.rows)  # city, new subscribers, place
     assert f"这 3 个合计 {total:,}户" in answer.message
     assert "合计" not in bi.ask("上个月新增用户前三的地市", as_of=AS_OF).message
+
+
+@pytest.mark.parametrize(("question", "op"), [("上个月欠费用户数高于平均的地市", ">"), ("上个月欠费用户数低于平均的地市", "<")])
+def test_above_the_average_of_a_distinct_count_is_the_mean_of_the_groups(bi, question, op):
+    """欠费用户数高于平均的地市 compared each city with the whole province's distinct count (5,200): no
+    city was above it, every city below (hunt 5). The average of the cities is their mean."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    cities = {r[0]: r[-1] for r in bi.ask("上个月各地市欠费用户数", as_of=AS_OF).rows if r[0] is not None}
+    mean = sum(cities.values()) / len(cities)
+    expected = {c for c, v in cities.items() if (v > mean if op == ">" else v < mean)}
+    assert {r[0] for r in answer.rows} == expected and 0 < len(expected) < len(cities)
