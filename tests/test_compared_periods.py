@@ -124,3 +124,10 @@ def test_above_the_average_of_a_distinct_count_is_the_mean_of_the_groups(bi, que
     mean = sum(cities.values()) / len(cities)
     expected = {c for c, v in cities.items() if (v > mean if op == ">" else v < mean)}
     assert {r[0] for r in answer.rows} == expected and 0 < len(expected) < len(cities)
+
+
+def test_an_exclusion_beside_the_answer_is_not_said_of_it(bi):
+    """除杭州外新增用户最多的地市 said 「不含杭州、宁波：…」 of 宁波, the answer (hunt 5)."""
+    answer = bi.ask("上个月除杭州外新增用户最多的地市", as_of=AS_OF)
+    assert answer.status == "answered" and answer.rows[0][0] != "杭州", answer.message
+    assert f"{answer.rows[0][0]}（不含杭州）：" in answer.message

@@ -184,3 +184,9 @@ def test_a_part_metric_as_a_share_of_its_whole(bi, built):
         (CASE WHEN posting_type = '退款' THEN -amount ELSE amount END) ELSE 0 END) / {NET}
         FROM fact_folio WHERE business_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'""")[0][0]
     assert answer.rows[0][-1] == pytest.approx(float(expected))
+
+
+def test_rows_with_no_city_are_said_left_out_only_where_there_are_some(bi):
+    """各城市出租率，不含上海 said 「不含上海及线上入会」: room nights always have a city (hunt 5)."""
+    assert "线上入会" not in bi.ask("各城市出租率，不含上海", as_of=AS_OF).message
+    assert "线上入会" in bi.ask("今年各城市新增会员数，不含上海", as_of=AS_OF).message

@@ -68,7 +68,10 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         keys_en = [key_text(c, rows[0][i], "en") for i, c in enumerate(columns) if c["kind"] in ("time", "dimension")]
         # the scope a single number is for, as asked (杭州, 不含 自营厅): never a bare number
         scope_zh, scope_en = _scope(query, keys, catalog)
-        keys, keys_en = scope_zh + keys, scope_en + keys_en
+        if keys and any(z.startswith("不含") for z in scope_zh):  # 宁波（不含杭州）, never 不含杭州、宁波
+            keys, keys_en = [f"{'、'.join(keys)}（{'，'.join(scope_zh)}）"], [f"{', '.join(keys_en)} ({'; '.join(scope_en)})"]
+        else:
+            keys, keys_en = scope_zh + keys, scope_en + keys_en
         parts_zh, parts_en = [], []
         for i, c in metric_cols:
             spec = catalog.metrics[c["metric"]]
@@ -265,7 +268,7 @@ def _scope(query: SemanticQuery, keys: list[str], catalog=None) -> tuple[list[st
             zh.append(f"{spec.name.zh}{BOUNDS.get(f.op, '不是' if excluded else '=')}{values}")
             en.append(f"{spec.name.en} {BOUNDS.get(f.op, 'not ' if excluded else '')}{values}")
             continue
-        if excluded and spec is not None and (spec.nullable or spec.empty_label.zh or spec.empty_label.en):
+        if excluded and spec is not None and _may_be_empty(catalog, query, f.dimension):
             # NOT IN leaves out the rows with no value too (the online mall has no region): said, not hidden
             zh.append(f"不含{values}及{spec.empty_name('zh')}")
             en.append(f"not {values} nor {spec.empty_name('en')}")
@@ -273,6 +276,16 @@ def _scope(query: SemanticQuery, keys: list[str], catalog=None) -> tuple[list[st
         zh.append(("不含" if excluded else "") + values)
         en.append(("not " if excluded else "") + values)
     return zh, en
+
+
+def _may_be_empty(catalog: Catalog, query: SemanticQuery, dimension: str) -> bool:
+    """Whether the metrics' rows can have no value of the dimension (online sign-ups have no city;
+    a room night always has one): only then does NOT IN leaving them out need saying."""
+    spec = catalog.dimensions[dimension]
+    if spec.nullable:
+        return True
+    tables = {catalog.metrics[leaf].table for m in query.metrics for leaf in graph.leaf_metrics(catalog, m)}
+    return any(not step.inner for t in tables for step in graph.join_path(catalog, t, spec.table) or [])
 
 
 def balances(catalog: Catalog, query: SemanticQuery) -> bool:
