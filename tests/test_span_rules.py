@@ -24,6 +24,10 @@ D = dt.date
     ("截至10月累计", D(2026, 1, 1), D(2026, 10, 31)),  # 截至10月累计出账收入 offered October alone
     ("今年截至9月底的累计", D(2026, 1, 1), D(2026, 9, 30)),
     ("2025年截至6月为止", D(2025, 1, 1), D(2025, 6, 30)),
+    ("本季度至今", D(2026, 10, 1), D(2026, 11, 15)),  # hunt 5: 至今 was not read
+    ("本月以来", D(2026, 11, 1), D(2026, 11, 15)),
+    ("今年h1", D(2026, 1, 1), D(2026, 6, 30)),  # H1 inside a Chinese sentence
+    ("去年h2", D(2025, 7, 1), D(2025, 12, 31)),
 ])
 def test_a_span_of_months_or_quarters_is_those_months(text, start, end):
     assert period(text) == (start, end)

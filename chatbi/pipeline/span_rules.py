@@ -75,3 +75,16 @@ def _quarter_span(m, as_of: dt.date, first_year: int | None, last_year: int | No
 def _to_a_month_end(m, as_of):  # 截至10月累计, 今年截至9月的累计, 2025年截至6月为止: January to that month
     year = int(m["by"]) if m["by"] else _said_year(m, "a", as_of)
     return TimeWindow("month_range", m.group(0), year=year, month=1, end_month=int(m["m"]))
+
+
+_TO_NOW = r"\s*(?:以来|至今|到现在|迄今|到目前为止|截至目前)"
+
+
+@rule(r"(?:(?P<q>本季度|这个季度|本季|当季)|(?P<mo>本月|这个月|当月)|(?P<w>本周|这周|这个星期|本星期))" + _TO_NOW)
+def _to_date(m, as_of):  # 本季度至今, 本月以来, 本周至今: the period so far
+    return TimeWindow("this_quarter" if m["q"] else "this_month" if m["mo"] else "this_week", m.group(0))
+
+
+@rule(_year("a") + r"(?:的)?\s*h(?P<h>[12])(?![\da-z])")
+def _zh_year_half(m, as_of):  # 今年H1, 去年H2, 2025年H1 (the English rule's \b fails after a Chinese character)
+    return TimeWindow("half", m.group(0), year=_said_year(m, "a", as_of), n=int(m["h"]))
