@@ -1,5 +1,5 @@
-"""Spans of days said as such resolve to exactly those days (a stray 10日 left over was asked back,
-and 10月1日至10月7日 refused as two periods)."""
+"""Spans of days, months and quarters said as such resolve to exactly those days (a stray 10日 left
+over was asked back; 10月1日至10月7日, 去年11月到今年2月 refused as two periods)."""
 
 import datetime as dt
 
@@ -42,6 +42,23 @@ def period(text: str, data_end: dt.date = AS_OF) -> tuple[dt.date, dt.date]:
     ("from oct 1 to oct 7", D(2026, 10, 1), D(2026, 10, 7)),
     ("oct 1-7", D(2026, 10, 1), D(2026, 10, 7)),
     ("between oct 25 and nov 3", D(2026, 10, 25), D(2026, 11, 3)),
+    # spans of months and quarters (span_rules): 去年11月到今年2月 was refused as two periods
+    ("去年11月到今年2月", D(2025, 11, 1), D(2026, 2, 28)),
+    ("2025年11月至2026年2月", D(2025, 11, 1), D(2026, 2, 28)),
+    ("2023年12月到2024年2月", D(2023, 12, 1), D(2024, 2, 29)),
+    ("今年二季度到三季度", D(2026, 4, 1), D(2026, 9, 30)),
+    ("去年第二到第四季度", D(2025, 4, 1), D(2025, 12, 31)),
+    ("Q2到Q3", D(2026, 4, 1), D(2026, 9, 30)),
+    ("2025年Q4到2026年Q1", D(2025, 10, 1), D(2026, 3, 31)),
+    ("去年三季度到今年一季度", D(2025, 7, 1), D(2026, 3, 31)),
+    ("from Q2 to Q3 2025", D(2025, 4, 1), D(2025, 9, 30)),
+    ("截至10月累计", D(2026, 1, 1), D(2026, 10, 31)),  # 截至10月累计出账收入 offered October alone
+    ("今年截至9月底的累计", D(2026, 1, 1), D(2026, 9, 30)),
+    ("2025年截至6月为止", D(2025, 1, 1), D(2025, 6, 30)),
+    ("本季度至今", D(2026, 10, 1), D(2026, 11, 15)),  # hunt 5: 至今 was not read
+    ("本月以来", D(2026, 11, 1), D(2026, 11, 15)),
+    ("今年h1", D(2026, 1, 1), D(2026, 6, 30)),  # H1 inside a Chinese sentence
+    ("去年h2", D(2025, 7, 1), D(2025, 12, 31)),
 ])
 def test_a_span_of_days_is_those_days(text, start, end):
     assert period(text) == (start, end)
@@ -51,3 +68,9 @@ def test_a_span_of_days_is_those_days(text, start, end):
                                   "排名第1", "第54周", "2月30日到3月2日", "1月5日到3日"])
 def test_numbers_ranks_and_impossible_days_are_not_spans(text):
     assert not any(m.window.kind == "date" and m.window.days > 1 for m in find_time(normalise_numbers(text), AS_OF))
+
+
+@pytest.mark.parametrize("text", ["增长2到3倍", "2到3个门店", "排名2到3名", "今年3季度到2季度"])
+def test_numbers_and_backward_spans_are_no_quarters(text):
+    spans = [m for m in find_time(normalise_numbers(text.lower()), AS_OF) if m.end - m.start > 4]
+    assert not spans, [text[m.start:m.end] for m in spans]
