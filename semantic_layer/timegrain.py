@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from metric_catalog.model import TimeSpec
 
-MONTHS_PER = {"month": 1, "quarter": 3, "year": 12}
+MONTHS_PER = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -80,7 +80,21 @@ def comparison_shift(kind: str, grain: str | None, start: dt.date, end: dt.date)
     # No time grouping: the previous period of the same length.
     if is_month_aligned(start, end):
         return Shift(months=whole_months(start, end))
+    # A period so far (本月至今, this quarter): the same days of the period before, not the days just before.
+    to_date = period_so_far(start, end)
+    if to_date:
+        return Shift(days=7) if to_date == "week" else Shift(months=MONTHS_PER[to_date])
     return Shift(days=(end - start).days + 1)
+
+
+def period_so_far(start: dt.date, end: dt.date) -> str | None:
+    """The calendar period (week, month, quarter, half, year) a window opens and has not left."""
+    if start.weekday() == 0 and (end - start).days < 7 and start.day != 1:
+        return "week"
+    for grain in ("month", "quarter", "half", "year"):
+        if bucket_start(start, grain) == start and bucket_start(end, grain) == start:
+            return grain
+    return None
 
 
 # strptime patterns of the string formats (sqlglot writes each engine's own parser call)

@@ -77,14 +77,31 @@ def test_a_metric_whose_default_window_is_all_data(demo_warehouse, first_day, tm
 
 
 def test_what_a_change_compares_with_and_a_part_period_are_said(bi):
-    mom = bi.ask("本月新增用户数环比", as_of=TEST_AS_OF)  # 15 days against the 15 days before them
-    assert mom.status == "answered" and "环比对比 2026-10-17 至 2026-10-31" in mom.message
+    mom = bi.ask("本月新增用户数环比", as_of=TEST_AS_OF)  # 15 days of November against October's first 15
+    assert mom.status == "answered" and "环比对比 2026-10-01 至 2026-10-15" in mom.message
     yoy = bi.ask("上个月新增用户数同比", as_of=TEST_AS_OF)
     assert "同比对比 2025-10-01 至 2025-10-31" in yoy.message
     trend = bi.ask("今年每月新增用户数", as_of=TEST_AS_OF)  # November has 15 days of data, not a cliff
     assert "最后一期只含 2026-11-01 至 2026-11-15 的数据" in trend.message
     whole = bi.ask("今年前10个月每月新增用户数", as_of=TEST_AS_OF)
     assert "最后一期" not in whole.message
+
+
+@pytest.mark.parametrize("question, before", [
+    ("new subscribers this month vs last month", ("2026-10-01", "2026-10-15")),
+    ("本季度新增用户数环比", ("2026-07-01", "2026-08-15")),
+    ("近30天新增用户数环比", ("2026-09-17", "2026-10-16")),  # no calendar period: the days just before
+])
+def test_a_period_so_far_is_compared_with_the_same_days_of_the_period_before(bi, demo_warehouse, question, before):
+    answer = bi.ask(question, as_of=TEST_AS_OF)
+    start, end = answer.interpretation.time_range.start, answer.interpretation.time_range.end
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        def count(lo, hi):
+            return con.execute("SELECT count(*) FROM fact_activation WHERE activation_date BETWEEN ? AND ?",
+                               [lo, hi]).fetchone()[0]
+        now, then = count(start, end), count(*before)
+    assert answer.status == "answered" and tuple(answer.rows[0][:2]) == (now, then)
+    assert f"{before[0]} 至 {before[1]}" in answer.message
 
 
 def test_a_rates_change_is_said_in_percent_and_in_percentage_points(bi):
