@@ -34,6 +34,11 @@ def value(bi, question):
     ("本周和上周新增用户", "mom", "本周新增用户", "上周新增用户"),
     ("Q2 and Q3 broadband installs", "mom", "Q3的宽带新装量", "Q2的宽带新装量"),  # was April-September summed
     ("上个月末和去年同期的在网用户数", "yoy", "上个月末在网用户数", "去年10月末在网用户数"),  # was last year's only
+    # a year said once dates both periods (were refused as three periods)
+    ("今年Q2和Q3新增用户", "mom", "2026年Q3新增用户", "2026年Q2新增用户"),
+    ("去年10月和9月新增用户对比", "mom", "2025年10月新增用户", "2025年9月新增用户"),
+    ("今年上半年和去年上半年新增用户", "yoy", "2026年上半年新增用户", "2025年上半年新增用户"),
+    ("去年Q4和今年Q1新增用户对比", "mom", "2026年Q1新增用户", "2025年Q4新增用户"),
 ])
 def test_two_periods_together_are_the_later_against_the_other(bi, question, kind, now, before):
     answer = bi.ask(question, as_of=AS_OF)

@@ -13,7 +13,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from chatbi.pipeline import shape_words, term_search, timeparse, typos, value_words
+from chatbi.pipeline import compared_periods, shape_words, term_search, timeparse, typos, value_words
 from chatbi.pipeline.entity_average import per_entity_hits
 from chatbi.pipeline.event_years import event_year_hits, state_event_hits, things_of_events, time_event_hits
 from chatbi.pipeline.language_hits import language_hits, period_end_grain
@@ -112,10 +112,10 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     hits += find_terms(text, vocab.value_terms, "value")
     hits += find_terms(text, vocab.unavailable_terms, "unavailable")
     hits += event_year_hits(text, vocab.year_events, vocab.event_names, vocab.event_things)  # 2025年开业的门店: the stores' year, not the period
-    times = timeparse.find_time(text, as_of, vocab.named_days)
+    times = compared_periods.years_shared(timeparse.find_time(text, as_of, vocab.named_days), text, as_of)
     for t in times:
         # 对比去年同期, "vs last year's Double 11": yoy, the period stays the one asked
-        said = timeparse.compared_period(text, t, times, as_of)  # 10月和9月对比: 10月, against the month before
+        said = compared_periods.compared_period(text, t, times, as_of)  # 10月和9月对比: 10月, against the month before
         hits.append(Hit("comparison", text[said[0]:said[1]], *said) if said else
                     Hit("time", text[t.start:t.end], t.start, t.end, t.window))
     hits += time_event_hits(text, vocab.time_events, [h for h in hits if h.kind == "time"])  # 今年起保的
