@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from chatbi.appdb.dashboards import Dashboard, Tile
 from chatbi.pipeline import timeparse
 from chatbi.pipeline.answer import REFUSED, Answer
-from chatbi.pipeline.interpret import GRAIN_ZH, data_end
+from chatbi.pipeline.interpret import data_end
 from metric_catalog import graph
 from metric_catalog.model import Catalog
 from semantic_layer import Filter, SemanticQuery, TimeRange
+from semantic_layer.timegrain import GRAIN_ZH
 
 # How a tile is answered: (its interpretation, its question, the reference date) → an answer. The
 # service passes its own run, so tiles take the question path's guard, audit and scope.

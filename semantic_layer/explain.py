@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from semantic_layer.plan import QueryPlan
+from semantic_layer.timegrain import GRAIN_ZH
 
 OPS_ZH = {"=": "为", "!=": "不为", "in": "属于", "not in": "不属于", ">": "大于", ">=": "不小于", "<": "小于",
           "<=": "不大于", "between": "介于"}
 OPS_EN = {"=": "is", "!=": "is not", "in": "in", "not in": "not in", ">": ">", ">=": "≥", "<": "<", "<=": "≤",
           "between": "between"}
-GRAIN_ZH = {"day": "日", "week": "周", "month": "月", "quarter": "季度", "year": "年"}
 COMPARISON = {"mom": ("环比", "vs previous period"), "yoy": ("同比", "vs same period last year"),
               "ystart": ("较年初", "vs the start of the year"),
               "share": ("占比", "share of total")}

@@ -93,7 +93,7 @@ def check(plan: QueryPlan, query: SemanticQuery) -> None:
         if start is None or timegrain.bucket_start(start, query.average_over) != start or \
                 timegrain.next_bucket(timegrain.bucket_start(end, query.average_over), query.average_over) \
                 - dt.timedelta(days=1) != end:
-            raise NotAllowed(f"按期平均需要完整的周期，{start} 至 {end} 不是整{_GRAIN_ZH[query.average_over]}"
+            raise NotAllowed(f"按期平均需要完整的周期，{start} 至 {end} 不是整{timegrain.GRAIN_ZH[query.average_over]}"
                              "（数据可能还没到期末）。",
                              f"An average per {query.average_over} needs whole periods; {start} to {end} is not "
                              "(the data may not reach the period's end yet).")
@@ -105,7 +105,6 @@ def check(plan: QueryPlan, query: SemanticQuery) -> None:
             raise NotAllowed("条件引用的对比值没有被计算。", f"The condition uses {h.of}, which the query does not compute.")
 
 
-_GRAIN_ZH = {"day": "日", "week": "周", "month": "月", "quarter": "季度", "year": "年"}
 
 
 def average_over_entities(base: str, keys: list[str], metrics: list[str], entity: str) -> exp.Select:

@@ -11,6 +11,7 @@ from sqlglot import exp
 from metric_catalog.model import TimeSpec
 
 MONTHS_PER = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+GRAIN_ZH = {"day": "日", "week": "周", "month": "月", "quarter": "季度", "year": "年"}
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -44,6 +45,16 @@ def periods(start: dt.date, end: dt.date, grain: str) -> list[dt.date]:
         out.append(cur)
         cur = next_bucket(cur, grain)
     return out
+
+
+def whole_buckets(start: dt.date, end: dt.date, grain: str) -> tuple[dt.date, dt.date]:
+    """The part of start..end that is whole buckets of ``grain`` (may be empty: start > end)."""
+    first = bucket_start(start, grain)
+    first = first if first == start else next_bucket(first, grain)
+    last = bucket_start(end, grain)
+    if next_bucket(last, grain) - dt.timedelta(days=1) != end:
+        end = last - dt.timedelta(days=1)
+    return first, end
 
 
 def is_month_aligned(start: dt.date, end: dt.date) -> bool:

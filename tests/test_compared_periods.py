@@ -59,9 +59,10 @@ def test_periods_that_are_not_one_before_the_other_are_not_compared(bi, question
     assert bi.ask(question, as_of=AS_OF).status != "answered"
 
 
-def test_national_day_is_the_catalogs_calendar_days(bi):
-    """国庆期间新增用户 was asked back over 「国庆」 (hunt 3): the catalog's calendar names its days."""
-    answer = bi.ask("国庆期间新增用户", as_of=AS_OF)
+@pytest.mark.parametrize("question", ["国庆期间新增用户", "new subscribers during golden week"])
+def test_national_day_is_the_catalogs_calendar_days(bi, question):
+    """国庆期间新增用户 was asked back over 「国庆」 (hunt 3), "during" too: the catalog's calendar names its days."""
+    answer = bi.ask(question, as_of=AS_OF)
     assert answer.status == "answered", answer.message
     span = answer.interpretation.time_range
     assert (str(span.start), str(span.end)) == ("2026-10-01", "2026-10-07")
@@ -76,6 +77,21 @@ def test_which_month_ranks_the_months(bi, question):
     months = bi.ask("今年每月新增用户", as_of=AS_OF).rows
     best = max(months, key=lambda r: r[-1])
     assert answer.rows == [best]
+
+
+@pytest.mark.parametrize(("question", "trend", "last"), [
+    ("今年哪个月新增用户最少", "今年每月新增用户", "2026-10-01"),  # November's 15 days were the least
+    ("今年哪个季度新增用户最少", "今年每季度新增用户", "2026-07-01"),
+    ("上个月新增用户最多的一天", "上个月每天新增用户", "2026-10-31"),  # 「1、天」 was asked back
+    ("上个月哪一天新增用户最少", "上个月每天新增用户", "2026-10-31"),
+])
+def test_periods_are_ranked_whole(bi, question, trend, last):
+    """A ranking of periods compares whole periods only: half a month is not the month with the fewest."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    rows = [r for r in bi.ask(trend, as_of=AS_OF).rows if str(r[0]) <= last]
+    best = (min if "最少" in question else max)(rows, key=lambda r: r[-1])
+    assert [r[-1] for r in answer.rows] == [best[-1]] and str(answer.rows[0][0]) == str(best[0])
 
 
 def test_average_said_of_a_metric_that_is_an_average(bi):

@@ -3,11 +3,11 @@ show, so that two candidates never read the same (占华东的比例 beside 占�
 
 from __future__ import annotations
 
-from chatbi.pipeline.interpret import GRAIN_ZH
 from chatbi.pipeline.timeparse import ALL_DATA_START
 from metric_catalog.model import Catalog
 from semantic_layer import SemanticQuery
 from semantic_layer.explain import plain_number
+from semantic_layer.timegrain import GRAIN_ZH
 
 OPS_ZH = {"not in": "不含", ">": ">", ">=": "≥", "<": "<", "<=": "≤", "between": "介于", "!=": "≠"}
 OPS_EN = {"not in": "not ", ">": "> ", ">=": "≥ ", "<": "< ", "<=": "≤ ", "between": "between ", "!=": "not "}

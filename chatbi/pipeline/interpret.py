@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from chatbi.pipeline import definitions, shape_words, timeparse
+from chatbi.pipeline import definitions, shape_words, timeparse, whole_periods
 from chatbi.pipeline.change_rank import RATE_OR_AMOUNT, rank_by_change
 from chatbi.pipeline.compared_unit import unit_problem
 from chatbi.pipeline.definitions import excluded_by_definition
@@ -43,7 +43,6 @@ TREND_WINDOW = {"month": timeparse.TimeWindow("last_n_months", "trend", n=6),
                 "day": timeparse.TimeWindow("last_n_days", "trend", n=30)}
 
 
-GRAIN_ZH = {"month": "月", "quarter": "季度", "week": "周", "day": "日", "year": "年"}
 
 
 @dataclass
@@ -243,6 +242,8 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         return Draft(None, period, ("rank_place", "请一次只问一个名次，并且不分组内排名（如 排名第二的分行）。",
                                     "Ask for one place at a time, over one ranking (the second branch)."))
     place = match.place if order and limit == match.place else None
+    if grain and not dims and (order or shape.get("having")):  # 哪个月最少: never half a month against whole ones
+        period = whole_periods.ranked(period, grain)
     try:
         query = SemanticQuery(metrics=metrics, group_by=group, filters=filters,
                               time_range=None if timeless else TimeRange(start=period.start, end=period.end),
@@ -250,28 +251,10 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
                               top_within=top_within, **shape)
     except ValueError as exc:
         return Draft(None, period, ("invalid", f"无法组成查询：{exc}", f"Cannot form a query: {exc}"))
-    if query.average_over:
-        return _whole_periods(query, period)
+    if query.average_over:  # 月均 over 今年 on 11-15: whole months only, offered
+        problem, whole = whole_periods.averaged(query)
+        return Draft(None if problem else query, period, problem, whole)
     return Draft(query, period)
-
-
-def _whole_periods(query: SemanticQuery, period: timeparse.Period) -> Draft:
-    """月均 over a period whose last month has not ended (今年 on 11-15) would divide half a month
-    as if it were whole: offer the whole periods instead."""
-    grain, rng = query.average_over, query.time_range
-    start = timegrain.bucket_start(rng.start, grain)
-    if start != rng.start:
-        start = timegrain.next_bucket(start, grain)
-    end = timegrain.next_bucket(timegrain.bucket_start(rng.end, grain), grain) - dt.timedelta(days=1)
-    if start == rng.start and end == rng.end:
-        return Draft(query, period)
-    if end > rng.end:
-        end = timegrain.bucket_start(rng.end, grain) - dt.timedelta(days=1)
-    problem = ("partial_period", f"{rng.start} 至 {rng.end} 不是完整的{GRAIN_ZH[grain]}，按{GRAIN_ZH[grain]}平均只能用完整的周期：",
-               f"{rng.start} to {rng.end} is not whole {grain}s; an average per {grain} needs whole periods:")
-    if end <= start:
-        return Draft(None, period, problem)
-    return Draft(None, period, problem, [query.model_copy(update={"time_range": TimeRange(start=start, end=end)})])
 
 
 # not "per": sales per store is an average, not a ranking within each store

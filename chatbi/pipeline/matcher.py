@@ -152,12 +152,16 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
         for i in range(h.start, h.end):
             taken[i] = True
     leftover = "".join(ch if not taken[i] else " " for i, ch in enumerate(text))
-    for w in [w for w in residual_words(leftover, vocab) if w.lower() in PERIOD_NOUNS  # 超过30天: a unit
-              and not re.search(rf"\d\s*(?:个)?\s*{re.escape(w)}", text)]:
+    for w in [w for w in residual_words(leftover, vocab) if w.lower() in PERIOD_NOUNS]:
+        one = re.search(rf"(?:的|哪)\s*(1)\s*(?:个)?\s*{re.escape(w)}", text)  # 最多的一天, 哪一个月: one period
+        if not one and re.search(rf"\d\s*(?:个)?\s*{re.escape(w)}", text):
+            continue  # 超过30天: a unit
         grain = PERIOD_NOUNS[w.lower()]  # 销售额超过1000万的月份: the months a condition selects
         if result.grain == grain or (result.grain is None and (result.thresholds or result.rank_words)):
             result.grain = grain
             leftover = re.sub(re.escape(w), " ", leftover, count=1, flags=re.I)
+            if one:
+                leftover = leftover[:one.start(1)] + " " + leftover[one.end(1):]
     result.residual += [w for w in residual_words(leftover, vocab)  # 除了华东以外的其他大区: what the exclusion leaves
                         if not (w in OTHERS and result.excluded)
                         # 超过30天: the unit of the metric asked, after a bound's number, says what it counts

@@ -102,14 +102,15 @@ def rank_hits(text: str) -> list[Hit]:
 
 # 最好的分公司是哪个, 哪家门店最多, "which branch had the highest": one is asked for, not the ranking
 # (哪些 / 哪几个 / "which branches were" ask for several; 哪个最高，哪个最低 asks for both ends)
-ONE_ASKED = re.compile(r"哪(?:一)?(?:个|家|位|款|种)(?!\s*\d)|\bwhich\s+(?:one\b|(?:[a-z]+\s+){0,3}?"
+ONE_ASKED = re.compile(r"哪(?:一|1)?(?:个|家|位|款|种|天|日|周|月|年)(?!\s*\d)|\bwhich\s+(?:one\b|(?:[a-z]+\s+){0,3}?"
                        r"(?:has|had|is|was|did|does|made|makes|saw|sees|got|gets|ranked|ranks|came|comes)\b)", re.I)
 _HIGH_LOW = (re.compile(r"最高|最多|最大|最好|highest|most|largest|best", re.I),
              re.compile(r"最低|最少|最小|最差|lowest|least|fewest|smallest|worst", re.I))
 
 
 # 增长率最高的分行: the one at the top (ties kept); 各…最高的, 排名, 哪些 or a number ask for more
-ZH_THE_TOP = re.compile(r"(?:最高|最多|最大|最低|最少|最小|最好|最差|最快|最慢|最长|最短)的(?!\s*\d)(?!是)")
+ZH_THE_TOP = re.compile(r"(?:最高|最多|最大|最低|最少|最小|最好|最差|最快|最慢|最长|最短)"
+                        r"的(?:(?!\s*\d)(?!是)|(?=\s*1\s*个?\s*(?:天|日|周|月|年|季度)))")  # 最多的一天: one
 SEVERAL = re.compile(r"各|每|排名|排行|排序|哪些|哪几|分别|都有|那些|这些|列表|清单|一览|名单|前\s*\d|后\s*\d|"
                      r"\d+\s*(?:个|家|名|位)")
 
