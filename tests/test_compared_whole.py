@@ -127,6 +127,10 @@ def test_one_metric_per_another_is_their_ratio_or_refused(bi, warehouse):
     assert answer.rows[0][-1] == pytest.approx(bi.ask("上个月客单价", as_of=AS_OF).rows[0][-1])
     refused = bi.ask("profit per order last month", as_of=AS_OF)
     assert refused.status == "refused" and refused.reason == "no_ratio", refused.message
+    for divided in ("上个月销售额除以订单数", "上个月销售额÷订单数"):  # 「除、以」 was asked back
+        answer = bi.ask(divided, as_of=AS_OF)
+        assert answer.status == "answered" and answer.interpretation.metrics == ["aov"], answer.message
+    assert bi.ask("上个月订单数除以销售额", as_of=AS_OF).reason == "no_ratio"
 
 
 @pytest.mark.parametrize("question", ["上个月各品类销售额累计占比", "今年每月销售额累计同比"])

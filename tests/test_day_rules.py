@@ -34,6 +34,10 @@ def period(text: str, data_end: dt.date = AS_OF) -> tuple[dt.date, dt.date]:
     ("2024年2月下旬", D(2024, 2, 21), D(2024, 2, 29)),
     ("上个月下旬", D(2026, 10, 21), D(2026, 10, 31)),
     ("11月下旬", D(2025, 11, 21), D(2025, 11, 30)),  # this year's has not begun
+    ("上个周末", D(2026, 11, 7), D(2026, 11, 8)),  # was asked back over 「末」: the Saturday and Sunday
+    ("上周末", D(2026, 11, 7), D(2026, 11, 8)),
+    ("本周末", D(2026, 11, 14), D(2026, 11, 15)),
+    ("last weekend", D(2026, 11, 7), D(2026, 11, 8)),
     ("第40周", D(2026, 9, 28), D(2026, 10, 4)),
     ("今年第45周", D(2026, 11, 2), D(2026, 11, 8)),
     ("2025年第1周", D(2024, 12, 30), D(2025, 1, 5)),  # ISO: the week with the year's first Thursday

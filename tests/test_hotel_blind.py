@@ -190,3 +190,11 @@ def test_rows_with_no_city_are_said_left_out_only_where_there_are_some(bi):
     """各城市出租率，不含上海 said 「不含上海及线上入会」: room nights always have a city (hunt 5)."""
     assert "线上入会" not in bi.ask("各城市出租率，不含上海", as_of=AS_OF).message
     assert "线上入会" in bi.ask("今年各城市新增会员数，不含上海", as_of=AS_OF).message
+
+
+@pytest.mark.parametrize("question", ["room revenue per room night sold last month", "上个月客房收入除以已售间夜"])
+def test_revenue_per_room_night_is_the_catalogs_adr(bi, built, question):
+    """"room night sold" (a term's inner word said of one) and 除以 were asked back: it is ADR."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["adr"], answer.message
+    assert answer.rows[0][-1] == pytest.approx(bi.ask("上个月平均房价", as_of=AS_OF).rows[0][-1])

@@ -134,3 +134,11 @@ def _en_days(m, as_of):  # "Oct 1-7", "from Oct 1 to Nov 3", "between Oct 1 and 
     m1 = MONTHS_EN[m.group(1)[:3]]
     m2 = MONTHS_EN[m["m2"][:3]] if m["m2"] else m1
     return days_between(m.group(0), as_of, m["y"], m1, int(m["d1"]), m2, int(m["d2"]))
+
+
+@rule(r"(?P<last>上个?|上一个?)\s*(?:周末|星期末|礼拜末)|(?:本|这个?)\s*周末|\b(?P<en_last>last|this)\s+weekend\b")
+def _weekend(m, as_of):  # 上个周末, "last weekend": the Saturday and Sunday of that week
+    monday = as_of - dt.timedelta(days=as_of.weekday())
+    if m["last"] or m["en_last"] == "last":
+        monday -= dt.timedelta(days=7)
+    return span(m.group(0), monday + dt.timedelta(days=5), monday + dt.timedelta(days=6))

@@ -12,7 +12,8 @@ GROUP_AFTER = ("排名", "各自", "排行", "分布", "拆分", "拆开", "对�
 FILLER_PHRASES_EN = re.compile(r"\b(?:broken|break|split)\s+(?:it\s+|them\s+)?down\b|-wise\b|\bfor\s+the\s+month\s+of\b|"
                                r"\b(?:could|can|would)\s+you\b|\bkindly\b|\balong\s+with\b|\bso\s+far\b|"
                                r"\bquick\s+(?:one|question)\b|\bup\s+or\s+down\b|\bpa(?:y|id)\s+out\b|"
-                               r"\bshare\s+(?=(?:the|me|us|with|our|your|some)\b)")  # "kindly share the …": a verb
+                               r"\bshare\s+(?=(?:the|me|us|with|our|your|some)\b)|"  # "kindly share the …": a verb
+                               r"除以|÷")  # 客房收入除以已售间夜: the ratio, read by the metrics either side
 # best / worst follow the metric's direction (a low return rate is the best)
 BEST = ("最好", "最强", "最优", "best", "strongest", "best performing", "top performing", "did best", "performed best")
 WORST = ("最差", "最弱", "worst", "weakest", "worst performing", "did worst", "performed worst")
@@ -123,7 +124,7 @@ FILLER = set("""的 了 吗 呢 吧 啊 呀 是 有 和 与 及 且 并且 而�
 the a an of in on for to by is are was were what how much many show me give list please tell about and with their its whose where having than
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
-each every within under came come comes one ones doing going per over s combined altogether together
+each every within during under came come comes one ones doing going per over s combined altogether together
 当天 当日 那天 那一天 这一天 下面 下属 旗下 下辖 又 同时 拆 拆一下 拆开看 咋样 咋 那些 不同 不同的 卖出去 每种 每一种 各种 每类 各类
 让 哈 嘛 这边 那边 下来 了解 了解下 这个 那个 现 现在 现已 目前 当前 目前为止 到目前为止 截至目前 带上 附上 连同 排 只 只看 只算 仅 仅看 已经 老板
 kindly could would you can only took brought saw made generated got through via thru shift shifted wrote written issued among place

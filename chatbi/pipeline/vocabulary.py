@@ -62,6 +62,10 @@ def term_forms(term: str) -> list[str]:
             single = (last[:-3] + "y" if last.endswith("ies") else
                       last[:-2] if last.endswith(("ches", "shes", "xes", "sses")) else last[:-1])
             forms.append(f"{head} {single}".strip())
+    words = base.split(" ") if base.isascii() else []
+    for i, word in enumerate(words[:-1]):  # room nights sold, said of one: room night sold
+        if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            forms.append(" ".join([*words[:i], word[:-3] + "y" if word.endswith("ies") else word[:-1], *words[i + 1:]]))
     if base.isascii() and " " in base:  # cash on delivery, as written: cash-on-delivery
         forms += [f.replace(" ", "-") for f in list(forms)]
     return forms
