@@ -13,7 +13,7 @@ import datetime as dt
 from sqlglot import exp
 
 from metric_catalog import graph
-from semantic_layer import timegrain
+from semantic_layer import members, timegrain
 from semantic_layer.errors import NotAllowed
 from semantic_layer.plan import ADDITIVE, QueryPlan
 from semantic_layer.query import TIME, Filter, GroupBy, SemanticQuery
@@ -80,6 +80,12 @@ def check(plan: QueryPlan, query: SemanticQuery) -> None:
                 raise NotAllowed(f"「{spec.name.zh}」是比率或去重数，按期（按对象）平均不等于它本身的口径，请直接问「{spec.name.zh}」。",
                                  f"'{spec.name.en}' is a ratio or distinct count; averaging it per period (or per "
                                  f"thing) is not its definition. Ask for '{spec.name.en}' itself.")
+    grouped = [g for g in query.group_by if g.dimension != TIME]
+    if grouped and any(h.op == "=" and h.value == 0 for h in query.having) and not members.every_member(catalog, query):
+        # 销售额为0的客户: the ones with none have no row, and the catalog has no list of all of them
+        names = "、".join(catalog.dimensions[g.dimension].name.zh for g in grouped)
+        raise NotAllowed(f"「为0」要从全部{names}中找出没有数据的，但目录里没有{names}的完整名单，无法确定哪些为0。",
+                         "Which ones have none needs the full list of them, which the catalog does not give here.")
     tables = {catalog.metrics[leaf].table for m in query.metrics for leaf in graph.leaf_metrics(catalog, m)}
     if query.average_per and plan.grain:  # the spine would give each thing every period, its missing ones as 0
         raise NotAllowed("平均每个对象的值请按一个期间问（不按期拆分）。",

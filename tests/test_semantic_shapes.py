@@ -131,6 +131,23 @@ SHAPES = {
                                Filter(dimension="channel_type", op="in", values=["自营厅", "合作厅"])]),
         """SELECT DISTINCT ch.channel_name, ch.channel_type FROM dim_channel ch JOIN dim_city ci ON ci.city_id = ch.city_id
            WHERE ci.city_name = '杭州' AND ch.channel_type IN ('自营厅', '合作厅')"""),
+    # the outlets with none have no row among the facts: every outlet of the city is counted, at 0
+    "outlets with none, every outlet counted": (
+        SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="channel")], time_range=SEPTEMBER,
+                      filters=[Filter(dimension="city", op="=", values=["杭州"]),
+                               Filter(dimension="plan_category", op="=", values=["5G套餐"])],
+                      having=[MetricFilter(metric="new_subscribers", op="=", value=0)]),
+        """SELECT ch.channel_name, 0 FROM dim_channel ch JOIN dim_city ci ON ci.city_id = ch.city_id
+           WHERE ci.city_name = '杭州' AND NOT EXISTS (SELECT 1 FROM fact_activation f JOIN dim_plan p ON p.plan_id = f.plan_id
+             WHERE f.channel_id = ch.channel_id AND p.plan_category = '5G套餐'
+             AND f.activation_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30')"""),
+    "the fewest, the outlets with none among them": (
+        SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="channel")],
+                      time_range=TimeRange(start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 1)),
+                      having=[MetricFilter(metric="new_subscribers", op="<", value=2)]),
+        """SELECT ch.channel_name, COUNT(f.activation_id) FROM dim_channel ch LEFT JOIN fact_activation f
+             ON f.channel_id = ch.channel_id AND f.activation_date = DATE '2026-09-01'
+           GROUP BY 1 HAVING COUNT(f.activation_id) < 2"""),
 }
 
 
@@ -206,6 +223,9 @@ REFUSED_SHAPES = {
     "a growth condition without the growth": SemanticQuery(
         metrics=["new_subscribers"], group_by=[GroupBy(dimension="city")], time_range=QUARTER,
         having=[MetricFilter(metric="new_subscribers", op=">", value=0.1, of="mom")]),
+    "none of a thing known only from the facts": SemanticQuery(  # no list of every access type to find those with none
+        metrics=["broadband_installs"], group_by=[GroupBy(dimension="access_type")], time_range=QUARTER,
+        having=[MetricFilter(metric="broadband_installs", op="=", value=0)]),
 }
 
 

@@ -35,6 +35,9 @@ LESS = ("低于", "小于", "少于", "不足", "不到", "跑输", "below", "un
 AT_MOST = ("不超过", "不高于", "不大于", "不多于", "至多", "最多不超过", "at most", "no more than", "not more than", "<=", "≤")
 OPERATORS = [(w, ">=") for w in AT_LEAST] + [(w, "<=") for w in AT_MOST] + [(w, ">") for w in GREATER] + \
             [(w, "<") for w in LESS]
+# 新增用户为0的营业厅, "stores with no sales": the things with none (every one of them, semantic_layer.members)
+ZERO = re.compile(r"(?:为|等于|是|=)\s*0(?![\d.])(?!\s*(?:%|万|千|百|亿|个|点))|"
+                  r"(?<=\bwith\s)(?:no|zero)\b|(?<=\bhad\s)(?:no|zero)\b|(?<=\bhave\s)(?:no|zero)\b", re.I)
 NEGATIVE = ("为负", "是负的", "负数", "小于零", "小于0", "低于零", "negative", "below zero", "less than zero")
 # the average of what may be named before it (the store average, 社区店平均水平): the reading checks
 # that it names what the answer lists or the scope asked for, since the city average of stores is
@@ -204,6 +207,7 @@ def _numbers_and_averages(text: str) -> list[tuple[int, int, Threshold]]:
     for word in NEGATIVE:
         for m in re.finditer(re.escape(word), text):
             out.append((m.start(), m.end(), Threshold("<", 0.0)))
+    out += [(m.start(), m.end(), Threshold("=", 0.0)) for m in ZERO.finditer(text)]
     return out + _between(text)
 
 

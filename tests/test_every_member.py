@@ -1,0 +1,58 @@
+"""The things with none: 新增用户为0的营业厅 was asked back, and 新增用户最少的渠道 named an outlet
+with 1 while 24 outlets had none (a GROUP BY over the facts has no row for them). Every outlet is
+now one of the groups, at 0 when it has no rows; a thing known only from the facts is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from chatbi.core import ChatBI
+from chatbi.warehouse import connect
+from metric_catalog.loader import load_catalog
+
+AS_OF = dt.date(2026, 11, 15)
+PER_OUTLET = """SELECT ch.channel_name, COUNT(f.activation_id) AS n FROM dim_channel ch
+    LEFT JOIN fact_activation f ON f.channel_id = ch.channel_id
+     AND f.activation_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' GROUP BY 1"""
+
+
+@pytest.fixture(scope="module")
+def bi(demo_warehouse):
+    return ChatBI(load_catalog("metric_catalog/demo/telecom.yaml"), connect(str(demo_warehouse)), use_model=False)
+
+
+@pytest.fixture(scope="module")
+def per_outlet(demo_warehouse) -> dict[str, int]:
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        return dict(con.execute(PER_OUTLET).fetchall())
+
+
+@pytest.mark.parametrize("question", ["上个月新增用户为0的营业厅", "上个月新增用户数为零的渠道有哪些",
+                                      "outlets with zero new subscribers last month"])
+def test_the_outlets_with_none(bi, per_outlet, question):
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    none = sorted(name for name, n in per_outlet.items() if n == 0)
+    assert none and sorted(r[0] for r in answer.rows) == none
+    assert f"满足条件的渠道共 {len(none)} 个" in answer.message and "按 0 计" in answer.message
+
+
+def test_the_fewest_is_zero_when_some_have_none(bi, per_outlet):
+    answer = bi.ask("上个月新增用户最少的渠道", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert {r[0] for r in answer.rows} == {name for name, n in per_outlet.items() if n == 0}
+    assert "（0户）" in answer.message and "没有数据的渠道按 0 计" in answer.message
+
+
+def test_below_a_bound_counts_the_ones_with_none(bi, per_outlet):
+    answer = bi.ask("上个月新增用户少于3的渠道", as_of=AS_OF)
+    assert sorted(r[0] for r in answer.rows) == sorted(name for name, n in per_outlet.items() if n < 3)
+
+
+def test_none_of_a_thing_known_only_from_the_facts_is_refused(bi):
+    """No list of every access type exists apart from the installs: which have none cannot be known."""
+    answer = bi.ask("上个月宽带新装量为0的接入方式", as_of=AS_OF)
+    assert answer.status == "refused", answer.message
