@@ -68,6 +68,24 @@ def test_a_share_is_of_the_whole_the_question_names(bi, warehouse, question):
     assert "占华北" in answer.message  # the headline says of what
 
 
+def test_a_value_said_again_in_the_whole_keeps_it_there(bi, warehouse):
+    """上海旗舰店占全国旗舰店 was a share of all sales (8.5% for 29.4%; hunt 6): the whole is every 旗舰店."""
+    answer = bi.ask("上个月上海旗舰店销售额占全国旗舰店的比例", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    share = answer.rows[0][[c["name"] for c in answer.columns].index("sales__share")]
+    expected = one(warehouse, "SUM(l.sales_amount) FILTER (WHERE s.city = '上海') / SUM(l.sales_amount)",
+                   "2026-10-01", "2026-10-31", "AND s.store_type = '旗舰店'")
+    assert float(share) == pytest.approx(expected) and "占旗舰店" in answer.message
+
+
+def test_one_value_of_another_is_no_share(bi):
+    """华南占华东的比例 was each one's share of the two together (hunt 6): neither holds the other."""
+    answer = bi.ask("上个月华南销售额占华东的比例", as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "share_of_another", answer.message
+    (offered,) = answer.candidates
+    assert not offered.interpretation.comparisons and [g.dimension for g in offered.interpretation.group_by] == ["region"]
+
+
 def test_the_part_named_after_share_of_and_the_whole_after_in(bi, warehouse):
     answer = bi.ask("share of online orders in East China last month", as_of=AS_OF)
     assert answer.status == "answered", answer.message

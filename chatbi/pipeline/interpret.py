@@ -219,6 +219,16 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         higher = first.direction != "lower_is_better"
         descending = match.rank == "desc" or (match.rank in ("best", "worst") and (match.rank == "best") == higher)
         top_within = top_within.model_copy(update={"descending": descending})
+    apart = [d for d in match.share_scope if d in match.filters and match.share_span and "*" not in match.share_scope
+             and any((d, v) not in match.whole_values for v in match.filters[d])]  # a value said outside the whole
+    if "share" in match.comparisons and apart:  # 杭州占宁波的比例: no part of the whole, a ratio of two
+        side_by_side = build_query(catalog, dataclasses.replace(match, comparisons=[
+            c for c in match.comparisons if c != "share"], share_scope=[]), metrics, as_of, [*dims, *apart])
+        names = "、".join(v for d in apart for v in match.filters[d])
+        return Draft(None, period, ("share_of_another", f"{names}互不包含，「占」不是部分占整体；可以对比它们各自的数值：",
+                                    f"{names} do not contain each other, so this is no share of a whole; "
+                                    "compare their values instead:"),
+                     [side_by_side.query] if side_by_side.query is not None else [])
     if "share" in match.comparisons and not match.share_scope and len(match.filters) > 1:
         # 华东线上销售额占比: online's share of 华东, 华东's share of online, or theirs of everything?
         options = [build_query(catalog, dataclasses.replace(match, share_scope=[d]), metrics, as_of, group_by)

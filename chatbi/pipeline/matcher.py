@@ -78,6 +78,7 @@ class Match:
     rank_words: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, word) of 最高, 最多 …
     share_scope: list[str] = field(default_factory=list)  # dimensions whose values name the whole (占华东的比例)
     share_span: tuple[int, int] | None = None  # where the whole is said: a value there names it
+    whole_values: set[tuple[str, str]] = field(default_factory=set)  # (dimension, value) said in the whole
     positions: dict[str, int] = field(default_factory=dict)  # grouped dimension / metric → where it was said
     rank_at: int | None = None  # where the ranking word was said
     ranked: list[tuple[frozenset[str], str | None]] = field(default_factory=list)  # (metrics, direction) a rank word is said of
@@ -146,6 +147,8 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     _interpret(chosen, text, result, as_of, vocab)
     if not result.share_scope and shape_words.share_of_everything(text, result.share_span, chosen):
         result.share_scope = ["*"]  # 杭州各区县占全省的比例: of everything, not of 杭州
+        # 杭州自营厅占全省自营厅: a value said again in the whole keeps it there (all 自营厅, not all)
+        result.share_scope += shape_words.said_in_the_whole(text, chosen, result.filters)
     result.grain = result.grain or period_end_grain(text)  # 近三个月末, 去年各季末: each of those ends
     taken = [False] * len(text)
     for h in chosen:
@@ -262,8 +265,10 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     negating = {id(n) for ns in said_of.values() for n in ns}
 
     def apply_value(h: Hit, dim: str, value: str) -> None:
-        if result.share_span and share_at < h.start < share_end and dim not in result.share_scope:
-            result.share_scope.append(dim)
+        if result.share_span and share_at < h.start < share_end:
+            result.whole_values.add((dim, value))
+            if dim not in result.share_scope:
+                result.share_scope.append(dim)
         by = said_of.get(id(h), [])
         if not by and any(n.payload is None and id(n) not in negating and 0 < h.start - n.end <= 20
                           and not re.search(r"[,，。;；?？]", text[n.end:h.start]) for n in negations):

@@ -266,6 +266,19 @@ def share_of_everything(text: str, span: tuple[int, int] | None, hits: list) -> 
         h.kind == "comparison" and h.payload == "share" and WHOLE_OF_ALL.search(h.text) for h in hits)
 
 
+def said_in_the_whole(text: str, hits: list, filters: dict[str, list[str]]) -> list[str]:
+    """The filtered dimensions whose value is said after the 全 / 所有 of a share's whole (占全省自营厅)."""
+    share = next((h.start for h in hits if h.kind in ("share_of", "comparison") and h.payload in ("share", None)
+                  and "占" in h.text), None)
+    if share is None:
+        share = text.find("占")
+    whole = WHOLE_OF_ALL.search(text, share) if share >= 0 else None
+    if whole is None:
+        return []
+    return sorted({d for h in hits if h.kind == "value" and h.start >= whole.end()
+                   for d, v in h.payload if v in filters.get(d, [])})
+
+
 def share_spans(text: str) -> list[tuple[str, int, int]]:
     """(share_of | comparison, start, end): share_of opens the whole (values after it up to the share
     word name it), comparison is the share word itself."""
