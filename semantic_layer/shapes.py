@@ -143,10 +143,13 @@ def running_totals(plan: QueryPlan, select: exp.Select, dims: list[str]) -> exp.
 def ranks_within(plan: QueryPlan, select: exp.Select, timed: bool) -> exp.Select:
     top = plan.query.top_within
     partition = ([exp.column(TIME_KEY, "cur")] if timed else []) + [exp.column(d, "cur") for d in top.within]
+    # a row with no customer (walk-ins) or no city is no customer of that city: it takes no place
+    named = [exp.column(d, "cur").is_(exp.null()).not_() for d in plan.dimension_columns()]
+    partition += [exp.column(d, "cur").is_(exp.null()) for d in plan.dimension_columns()]
     window = exp.Window(this=exp.Anonymous(this="RANK"), partition_by=partition,
                         order=exp.Order(expressions=[exp.Ordered(this=exp.column(top.metric, "cur"),
                                                                  desc=top.descending, nulls_first=False)]))
-    return select.select(exp.alias_(window, f"{top.metric}__rank"))
+    return select.select(exp.alias_(exp.Case(ifs=[exp.If(this=exp.and_(*named), true=window)]), f"{top.metric}__rank"))
 
 
 def averages(plan: QueryPlan, select: exp.Select, overall: str | None, timed: bool) -> exp.Select:

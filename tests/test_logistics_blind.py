@@ -226,3 +226,15 @@ def test_two_values_said_together_after_an_exclusion_are_both_left_out(bi, built
     expected = one(built, f"""SELECT COUNT(*) FROM fact_shipment s JOIN dim_depot d ON d.depot_id = s.origin_depot_id
         JOIN dim_city c ON c.city_id = d.city_id WHERE {OCTOBER} AND c.province = '浙江省' AND c.city_name NOT IN ('杭州', '宁波')""")
     assert answer.rows[0][-1] == expected[0][0]
+
+
+def test_the_walk_ins_take_no_place_in_each_citys_top_customers(bi, built):
+    """每个城市件量最多的客户 answered 'no customer' (walk-in senders) first in 15 of 16 cities (hunt 6)."""
+    answer = bi.ask("上个月每个城市件量最多的2个客户", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert all(r[1] is not None for r in answer.rows)
+    ranked = one(built, f"""SELECT city, customer, n FROM (SELECT c.city_name AS city, cu.customer_name AS customer,
+        COUNT(*) AS n, RANK() OVER (PARTITION BY c.city_name ORDER BY COUNT(*) DESC) AS r
+        FROM fact_shipment s JOIN dim_depot d ON s.origin_depot_id = d.depot_id JOIN dim_city c ON d.city_id = c.city_id
+        JOIN dim_customer cu ON cu.customer_id = s.customer_id WHERE {OCTOBER} GROUP BY 1, 2) t WHERE r <= 2""")
+    assert sorted((r[0], r[1], r[2]) for r in answer.rows) == sorted((c, cu, n) for c, cu, n in ranked)
