@@ -198,3 +198,14 @@ def test_revenue_per_room_night_is_the_catalogs_adr(bi, built, question):
     answer = bi.ask(question, as_of=AS_OF)
     assert answer.status == "answered" and answer.interpretation.metrics == ["adr"], answer.message
     assert answer.rows[0][-1] == pytest.approx(bi.ask("上个月平均房价", as_of=AS_OF).rows[0][-1])
+
+
+def test_this_weekend_is_the_catalogs_weekend_of_this_week(bi, built):
+    """这个周末的出租率 was the weekend of every year (hunt 6): this week's 周末 nights, as dim_date
+    defines them (Friday and Saturday), not a Saturday and Sunday of our own."""
+    answer = bi.ask("这个周末的出租率", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    nights = "SELECT date_key FROM dim_date WHERE day_type = '周末' AND date_key BETWEEN DATE '2026-11-09' AND DATE '2026-11-15'"
+    sold = rows(built, f"SELECT SUM(rooms) FROM fact_room_night WHERE NOT is_complimentary AND stay_date IN ({nights})")[0][0]
+    avail = rows(built, f"SELECT SUM(available_rooms) FROM fact_inventory_daily WHERE inv_date IN ({nights})")[0][0]
+    assert float(answer.rows[0][-1]) == pytest.approx(float(sold) / float(avail))

@@ -142,3 +142,16 @@ def _weekend(m, as_of):  # 上个周末, "last weekend": the Saturday and Sunday
     if m["last"] or m["en_last"] == "last":
         monday -= dt.timedelta(days=7)
     return span(m.group(0), monday + dt.timedelta(days=5), monday + dt.timedelta(days=6))
+
+
+def weekend_of_the_catalog(window: TimeWindow | None, value_terms: dict) -> tuple[TimeWindow, tuple[str, str]] | None:
+    """这个周末 where the catalog names its own 周末 (a hotel's Friday and Saturday nights): that week,
+    with the catalog's weekend value, instead of our Saturday and Sunday."""
+    if window is None or window.kind != "date" or window.days != 2:
+        return None
+    said = "周末" if "周末" in window.text else "weekend" if "weekend" in window.text else None
+    values = value_terms.get(said, set()) if said else set()
+    if len(values) != 1:
+        return None
+    monday = dt.date(window.year, window.month, window.day) - dt.timedelta(days=5)
+    return span(window.text, monday, monday + dt.timedelta(days=6)), next(iter(values))

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from chatbi.pipeline import compared_periods, shape_words, term_search, timeparse, typos, value_words
+from chatbi.pipeline.day_rules import weekend_of_the_catalog
 from chatbi.pipeline.entity_average import per_entity_hits
 from chatbi.pipeline.event_years import event_year_hits, state_event_hits, things_of_events, time_event_hits
 from chatbi.pipeline.language_hits import language_hits, period_end_grain
@@ -145,6 +146,9 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     chosen = sorted(chosen + head_nouns(chosen, text, vocab.dimension_terms, vocab.metric_terms, FILLER),
                     key=lambda h: h.start)  # "which lines": product line
     _interpret(chosen, text, result, as_of, vocab)
+    if weekend := weekend_of_the_catalog(result.time, vocab.value_terms):  # 这个周末 of a hotel: Fri, Sat nights
+        result.time, (dim, value) = weekend[0], weekend[1]
+        result.filters.setdefault(dim, []).append(value)
     if not result.share_scope and shape_words.share_of_everything(text, result.share_span, chosen):
         result.share_scope = ["*"]  # 杭州各区县占全省的比例: of everything, not of 杭州
         # 杭州自营厅占全省自营厅: a value said again in the whole keeps it there (all 自营厅, not all)
