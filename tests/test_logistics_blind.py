@@ -238,3 +238,19 @@ def test_the_walk_ins_take_no_place_in_each_citys_top_customers(bi, built):
         FROM fact_shipment s JOIN dim_depot d ON s.origin_depot_id = d.depot_id JOIN dim_city c ON d.city_id = c.city_id
         JOIN dim_customer cu ON cu.customer_id = s.customer_id WHERE {OCTOBER} GROUP BY 1, 2) t WHERE r <= 2""")
     assert sorted((r[0], r[1], r[2]) for r in answer.rows) == sorted((c, cu, n) for c, cu, n in ranked)
+
+
+@pytest.mark.parametrize("question", ["how many parcels were delivered last month", "which depot delivered the most parcels last month"])
+def test_delivered_said_with_parcels_is_the_catalogs_parcels_delivered(bi, question):
+    """'delivered' was the status filter on the pickups (parcels picked up in October and delivered since;
+    hunt 6): with 'parcels' it names the catalog's metric of parcels delivered, by the sign-for day."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["signed_parcels"], answer.message
+    assert not answer.interpretation.filters
+    if "which" in question:
+        assert answer.interpretation.limit == 1
+        by_depot = bi.ask("上个月各网点签收件数", as_of=AS_OF).rows
+        value = [c["name"] for c in answer.columns].index("signed_parcels")
+        assert answer.rows[0][value] == max(r[-1] for r in by_depot)
+    else:
+        assert answer.rows[0][-1] == bi.ask("上个月签收件数", as_of=AS_OF).rows[0][-1]

@@ -35,6 +35,7 @@ from chatbi.pipeline.question_words import (
 )
 from chatbi.pipeline.rank_words import asks_for_one, ranked_metrics
 from chatbi.pipeline.term_search import Hit, find_terms, head_nouns, name_tails, select_hits, shared_heads
+from chatbi.pipeline.value_metrics import metrics_named_with_values
 from chatbi.pipeline.value_words import (
     PERIOD_NOUNS,
     counted_things,
@@ -140,6 +141,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     else:
         typo_neighbours(chosen, text, vocab.metric_terms, taken)
     name_tails(chosen, text, vocab.metric_terms)
+    chosen = metrics_named_with_values(chosen, text, vocab.metric_terms)  # "delivered … parcels": deliveries
     chosen = per_entity_hits(chosen, text)
     chosen = sorted(chosen + state_event_hits(chosen, text, vocab.state_dimensions), key=lambda h: h.start)
     name_tails(chosen, text, vocab.dimension_terms)

@@ -103,7 +103,7 @@ def rank_hits(text: str) -> list[Hit]:
 # 最好的分公司是哪个, 哪家门店最多, "which branch had the highest": one is asked for, not the ranking
 # (哪些 / 哪几个 / "which branches were" ask for several; 哪个最高，哪个最低 asks for both ends)
 ONE_ASKED = re.compile(r"哪(?:一|1)?(?:个|家|位|款|种|天|日|周|月|年)(?!\s*\d)|\bwhich\s+(?:one\b|(?:[a-z]+\s+){0,3}?"
-                       r"(?:has|had|is|was|did|does|made|makes|saw|sees|got|gets|ranked|ranks|came|comes)\b)", re.I)
+                       r"(?:has|had|is|was|did|does|made|makes|saw|sees|got|gets|ranked|ranks|came|comes|sold|[a-z]{3,}ed)\b)", re.I)
 _HIGH_LOW = (re.compile(r"最高|最多|最大|最好|highest|most|largest|best", re.I),
              re.compile(r"最低|最少|最小|最差|lowest|least|fewest|smallest|worst", re.I))
 

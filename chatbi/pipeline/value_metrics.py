@@ -1,0 +1,31 @@
+"""A value said with a metric that together name another metric: "which depot delivered the most
+parcels" is the catalog's "parcels delivered" (by the delivering depot and the sign-for day), not
+the parcels picked up whose status is now delivered. The words come from the catalog's own terms."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from chatbi.pipeline.term_search import Hit
+
+# what may stand between the value and the metric it names with it: "delivered the most parcels",
+# "parcels were delivered", 签收的件数
+_BETWEEN = re.compile(r"^(?:\s|的|了|\b(?:the|most|least|fewest|many|much|were|was|are|is|been|have|has|had)\b)*$", re.I)
+
+
+def metrics_named_with_values(chosen: list[Hit], text: str, metric_terms: dict[str, set[str]]) -> list[Hit]:
+    out = list(chosen)
+    for value in [h for h in chosen if h.kind == "value"]:
+        for metric in [h for h in out if h.kind == "metric"]:
+            first, second = sorted((value, metric), key=lambda h: h.start)
+            if not _BETWEEN.match(text[first.end:second.start]):
+                continue
+            words = [(value.text, metric.text), (metric.text, value.text)]
+            named = set().union(*(metric_terms.get(f"{a} {b}".strip(), set()) | metric_terms.get(f"{a}{b}", set())
+                                  for a, b in words))
+            if named and named != metric.payload:
+                said = Hit("filler", value.text, value.start, value.end)  # a word of the metric's name now
+                out = [dataclasses.replace(h, payload=named) if h is metric else said if h is value else h for h in out]
+                break
+    return out
