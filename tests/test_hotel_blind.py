@@ -209,3 +209,14 @@ def test_this_weekend_is_the_catalogs_weekend_of_this_week(bi, built):
     sold = rows(built, f"SELECT SUM(rooms) FROM fact_room_night WHERE NOT is_complimentary AND stay_date IN ({nights})")[0][0]
     avail = rows(built, f"SELECT SUM(available_rooms) FROM fact_inventory_daily WHERE inv_date IN ({nights})")[0][0]
     assert float(answer.rows[0][-1]) == pytest.approx(float(sold) / float(avail))
+
+
+@pytest.mark.parametrize("question", ["which brand has the best reviews this year", "which hotel has the worst reviews this year"])
+def test_the_best_reviews_are_asked_by_number_or_by_score(bi, question):
+    """'the best reviews' ranked the brands by how many reviews they had (hunt 6): the number or the
+    score is asked, the score offered with the same ranking."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "rank_count_or_score", answer.message
+    assert [c.interpretation.metrics for c in answer.candidates] == [["reviews"], ["avg_review_score"]]
+    worst = "worst" in question
+    assert all(c.interpretation.order_by[0].descending != worst for c in answer.candidates)

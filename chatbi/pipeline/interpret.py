@@ -20,7 +20,7 @@ from chatbi.pipeline.definitions import excluded_by_definition
 from chatbi.pipeline.event_years import OPEN_YEAR, filters_on_the_date, period_of_year_filters
 from chatbi.pipeline.matcher import Match
 from chatbi.pipeline.question_words import EACH_SAID
-from chatbi.pipeline.rank_words import rank_dimensions, speed_direction
+from chatbi.pipeline.rank_words import rank_dimensions, scored_instead, speed_direction
 from metric_catalog import graph
 from metric_catalog.model import Catalog
 from semantic_layer import (
@@ -175,6 +175,13 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         return Draft(None, period, ("rank_place", f"「{first.name.zh}」越低越好：是指排名最差（最高）还是数值最低？请选择：",
                                     f"Lower {first.name.en} is better: the worst place (highest) or the lowest value? "
                                     "Please pick one:"), [o.query for o in options if o.query is not None])
+    if match.rank in ("best", "worst") and (score := scored_instead(catalog, metrics[0])) and not match.growth:
+        most = "desc" if (match.rank == "best") == (first.direction != "lower_is_better") else "asc"
+        options = [build_query(catalog, dataclasses.replace(match, rank=most), metrics, as_of, group_by),
+                   build_query(catalog, match, [score], as_of, group_by)]  # the most reviews, or the best scored
+        return Draft(None, period, ("rank_count_or_score", f"「{first.name.zh}」按条数排，还是按「{catalog.metrics[score].name.zh}」排？",
+                                    f"Ranked by the number of {first.name.en}, or by {catalog.metrics[score].name.en}?"),
+                     [o.query for o in options if o.query is not None])
     speed = None if match.growth else speed_direction(match.rank_words, first.unit.zh, first.unit.en)
     if speed == "unclear":  # 最快的门店: by what?
         return Draft(None, period, ("rank_speed", f"「最快/最慢」要按时长排名；「{first.name.zh}」不是时长，请说最高还是最低。",

@@ -167,3 +167,14 @@ def rank_dimensions(catalog: Catalog, metric: str, exclude: set[str], top: int =
     allowed = graph.allowed_dimensions(catalog, metric)
     first = [d for d in [catalog.metrics[metric].ranked_by] if d in allowed]
     return [d for d in dict.fromkeys(first + allowed) if d not in exclude][:top]
+
+
+def scored_instead(catalog: Catalog, metric_id: str) -> str | None:
+    """"the best reviews": a count of rows that carry a score (the catalog's mean of them) is asked
+    back between the most rows and the best score — best said of reviews is rarely their number."""
+    spec = catalog.metrics[metric_id]
+    if spec.type != "simple" or spec.agg != "count":
+        return None
+    scores = [m for m, s in catalog.metrics.items()
+              if s.type == "simple" and s.agg == "avg" and s.table == spec.table and not s.hidden]
+    return scores[0] if len(scores) == 1 else None
