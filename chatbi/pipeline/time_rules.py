@@ -180,9 +180,9 @@ def _zh_last_n_quarters(m, as_of):
     return TimeWindow("last_n_quarters", m.group(0), n=int(m["n"]))
 
 
-@rule(r"(?:近|最近|过去)\s*(?:1|一)?\s*年")
+@rule(r"(?:近|最近|过去)\s*(?:1|一)?\s*(?:整)?\s*年")
 def _zh_last_year_span(m, as_of):
-    return TimeWindow("last_n_months", m.group(0), n=12)
+    return TimeWindow("past_year", m.group(0))
 
 
 @rule(r"(?:近|最近|过去)\s*(?P<n>\d{1,3})\s*(?:天|日)")
@@ -335,9 +335,10 @@ def _en_last_week_span(m, as_of):
     return TimeWindow("last_n_days", m.group(0), n=7 * int(m["n"]) if m["n"] else 7)
 
 
-@rule(r"\b(?:last|past)\s+(?:12\s+months|year)\b(?=.*\b(?:rolling|trailing)\b)|\btrailing\s+(?:12\s+months|twelve months)\b")
-def _en_trailing_year(m, as_of):
-    return TimeWindow("last_n_months", m.group(0), n=12)
+@rule(r"\b(?:last|past)\s+(?:12\s+months|year)\b(?=.*\b(?:rolling|trailing)\b)|\btrailing\s+(?:12\s+months|twelve months)\b|"
+      r"\b(?:the\s+)?past\s+year\b")
+def _en_trailing_year(m, as_of):  # "the past year" (never "last year", the calendar year before)
+    return TimeWindow("past_year", m.group(0))
 
 
 # from March to May, between Jan and Mar 2026, Jan-Mar: one span of months ("March and May" is two)

@@ -251,6 +251,13 @@ def _last_n_days(w, as_of, data_end):
     return Period(end - dt.timedelta(days=w.n - 1), end, f"近{w.n}天", f"last {w.n} days")
 
 
+def _past_year(w, as_of, data_end):
+    """过去一年 / the past year: a year back from the last day with data (a closed-month metric: its 12
+    closed months), not 近12个月's this month and the eleven before it."""
+    end = min(as_of, data_end)
+    return Period(end - relativedelta(years=1) + dt.timedelta(days=1), end, "过去一年", "the past year")
+
+
 def _last_week(w, as_of, data_end):
     start = as_of - dt.timedelta(days=as_of.weekday() + 7)
     return Period(start, start + dt.timedelta(days=6), "上周", "last week")
@@ -298,7 +305,8 @@ RESOLVERS = {"date": _date, "last_n_months": _last_n_months, "this_month": _this
              "month_range": _month_range, "since_month": _since_month, "year": _year, "this_year": _this_year,
              "last_n_full_months": _last_n_full_months, "last_n_quarters": _last_n_quarters,
              "ytd": _ytd, "half": _half, "last_n_days": _last_n_days, "last_week": _last_week,
-             "this_week": _this_week, "yesterday": _yesterday, "today": _today, "all_data": _all_data}
+             "this_week": _this_week, "yesterday": _yesterday, "today": _today, "all_data": _all_data,
+             "past_year": _past_year}
 
 
 def default_window(code: str) -> TimeWindow:
