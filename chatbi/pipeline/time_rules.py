@@ -170,9 +170,9 @@ def _zh_previous_month(m, as_of):
     return TimeWindow("month", m.group(0), year=day.year, month=day.month)
 
 
-@rule(r"(?:近|最近|过去|前)\s*(?P<n>\d{1,2})\s*个?\s*(?:月|自然月)")
-def _zh_last_n_months(m, as_of):
-    return TimeWindow("last_n_months", m.group(0), n=int(m["n"]))
+@rule(r"(?:(?P<before>前)|近|最近|过去)\s*(?P<n>\d{1,2})\s*个?\s*(?:月|自然月)")
+def _zh_last_n_months(m, as_of):  # 前两个月: the two whole months before this one, as 前一个月 is 上个月
+    return TimeWindow("last_n_full_months" if m["before"] else "last_n_months", m.group(0), n=int(m["n"]))
 
 
 @rule(r"(?:近|最近|过去)\s*(?P<n>\d{1,2})\s*(?:个)?\s*(?:季度)")
