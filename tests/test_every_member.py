@@ -56,3 +56,18 @@ def test_none_of_a_thing_known_only_from_the_facts_is_refused(bi):
     """No list of every access type exists apart from the installs: which have none cannot be known."""
     answer = bi.ask("上个月宽带新装量为0的接入方式", as_of=AS_OF)
     assert answer.status == "refused", answer.message
+
+
+@pytest.mark.parametrize(("question", "kept_out"), [("上个月不属于自营厅的渠道新增用户数", "自营厅"),
+                                                    ("上个月扣掉电子渠道的新增用户数", "电子渠道"),
+                                                    ("上个月除开杭州的新增用户数", "杭州")])
+def test_more_ways_of_leaving_a_value_out(bi, demo_warehouse, question, kept_out):
+    """不属于 / 扣掉 / 除开 were offered as the value itself (=自营厅) or dropped (hunt 6)."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    column = "ch.channel_type" if kept_out != "杭州" else "ci.city_name"
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        (expected,) = con.execute(f"""SELECT COUNT(*) FROM fact_activation f JOIN dim_channel ch ON ch.channel_id = f.channel_id
+            JOIN dim_city ci ON ci.city_id = ch.city_id WHERE {column} <> '{kept_out}'
+            AND f.activation_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'""").fetchone()
+    assert answer.rows[0][-1] == expected
