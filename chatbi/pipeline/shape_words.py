@@ -22,7 +22,7 @@ from chatbi.pipeline.question_words import (
 from chatbi.pipeline.term_search import Hit
 
 # a number as said: multiplier, then a measure word (1000人, 50万元) or a percentage
-NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?P<multiplier>万亿|千亿|百亿|亿|千万|百万|万|千|百|million|thousand|billion|k|m)?\s*" \
+NUMBER = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?:个(?=\s*亿))?(?P<multiplier>万亿|千亿|百亿|亿|千万|百万|万|千|百|million|thousand|billion|k|m)?\s*" \
          r"(?:个(?!百分点|点)|" + "|".join(w for w in MEASURE_WORDS if w != "个") + r"|(?:yuan|rmb|cny)\b)?" \
          r"(?P<unit>%|个百分点|百分点|个点|percentage points?|percent|成(?!交|本|员|都|功|长|立|绩|为|了|品))?"  # 3成: 30%
 MULTIPLIER = {"": 1, "百": 100, "千": 1_000, "k": 1_000, "thousand": 1_000, "万": 10_000, "m": 1_000_000,
