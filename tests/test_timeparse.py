@@ -22,6 +22,11 @@ CASES = [
     ("近一年", CLOSED, D(2025, 11, 1), D(2026, 10, 31)),
     ("over the past year", AS_OF, D(2025, 11, 16), D(2026, 11, 15)),
     ("前两个月", AS_OF, D(2026, 9, 1), D(2026, 10, 31)),  # the two months before, as 前一个月 is 上个月
+    # years said short, and a quarter said right after its year (were asked back; hunt 6)
+    ("25年", AS_OF, D(2025, 1, 1), D(2025, 12, 31)),
+    ("26年10月", AS_OF, D(2026, 10, 1), D(2026, 10, 31)),
+    ("25Q4新增", AS_OF, D(2025, 10, 1), D(2025, 12, 31)),
+    ("2025Q4新增", AS_OF, D(2025, 10, 1), D(2025, 12, 31)),
     ("上个月", AS_OF, D(2026, 10, 1), D(2026, 10, 31)),
     ("上月", AS_OF, D(2026, 10, 1), D(2026, 10, 31)),
     ("本月", AS_OF, D(2026, 11, 1), D(2026, 11, 15)),
@@ -144,6 +149,6 @@ def test_words_that_only_look_like_numbers_are_left_alone():
     assert find_time("千兆宽带", AS_OF) == []
 
 
-@pytest.mark.parametrize("text", ["may I see arrears", "欠费金额", "top 5 cities"])
+@pytest.mark.parametrize("text", ["may I see arrears", "欠费金额", "top 5 cities", "工龄超过25年", "近25年以上"])
 def test_no_period_is_invented(text):
     assert combine(find_time(normalise_numbers(text.lower()), AS_OF)) is None

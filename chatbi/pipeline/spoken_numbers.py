@@ -90,4 +90,10 @@ def normalise_numbers(text: str) -> str:
     text = WAN_SHORTHAND.sub(r"\1万", text)
     for i, said in enumerate(approximate):
         text = text.replace(f"\x02{i}\x02", said)
+    # 25年, 26年10月, 25Q4: a year said short (never a span of years: 近25年, 超过25年, 25年以上)
+    text = SHORT_YEAR.sub(r"20\g<yy>", text)
     return text
+
+
+SHORT_YEAR = re.compile(r"(?<![\d.])(?<!近)(?<!过去)(?<!超过)(?<!满)(?<!第)(?<!前)(?<!后)(?<!于)(?<!达)(?<!共)"
+                        r"(?P<yy>[23]\d)(?=\s*年(?!\s*(?:以上|以下|以内|多|来|之内|内|左右|期|间))|q[1-4](?![\d]))", re.I)

@@ -76,9 +76,9 @@ def _zh_year_quarter(m, as_of):
     return TimeWindow("quarter", m.group(0), year=_full_year(m["y"]), quarter=int(m["q"]))
 
 
-@rule(r"(?P<y>\d{2,4})\s*年\s*q(?P<q>[1-4])")
-def _zh_year_q(m, as_of):
-    return TimeWindow("quarter", m.group(0), year=_full_year(m["y"]), quarter=int(m["q"]))
+@rule(r"(?P<y>\d{2,4})\s*年\s*q(?P<q>[1-4])|(?<![\d.])(?P<y4>20\d{2})\s*-?\s*q(?P<q4>[1-4])(?!\d)")
+def _zh_year_q(m, as_of):  # 2025年Q4, 2025Q4新增 (the English rule's word boundary needs a space after it)
+    return TimeWindow("quarter", m.group(0), year=_full_year(m["y"] or m["y4"]), quarter=int(m["q"] or m["q4"]))
 
 
 # before the "前N个月" and year rules: 今年前10个月 is January to October, not the last ten months
@@ -305,7 +305,7 @@ def _zh_month(m, as_of):
 
 
 # --- English -------------------------------------------------------------------------------
-@rule(r"\b(?:q(?P<q1>[1-4])\s*(?:of\s*)?(?P<y1>20\d{2})|(?P<y2>20\d{2})\s*-?\s*q(?P<q2>[1-4]))\b")
+@rule(r"(?<![a-z0-9])(?:q(?P<q1>[1-4])\s*(?:of\s*)?(?P<y1>20\d{2})|(?P<y2>20\d{2})\s*-?\s*q(?P<q2>[1-4]))(?![a-z0-9])")
 def _en_quarter_year(m, as_of):
     return TimeWindow("quarter", m.group(0), year=int(m["y1"] or m["y2"]), quarter=int(m["q1"] or m["q2"]))
 
