@@ -265,6 +265,10 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
     where = shapes.conditions(plan, parts)
     if where:  # conditions on computed values need the values named: one more layer
         final = exp.select("*").from_(select.subquery("r")).where(exp.and_(*where))
+    if query.parts_summed and parts:  # 杭州或宁波占全省: the parts' values and shares, added up
+        dims = [d for d in dims if d not in {f.dimension for f in parts}]
+        keys = ([TIME_KEY] if timed else []) + dims
+        final = shapes.parts_together(final, [grain if k == TIME_KEY else k for k in keys], query.metrics)
     if _ties_kept(query, timed):  # 前5: every row tied with the 5th is shown, not cut at random
         order = query.order_by[0]
         place = exp.Window(this=exp.Anonymous(this="RANK"), order=exp.Order(expressions=[

@@ -121,6 +121,7 @@ class SemanticQuery(QueryModel):
     # 平均每个网点: the metric per value of this dimension, averaged over the values that have data
     average_per: str | None = None
     share_scope: list[str] = Field(default_factory=list)  # filters on these name the whole of a share (占华东)
+    parts_summed: bool = False  # 杭州或宁波占全省, 不含杭州的占比: the part's values are one total, one share
 
     @model_validator(mode="after")
     def _unique(self) -> SemanticQuery:

@@ -49,6 +49,13 @@ def share_parts(query: SemanticQuery) -> tuple[SemanticQuery, list[Filter]]:
     return shaped, parts
 
 
+def parts_together(parts: exp.Select, keys: list[str], metrics: list[str]) -> exp.Select:
+    """The parts as one: their values and shares added (a sum or count adds up; the check refuses the rest)."""
+    columns = [*metrics, *[f"{m}__share" for m in metrics]]  # in the order of the answer's columns
+    select = exp.select(*keys, *[exp.alias_(exp.Sum(this=exp.column(c)), c) for c in columns]).from_(parts.subquery("parts"))
+    return select.group_by(*keys) if keys else select
+
+
 def per_period(query: SemanticQuery) -> SemanticQuery:
     """月均: the base is computed per period, then averaged; 平均每个网点: per depot, then averaged."""
     if query.average_per:
@@ -80,6 +87,10 @@ def check(plan: QueryPlan, query: SemanticQuery) -> None:
                 raise NotAllowed(f"「{spec.name.zh}」是比率或去重数，按期（按对象）平均不等于它本身的口径，请直接问「{spec.name.zh}」。",
                                  f"'{spec.name.en}' is a ratio or distinct count; averaging it per period (or per "
                                  f"thing) is not its definition. Ask for '{spec.name.en}' itself.")
+    if query.parts_summed and (query.comparisons != ["share"] or query.having or query.order_by or query.limit
+                               or not all(additive.values())):
+        raise NotAllowed("几个部分合在一起的占比只能对可加总的指标单独计算（不同时排名、筛选或做同比环比）。",
+                         "A share of several parts together is only for a metric that adds up, with nothing else.")
     grouped = [g for g in query.group_by if g.dimension != TIME]
     if grouped and any(h.op == "=" and h.value == 0 for h in query.having) and not members.every_member(catalog, query):
         # 销售额为0的客户: the ones with none have no row, and the catalog has no list of all of them

@@ -78,6 +78,17 @@ def test_a_value_said_again_in_the_whole_keeps_it_there(bi, warehouse):
     assert float(share) == pytest.approx(expected) and "占旗舰店" in answer.message
 
 
+@pytest.mark.parametrize(("question", "part"), [("上个月华东或华南销售额占全国的比例", "r.region_name IN ('华东', '华南')"),
+                                              ("上个月不含华东的销售额占全国比例", "r.region_name <> '华东'")])
+def test_several_values_or_all_but_one_are_one_part(bi, warehouse, question, part):
+    """华东或华南占全国 was a share per region, 不含华东的占比 one per other region (hunt 6): one part, one share."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and len(answer.rows) == 1, answer.message
+    share = answer.rows[0][[c["name"] for c in answer.columns].index("sales__share")]
+    expected = one(warehouse, f"SUM(l.sales_amount) FILTER (WHERE {part}) / SUM(l.sales_amount)", "2026-10-01", "2026-10-31")
+    assert float(share) == pytest.approx(expected)
+
+
 def test_one_value_of_another_is_no_share(bi):
     """华南占华东的比例 was each one's share of the two together (hunt 6): neither holds the other."""
     answer = bi.ask("上个月华南销售额占华东的比例", as_of=AS_OF)

@@ -131,6 +131,19 @@ SHAPES = {
                                Filter(dimension="channel_type", op="in", values=["自营厅", "合作厅"])]),
         """SELECT DISTINCT ch.channel_name, ch.channel_type FROM dim_channel ch JOIN dim_city ci ON ci.city_id = ch.city_id
            WHERE ci.city_name = '杭州' AND ch.channel_type IN ('自营厅', '合作厅')"""),
+    # 杭州或宁波占全省: the two cities are one part, one share (was a row per city)
+    "two cities together, one share of the province": (
+        SemanticQuery(metrics=["new_subscribers"], time_range=QUARTER, comparisons=["share"], share_scope=["*"],
+                      filters=[Filter(dimension="city", op="in", values=["杭州", "宁波"])], parts_summed=True),
+        f"""SELECT SUM(CASE WHEN ci.city_name IN ('杭州', '宁波') THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN ci.city_name IN ('杭州', '宁波') THEN 1 ELSE 0 END) * 1.0 / COUNT(*)
+            FROM {ACT} WHERE {IN_QUARTER}"""),
+    "all but one city, one share": (
+        SemanticQuery(metrics=["new_subscribers"], time_range=QUARTER, comparisons=["share"],
+                      filters=[Filter(dimension="city", op="not in", values=["杭州"])], parts_summed=True),
+        f"""SELECT SUM(CASE WHEN ci.city_name <> '杭州' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN ci.city_name <> '杭州' THEN 1 ELSE 0 END) * 1.0 / COUNT(*)
+            FROM {ACT} WHERE {IN_QUARTER}"""),
     # the outlets with none have no row among the facts: every outlet of the city is counted, at 0
     "outlets with none, every outlet counted": (
         SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="channel")], time_range=SEPTEMBER,
@@ -223,6 +236,9 @@ REFUSED_SHAPES = {
     "a growth condition without the growth": SemanticQuery(
         metrics=["new_subscribers"], group_by=[GroupBy(dimension="city")], time_range=QUARTER,
         having=[MetricFilter(metric="new_subscribers", op=">", value=0.1, of="mom")]),
+    "parts together of a ratio": SemanticQuery(
+        metrics=["churn_rate"], time_range=QUARTER, comparisons=["share"], parts_summed=True,
+        filters=[Filter(dimension="city", op="in", values=["杭州", "宁波"])]),
     "none of a thing known only from the facts": SemanticQuery(  # no list of every access type to find those with none
         metrics=["broadband_installs"], group_by=[GroupBy(dimension="access_type")], time_range=QUARTER,
         having=[MetricFilter(metric="broadband_installs", op="=", value=0)]),

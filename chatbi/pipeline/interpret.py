@@ -311,6 +311,9 @@ def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], 
     additive = all(catalog.metrics[m].type == "simple" and catalog.metrics[m].agg in ("sum", "count")
                    for m in metrics)
     shape: dict = {"share_scope": [d for d in match.share_scope if d in match.filters or d == "*"]}
+    # 杭州或宁波占全省, 不含杭州的占全省比例: the values said (or all but the one left out) are one part
+    together = {d for d in [*match.summed, *match.excluded] if d not in dims and d not in shape["share_scope"]}
+    shape["parts_summed"] = "share" in match.comparisons and bool(together) and additive
     if match.growth and not {"mom", "yoy", "ystart"} & set(match.comparisons):
         return ("growth_base", "增长是和上期（环比）还是去年同期（同比）比？请选择：",
                 "Growth against the previous period (MoM) or the same period last year (YoY)? Please pick:")
