@@ -186,3 +186,11 @@ def test_one_metric_as_a_share_of_another_is_their_ratio(bi):
     assert answer.status == "answered" and answer.interpretation.metrics == ["refund_rate"], answer.message
     assert not answer.interpretation.comparisons
     assert answer.rows[0][-1] == pytest.approx(bi.ask("上个月退货率", as_of=AS_OF).rows[0][-1])
+
+
+def test_a_clarification_whose_offers_cannot_be_computed_says_why(bi):
+    """今年月均活跃客户数 offered the whole months, which a distinct count cannot be averaged over, and
+    said 「只能用完整的周期：。」 with nothing after it (hunt 6): the reason is said instead."""
+    answer = bi.ask("今年月均活跃客户数", as_of=AS_OF)
+    assert answer.status == "refused" and answer.reason == "not_allowed", answer.message
+    assert "去重数" in answer.message and "：。" not in answer.message

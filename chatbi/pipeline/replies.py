@@ -40,16 +40,21 @@ class Replies:
 
     def clarify(self, question: str, drafts: list[SemanticQuery], reason: str, zh: str, en: str, user: User,
                 as_of: dt.date) -> Answer:
-        candidates, seen = [], set()
+        candidates, seen, why = [], set(), None
         for query in drafts:
             key = query.model_dump_json()
-            if key in seen or not self.compiles(query, user, as_of):
+            if key in seen:
+                continue
+            if (error := self.compile_error(query, user, as_of)) is not None:
+                why = why or error
                 continue
             seen.add(key)
             d_zh, d_en = describe(self.catalog, query)
             candidates.append(Candidate(query, d_zh, d_en))
             if len(candidates) == MAX_CANDIDATES:
                 break
+        if not candidates and why is not None:  # 今年月均活跃客户数: what the whole months offered cannot be, said
+            return self.refuse(question, why.code, why.zh, why.en, user)
         if not candidates:  # nothing to pick from: never end with "please pick one"
             zh = re.sub(r"[，,；;。]*\s*(以下是我能准确回答的查询，)?请选择[:：]?\s*$", "", zh).rstrip("。") + "。请说明要看的指标、对象和时间再问。"
             en = re.sub(r"[;,.]?\s*(These are the queries I can answer exactly; )?please pick one:?\s*$", "", en,
@@ -59,11 +64,14 @@ class Replies:
                       model_id=self.ctx.model_id())
 
     def compiles(self, query: SemanticQuery, user: User, as_of: dt.date) -> bool:
+        return self.compile_error(query, user, as_of) is None
+
+    def compile_error(self, query: SemanticQuery, user: User, as_of: dt.date) -> SemanticError | None:
         try:
             compile_query(self.catalog, query, dialect=self.ctx.dialect, user=user, as_of=as_of)
-            return True
-        except SemanticError:
-            return False
+            return None
+        except SemanticError as exc:
+            return exc
 
     def denied(self, user: User, metric: str) -> AccessDenied:
         """Why this user may not see ``metric`` (a derived metric names the input that is denied)."""
