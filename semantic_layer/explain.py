@@ -25,6 +25,7 @@ def _values(values: list, lang: str) -> str:
 
 
 HAVING_OF = {"value": ("", ""), "mom": ("环比", " MoM change"), "yoy": ("同比", " YoY change"),
+             "mom_change": ("环比变化", " MoM change in points"), "yoy_change": ("同比变化", " YoY change in points"),
              "share": ("占比", " share"), "cumulative": ("累计", " running total")}
 
 
@@ -61,6 +62,8 @@ def explain(plan: QueryPlan) -> dict[str, str]:
             target_zh, target_en = "平均值（可加指标为各组平均，比率为整体值）", "the average (mean of the groups for additive metrics, the overall value for ratios)"
         else:
             target_zh = target_en = f"{h.value * 100:g}%" if h.of in ("mom", "yoy", "share") else plain_number(h.value)
+            if h.of.endswith("_change") and m.format == "percent":
+                target_zh, target_en = f"{h.value * 100:g}个百分点", f"{h.value * 100:g} percentage points"
         zh.append(f"条件：{m.name.zh}{of_zh}{OPS_ZH[h.op]}{target_zh}")
         en.append(f"Condition: {m.name.en}{of_en} {OPS_EN[h.op]} {target_en}")
     if query.cumulative:

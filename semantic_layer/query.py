@@ -58,7 +58,8 @@ class MetricFilter(QueryModel):
     metric: str
     op: Literal["=", "!=", ">", ">=", "<", "<="]
     value: float | None = None
-    of: Literal["value", "mom", "yoy", "share", "cumulative"] = "value"
+    # mom_change / yoy_change: the change itself (a rate's percentage points: 0.002 is 0.2个百分点)
+    of: Literal["value", "mom", "yoy", "mom_change", "yoy_change", "share", "cumulative"] = "value"
     against: Literal["number", "average"] = "number"
 
     @model_validator(mode="after")

@@ -116,6 +116,7 @@ def check(plan: QueryPlan, query: SemanticQuery) -> None:
                              "(the data may not reach the period's end yet).")
     for h in query.having:
         needs = {"mom": "mom" in query.comparisons, "yoy": "yoy" in query.comparisons,
+                 "mom_change": "mom" in query.comparisons, "yoy_change": "yoy" in query.comparisons,
                  "ystart": "ystart" in query.comparisons,
                  "share": "share" in query.comparisons, "cumulative": query.cumulative, "value": True}
         if not needs[h.of]:

@@ -71,3 +71,13 @@ def test_more_ways_of_leaving_a_value_out(bi, demo_warehouse, question, kept_out
             JOIN dim_city ci ON ci.city_id = ch.city_id WHERE {column} <> '{kept_out}'
             AND f.activation_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'""").fetchone()
     assert answer.rows[0][-1] == expected
+
+
+def test_a_rates_change_in_percentage_points_selects_by_the_points(bi):
+    """离网率环比下降超过0.1个百分点 was refused (hunt 6): the change of the rate itself, in points."""
+    answer = bi.ask("上个月离网率环比下降超过0.1个百分点的地市", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    each = bi.ask("上个月各地市离网率环比", as_of=AS_OF)
+    change = [c["name"] for c in each.columns].index("churn_rate__mom_change")
+    expected = {r[0] for r in each.rows if r[change] is not None and r[change] < -0.001}
+    assert expected and {r[0] for r in answer.rows} == expected

@@ -102,7 +102,7 @@ class DataSpans:
         if end < first or (start is not None and start < first):
             return BeforeData(first)
         grain = next((g.grain for g in query.group_by if g.grain), None)
-        kinds = [*query.comparisons, *(h.of for h in query.having if h.of in ("mom", "yoy"))]
+        kinds = [*query.comparisons, *(h.of.removesuffix("_change") for h in query.having)]
         for kind in dict.fromkeys(k for k in kinds if k in ("mom", "yoy", "ystart")):
             needed = (timegrain.compared_range(kind, grain, start or end, end)[0] if kind == "ystart" else
                       timegrain.comparison_shift(kind, grain, start or end, end).apply(start or end))

@@ -80,6 +80,7 @@ def having_words(catalog: Catalog, query: SemanticQuery) -> tuple[list[str], lis
     for h in query.having:
         name = catalog.metrics[h.metric].name
         of_zh, of_en = {"value": ("", ""), "mom": ("环比", " MoM"), "yoy": ("同比", " YoY"), "share": ("占比", " share"),
+                        "mom_change": ("环比变化", " MoM change"), "yoy_change": ("同比变化", " YoY change"),
                         "cumulative": ("累计", " running total")}[h.of]
         if h.against == "average":
             target_zh, target_en = "平均", "the average"
@@ -87,6 +88,8 @@ def having_words(catalog: Catalog, query: SemanticQuery) -> tuple[list[str], lis
             shown = f"{h.value * 100:g}%" if h.of in ("mom", "yoy", "share") or catalog.metrics[h.metric].format == \
                 "percent" else plain_number(h.value)
             target_zh = target_en = shown
+            if h.of.endswith("_change") and catalog.metrics[h.metric].format == "percent":
+                target_zh, target_en = f"{h.value * 100:g}个百分点", f"{h.value * 100:g} percentage points"
         zh.append(f"{name.zh}{of_zh}{OPS[h.op][0]}{target_zh}")
         en.append(f"{name.en}{of_en} {OPS[h.op][1]} {target_en}")
     return zh, en

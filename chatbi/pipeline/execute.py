@@ -251,7 +251,7 @@ class Executor:
                                "ystart": ("较年初", "start-of-year")}[before.compared]
             why_zh = f"{name_zh}需要 {before.needed} 起的数据，而数据从 {first} 开始"
             why_en = f"the {name_en} comparison needs data from {before.needed}; the data begins on {first}"
-            if any(h.of == before.compared for h in query.having) or any(
+            if any(h.of.removesuffix("_change") == before.compared for h in query.having) or any(
                     o.field.endswith(f"__{before.compared}") for o in query.order_by):
                 return self.replies.refuse(question, "compared_before_data", f"{why_zh}，无法按{name_zh}筛选或排名。",
                                            f"Cannot filter or rank on it: {why_en}.", user, query.metrics, path=path)

@@ -315,7 +315,7 @@ def period_notes(query: SemanticQuery, compiled, at_end: bool = False) -> tuple[
     start, end = compiled.start, compiled.end
     if start is not None and not grain:
         for kind, name, name_en in (("mom", "环比", "compared"), ("yoy", "同比", "YoY"), ("ystart", "较年初", "start of year")):
-            if kind in query.comparisons or any(h.of == kind for h in query.having):
+            if kind in query.comparisons or any(h.of.removesuffix("_change") == kind for h in query.having):
                 prev_start, prev_end = timegrain.compared_range(kind, None, start, end)  # as the SQL reads it
                 if kind == "ystart" or at_end:  # a balance's opening: last year's closing one
                     zh.append(f"{name}对比 {prev_end} 期末")

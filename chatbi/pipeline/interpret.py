@@ -406,6 +406,14 @@ def _condition(catalog: Catalog, match: Match, metric: str, position: int, thres
     if threshold.unit == "pp" and spec.format == "percent" and not compared and not match.growth \
             and "share" not in match.comparisons:
         threshold = dataclasses.replace(threshold, unit="%")  # 退货率高于2个点: a rate's level, 2%
+    if threshold.unit == "pp" and compared and spec.format == "percent":  # 离网率同比提升超过0.2个百分点
+        down = match.growth_direction == "down"
+        if down and (threshold.op not in (">", ">=") or threshold.value < 0):
+            return ("decline_band", "「下降不到…个百分点」是否包括上升的情况？请写成 变化高于 -N 个百分点。",
+                    "Does 'fell by less than N points' include rises? Please say 'change above -N points'.")
+        op = {">": "<", ">=": "<="}[threshold.op] if down else threshold.op
+        return MetricFilter(metric=metric, op=op, value=(-1 if down else 1) * threshold.value / 100 or 0.0,
+                            of=f"{compared[0]}_change")
     if threshold.unit == "pp":
         return ("percentage_points", "暂不支持按百分点变化筛选，请用百分比（如 增长超过10%）。",
                 "Conditions on percentage-point changes are not supported; use a percentage (growth above 10%).")

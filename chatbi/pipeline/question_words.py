@@ -110,7 +110,7 @@ NEGATION_AFTER = re.compile(r"(?:的)?(?:单子|订单|数据|部分|那部分|�
 INCLUSION_BEFORE = ("包含", "包括", "含", "including", "incl.", "incl", "inclusive of")
 # counted things after a number (1000人, 50万元): they say what is counted, not a slot of their own
 MEASURE_WORDS = ("个", "人", "户", "家", "单", "件", "元", "块", "笔", "台", "次", "位", "名", "款", "张", "条", "部", "套", "份", "票", "箱")
-NEGATION_BEFORE = ("除了", "除去", "除开", "除", "非", "不含", "不包括", "不属于", "排除", "剔除", "扣掉", "扣除", "刨去", "刨除", "去掉", "excluding", "except", "other than", "without",
+NEGATION_BEFORE = ("除了", "除去", "除开", "不看", "除", "非", "不含", "不包括", "不属于", "排除", "剔除", "扣掉", "扣除", "刨去", "刨除", "去掉", "excluding", "except", "other than", "without",
                    "not counting", "not including", "leaving out", "apart from")
 OTHERS = ("其他", "其它", "其余", "其他的", "其余的", "other", "others", "the rest")  # after an exclusion only
 # the values listed, summed together (车险和健康险的保费合计, "motor and health combined")

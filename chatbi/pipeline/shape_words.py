@@ -32,7 +32,7 @@ GREATER = ("超过", "超出", "大于", "高于", "多于", "突破", "破了",
            "higher than", "exceeding", "exceeds", "exceed", ">")
 AT_LEAST = ("不少于", "不低于", "不小于", "至少", "起码", "以上", "at least", "no less than", "not less than", ">=", "≥")
 LESS = ("低于", "小于", "少于", "不足", "不到", "跑输", "below", "under", "less than", "fewer than", "lower than", "<")
-AT_MOST = ("不超过", "不高于", "不大于", "不多于", "至多", "最多不超过", "at most", "no more than", "not more than", "<=", "≤")
+AT_MOST = ("以下", "不超过", "不高于", "不大于", "不多于", "至多", "最多不超过", "at most", "no more than", "not more than", "<=", "≤")
 OPERATORS = [(w, ">=") for w in AT_LEAST] + [(w, "<=") for w in AT_MOST] + [(w, ">") for w in GREATER] + \
             [(w, "<") for w in LESS]
 # 新增用户为0的营业厅, "stores with no sales": the things with none (every one of them, semantic_layer.members)
@@ -63,7 +63,7 @@ DECREASE = ("下降", "下滑", "降幅", "跌幅", "回落", "减少", "降低"
 # a direction said of the rate of change (增速下降: growth slowed) or denied (没有下降) is not a sign
 RATE_OF_CHANGE = ("增速", "增长率", "增幅", "growth rate", "growth")
 DENIED = ("不再", "没有", "没", "未", "不", "并未", "not", "never", "no longer", "didn't", "did not")
-INCREASE = ("增长", "增加", "增幅", "涨幅", "上升", "上涨", "涨", "grew", "grown", "rose", "risen", "increased", "increase",
+INCREASE = ("增长", "增加", "增幅", "涨幅", "上升", "上涨", "提升", "提高", "涨", "grew", "grown", "rose", "risen", "increased", "increase",
             "are up", "is up", "was up", "were up", "went up", "gone up")
 # 比去年少, 比上月多: a change said by the comparison itself, its direction in the word after it
 MORE_LESS_AFTER = re.compile(r"(?:比|较)\s*(?:去年同期|上年同期|去年|上年末|上年|上个月|上月|上期|上季度|上周|年初)\s*(?P<dir>多|少|高|低)")
@@ -149,10 +149,10 @@ def _threshold_patterns() -> list[tuple[re.Pattern, bool]]:
     """(pattern, against the average?). Each pattern is a lookahead over every operator word,
     longest first, so a match is tried at every position (overlaps kept, as with one pattern per
     word) while a process compiles 3 patterns on its first question instead of 90."""
-    words = "|".join(re.escape(w) for w, _ in sorted(OPERATORS, key=lambda w: -len(w[0])) if w != "以上")
+    words = "|".join(re.escape(w) for w, _ in sorted(OPERATORS, key=lambda w: -len(w[0])) if w not in ("以上", "以下"))
     return [(re.compile(rf"(?=(?P<span>(?P<word>{words})\s*(?:了\s*)?{NUMBER}))"), False),
-            # "5000 以上": 以上 follows its number
-            (re.compile(rf"(?<![\d.])(?=(?P<span>{NUMBER}\s*(?P<word>以上)))"), False),
+            # "5000 以上" / 1千以下: the word follows its number (both ends counted, as 以上 and 以下 are)
+            (re.compile(rf"(?<![\d.])(?=(?P<span>{NUMBER}\s*(?P<word>以上|以下)))"), False),
             (re.compile(rf"(?=(?P<span>(?P<word>{words}|以上)\s*{AVERAGE_WORDS}))"), True),
             # 高于全集团的酒店, 高于集团整体: the whole said alone is its overall value, as 全省平均 is
             (re.compile(rf"(?=(?P<span>(?P<word>{words})\s*(?P<whole>{'|'.join(WHOLE_SCOPES)}|集团|公司)(?:整体|总体)?)"

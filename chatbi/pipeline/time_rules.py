@@ -278,7 +278,7 @@ def _same_period_last_year(m, as_of):
     return TimeWindow("same_period_last_year", m.group(0))
 
 
-@rule(r"今年|本年|本年度|今年度")
+@rule(r"本年度|今年度|今年|本年")
 def _this_year(m, as_of):
     return TimeWindow("this_year", m.group(0))
 
