@@ -60,7 +60,8 @@ def test_none_of_a_thing_known_only_from_the_facts_is_refused(bi):
 
 @pytest.mark.parametrize(("question", "kept_out"), [("上个月不属于自营厅的渠道新增用户数", "自营厅"),
                                                     ("上个月扣掉电子渠道的新增用户数", "电子渠道"),
-                                                    ("上个月除开杭州的新增用户数", "杭州")])
+                                                    ("上个月除开杭州的新增用户数", "杭州"),
+                                                    ("上个月不看电子渠道的新增用户", "电子渠道")])
 def test_more_ways_of_leaving_a_value_out(bi, demo_warehouse, question, kept_out):
     """不属于 / 扣掉 / 除开 were offered as the value itself (=自营厅) or dropped (hunt 6)."""
     answer = bi.ask(question, as_of=AS_OF)

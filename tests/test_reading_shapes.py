@@ -229,6 +229,7 @@ def test_a_singular_english_name_is_the_metric(bi):
 @pytest.mark.parametrize("text,value,unit", [
     ("超过1000人的大区", 1000, ""), ("超过50万元的门店", 500_000, ""), ("增长超过10个百分点", 10, "pp"),
     ("超过10个渠道", 10, ""), ("超过10%", 10, "%"), ("more than 2k", 2000, ""), ("超过1个亿", 100_000_000, ""),
+    ("在1千以下", 1000, ""),
 ])
 def test_threshold_numbers_are_read_with_their_multiplier_measure_word_and_unit(text, value, unit):
     from chatbi.pipeline.shape_words import threshold_spans

@@ -24,6 +24,7 @@ CASES = [
     ("前两个月", AS_OF, D(2026, 9, 1), D(2026, 10, 31)),  # the two months before, as 前一个月 is 上个月
     # years said short, and a quarter said right after its year (were asked back; hunt 6)
     ("25年", AS_OF, D(2025, 1, 1), D(2025, 12, 31)),
+    ("本年度", AS_OF, D(2026, 1, 1), D(2026, 11, 15)),  # was 本年 and a 度 left over
     ("26年10月", AS_OF, D(2026, 10, 1), D(2026, 10, 31)),
     ("25Q4新增", AS_OF, D(2025, 10, 1), D(2025, 12, 31)),
     ("2025Q4新增", AS_OF, D(2025, 10, 1), D(2025, 12, 31)),
