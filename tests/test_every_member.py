@@ -82,3 +82,10 @@ def test_a_rates_change_in_percentage_points_selects_by_the_points(bi):
     change = [c["name"] for c in each.columns].index("churn_rate__mom_change")
     expected = {r[0] for r in each.rows if r[change] is not None and r[change] < -0.001}
     assert expected and {r[0] for r in answer.rows} == expected
+
+
+@pytest.mark.parametrize("question", ["能不能查一下上个月的新增用户", "麻烦看下上个月新增用户", "可以查下上个月新增用户吗"])
+def test_polite_words_carry_nothing(bi, question):
+    """能不能查一下… was asked back over 「能、不能」 (hunt 6)."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and answer.rows == bi.ask("上个月新增用户", as_of=AS_OF).rows, answer.message

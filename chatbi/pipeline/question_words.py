@@ -125,7 +125,7 @@ the a an of in on for to by is are was were what how much many show me give list
 value values number numbers total overall all our my data figure figures report at as do does did which who whats
 end there we us have has had get got compare compared versus vs breakdown split top bottom outlet-level level
 each every within during under came come comes one ones doing going per over s combined altogether together
-当天 当日 那天 那一天 这一天 下面 下属 旗下 下辖 又 同时 拆 拆一下 拆开看 咋样 咋 那些 不同 不同的 卖出去 每种 每一种 各种 每类 各类
+能 不能 能否 可否 可以 可不可以 再 然后 麻烦 当天 当日 那天 那一天 这一天 下面 下属 旗下 下辖 又 同时 拆 拆一下 拆开看 咋样 咋 那些 不同 不同的 卖出去 每种 每一种 各种 每类 各类
 让 哈 嘛 这边 那边 下来 了解 了解下 这个 那个 现 现在 现已 目前 当前 目前为止 到目前为止 截至目前 带上 附上 连同 排 只 只看 只算 仅 仅看 已经 老板
 kindly could would you can only took brought saw made generated got through via thru shift shifted wrote written issued among place
 they them it that still re ve ll up tracking trending 问 问下 问一下 百分之多少 百分之几 规模 perform performed performing performance
