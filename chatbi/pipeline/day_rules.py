@@ -57,6 +57,16 @@ def days_between(text: str, as_of: dt.date, year: str | None, m1: int, d1: int, 
     return None
 
 
+@rule(r"(?:(?:自|从)\s*)?(?:(?P<y>\d{4})\s*年\s*)?(?P<m1>1[0-2]|0?[1-9])\s*月\s*(?P<d1>3[01]|[12]\d|0?[1-9])\s*(?:日|号)?"
+      r"(?:" + TO + r"(?:今天|今日|现在|目前|当前)|\s*(?:以来|至今))|"
+      r"\bsince\s+" + EN_MONTH.replace("(", "(?P<em>", 1) + r"\s+(?P<ed>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b")
+def _days_to_today(m, as_of):  # 11月1日到今天, 10月8日以来, "since Sep 1": that day up to the reference date
+    month, day_ = (MONTHS_EN[m["em"][:3]], int(m["ed"])) if m["em"] else (int(m["m1"]), int(m["d1"]))
+    first = day(int(m["y"]), month, day_) if m["y"] else next(
+        (d for d in (day(as_of.year, month, day_), day(as_of.year - 1, month, day_)) if d is not None and d <= as_of), None)
+    return span(m.group(0), first, as_of)
+
+
 @rule(r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m1>1[0-2]|0?[1-9])\s*月\s*(?P<d1>3[01]|[12]\d|0?[1-9])\s*(?:日|号)?" + TO +
       r"(?:(?:(?P<y2>\d{4})\s*年\s*)?(?P<m2>1[0-2]|0?[1-9])\s*月\s*)?(?P<d2>3[01]|[12]\d|0?[1-9])\s*(?:日|号)")
 def _zh_days(m, as_of):  # 11月1日到10日, 10月1日至10月7日, 10月1-7日
