@@ -39,6 +39,8 @@ def value(bi, question):
     ("去年10月和9月新增用户对比", "mom", "2025年10月新增用户", "2025年9月新增用户"),
     ("今年上半年和去年上半年新增用户", "yoy", "2026年上半年新增用户", "2025年上半年新增用户"),
     ("去年Q4和今年Q1新增用户对比", "mom", "2026年Q1新增用户", "2025年Q4新增用户"),
+    ("上周和上上周新增用户对比", "mom", "上周新增用户", "上上周新增用户"),  # were two periods (hunt 6)
+    ("今年国庆和去年国庆新增用户对比", "yoy", "今年国庆新增用户", "去年国庆新增用户"),
 ])
 def test_two_periods_together_are_the_later_against_the_other(bi, question, kind, now, before):
     answer = bi.ask(question, as_of=AS_OF)

@@ -71,9 +71,10 @@ def compared_period(text: str, match: TimeMatch, matches: list[TimeMatch], as_of
     if max(mine.end, other.end) > as_of:
         return None  # 10月和11月 on 15 November: half a month against a whole one (2026年 vs 2025年 too)
     length = relativedelta(other.end + dt.timedelta(days=1), other.start)
+    year_before = (other.start - relativedelta(years=1), other.end - relativedelta(years=1))
     kind = "mom" if (mine.start, mine.end + dt.timedelta(days=1)) == (other.start - length, other.start) else \
-        "yoy" if (mine.start, mine.end) == (other.start - relativedelta(years=1), month_end(other.end - relativedelta(years=1))) \
-        and length.years + length.months else None
+        "yoy" if (mine.start, mine.end) == (year_before[0], month_end(year_before[1])) and length.years + length.months \
+        or {match.window.kind, others[0].window.kind} == {"date"} and (mine.start, mine.end) == year_before else None
     if kind is None:
         return None
     with_, after = EARLIER_BEFORE.search(text[:match.start]), COMPARED_AFTER.match(text, match.end)
@@ -101,7 +102,7 @@ _SUMMED_OR_SPLIT = re.compile(r"合计|总计|共计|一共|总共|加起来|累
 
 
 # periods a comparison with the one before can be said between: whole months, quarters, years
-UNIT_KINDS = {"half", "month", "last_month", "quarter", "last_quarter", "year", "last_year", "this_month", "this_quarter",
+UNIT_KINDS = {"date", "half", "month", "last_month", "quarter", "last_quarter", "year", "last_year", "this_month", "this_quarter",
               "this_week", "last_week", "yesterday", "today"}
 
 
