@@ -342,3 +342,14 @@ def test_the_rows_with_no_manager_rank_last(bi, built):
     answer = bi.ask("今年客户经理销售额排名", as_of=AS_OF)
     assert answer.status == "answered", answer.message
     assert answer.rows[0][0] is not None and answer.rows[-1][0] is None and "无客户经理" not in answer.message
+
+
+def test_a_product_said_before_the_metric_is_not_cut_into_another_value(bi, built):
+    """上个月理财销售额 (a sample question of the catalog) read the complaint type 理财销售 and was refused
+    (hunt 6): 理财 is the product, 销售额 the metric."""
+    answer = bi.ask("上个月理财销售额", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    expected = rows(built, """SELECT SUM(t.amount) FROM fact_wealth_txn t JOIN dim_wealth_product p USING (product_code)
+        WHERE t.status = '成功' AND t.txn_type <> '赎回' AND p.product_type = '理财'
+        AND t.txn_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'""")[0][0]
+    assert float(answer.rows[0][-1]) == pytest.approx(float(expected))

@@ -156,10 +156,14 @@ def terms_leaving_times(hits: list[Hit]) -> list[Hit]:
 
 def values_leaving_metrics(hits: list[Hit]) -> list[Hit]:
     """苹果手机销量: the value said the short way (苹果) when its long name (苹果手机) would cut into
-    the metric after it (手机销量); the same value either way, and the metric stays whole."""
+    the metric after it (手机销量); the same value either way (or another ending right at the metric),
+    and the metric stays whole."""
     shorter = [h for h in hits if h.kind == "value"]
+    # 理财销售额: 理财 (a product) and 销售额, not the complaint type 理财销售 cutting the metric, when the
+    # shorter value ends where the metric starts
     cut = {id(v) for v in shorter for m in hits if m.kind == "metric" and v.start < m.start < v.end < m.end
-           and any(s.start == v.start and s.end <= m.start and s.payload == v.payload for s in shorter)}
+           and any(s.start == v.start and s.end <= m.start and (s.payload == v.payload or s.end == m.start)
+                   for s in shorter)}
     return [h for h in hits if id(h) not in cut] if cut else hits
 
 
