@@ -353,3 +353,12 @@ def test_a_product_said_before_the_metric_is_not_cut_into_another_value(bi, buil
         WHERE t.status = '成功' AND t.txn_type <> '赎回' AND p.product_type = '理财'
         AND t.txn_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'""")[0][0]
     assert float(answer.rows[0][-1]) == pytest.approx(float(expected))
+
+
+def test_a_shared_value_in_the_metrics_own_name_is_what_the_metric_is_of(bi):
+    """上个月信用卡刷了多少 read 信用卡 as an account product or a complaint type, neither of which card
+    spending can take, and was refused (hunt 6): it names what the metric is of."""
+    answer = bi.ask("上个月信用卡刷了多少", as_of=AS_OF)
+    assert answer.status in ("answered", "clarify"), answer.message
+    offered = [answer.interpretation] if answer.status == "answered" else [c.interpretation for c in answer.candidates]
+    assert ["card_spend"] in [q.metrics for q in offered] and all(not q.filters for q in offered)

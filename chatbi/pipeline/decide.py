@@ -310,7 +310,7 @@ class Decider:
             draft = build_query(self.catalog, verified, [metric], as_of)
             if draft.query is not None:
                 return self.executor.execute(question, draft.query, user, as_of, "model", timings), []
-        return None, self._drafts(full_reading.extended(match, reading), [[metric]], as_of)
+        return None, self._drafts(full_reading.extended(self.catalog, match, reading), [[metric]], as_of)
 
     def _close_values(self, question: str, match: Match, metrics: list[str], user: User,
                       as_of: dt.date) -> Answer | None:
@@ -348,6 +348,9 @@ class Decider:
         metrics = [next(iter(s)) for s in match.metric_sets if len(s) == 1]
         if not match.metric_sets:  # 上海的客户有多少: the closest metric, under each reading of 上海
             metrics = [m for m in self.ranked_metrics(question) if m in self.replies.visible(user)][:1]
+        if metrics and (subject := self._metric_subject(hits, metrics[0])):  # 信用卡刷了多少: of 信用卡消费额
+            return self._decide(question, dataclasses.replace(
+                match, ambiguous_values=[h for h in hits if h not in subject]), user, as_of, {})
         combos = list(itertools.product(*[sorted(h.payload) for h in hits]))
         tables = self.ctx.vocabulary.dimension_tables
         together = [c for c in combos if len({tables.get(d) for d, _ in c}) == 1]  # of one and the same thing
@@ -372,6 +375,14 @@ class Decider:
             return self.replies.clarify(question, drafts, "ambiguous_value", zh, en, user, as_of)
         return self.replies.refuse(question, "ambiguous_value", f"「{said}」可能是{dims}，请说明是哪一个。",
                                    f"'{said_en}' could be several things ({dims_en}); please say which.", user)
+
+    def _metric_subject(self, hits: list, metric: str) -> list:
+        """The shared values no reading of which the metric can take, said in the metric's own name
+        (信用卡 of 信用卡消费额): they name what the metric is of, not a filter on it."""
+        allowed = set(graph.allowed_dimensions(self.catalog, metric))
+        spec = self.catalog.metrics[metric]
+        names = [spec.name.zh, spec.name.en, *spec.synonyms]
+        return [h for h in hits if not {d for d, _ in h.payload} & allowed and any(h.text in n for n in names if n)]
 
     def _open_year(self, question: str, match: Match, user: User, as_of: dt.date, timings: dict) -> Answer:
         """2024年以后开业: whether 2024 itself is in is not said, so both readings are offered."""

@@ -163,12 +163,14 @@ def verify(catalog: Catalog, vocabulary: Vocabulary, match: Match, reading: Full
     return dataclasses.replace(match, group_by=group_by, filters=filters, residual=[])
 
 
-def extended(match: Match, reading: FullReading) -> Match:
-    """The matcher's reading with whatever the model added, unverified: a clarification's first choice."""
+def extended(catalog: Catalog, match: Match, reading: FullReading) -> Match:
+    """The matcher's reading with whatever the model added, unverified: a clarification's first choice.
+    A filter the metric cannot take (信用卡刷了多少: the account opened as a credit card) is left out."""
+    allowed = set(graph.allowed_dimensions(catalog, reading.metric))
     group_by = [d for d in reading.dimensions if d not in match.filters] or list(match.group_by)
     filters = {d: list(v) for d, v in match.filters.items()}
     for did, values in reading.filters.items():
-        if did not in filters and did not in match.excluded and did not in match.included:
+        if did not in filters and did not in match.excluded and did not in match.included and did in allowed:
             filters[did] = list(values)
     return dataclasses.replace(match, group_by=[d for d in dict.fromkeys(group_by) if d not in filters], filters=filters,
                                residual=[])

@@ -53,7 +53,8 @@ class Replies:
             candidates.append(Candidate(query, d_zh, d_en))
             if len(candidates) == MAX_CANDIDATES:
                 break
-        if not candidates and why is not None:  # 今年月均活跃客户数: what the whole months offered cannot be, said
+        if not candidates and why is not None and len({q.model_dump_json() for q in drafts}) == 1:
+            # 今年月均活跃客户数: the one thing offered (the whole months) cannot be, and why is said
             return self.refuse(question, why.code, why.zh, why.en, user)
         if not candidates:  # nothing to pick from: never end with "please pick one"
             zh = re.sub(r"[，,；;。]*\s*(以下是我能准确回答的查询，)?请选择[:：]?\s*$", "", zh).rstrip("。") + "。请说明要看的指标、对象和时间再问。"
