@@ -294,10 +294,14 @@ def test_thresholds_said_in_words_keep_their_number(bi, question, op, value):
     assert [(h.op, h.value) for h in query.having] == [(op, value)]
 
 
-def test_points_of_a_change_are_still_refused(bi):
-    """环比上升超过2个百分点 is a change of the rate in points, not a growth of 2%: not computed."""
-    answer, _ = read(bi, "上个月退货率环比上升超过2个百分点的品类")
-    assert answer.status == "refused" and answer.reason == "percentage_points", answer.message
+def test_points_of_a_change_are_the_change_of_the_rate(bi):
+    """环比上升超过2个百分点 is a change of the rate in points, not a growth of 2% (was refused)."""
+    answer, query = read(bi, "上个月退货率环比上升超过2个百分点的品类")
+    assert answer.status == "answered", answer.message
+    assert [(h.op, h.value, h.of) for h in query.having] == [(">", 0.02, "mom_change")]
+    each = bi.ask("上个月各品类退货率环比", as_of=AS_OF)
+    change = [c["name"] for c in each.columns].index("refund_rate__mom_change")
+    assert {r[0] for r in answer.rows} == {r[0] for r in each.rows if r[change] is not None and r[change] > 0.02}
 
 
 def test_not_counting_excludes_the_value(bi):

@@ -361,13 +361,15 @@ class Decider:
         drafts = []
         for combo in (together or combos)[:4] if metrics else []:
             filters, scope = {d: list(v) for d, v in match.filters.items()}, list(match.share_scope)
-            excluded = {d: list(v) for d, v in match.excluded.items()}
+            excluded, whole = {d: list(v) for d, v in match.excluded.items()}, set(match.whole_values)
             for hit, (did, value) in zip(hits, combo, strict=True):
                 kept = excluded if hit.start in match.ambiguous_excluded else filters
                 kept[did] = [*kept.get(did, []), value]
-                if match.share_span and match.share_span[0] < hit.start < match.share_span[1] and did not in scope:
-                    scope.append(did)  # 占浙江省: the whole, under this reading
-            meant = dataclasses.replace(match, filters=filters, excluded=excluded, share_scope=scope, ambiguous_values=[])
+                if match.share_span and match.share_span[0] < hit.start < match.share_span[1]:
+                    whole.add((did, value))  # 占浙江省: the whole, under this reading
+                    scope += [did] if did not in scope else []
+            meant = dataclasses.replace(match, filters=filters, excluded=excluded, share_scope=scope, whole_values=whole,
+                                        ambiguous_values=[])
             draft = build_query(self.catalog, meant, metrics, as_of)
             if draft.query is not None:
                 drafts.append(draft.query)

@@ -14,7 +14,13 @@ from chatbi.pipeline.term_search import Hit
 _BETWEEN = re.compile(r"^(?:\s|的|了|\b(?:the|most|least|fewest|many|much|were|was|are|is|been|have|has|had)\b)*$", re.I)
 
 
+# "what % of orders were cancelled": the value is the part of a share, never another metric's name
+_SHARE = re.compile(r"%|占比|比例|比重|百分之|\b(?:percent|percentage|share|proportion|rate|ratio)\b", re.I)
+
+
 def metrics_named_with_values(chosen: list[Hit], text: str, metric_terms: dict[str, set[str]]) -> list[Hit]:
+    if _SHARE.search(text):
+        return chosen
     out = list(chosen)
     for value in [h for h in chosen if h.kind == "value"]:
         for metric in [h for h in out if h.kind == "metric"]:
