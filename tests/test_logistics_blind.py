@@ -254,3 +254,11 @@ def test_delivered_said_with_parcels_is_the_catalogs_parcels_delivered(bi, quest
         assert answer.rows[0][value] == max(r[-1] for r in by_depot)
     else:
         assert answer.rows[0][-1] == bi.ask("上个月签收件数", as_of=AS_OF).rows[0][-1]
+
+
+def test_cancelled_said_with_parcels_is_the_cancellations(bi, built):
+    """'how many parcels were cancelled' was refused (pickups exclude cancelled ones; hunt 6): with any
+    name of the pickups metric, 'cancelled' names the cancellations (cancelled shipments)."""
+    answer = bi.ask("how many parcels were cancelled last month", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["cancelled_shipments"], answer.message
+    assert answer.rows[0][-1] == bi.ask("上个月取消件数", as_of=AS_OF).rows[0][-1]

@@ -27,7 +27,9 @@ def metrics_named_with_values(chosen: list[Hit], text: str, metric_terms: dict[s
             first, second = sorted((value, metric), key=lambda h: h.start)
             if not _BETWEEN.match(text[first.end:second.start]):
                 continue
-            words = [(value.text, metric.text), (metric.text, value.text)]
+            # "cancelled parcels": the value with any name of the metric said (parcels → cancelled shipments)
+            names = {metric.text, *(t for t, ids in metric_terms.items() if ids & metric.payload)}
+            words = [pair for name in names for pair in ((value.text, name), (name, value.text))]
             named = set().union(*(metric_terms.get(f"{a} {b}".strip(), set()) | metric_terms.get(f"{a}{b}", set())
                                   for a, b in words))
             if named and named != metric.payload:
