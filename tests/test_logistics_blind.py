@@ -262,3 +262,11 @@ def test_cancelled_said_with_parcels_is_the_cancellations(bi, built):
     answer = bi.ask("how many parcels were cancelled last month", as_of=AS_OF)
     assert answer.status == "answered" and answer.interpretation.metrics == ["cancelled_shipments"], answer.message
     assert answer.rows[0][-1] == bi.ask("上个月取消件数", as_of=AS_OF).rows[0][-1]
+
+
+def test_a_city_then_its_depots_is_the_city(bi):
+    """上海网点的签收件数 asked 「你是不是指电商？」 over 网点 (hunt 6): the depots of 上海, whose city is a
+    table the depot joins to, are the city's total (as 四川门店 are the stores of 四川)."""
+    answer = bi.ask("上个月上海网点的签收件数", as_of=AS_OF)
+    assert answer.status == "answered" and not answer.interpretation.group_by, answer.message
+    assert answer.rows == bi.ask("上个月上海的签收件数", as_of=AS_OF).rows

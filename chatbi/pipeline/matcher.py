@@ -435,7 +435,7 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
     tables = {vocab.dimension_tables.get(d) for d in said}
     described = {h.text for h in chosen if h.kind == "dimension" and any(  # "stores opened in 2024" too
         v.kind in ("value", "year_condition") and 0 <= h.start - v.end <= 1 or
-        v.kind == "year_condition" and 0 <= v.start - h.end <= 1 for v in chosen) and {
-        vocab.dimension_tables.get(d) for d in h.payload} & tables}
+        v.kind == "year_condition" and 0 <= v.start - h.end <= 1 for v in chosen) and any(  # 上海网点: a depot's city
+        t in tables or any((t, o) in vocab.reachable for o in tables) for t in {vocab.dimension_tables.get(d) for d in h.payload})}
     result.residual = [w for w in result.residual
                        if not (w in named and (named[w] & said or w in described))]
