@@ -220,3 +220,13 @@ def test_the_best_reviews_are_asked_by_number_or_by_score(bi, question):
     assert [c.interpretation.metrics for c in answer.candidates] == [["reviews"], ["avg_review_score"]]
     worst = "worst" in question
     assert all(c.interpretation.order_by[0].descending != worst for c in answer.candidates)
+
+
+def test_second_most_says_which_end_of_a_lower_is_better_metric(bi):
+    """投诉第二多 asked 「排名最差还是数值最低」 (hunt 6): 多 says the values go high to low; 排名第二 still asks."""
+    answer = bi.ask("上个月投诉第二多的酒店", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert answer.interpretation.place == 2 and answer.interpretation.order_by[0].descending
+    each = sorted((r[-1] for r in bi.ask("上个月各酒店投诉件数", as_of=AS_OF).rows if r[0]), reverse=True)
+    assert answer.rows[0][1] == sorted(set(each), reverse=True)[1]
+    assert bi.ask("上个月投诉排名第二的酒店", as_of=AS_OF).reason == "rank_place"

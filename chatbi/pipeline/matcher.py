@@ -33,7 +33,7 @@ from chatbi.pipeline.question_words import (
     RELATIVE,
     WHOLE_SCOPES,
 )
-from chatbi.pipeline.rank_words import asks_for_one, ranked_metrics
+from chatbi.pipeline.rank_words import VALUE_WAY, asks_for_one, ranked_metrics
 from chatbi.pipeline.term_search import Hit, find_terms, head_nouns, name_tails, select_hits, shared_heads
 from chatbi.pipeline.value_metrics import metrics_named_with_values
 from chatbi.pipeline.value_words import (
@@ -380,7 +380,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             direction, n = h.payload[:2]
             if len(h.payload) > 2:  # 排名第二: the second place, not the top 2
                 result.place = n if result.place in (None, n) else -1
-                result.rank_place = True  # 不良率排名第二: the second worst or the second highest? asked
+                # 不良率排名第二: the second worst or the second highest? asked; 第二多 / second highest say it
+                result.rank_place = result.rank_place or not VALUE_WAY.search(h.text)
             if direction is not None and n and result.limit and len(h.payload) < 3 and result.place is None \
                     and (result.rank not in (None, direction) or n != result.limit):
                 result.residual.append(h.text)  # 前三和后三: two rankings, one answer would drop one

@@ -115,6 +115,10 @@ SEVERAL = re.compile(r"各|每|排名|排行|排序|哪些|哪几|分别|都有|
                      r"\d+\s*(?:个|家|名|位)")
 
 
+# 第二多, "the second most": a place said with the way the values go, so no end needs asking
+VALUE_WAY = re.compile(r"[多少高低大小]\s*$|\b(?:highest|lowest|most|least|largest|smallest|biggest|fewest)\b", re.I)
+
+
 def asks_for_one(text: str) -> bool:
     if ZH_THE_TOP.search(text) and not SEVERAL.search(text) and not all(w.search(text) for w in _HIGH_LOW):
         return True
