@@ -362,3 +362,13 @@ def test_a_shared_value_in_the_metrics_own_name_is_what_the_metric_is_of(bi):
     assert answer.status in ("answered", "clarify"), answer.message
     offered = [answer.interpretation] if answer.status == "answered" else [c.interpretation for c in answer.candidates]
     assert ["card_spend"] in [q.metrics for q in offered] and all(not q.filters for q in offered)
+
+
+def test_a_shared_value_the_metric_takes_one_way_only_is_read_that_way(bi):
+    """上月末定期存款余额 asked whether 定期 was an account opened or a deposit type, offering one choice
+    (hunt 6): a deposit balance has a deposit type only, so that is read."""
+    answer = bi.ask("上月末定期存款余额", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [(f.dimension, f.values) for f in answer.interpretation.filters] == [("deposit_type", ["定期"])]
+    each = bi.ask("上月末各存款类型的存款余额", as_of=AS_OF)
+    assert answer.rows[0][-1] == next(r[-1] for r in each.rows if r[0] == "定期")

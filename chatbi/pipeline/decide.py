@@ -358,7 +358,7 @@ class Decider:
         listed = all(re.fullmatch(r"\s*(?:和|与|及|以及|跟|、|,|，|/|or|and|&)\s*", match.text[a.end:b.start], re.I)
                      for a, b in itertools.pairwise(hits))
         together = [c for c in together if len({d for d, _ in c}) == 1] if listed else together
-        drafts = []
+        drafts, readings = [], []
         for combo in (together or combos)[:4] if metrics else []:
             filters, scope = {d: list(v) for d, v in match.filters.items()}, list(match.share_scope)
             excluded, whole = {d: list(v) for d, v in match.excluded.items()}, set(match.whole_values)
@@ -373,6 +373,10 @@ class Decider:
             draft = build_query(self.catalog, meant, metrics, as_of)
             if draft.query is not None:
                 drafts.append(draft.query)
+                readings.append((meant, self.replies.compiles(draft.query, user, as_of)))
+        taken = [meant for meant, ok in readings if ok]
+        if match.metric_sets and len(taken) == 1:  # 定期存款余额: a deposit type, the one reading the metric takes
+            return self._decide(question, taken[0], user, as_of, {})
         if drafts:
             return self.replies.clarify(question, drafts, "ambiguous_value", zh, en, user, as_of)
         return self.replies.refuse(question, "ambiguous_value", f"「{said}」可能是{dims}，请说明是哪一个。",
