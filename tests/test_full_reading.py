@@ -65,8 +65,11 @@ def test_a_reading_that_contradicts_the_rules_is_not_verified_but_offered_first(
     assert verify(CATALOG, vocab, match, wrong) is None
     dropped = FullReading("orders", ["store_type"])  # 华东 left out
     assert verify(CATALOG, vocab, match, dropped) is None
-    first = extended(match, FullReading("orders", ["store_type"]))
+    first = extended(CATALOG, match, FullReading("orders", ["store_type"]))
     assert first.group_by == ["store_type"] and first.filters["region"] == ["华东"]
+    # a filter the metric cannot take is not offered (信用卡刷了多少 read an account product of card spending)
+    untakeable = extended(CATALOG, match, FullReading("orders", ["store_type"], {"return_reason": ["质量问题"]}))
+    assert "return_reason" not in untakeable.filters
 
 
 @pytest.mark.parametrize(("question", "metric", "asked"), [
