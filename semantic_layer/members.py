@@ -1,11 +1,15 @@
-"""Every member of a dimension, with zero where it has no rows: 新增用户最少的渠道 is an outlet with
-none at all, and 新增用户为0的营业厅 are the outlets with no sign-up — a GROUP BY over the facts has
-no row for them, so the lowest shown would be the lowest of those with any.
+"""Every member of a dimension, with zero where it has no rows: 新增用户最少的地市 is a city with none
+at all, and 新增用户为0的渠道类型 are the types with no sign-up — a GROUP BY over the facts has no row
+for them, so the lowest shown would be the lowest of those with any.
 
 Only where the data says the zero: a count or a sum of rows (no rows is 0 of them), grouped by
-one dimension kept in a table of its own (its members are that table's rows, filtered by what
-the question says of them and by the user's scope), and only when the low end is asked: an
-ascending ranking or an upper bound. A ratio or a mean of no rows is no number, and is left out.
+one dimension kept in a table of its own whose values the catalog lists (cities, channel types:
+not hotels or couriers, which open, close and are hired within the period), the metric's own
+definition not choosing among them; its members are that table's rows, filtered by what the
+question says of them and by the user's scope; and only when the low end is asked: an ascending
+ranking or an upper bound. A ratio or a mean of no rows is no number, and is left out;
+so is a filter on the things between the facts and the members (电子渠道…的区县: every district,
+or those with an e-channel?), where which members are meant is not said.
 """
 
 from __future__ import annotations
@@ -44,6 +48,16 @@ def every_member(catalog: Catalog, query: SemanticQuery) -> str | None:
         facts.add(spec.table)
     if dim.table in facts or dim.hidden or catalog.tables[dim.table].time is not None:
         return None  # a thing known only from the facts (a customer of the orders) has no other members
+    if not dim.values:  # hotels, agents, couriers come and go: one with no rows may not have been open
+        return None
+    for m in query.metrics:  # 会员间夜 has no 非会员 by definition: their 0 is no member's value
+        spec = catalog.metrics[m]
+        if spec.where and dim.column in spec.where or any(f.dimension == groups[0] for f in spec.filters):
+            return None
+    for fact in facts:  # 电子渠道…为0的区县: which districts are meant — every one, or those with an e-channel?
+        between = {step.right for step in graph.join_path(catalog, fact, dim.table) or []} - {dim.table}
+        if any(catalog.dimensions[f.dimension].table in between for f in query.filters):
+            return None
     return groups[0]
 
 
@@ -62,7 +76,8 @@ def members_select(catalog: Catalog, query: SemanticQuery, dimension: str, user:
 
 def with_members(base: str, members: str, dimension: str, metrics: list[str]) -> exp.Select:
     """The values per member: the computed ones, and 0 for the members with no rows."""
-    on = exp.EQ(this=exp.column(dimension, "m"), expression=exp.column(dimension, "v"))
+    # the members with no name (the online mall has no city) keep their own values, never a 0
+    on = exp.NullSafeEQ(this=exp.column(dimension, "m"), expression=exp.column(dimension, "v"))
     select = exp.select(exp.alias_(exp.column(dimension, "m"), dimension),
                         *[exp.alias_(exp.func("COALESCE", exp.column(m, "v"), exp.Literal.number(0)), m) for m in metrics])
     select = select.from_(exp.alias_(exp.to_table(members), "m", table=True))

@@ -87,16 +87,20 @@ def check(plan: QueryPlan, query: SemanticQuery) -> None:
                 raise NotAllowed(f"「{spec.name.zh}」是比率或去重数，按期（按对象）平均不等于它本身的口径，请直接问「{spec.name.zh}」。",
                                  f"'{spec.name.en}' is a ratio or distinct count; averaging it per period (or per "
                                  f"thing) is not its definition. Ask for '{spec.name.en}' itself.")
+    summable = all(catalog.metrics[m].type in ("simple", "period_end") and catalog.metrics[m].agg in ADDITIVE
+                   for m in query.metrics)  # balances of several branches add up at one date
     if query.parts_summed and (query.comparisons != ["share"] or query.having or query.order_by or query.limit
-                               or not all(additive.values())):
+                               or not summable):
         raise NotAllowed("几个部分合在一起的占比只能对可加总的指标单独计算（不同时排名、筛选或做同比环比）。",
                          "A share of several parts together is only for a metric that adds up, with nothing else.")
     grouped = [g for g in query.group_by if g.dimension != TIME]
     if grouped and any(h.op == "=" and h.value == 0 for h in query.having) and not members.every_member(catalog, query):
         # 销售额为0的客户: the ones with none have no row, and the catalog has no list of all of them
         names = "、".join(catalog.dimensions[g.dimension].name.zh for g in grouped)
-        raise NotAllowed(f"「为0」要从全部{names}中找出没有数据的，但目录里没有{names}的完整名单，无法确定哪些为0。",
-                         "Which ones have none needs the full list of them, which the catalog does not give here.")
+        raise NotAllowed(f"没有数据的{names}不一定为0（可能当期还没有开业、已经停用，或按所问的范围不算在内），"
+                         f"无法确定哪些{names}为0；可以问数值最低的{names}。",
+                         "The ones with no data need not be at 0 (not yet open, closed, or outside what was asked), "
+                         "so which have none cannot be known; ask for the lowest instead.")
     tables = {catalog.metrics[leaf].table for m in query.metrics for leaf in graph.leaf_metrics(catalog, m)}
     if query.average_per and plan.grain:  # the spine would give each thing every period, its missing ones as 0
         raise NotAllowed("平均每个对象的值请按一个期间问（不按期拆分）。",

@@ -270,3 +270,10 @@ def test_a_city_then_its_depots_is_the_city(bi):
     answer = bi.ask("上个月上海网点的签收件数", as_of=AS_OF)
     assert answer.status == "answered" and not answer.interpretation.group_by, answer.message
     assert answer.rows == bi.ask("上个月上海的签收件数", as_of=AS_OF).rows
+
+
+def test_the_fewest_within_each_city_says_it_ranks_those_with_data(bi):
+    """每个城市投诉件数最少的网点 named depots with 1 while others had none (hunt 7): said, as 最少的网点 is."""
+    answer = bi.ask("上个月每个城市投诉件数最少的网点", as_of=AS_OF)
+    assert answer.status == "answered" and "每组只排该期间有数据的网点" in answer.message, answer.message
+    assert "只排" not in bi.ask("上个月每个城市投诉件数最多的网点", as_of=AS_OF).message

@@ -138,29 +138,32 @@ SHAPES = {
         f"""SELECT SUM(CASE WHEN ci.city_name IN ('杭州', '宁波') THEN 1 ELSE 0 END),
                    SUM(CASE WHEN ci.city_name IN ('杭州', '宁波') THEN 1 ELSE 0 END) * 1.0 / COUNT(*)
             FROM {ACT} WHERE {IN_QUARTER}"""),
+    "two cities' balances together, one share": (
+        SemanticQuery(metrics=["active_subscribers"], time_range=SEPTEMBER, comparisons=["share"], share_scope=["*"],
+                      filters=[Filter(dimension="city", op="in", values=["杭州", "宁波"])], parts_summed=True),
+        """SELECT SUM(CASE WHEN ci.city_name IN ('杭州', '宁波') THEN f.active_subscribers ELSE 0 END),
+                  SUM(CASE WHEN ci.city_name IN ('杭州', '宁波') THEN f.active_subscribers ELSE 0 END) * 1.0
+                  / SUM(f.active_subscribers)
+           FROM fact_subscriber_month f JOIN dim_channel ch ON ch.channel_id = f.channel_id
+           JOIN dim_city ci ON ci.city_id = ch.city_id WHERE f.billing_month = '202609'"""),
     "all but one city, one share": (
         SemanticQuery(metrics=["new_subscribers"], time_range=QUARTER, comparisons=["share"],
                       filters=[Filter(dimension="city", op="not in", values=["杭州"])], parts_summed=True),
         f"""SELECT SUM(CASE WHEN ci.city_name <> '杭州' THEN 1 ELSE 0 END),
                    SUM(CASE WHEN ci.city_name <> '杭州' THEN 1 ELSE 0 END) * 1.0 / COUNT(*)
             FROM {ACT} WHERE {IN_QUARTER}"""),
-    # the outlets with none have no row among the facts: every outlet of the city is counted, at 0
-    "outlets with none, every outlet counted": (
-        SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="channel")], time_range=SEPTEMBER,
-                      filters=[Filter(dimension="city", op="=", values=["杭州"]),
-                               Filter(dimension="plan_category", op="=", values=["5G套餐"])],
-                      having=[MetricFilter(metric="new_subscribers", op="=", value=0)]),
-        """SELECT ch.channel_name, 0 FROM dim_channel ch JOIN dim_city ci ON ci.city_id = ch.city_id
-           WHERE ci.city_name = '杭州' AND NOT EXISTS (SELECT 1 FROM fact_activation f JOIN dim_plan p ON p.plan_id = f.plan_id
-             WHERE f.channel_id = ch.channel_id AND p.plan_category = '5G套餐'
-             AND f.activation_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30')"""),
-    "the fewest, the outlets with none among them": (
-        SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="channel")],
+    # the categories with none have no row among the facts: every category is counted, at 0 (the
+    # city narrows the counting, not which plan categories there are)
+    "categories with none, every category counted": (
+        SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="plan_category")],
                       time_range=TimeRange(start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 1)),
-                      having=[MetricFilter(metric="new_subscribers", op="<", value=2)]),
-        """SELECT ch.channel_name, COUNT(f.activation_id) FROM dim_channel ch LEFT JOIN fact_activation f
-             ON f.channel_id = ch.channel_id AND f.activation_date = DATE '2026-09-01'
-           GROUP BY 1 HAVING COUNT(f.activation_id) < 2"""),
+                      filters=[Filter(dimension="city", op="=", values=["舟山"])],
+                      having=[MetricFilter(metric="new_subscribers", op="<", value=3)]),
+        """SELECT c.plan_category, COALESCE(v.n, 0) FROM (SELECT DISTINCT plan_category FROM dim_plan) c
+           LEFT JOIN (SELECT p.plan_category, COUNT(*) AS n FROM fact_activation f JOIN dim_plan p ON p.plan_id = f.plan_id
+             JOIN dim_channel ch ON ch.channel_id = f.channel_id JOIN dim_city ci ON ci.city_id = ch.city_id
+             WHERE ci.city_name = '舟山' AND f.activation_date = DATE '2026-09-01' GROUP BY 1) v
+           ON v.plan_category = c.plan_category WHERE COALESCE(v.n, 0) < 3"""),
 }
 
 
@@ -239,6 +242,9 @@ REFUSED_SHAPES = {
     "parts together of a ratio": SemanticQuery(
         metrics=["churn_rate"], time_range=QUARTER, comparisons=["share"], parts_summed=True,
         filters=[Filter(dimension="city", op="in", values=["杭州", "宁波"])]),
+    "none of things that come and go (outlets open and close)": SemanticQuery(
+        metrics=["new_subscribers"], group_by=[GroupBy(dimension="channel")], time_range=QUARTER,
+        having=[MetricFilter(metric="new_subscribers", op="=", value=0)]),
     "none of a thing known only from the facts": SemanticQuery(  # no list of every access type to find those with none
         metrics=["broadband_installs"], group_by=[GroupBy(dimension="access_type")], time_range=QUARTER,
         having=[MetricFilter(metric="broadband_installs", op="=", value=0)]),

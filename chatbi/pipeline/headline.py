@@ -133,6 +133,12 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     else:
         zh = f"{rng}，{where_zh}{per_zh}{spec.name.zh}，共 {len(rows)} 行"
         en = f"{per_en}{spec.name.en}{where_en} for {rng_en}: {len(rows)} rows"
+        top = query.top_within
+        if top and not top.descending and len(dims) > 1 and _counted_metric(catalog, top.metric):
+            # 每个城市投诉最少的网点: a depot with none has no row to rank in its city
+            ranked = columns[dims[-1]]
+            zh += f"（每组只排该期间有数据的{ranked['label']}，没有数据的不在其中）"
+            en += f" (in each group only {_plural(ranked['label_en'])} with data in the period are ranked)"
     by = [k for k, col in enumerate(columns) if query.order_by and col["name"] == query.order_by[0].field]
     if by and columns[by[0]]["kind"] == "comparison" and len(dims) == 1 and rows[0][by[0]] is not None:
         # ranked by the change (同比下降最多): name the first place by its change, not by its value
@@ -204,10 +210,15 @@ def _without_data(catalog: Catalog, query: SemanticQuery, columns: list[dict], r
         if not any(r[at] == 0 for r in rows):
             return "", ""
         return f"（该期间没有数据的{label}按 0 计）", f" ({plural} with no data in the period count as 0)"
-    spec = catalog.metrics[query.order_by[0].field]
-    if spec.type == "simple" and spec.agg in ("sum", "count", "count_distinct"):
+    if _counted_metric(catalog, query.order_by[0].field):
         return f"（只排该期间有数据的{label}，没有数据的不在其中）", f" (only {plural} with data in the period are ranked)"
     return "", ""
+
+
+def _counted_metric(catalog: Catalog, metric: str) -> bool:
+    """A sum or a count: a thing with no rows would be at 0, and has no row to rank."""
+    spec = catalog.metrics[metric]
+    return spec.type == "simple" and spec.agg in ("sum", "count", "count_distinct")
 
 
 def stated_count(query: SemanticQuery, columns: list[dict], rows: list, truncated: bool = False) -> int | None:

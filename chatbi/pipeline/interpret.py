@@ -260,7 +260,7 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
                                     "Ask for one place at a time, over one ranking (the second branch)."))
     place = match.place if order and limit == match.place else None
     if grain and not dims and (order or shape.get("having")):  # 哪个月最少: never half a month against whole ones
-        period = whole_periods.ranked(period, grain)
+        period = whole_periods.ranked(period, grain, end)
     try:
         query = SemanticQuery(metrics=metrics, group_by=group, filters=filters,
                               time_range=None if timeless else TimeRange(start=period.start, end=period.end),
@@ -310,10 +310,12 @@ def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], 
     first = catalog.metrics[metrics[0]]
     additive = all(catalog.metrics[m].type == "simple" and catalog.metrics[m].agg in ("sum", "count")
                    for m in metrics)
+    summable = additive or all(catalog.metrics[m].type == "period_end" and catalog.metrics[m].agg in ("sum", "count")
+                               for m in metrics)  # a balance adds up across branches (never across periods)
     shape: dict = {"share_scope": [d for d in match.share_scope if d in match.filters or d == "*"]}
     # 杭州或宁波占全省, 不含杭州的占全省比例: the values said (or all but the one left out) are one part
     together = {d for d in [*match.summed, *match.excluded] if d not in dims and d not in shape["share_scope"]}
-    shape["parts_summed"] = "share" in match.comparisons and bool(together) and additive
+    shape["parts_summed"] = "share" in match.comparisons and bool(together) and summable
     if match.growth and not {"mom", "yoy", "ystart"} & set(match.comparisons):
         return ("growth_base", "增长是和上期（环比）还是去年同期（同比）比？请选择：",
                 "Growth against the previous period (MoM) or the same period last year (YoY)? Please pick:")

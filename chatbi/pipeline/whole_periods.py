@@ -30,10 +30,11 @@ def averaged(query: SemanticQuery) -> tuple[tuple[str, str, str] | None, list[Se
     return problem, [query.model_copy(update={"time_range": TimeRange(start=start, end=end)})]
 
 
-def ranked(period: timeparse.Period, grain: str) -> timeparse.Period:
+def ranked(period: timeparse.Period, grain: str, data_end: dt.date) -> timeparse.Period:
     """The whole periods of ``period`` when periods are ranked or selected by a condition (今年哪个月
-    最少 on 11-15 is January to October); the period itself when it has none whole."""
-    start, end = timegrain.whole_buckets(period.start, period.end, grain)
+    最少 on 11-15 is January to October, 2026年 too: its data ends on the 15th); the period itself when
+    it has none whole."""
+    start, end = timegrain.whole_buckets(period.start, min(period.end, data_end), grain)
     if start > end:
         return period
     return dataclasses.replace(period, start=start, end=end)
