@@ -238,6 +238,9 @@ class CatalogInfo(Spec):
     unavailable: list[UnavailableTopic] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=lambda: ["zh", "en"])
     calendar: list[NamedPeriod] = Field(default_factory=list)
+    # the places people say for everything the catalog covers (全省 of one province's operator): a
+    # 全省 / 全国 not listed here names a whole the catalog cannot tell apart, and is asked back
+    wholes: list[str] = Field(default_factory=list)
     # the SQL dialect the expressions are written in (duckdb, postgres, spark …): read in it, compiled
     # for whichever warehouse runs them (metric_catalog/dialect.py)
     dialect: str | None = None

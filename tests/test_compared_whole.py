@@ -194,3 +194,11 @@ def test_a_clarification_whose_offers_cannot_be_computed_says_why(bi):
     answer = bi.ask("今年月均活跃客户数", as_of=AS_OF)
     assert answer.status == "refused" and answer.reason == "not_allowed", answer.message
     assert "去重数" in answer.message and "：。" not in answer.message
+
+
+def test_a_whole_the_catalog_does_not_declare_is_asked_back(small_insurance):
+    """杭州占全省的保费比例 was read as a share of the whole company, whose branches are in three provinces
+    (16.9% for Zhejiang's 23.4%; hunt 7): only a 全省 the catalog declares is everything."""
+    bi, _ = small_insurance
+    assert bi.ask("上个月杭州占全省的保费比例", as_of=AS_OF).status == "clarify"
+    assert bi.ask("上个月杭州占全公司的保费比例", as_of=AS_OF).status == "answered"

@@ -180,9 +180,10 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
                         and not (counter_of_count(w, text) and result.metric_hits and all(
                             counts_with(vocab, m, w) for h in result.metric_hits for m in h.payload))
                         and not balance_end(w, result.metric_hits, result.time, vocab, as_of, result.grain)]
-    # 占全市的比例 where the catalog has cities: which city's whole? (全网, 全公司: always everything)
-    result.residual += [w for w in WHOLE_SCOPES if w in text and w[1] in "省市区国" and any(
-        w[1] in term for term in vocab.dimension_terms if not term.isascii())]
+    # 占全市的比例 where the catalog has cities: which city's whole? 全省 of a company in three provinces:
+    # which one? (全网, 全公司, and the wholes the catalog declares: always everything)
+    result.residual += [w for w in WHOLE_SCOPES if w in text and w[1] in "省市区国" and w not in vocab.wholes and (
+        w[1] in "省国" or any(w[1] in term for term in vocab.dimension_terms if not term.isascii()))]
     return result
 
 

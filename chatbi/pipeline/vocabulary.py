@@ -83,6 +83,7 @@ class Vocabulary:
     reachable: set[tuple[str, str]] = field(default_factory=set)  # (table, table it joins to, at any depth)
     # readings of one word that select exactly the same rows (city 上海 = province 上海市), from the data
     same_rows: set[frozenset[tuple[str, str]]] = field(default_factory=set)
+    wholes: set[str] = field(default_factory=set)  # 全省 where the catalog covers one province: catalog.wholes
     named_days: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # 双11 → (11, 11, 1): catalog.calendar
     year_events: dict[str, str] = field(default_factory=dict)  # 开业 → store_open_year (event_years)
     event_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 承保 → (承保件数,): not the event
@@ -240,6 +241,7 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
                     vocab.value_terms[form].add((did, value))
         if warehouse is not None and not dim.values:
             _add_live_values(vocab, catalog, did, dim, warehouse)
+    vocab.wholes = set(catalog.catalog.wholes)
     vocab.named_days = {normalise_numbers(normalise(term)): (p.month, p.day, p.days)
                         for p in catalog.catalog.calendar for term in p.terms}
     vocab.interchangeable = interchangeable_characters({m: [s.name.zh, *s.synonyms] for m, s in catalog.metrics.items()})
