@@ -94,7 +94,9 @@ def check(plan: QueryPlan, query: SemanticQuery) -> None:
         raise NotAllowed("几个部分合在一起的占比只能对可加总的指标单独计算（不同时排名、筛选或做同比环比）。",
                          "A share of several parts together is only for a metric that adds up, with nothing else.")
     grouped = [g for g in query.group_by if g.dimension != TIME]
-    if grouped and any(h.op == "=" and h.value == 0 for h in query.having) and not members.every_member(catalog, query):
+    counted = [h for h in query.having if h.op == "=" and h.value == 0 and catalog.metrics[h.metric].type == "simple"
+               and catalog.metrics[h.metric].agg in (*ADDITIVE, "count_distinct")]  # a rate of 0 has rows; a count of 0 none
+    if grouped and counted and not members.every_member(catalog, query):
         # 销售额为0的客户: the ones with none have no row, and the catalog has no list of all of them
         names = "、".join(catalog.dimensions[g.dimension].name.zh for g in grouped)
         raise NotAllowed(f"没有数据的{names}不一定为0（可能当期还没有开业、已经停用，或按所问的范围不算在内），"

@@ -103,3 +103,13 @@ def test_polite_words_carry_nothing(bi, question):
     """能不能查一下… was asked back over 「能、不能」 (hunt 6)."""
     answer = bi.ask(question, as_of=AS_OF)
     assert answer.status == "answered" and answer.rows == bi.ask("上个月新增用户", as_of=AS_OF).rows, answer.message
+
+
+def test_a_rate_of_zero_is_among_those_with_data(bi):
+    """离网率为0的渠道 asked whether 0 was a percentage (hunt 7): 0 is 0% either way, and a rate of 0 has
+    rows (subscribers, no churn), so the outlets with data and none churned are the answer."""
+    answer = bi.ask("上个月离网率为0的渠道", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    each = bi.ask("上个月各渠道离网率", as_of=AS_OF)
+    expected = {r[0] for r in each.rows if r[-1] == 0}
+    assert expected and {r[0] for r in answer.rows} == expected

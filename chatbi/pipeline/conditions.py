@@ -79,6 +79,8 @@ def condition_of(catalog: Catalog, match: Match, metric: str, position: int, thr
             return MetricFilter(metric=metric, op=threshold.op, value=threshold.value / 100)
         return ("percent_of_what", f"「{spec.name.zh}」不是百分比，{threshold.value:g}% 是和什么比？",
                 f"'{spec.name.en}' is not a percentage; {threshold.value:g}% of what?")
+    if threshold.value == 0 and (spec.format == "percent" or compared):  # 离网率为0: 0 is 0%, whatever the unit
+        return MetricFilter(metric=metric, op=threshold.op, value=0.0, of=compared[0] if compared and match.growth else "value")
     if spec.format == "percent" or (compared and match.growth):
         return ("ambiguous_number", f"{threshold.value:g} 是百分比吗？请写成 {threshold.value:g}%。",
                 f"Is {threshold.value:g} a percentage? Please write {threshold.value:g}%.")

@@ -58,7 +58,7 @@ def days_between(text: str, as_of: dt.date, year: str | None, m1: int, d1: int, 
 
 
 @rule(r"(?:(?:自|从)\s*)?(?:(?P<y>\d{4})\s*年\s*)?(?P<m1>1[0-2]|0?[1-9])\s*月\s*(?P<d1>3[01]|[12]\d|0?[1-9])\s*(?:日|号)?"
-      r"(?:" + TO + r"(?:今天|今日|现在|目前|当前)|\s*(?:以来|至今))|"
+      r"(?:" + TO + r"(?:今天|今日|现在|目前|当前)|\s*(?:以来|至今|起|开始))|"
       r"\bsince\s+" + EN_MONTH.replace("(", "(?P<em>", 1) + r"\s+(?P<ed>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b")
 def _days_to_today(m, as_of):  # 11月1日到今天, 10月8日以来, "since Sep 1": that day up to the reference date
     month, day_ = (MONTHS_EN[m["em"][:3]], int(m["ed"])) if m["em"] else (int(m["m1"]), int(m["d1"]))
