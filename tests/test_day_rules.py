@@ -38,6 +38,7 @@ def period(text: str, data_end: dt.date = AS_OF) -> tuple[dt.date, dt.date]:
     ("从9月1日至今", D(2026, 9, 1), D(2026, 11, 15)),
     ("since Sep 1", D(2026, 9, 1), D(2026, 11, 15)),  # was the one day 09-01
     ("从9月1号开始", D(2026, 9, 1), D(2026, 11, 15)),
+    ("上月同期", D(2026, 10, 1), D(2026, 10, 15)),  # last month's first days, as many as this month has had
     ("上个周末", D(2026, 11, 7), D(2026, 11, 8)),  # was asked back over 「末」: the Saturday and Sunday
     ("上周末", D(2026, 11, 7), D(2026, 11, 8)),
     ("本周末", D(2026, 11, 14), D(2026, 11, 15)),

@@ -56,6 +56,8 @@ def compared_period(text: str, match: TimeMatch, matches: list[TimeMatch], as_of
         or _joined_to_a_period(text, match, matches)
     if span:
         return (*span, "yoy")
+    if (said := _last_months_same_days(text, match, matches)) is not None:
+        return (*said, "mom")
     others = [t for t in matches if t is not match]
     if len(others) != 1 or {match.window.kind, others[0].window.kind} - UNIT_KINDS:
         return None
@@ -130,3 +132,15 @@ def years_shared(matches: list[TimeMatch], text: str, as_of: dt.date) -> list[Ti
         else:
             out.append(t)
     return out
+
+
+_SAME_DAYS_LAST_MONTH = re.compile(r"(?:上个?月|上一个?月)\s*同期|the\s+same\s+(?:days|period)\s+(?:of\s+)?last\s+month", re.I)
+
+
+def _last_months_same_days(text: str, match: TimeMatch, matches: list[TimeMatch]) -> tuple[int, int] | None:
+    """本月和上月同期比: 上月同期 beside this month so far is its 环比 (the same days of last month)."""
+    if not _SAME_DAYS_LAST_MONTH.fullmatch(text[match.start:match.end]) or not any(
+            t.window.kind == "this_month" for t in matches if t is not match):
+        return None
+    with_, after = EARLIER_BEFORE.search(text[:match.start]), COMPARED_AFTER.match(text, match.end)
+    return (with_.start() if with_ else match.start), (after.end() if after else match.end)

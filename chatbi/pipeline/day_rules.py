@@ -165,3 +165,11 @@ def weekend_of_the_catalog(window: TimeWindow | None, value_terms: dict) -> tupl
         return None
     monday = dt.date(window.year, window.month, window.day) - dt.timedelta(days=5)
     return span(window.text, monday, monday + dt.timedelta(days=6)), next(iter(values))
+
+
+@rule(r"(?:上个?月|上一个?月)\s*同期|\bthe\s+same\s+(?:days|period)\s+(?:of\s+)?last\s+month\b")
+def _same_days_last_month(m, as_of):  # 上月同期: last month's first days, as many as this month has had
+    first = (as_of.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    last = min(first.replace(day=28) + dt.timedelta(days=4), first.replace(day=1) + dt.timedelta(days=as_of.day - 1))
+    month_end = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return span(m.group(0), first, min(last, month_end))
