@@ -371,3 +371,14 @@ def test_a_shared_value_the_metric_takes_one_way_only_is_read_that_way(bi):
     assert [(f.dimension, f.values) for f in answer.interpretation.filters] == [("deposit_type", ["定期"])]
     each = bi.ask("上月末各存款类型的存款余额", as_of=AS_OF)
     assert answer.rows[0][-1] == next(r[-1] for r in each.rows if r[0] == "定期")
+
+
+def test_a_value_of_a_metric_against_the_metric_itself_is_its_share(bi, built):
+    """今年理财销售额占财富产品销售额的比例 was refused as a ratio the catalog lacks (hunt 7): 理财's share."""
+    answer = bi.ask("今年理财销售额占财富产品销售额的比例", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    part, whole = rows(built, """SELECT SUM(t.amount) FILTER (WHERE p.product_type = '理财'), SUM(t.amount)
+        FROM fact_wealth_txn t JOIN dim_wealth_product p USING (product_code)
+        WHERE t.status = '成功' AND t.txn_type <> '赎回' AND t.txn_date BETWEEN DATE '2026-01-01' AND DATE '2026-11-15'""")[0]
+    share = answer.rows[0][[c["name"] for c in answer.columns].index("wealth_sales__share")]
+    assert float(share) == pytest.approx(float(part) / float(whole))

@@ -149,6 +149,9 @@ def ratio_said(catalog: Catalog, match: Match, metrics: list[str]) -> str | tupl
         if spec.type == "ratio" and spec.numerator in hits[0].payload and spec.denominator in hits[1].payload \
                 and not spec.hidden:
             return spec_id
+    same = hits[0].payload & hits[1].payload
+    if _OF.fullmatch(gap) and len(same) == 1:  # 理财销售额占财富产品销售额: the values said before, of all of it
+        return ("part", next(iter(same)), None, None)
     part = _OF.fullmatch(gap) and len(hits[0].payload) == len(hits[1].payload) == 1 and \
         part_of(catalog, next(iter(hits[0].payload)), next(iter(hits[1].payload)))
     if part:  # 餐饮收入占总收入的比例: 总收入's share where 餐饮收入's own condition holds

@@ -97,8 +97,9 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
     per = definitions.ratio_said(catalog, match, metrics)  # "sales per order": 客单价, never both
     if isinstance(per, tuple) and per[0] == "part":  # 餐饮收入占总收入: 总收入 of 餐饮, as a share
         _, whole, dim, value = per
-        match = dataclasses.replace(match, filters={**match.filters, dim: [value]},
-                                    comparisons=list(dict.fromkeys([*match.comparisons, "share"])))
+        match = dataclasses.replace(match, filters={**match.filters, dim: [value]} if dim else match.filters,
+                                    comparisons=list(dict.fromkeys([*match.comparisons, "share"])),
+                                    share_scope=match.share_scope if dim else ["*", *match.share_scope])
         per, metrics = None, [whole]
     if isinstance(per, tuple):
         return Draft(None, None, per)
