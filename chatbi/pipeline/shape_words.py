@@ -266,6 +266,19 @@ def share_of_everything(text: str, span: tuple[int, int] | None, hits: list) -> 
         h.kind == "comparison" and h.payload == "share" and WHOLE_OF_ALL.search(h.text) for h in hits)
 
 
+# 杭州离网用户中携号转网的占比: the values said before 中 name the whole, those after it the part
+_AMONG = re.compile(r"(?:当中|之中|里面|中|里)(?=[^占]*?(?:的)?(?:占比|比例|比重|百分比))")
+
+
+def whole_before_among(text: str, hits: list, filters: dict[str, list[str]]) -> list[str]:
+    among = _AMONG.search(text)
+    if among is None:
+        return []
+    before = {d for h in hits if h.kind == "value" and h.end <= among.start() for d, v in h.payload if v in filters.get(d, [])}
+    after = {d for h in hits if h.kind == "value" and h.start >= among.end() for d, v in h.payload if v in filters.get(d, [])}
+    return sorted(before - after) if after else []
+
+
 def said_in_the_whole(text: str, hits: list, filters: dict[str, list[str]]) -> list[str]:
     """The filtered dimensions whose value is said after the 全 / 所有 of a share's whole (占全省自营厅)."""
     share = next((h.start for h in hits if h.kind in ("share_of", "comparison") and h.payload in ("share", None)

@@ -1,0 +1,57 @@
+"""What a share is of, as the words say (hunts 6-7): a value said again in the whole keeps it there
+(杭州自营厅占全省自营厅 was of all sign-ups), the values before 中 name the whole (杭州离网用户中携号转网的
+占比), several values or all but one are one part (杭州或宁波占全省 was a share per city), and one
+value of another of the same dimension is no share (杭州占宁波 was each one's share of the two)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from chatbi.core import ChatBI
+from chatbi.warehouse import connect
+from metric_catalog.loader import load_catalog
+
+AS_OF = dt.date(2026, 11, 15)
+OCTOBER = "f.activation_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"
+ACT = "fact_activation f JOIN dim_channel ch ON ch.channel_id = f.channel_id JOIN dim_city ci ON ci.city_id = ch.city_id"
+
+
+@pytest.fixture(scope="module")
+def bi(demo_warehouse):
+    return ChatBI(load_catalog("metric_catalog/demo/telecom.yaml"), connect(str(demo_warehouse)), use_model=False)
+
+
+def share_of(demo_warehouse, part: str, whole: str = "TRUE", table: str = ACT, when: str = OCTOBER) -> float:
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        return con.execute(f"SELECT SUM(CASE WHEN {part} THEN 1 ELSE 0 END) * 1.0 / COUNT(*) FROM {table} "
+                           f"WHERE {whole} AND {when}").fetchone()[0]
+
+
+def shown_share(answer, metric: str = "new_subscribers") -> float:
+    assert answer.status == "answered" and len(answer.rows) == 1, answer.message
+    return answer.rows[0][[c["name"] for c in answer.columns].index(f"{metric}__share")]
+
+
+@pytest.mark.parametrize(("question", "part", "whole"), [
+    ("上个月杭州自营厅新增用户占全省自营厅的比例", "ci.city_name = '杭州'", "ch.channel_type = '自营厅'"),
+    ("上个月杭州或宁波新增用户占全省的比例", "ci.city_name IN ('杭州', '宁波')", "TRUE"),
+    ("上个月不含杭州的新增用户占全省比例", "ci.city_name <> '杭州'", "TRUE"),
+])
+def test_the_share_is_of_the_whole_said(bi, demo_warehouse, question, part, whole):
+    assert shown_share(bi.ask(question, as_of=AS_OF)) == pytest.approx(share_of(demo_warehouse, part, whole))
+
+
+def test_the_values_before_among_name_the_whole(bi, demo_warehouse):
+    answer = bi.ask("杭州上个月离网用户中携号转网的占比", as_of=AS_OF)
+    churn = "fact_churn f JOIN dim_channel ch ON ch.channel_id = f.channel_id JOIN dim_city ci ON ci.city_id = ch.city_id"
+    expected = share_of(demo_warehouse, "f.churn_reason = '携号转网'", "ci.city_name = '杭州'", churn,
+                        "f.churn_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'")
+    assert shown_share(answer, "churned_subscribers") == pytest.approx(expected)
+
+
+def test_one_value_of_another_is_asked_back(bi):
+    answer = bi.ask("上个月杭州新增用户占宁波的比例", as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "share_of_another", answer.message
