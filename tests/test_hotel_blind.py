@@ -230,3 +230,11 @@ def test_second_most_says_which_end_of_a_lower_is_better_metric(bi):
     each = sorted((r[-1] for r in bi.ask("上个月各酒店投诉件数", as_of=AS_OF).rows if r[0]), reverse=True)
     assert answer.rows[0][1] == sorted(set(each), reverse=True)[1]
     assert bi.ask("上个月投诉排名第二的酒店", as_of=AS_OF).reason == "rank_place"
+
+
+def test_this_weekend_of_a_metric_without_the_calendar_is_saturday_and_sunday(bi):
+    """这个周末的投诉件数 was refused: complaints have no 平日周末, so the weekend is its Saturday and Sunday."""
+    answer = bi.ask("这个周末的投诉件数", as_of=AS_OF)
+    assert answer.status == "answered" and not answer.interpretation.filters, answer.message
+    span = answer.interpretation.time_range
+    assert (str(span.start), str(span.end)) == ("2026-11-14", "2026-11-15")

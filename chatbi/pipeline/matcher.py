@@ -81,6 +81,7 @@ class Match:
     share_scope: list[str] = field(default_factory=list)  # dimensions whose values name the whole (占华东的比例)
     share_span: tuple[int, int] | None = None  # where the whole is said: a value there names it
     whole_values: set[tuple[str, str]] = field(default_factory=set)  # (dimension, value) said in the whole
+    weekend: tuple | None = None  # (that week, (dimension, value)): the catalog's own 周末, where a metric takes it
     positions: dict[str, int] = field(default_factory=dict)  # grouped dimension / metric → where it was said
     rank_at: int | None = None  # where the ranking word was said
     ranked: list[tuple[frozenset[str], str | None]] = field(default_factory=list)  # (metrics, direction) a rank word is said of
@@ -148,9 +149,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     chosen = sorted(chosen + head_nouns(chosen, text, vocab.dimension_terms, vocab.metric_terms, FILLER),
                     key=lambda h: h.start)  # "which lines": product line
     _interpret(chosen, text, result, as_of, vocab)
-    if weekend := weekend_of_the_catalog(result.time, vocab.value_terms):  # 这个周末 of a hotel: Fri, Sat nights
-        result.time, (dim, value) = weekend[0], weekend[1]
-        result.filters.setdefault(dim, []).append(value)
+    result.weekend = weekend_of_the_catalog(result.time, vocab.value_terms)  # 这个周末 of a hotel: Fri, Sat nights
     if "share" in result.comparisons and not result.share_scope:  # 杭州离网用户中携号转网的占比: of 杭州's
         result.share_scope = shape_words.whole_before_among(text, chosen, result.filters)
     if not result.share_scope and shape_words.share_of_everything(text, result.share_span, chosen):
