@@ -382,3 +382,10 @@ def test_a_value_of_a_metric_against_the_metric_itself_is_its_share(bi, built):
         WHERE t.status = '成功' AND t.txn_type <> '赎回' AND t.txn_date BETWEEN DATE '2026-01-01' AND DATE '2026-11-15'""")[0]
     share = answer.rows[0][[c["name"] for c in answer.columns].index("wealth_sales__share")]
     assert float(share) == pytest.approx(float(part) / float(whole))
+
+
+def test_a_balances_growth_since_the_start_of_the_year_is_against_last_years_end(bi):
+    """今年以来存款增加了多少 asked 环比 or 同比 (hunt 6): a balance since the year began is 较年初."""
+    answer = bi.ask("今年以来存款增加了多少", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.comparisons == ["ystart"], answer.message
+    assert answer.rows == bi.ask("存款余额较年初增加了多少", as_of=AS_OF).rows

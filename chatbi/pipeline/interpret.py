@@ -80,6 +80,9 @@ def _each_said(match: Match, listed: list[str]) -> bool:
 def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.date,
                 group_by: list[str] | None = None, by_rate: bool = False) -> Draft:
     """``by_rate``: 下降最多 / 下降最少 read by the rate of change, among those that moved that way."""
+    if match.growth and not match.comparisons and match.time is not None and match.time.kind == "ytd" and all(
+            catalog.metrics[leaf].type == "period_end" for m in metrics for leaf in graph.leaf_metrics(catalog, m)):
+        match = dataclasses.replace(match, comparisons=["ystart"])  # 今年以来存款增加了多少: against last year's end
     if match.weekend and all(match.weekend[1][0] in graph.allowed_dimensions(catalog, m) for m in metrics):
         (week, (dim, value)), filters = match.weekend, dict(match.filters)  # 这个周末的出租率: the hotel's weekend nights
         match = dataclasses.replace(match, time=week, weekend=None, filters={**filters, dim: [*filters.get(dim, []), value]})
