@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from metric_catalog import graph
 from metric_catalog.model import Catalog
-from semantic_layer import members, shapes, timegrain
+from semantic_layer import shapes, timegrain
 from semantic_layer.access import User
 from semantic_layer.explain import explain
 from semantic_layer.joins import join
@@ -194,11 +194,6 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
     shapes.check(plan, query)
     start, end = plan.start, plan.end
     ctes, base = _base(plan, start, end, "")
-    counted_in = members.every_member(catalog, query)
-    if counted_in:  # 新增用户最少的渠道: the outlets with none are the lowest, at 0
-        ctes.append(("members", members.members_select(catalog, query, counted_in, plan.user)))
-        ctes.append(("every_member", members.with_members(base, "members", counted_in, query.metrics)))
-        base = "every_member"
     dims = plan.dimension_columns()
     timed = bool(plan.grain) and not query.average_over
     if query.average_over:  # the per-period values become one mean per key

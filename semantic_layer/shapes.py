@@ -13,7 +13,7 @@ import datetime as dt
 from sqlglot import exp
 
 from metric_catalog import graph
-from semantic_layer import members, timegrain
+from semantic_layer import timegrain
 from semantic_layer.errors import NotAllowed
 from semantic_layer.plan import ADDITIVE, QueryPlan
 from semantic_layer.query import TIME, Filter, GroupBy, SemanticQuery
@@ -96,10 +96,10 @@ def check(plan: QueryPlan, query: SemanticQuery) -> None:
     grouped = [g for g in query.group_by if g.dimension != TIME]
     counted = [h for h in query.having if h.op == "=" and h.value == 0 and catalog.metrics[h.metric].type == "simple"
                and catalog.metrics[h.metric].agg in (*ADDITIVE, "count_distinct")]  # a rate of 0 has rows; a count of 0 none
-    if grouped and counted and not members.every_member(catalog, query):
-        # 销售额为0的客户: the ones with none have no row, and the catalog has no list of all of them
+    if grouped and counted:
+        # 新增用户为0的营业厅: the ones with none have no row, and whether they were open the data does not say
         names = "、".join(catalog.dimensions[g.dimension].name.zh for g in grouped)
-        raise NotAllowed(f"没有数据的{names}不一定为0（可能当期还没有开业、已经停用，或按所问的范围不算在内），"
+        raise NotAllowed(f"没有数据的{names}不一定为0（可能当期还没有开业、已经停用、尚未上线，或按所问的范围不算在内），"
                          f"无法确定哪些{names}为0；可以问数值最低的{names}。",
                          "The ones with no data need not be at 0 (not yet open, closed, or outside what was asked), "
                          "so which have none cannot be known; ask for the lowest instead.")

@@ -152,18 +152,6 @@ SHAPES = {
         f"""SELECT SUM(CASE WHEN ci.city_name <> '杭州' THEN 1 ELSE 0 END),
                    SUM(CASE WHEN ci.city_name <> '杭州' THEN 1 ELSE 0 END) * 1.0 / COUNT(*)
             FROM {ACT} WHERE {IN_QUARTER}"""),
-    # the categories with none have no row among the facts: every category is counted, at 0 (the
-    # city narrows the counting, not which plan categories there are)
-    "categories with none, every category counted": (
-        SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="plan_category")],
-                      time_range=TimeRange(start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 1)),
-                      filters=[Filter(dimension="city", op="=", values=["舟山"])],
-                      having=[MetricFilter(metric="new_subscribers", op="<", value=3)]),
-        """SELECT c.plan_category, COALESCE(v.n, 0) FROM (SELECT DISTINCT plan_category FROM dim_plan) c
-           LEFT JOIN (SELECT p.plan_category, COUNT(*) AS n FROM fact_activation f JOIN dim_plan p ON p.plan_id = f.plan_id
-             JOIN dim_channel ch ON ch.channel_id = f.channel_id JOIN dim_city ci ON ci.city_id = ch.city_id
-             WHERE ci.city_name = '舟山' AND f.activation_date = DATE '2026-09-01' GROUP BY 1) v
-           ON v.plan_category = c.plan_category WHERE COALESCE(v.n, 0) < 3"""),
 }
 
 
@@ -242,8 +230,11 @@ REFUSED_SHAPES = {
     "parts together of a ratio": SemanticQuery(
         metrics=["churn_rate"], time_range=QUARTER, comparisons=["share"], parts_summed=True,
         filters=[Filter(dimension="city", op="in", values=["杭州", "宁波"])]),
-    "none of things that come and go (outlets open and close)": SemanticQuery(
+    "none of things that come and go (outlets open and close)": SemanticQuery(  # which were open is unknown
         metrics=["new_subscribers"], group_by=[GroupBy(dimension="channel")], time_range=QUARTER,
+        having=[MetricFilter(metric="new_subscribers", op="=", value=0)]),
+    "none of a category (a plan category may not have been sold yet)": SemanticQuery(
+        metrics=["new_subscribers"], group_by=[GroupBy(dimension="plan_category")], time_range=QUARTER,
         having=[MetricFilter(metric="new_subscribers", op="=", value=0)]),
     "none of a thing known only from the facts": SemanticQuery(  # no list of every access type to find those with none
         metrics=["broadband_installs"], group_by=[GroupBy(dimension="access_type")], time_range=QUARTER,

@@ -7,7 +7,7 @@ import datetime as dt
 from chatbi.pipeline.answer import format_value, key_text
 from metric_catalog import graph
 from metric_catalog.model import Catalog
-from semantic_layer import SemanticQuery, members, timegrain
+from semantic_layer import SemanticQuery, timegrain
 
 AVERAGE_PER = {"day": ("日均", "daily average "), "week": ("周均", "weekly average "), "month": ("月均", "monthly average "),
                "quarter": ("季均", "quarterly average "), "year": ("年均", "yearly average ")}
@@ -109,10 +109,10 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
             parts_en.append(en)
         who_zh, who_en = (f"{'、'.join(keys)}：", f" ({', '.join(keys_en)})") if keys else ("", "")
         dims = [k for k, col in enumerate(columns) if col["kind"] == "dimension"]
-        if (counted := _groups_counted(catalog, query, columns, rows, dims)) is not None:  # 超过100万的门店有几家: 1
+        if (counted := _groups_counted(query, columns, rows, dims)) is not None:  # 超过100万的门店有几家: 1
             who_zh, who_en = f"{counted[0].lstrip('，')}，{who_zh}", f" ({counted[1].lstrip(': ')}){who_en}"
         if dims:  # 中收最少的支行: of those with any, or every one with none at 0
-            note_zh, note_en = _without_data(catalog, query, columns, rows, dims[0])
+            note_zh, note_en = _without_data(catalog, query, columns, dims[0])
             parts_zh[-1], parts_en[-1] = parts_zh[-1] + note_zh, parts_en[-1] + note_en
         return (f"{rng}，{who_zh}" + "，".join(parts_zh) + "。",
                 f"For {rng_en}{who_en}: " + "; ".join(parts_en) + ".")
@@ -126,7 +126,7 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     if truncated:
         zh = f"{rng}，{where_zh}{spec.name.zh}，超过 {len(rows)} 行，只显示前 {len(rows)} 行"
         en = f"{spec.name.en}{where_en} for {rng_en}: more than {len(rows)} rows, the first {len(rows)} shown"
-    elif (counted := _groups_counted(catalog, query, columns, rows, dims)) is not None:  # 超过100万的门店有几家
+    elif (counted := _groups_counted(query, columns, rows, dims)) is not None:  # 超过100万的门店有几家
         names = [catalog.metrics[col["metric"]].name for _, col in metric_cols]
         zh = f"{rng}，{where_zh}{'、'.join(n.zh for n in names)}{counted[0]}"
         en = f"{' and '.join(n.en for n in names)}{where_en} for {rng_en}{counted[1]}"
@@ -153,7 +153,7 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
         first = columns[dims[0]]
         zh += f"；{'最高' if high else '最低'}的是{key_text(first, rows[0][dims[0]])}（{top}）"
         en += f"; {'highest' if high else 'lowest'}: {key_text(first, rows[0][dims[0]], 'en')} ({top_en})"
-        note_zh, note_en = _without_data(catalog, query, columns, rows, dims[0])
+        note_zh, note_en = _without_data(catalog, query, columns, dims[0])
         zh, en = zh + note_zh, en + note_en
     return zh + "。", en + "."
 
@@ -182,7 +182,7 @@ def _at_place(catalog: Catalog, query: SemanticQuery, columns: list[dict], rows:
             f"{key_text(columns[dim], row[dim], lang)} ({value})"
     at = [r for r in rows if r[place_at] == query.place]
     label, label_en = columns[dim]["label"], columns[dim]["label_en"]
-    only_zh, only_en = _without_data(catalog, query, columns, rows, dim)
+    only_zh, only_en = _without_data(catalog, query, columns, dim)
     if at:
         tie, tie_en = ("并列", "tied ") if len(at) > 1 else ("", "")
         return (f"{rng}，{where_zh}{name}{tie}{which}{query.place}的{label}是" + "、".join(said(r) for r in at) + f"{only_zh}。",
@@ -199,17 +199,12 @@ def _at_place(catalog: Catalog, query: SemanticQuery, columns: list[dict], rows:
             + ", ".join(said(r, "en") for r in above) + f" tie for {which_en}{last}.")
 
 
-def _without_data(catalog: Catalog, query: SemanticQuery, columns: list[dict], rows: list, dim: int) -> tuple[str, str]:
-    """What an ascending ranking of a sum or a count says of the things with no rows: counted at 0
-    (every member of their own table; said when one is shown), or not in it (of those with any)."""
+def _without_data(catalog: Catalog, query: SemanticQuery, columns: list[dict], dim: int) -> tuple[str, str]:
+    """What an ascending ranking of a sum or a count says of the things with no rows: not in it (新增用户
+    最少的渠道 of those with any — an outlet with none may not have been open, so it is no 0 of the data's)."""
     if not query.order_by or query.order_by[0].descending or query.order_by[0].field not in query.metrics:
         return "", ""
     label, plural = columns[dim]["label"], _plural(columns[dim]["label_en"])
-    if members.every_member(catalog, query):
-        at = next(k for k, c in enumerate(columns) if c["name"] == query.order_by[0].field)
-        if not any(r[at] == 0 for r in rows):
-            return "", ""
-        return f"（该期间没有数据的{label}按 0 计）", f" ({plural} with no data in the period count as 0)"
     if _counted_metric(catalog, query.order_by[0].field):
         return f"（只排该期间有数据的{label}，没有数据的不在其中）", f" (only {plural} with data in the period are ranked)"
     return "", ""
@@ -229,7 +224,7 @@ def stated_count(query: SemanticQuery, columns: list[dict], rows: list, truncate
     dims = [k for k, c in enumerate(columns) if c["kind"] == "dimension"]
     if not any(c["kind"] == "metric" for c in columns):
         return sum(r[0] is not None for r in rows)
-    if _groups_counted(None, query, columns, rows, dims) is None:  # only whether it counts
+    if _groups_counted(query, columns, rows, dims) is None:
         return None
     key = (dims or [k for k, c in enumerate(columns) if c["kind"] == "time"])[0]
     return sum(r[key] is not None for r in rows)
@@ -239,7 +234,7 @@ PERIOD_LABELS = {"month": ("月份", "month"), "quarter": ("季度", "quarter"),
                  "week": ("周", "week"), "day": ("天", "day")}
 
 
-def _groups_counted(catalog: Catalog | None, query: SemanticQuery, columns: list[dict], rows: list, dims: list[int]) -> tuple[str, str] | None:
+def _groups_counted(query: SemanticQuery, columns: list[dict], rows: list, dims: list[int]) -> tuple[str, str] | None:
     """The groups a condition selects, counted (the rows with no key, such as the online mall, are
     not one of the stores); a condition of 'below' cannot see the groups with no data at all."""
     times = [k for k, c in enumerate(columns) if c["kind"] == "time"]
@@ -258,13 +253,7 @@ def _groups_counted(catalog: Catalog | None, query: SemanticQuery, columns: list
         ("meets the condition" if named == 1 else "meet the condition")
     if named < len(rows):
         zh, en = zh + f"（另有{col.get('empty') or '空值'}）", en + f" (and {col.get('empty_en') or 'the empty value'})"
-    if times or not any(h.op in ("<", "<=", "=") and h.of == "value" for h in query.having):
-        pass  # a spine has every period
-    elif catalog is not None and members.every_member(catalog, query):
-        if any(r[k] == 0 for r in rows for k, c in enumerate(columns) if c["kind"] == "metric"):
-            zh += f"（含该期间没有数据、按 0 计的{col['label']}）"
-            en += f" ({_plural(col['label_en'])} with no data in the period count as 0)"
-    else:
+    if not times and any(h.op in ("<", "<=", "=") and h.of == "value" for h in query.having):  # a spine has every period
         zh += f"；该期间没有数据的{col['label']}不在其中"
         en += f"; {_plural(col['label_en'])} with no data in the period are not among them"
     return zh, en
