@@ -37,8 +37,10 @@ def share_parts(query: SemanticQuery) -> tuple[SemanticQuery, list[Filter]]:
     grouped = {g.dimension for g in query.group_by if g.dimension != TIME}
     # "*": the whole is everything (杭州各区县占全省的比例), so every filter selects the part
     everything = "*" in query.share_scope
+    # 除了电子渠道以外各渠道类型占比: a value left out of the breakdown is left out of its whole too
     parts = [f for f in query.filters if (everything or f.dimension in grouped or not grouped)
-             and f.dimension not in query.share_scope]
+             and f.dimension not in query.share_scope
+             and not (f.op in ("not in", "!=") and f.dimension in grouped and not everything)]
     if not parts and not grouped:
         raise NotAllowed("占比需要说明是谁占谁：请按某个维度拆分，或指出要看的部分（如某个地市）。",
                          "A share needs a breakdown or a part to compare with the whole (say, one city).")

@@ -55,3 +55,13 @@ def test_the_values_before_among_name_the_whole(bi, demo_warehouse):
 def test_one_value_of_another_is_asked_back(bi):
     answer = bi.ask("上个月杭州新增用户占宁波的比例", as_of=AS_OF)
     assert answer.status == "clarify" and answer.reason == "share_of_another", answer.message
+
+
+def test_a_value_left_out_of_the_breakdown_is_left_out_of_its_whole(bi, demo_warehouse):
+    """除了电子渠道以外各渠道类型新增用户占比 was each type's share of all sign-ups, e-channel included,
+    the shares adding up to 63.8% (hunt 8): of the types said, adding up to 100%."""
+    answer = bi.ask("上个月除了电子渠道以外各渠道类型新增用户占比", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    shares = {r[0]: r[-1] for r in answer.rows}
+    expected = share_of(demo_warehouse, "ch.channel_type = '自营厅'", "ch.channel_type <> '电子渠道'")
+    assert sum(shares.values()) == pytest.approx(1.0) and shares["自营厅"] == pytest.approx(expected)
