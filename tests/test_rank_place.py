@@ -96,10 +96,12 @@ def test_both_ends_of_a_ranking_at_once_are_never_one_end(small_retail, question
 
 
 @pytest.mark.parametrize("question", ["上个月销售额最高的城市的各门店销售额", "今年每个月销售额最高的品类",
-                                      "上个月销售额前3的品类各自销售额前2的品牌"])
+                                      "上个月销售额前3的品类各自销售额前2的品牌",
+                                      "上个月退货金额最多的品类的退货原因分布"])  # every category × reason (hunt 8)
 def test_a_ranking_inside_a_rankings_top_is_never_flattened(small_retail, question):
     """最高的城市的各门店 listed every store, each ranked 1; 每个月最高的品类 was every month × category
     sorted together; 前3的品类各自前2的品牌 the overall top 2 (hunt 4)."""
     bi, _ = small_retail
     assert bi.ask(question, as_of=dt.date(2026, 11, 15)).status != "answered"
     assert bi.ask("每个城市销售额最高的门店", as_of=dt.date(2026, 11, 15)).status == "answered"
+    assert bi.ask("上个月各品类各退货原因的退货金额排名", as_of=dt.date(2026, 11, 15)).status == "answered"
