@@ -79,3 +79,14 @@ def test_a_rate_of_zero_is_among_those_with_data(bi):
     each = bi.ask("上个月各渠道离网率", as_of=AS_OF)
     expected = {r[0] for r in each.rows if r[-1] == 0}
     assert expected and {r[0] for r in answer.rows} == expected
+
+
+def test_a_value_right_before_its_metric_filters_it(bi, demo_warehouse):
+    """上个月5G套餐新增用户 was read as 5G套餐用户数 (a balance, another metric) once a value and any name
+    of the metric said with it could name another metric: only words between them can."""
+    answer = bi.ask("上个月5G套餐新增用户", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["new_subscribers"], answer.message
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        (expected,) = con.execute("""SELECT COUNT(*) FROM fact_activation f JOIN dim_plan p ON p.plan_id = f.plan_id
+            WHERE p.plan_category = '5G套餐' AND f.activation_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'""").fetchone()
+    assert answer.rows[0][-1] == expected

@@ -25,7 +25,9 @@ def metrics_named_with_values(chosen: list[Hit], text: str, metric_terms: dict[s
     for value in [h for h in chosen if h.kind == "value"]:
         for metric in [h for h in out if h.kind == "metric"]:
             first, second = sorted((value, metric), key=lambda h: h.start)
-            if not _BETWEEN.match(text[first.end:second.start]):
+            gap = text[first.end:second.start]
+            # 5G套餐新增用户: a value right before its metric filters it (never 5G套餐用户数, another metric)
+            if not _BETWEEN.match(gap) or first is value and not gap.strip():
                 continue
             # "cancelled parcels": the value with any name of the metric said (parcels → cancelled shipments)
             names = {metric.text, *(t for t, ids in metric_terms.items() if ids & metric.payload)}
