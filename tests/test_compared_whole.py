@@ -202,3 +202,11 @@ def test_a_whole_the_catalog_does_not_declare_is_asked_back(small_insurance):
     bi, _ = small_insurance
     assert bi.ask("上个月杭州占全省的保费比例", as_of=AS_OF).status == "clarify"
     assert bi.ask("上个月杭州占全公司的保费比例", as_of=AS_OF).status == "answered"
+
+
+@pytest.mark.parametrize(("question", "dimension"), [("上个月上海门店的销售额", "city"), ("上个月上海客户的销售额", "customer_city")])
+def test_the_thing_named_after_a_shared_value_says_whose_it_is(bi, question, dimension):
+    """上海门店的销售额 offered the store's city, the customer's city and two provinces (hunt 8)."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [(f.dimension, f.values) for f in answer.interpretation.filters] == [(dimension, ["上海"])]

@@ -219,6 +219,9 @@ def _by_company(h: Hit, result: Match, vocab: Vocabulary) -> frozenset[tuple[str
     context = {vocab.dimension_tables[d] for d in [*result.filters, *result.excluded] if d in vocab.dimension_tables}
     if result.listing:
         context |= {vocab.dimension_tables[d] for d in [*result.group_by, *result.named] if d in vocab.dimension_tables}
+    # 上海门店的销售额: the thing named right after the value is whose 上海
+    context |= {vocab.dimension_tables[d] for d in result.named if d in vocab.dimension_tables
+                and 0 <= result.positions.get(d, -9) - h.end <= 1}
     if not context:
         return None
 
