@@ -52,6 +52,14 @@ def test_a_unit_comparison_over_another_period_is_asked_back_broken_down_by_that
     assert offered.time_group.grain == grain and offered.comparisons == ["mom"]
 
 
+def test_qoq_of_a_month_is_asked_back_never_the_month_before(bi):
+    """AOV QoQ (last closed month by default) answered October against September, said as 环比 (hunt 8)."""
+    answer = bi.ask("AOV QoQ", as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "comparison_unit", answer.message
+    quarter = bi.ask("Q3 AOV QoQ", as_of=AS_OF)
+    assert quarter.status == "answered" and "2026-04-01 至 2026-06-30" in quarter.message
+
+
 def test_mom_said_of_a_quarter_is_the_previous_period_as_analysts_use_it(bi):
     answer = bi.ask("上季度销售额MoM", as_of=AS_OF)
     assert answer.status == "answered" and "2026-04-01 至 2026-06-30" in answer.message

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from semantic_layer.timegrain import bucket_start
+from semantic_layer.timegrain import MONTHS_PER, Shift, comparison_shift
 
 # (the one before, one of it, by it, English)
 UNIT_NAMES = {"month": ("上个月", "一个月", "按月", "month"), "quarter": ("上季度", "一个季度", "按季度", "quarter"),
@@ -19,8 +19,10 @@ def unit_problem(unit: str | None, grain: str | None, start: dt.date, end: dt.da
     """(code, zh, en) when the period asked is not one ``unit`` (nor broken down by it); else None."""
     if unit is None:
         return None
-    if grain == unit or grain is None and bucket_start(start, unit) == bucket_start(end, unit) \
-            and start == bucket_start(start, unit):
+    # one whole unit, or the unit so far: its comparison then lies one unit back (October alone, asked
+    # QoQ, would be September — the answer said 环比 against 2026-09: AOV QoQ, hunt 8)
+    one_back = Shift(days=7) if unit == "week" else Shift(months=MONTHS_PER[unit])
+    if grain == unit or grain is None and comparison_shift("mom", None, start, end) == one_back:
         return None
     before, one, by, en = UNIT_NAMES[unit]
     return ("comparison_unit",
