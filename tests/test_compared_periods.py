@@ -41,6 +41,7 @@ def value(bi, question):
     ("去年Q4和今年Q1新增用户对比", "mom", "2026年Q1新增用户", "2025年Q4新增用户"),
     ("上周和上上周新增用户对比", "mom", "上周新增用户", "上上周新增用户"),  # were two periods (hunt 6)
     ("本月新增用户和上月同期比", "mom", "本月新增用户", "上月同期新增用户"),  # hunt 7
+    ("10月末和9月末的在网用户数", "mom", "10月末在网用户数", "9月末在网用户数"),  # two month ends (hunt 8)
     ("今年国庆和去年国庆新增用户对比", "yoy", "今年国庆新增用户", "去年国庆新增用户"),
 ])
 def test_two_periods_together_are_the_later_against_the_other(bi, question, kind, now, before):

@@ -64,7 +64,8 @@ def compared_period(text: str, match: TimeMatch, matches: list[TimeMatch], as_of
     first, second = sorted((match, others[0]), key=lambda t: t.start)
     if "date" in {match.window.kind, others[0].window.kind} and not _COMPARED_ON.search(text):
         return None  # 今年双11和去年双11的揽收量: two spans of days side by side, unless said to be compared
-    if not _COMPARED_ON.search(text) and text[first.end:second.start].strip() not in ("和", "与", "跟", "及", "、", "and"):
+    gap = re.sub(rf"^(?:{'|'.join(PERIOD_ENDS)})", "", text[first.end:second.start].strip())  # 10月末和9月末
+    if not _COMPARED_ON.search(text) and gap.strip() not in ("和", "与", "跟", "及", "、", "and"):
         return None  # 9月和10月各地市: the two side by side
     if _SUMMED_OR_SPLIT.search(text):
         return None  # 9月和10月的合计, 9月和10月每天: both periods meant, not one against the other
