@@ -205,9 +205,11 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         return Draft(None, period, by_change)
     if match.rank and limit is not None or match.rank and len(dims) > 1:
         top_within = _top_within(match, dims, metrics[0])
-    said_first = sorted(dims, key=lambda d: match.positions.get(d, -1))[:-1]  # 最多的品类的退货原因: the top one's
-    nested = match.rank and top_within is None and any(0 <= match.positions.get(d, -9) - end <= 1
-                                                       for _, end, _ in match.rank_words for d in said_first)
+    said = sorted(dims, key=lambda d: match.positions.get(d, -1))  # 最多的品类的退货原因: the top one's reasons
+    nested = match.rank and top_within is None and len(said) > 1 and any(
+        0 <= match.positions.get(d, -9) - end <= 1 and not re.search(  # 投诉最多的支行和投诉类型: two breakdowns
+            r"和|与|及|、|,|，|\band\b", match.text[end:match.positions.get(said[-1], end)])
+        for _, end, _ in match.rank_words for d in said[:-1])
     if isinstance(top_within, tuple) or match.rank and grain and dims and top_within is None or nested:
         # 销售额最高的城市的各门店 (the top city, then its stores), 每个月销售额最高的品类 (a top per period)
         return Draft(None, period, top_within if isinstance(top_within, tuple) else NESTED_RANK)
