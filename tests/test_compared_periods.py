@@ -156,3 +156,13 @@ def test_an_exclusion_beside_the_answer_is_not_said_of_it(bi):
     answer = bi.ask("上个月除杭州外新增用户最多的地市", as_of=AS_OF)
     assert answer.status == "answered" and answer.rows[0][0] != "杭州", answer.message
     assert f"{answer.rows[0][0]}（不含杭州）：" in answer.message
+
+
+@pytest.mark.parametrize(("question", "start", "end"), [("今年6月18日到20日新增用户", "2026-06-18", "2026-06-20"),
+                                                       ("去年6月18日到20日新增用户", "2025-06-18", "2025-06-20")])
+def test_a_year_said_before_a_span_of_days_dates_it(bi, question, start, end):
+    """今年6月18日到20日 was refused as two periods (hunt 6): the year said right before dates the span."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    span = answer.interpretation.time_range
+    assert (str(span.start), str(span.end)) == (start, end)

@@ -123,7 +123,8 @@ def years_shared(matches: list[TimeMatch], text: str, as_of: dt.date) -> list[Ti
     out: list[TimeMatch] = []
     for t in matches:
         last = out[-1] if out else None
-        if last and last.window.kind in _YEARS and t.window.kind in _PARTS and t.window.year is None \
+        # a span of days carries the year it was guessed in (its last occurrence): the year said right before wins
+        if last and last.window.kind in _YEARS and t.window.kind in _PARTS and (t.window.year is None or t.window.kind == "date") \
                 and text[last.end:t.start].strip() in ("", "的"):
             year = last.window.year or as_of.year
             out[-1] = TimeMatch(replace(t.window, year=year, text=text[last.start:t.end]), last.start, t.end)
