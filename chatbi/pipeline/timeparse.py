@@ -23,6 +23,7 @@ from chatbi.pipeline.day_rules import DAY_PATTERNS
 from chatbi.pipeline.span_rules import SPAN_PATTERNS
 from chatbi.pipeline.spoken_numbers import normalise_numbers
 from chatbi.pipeline.time_rules import PATTERNS, TimeWindow
+from chatbi.pipeline.time_rules_en import EN_PATTERNS
 
 __all__ = ["AmbiguousTime", "Period", "TimeMatch", "TimeWindow", "combine", "default_window", "find_time",
            "normalise_numbers", "resolve"]
@@ -52,7 +53,7 @@ def find_time(text: str, as_of: dt.date, named_days: dict[str, tuple[int, int, i
     ``named_days``: the catalog's calendar, term → (month, day, days): 双11 → (11, 11, 1)."""
     taken = [False] * len(text)
     found: list[TimeMatch] = []
-    patterns = [*SPAN_PATTERNS, *DAY_PATTERNS, *PATTERNS]  # spans before the single days and months in them
+    patterns = [*SPAN_PATTERNS, *DAY_PATTERNS, *PATTERNS, *EN_PATTERNS]  # spans before the single days and months in them
     if named_days:
         terms = sorted(named_days, key=len, reverse=True)
         alternation = "|".join(re.escape(t) for t in terms)
