@@ -208,7 +208,7 @@ def _this_quarter(m, as_of):
 
 # 上上个月 (the month before last): read whole, never as 上个月 with a stray 上
 @rule(r"上上(?:个)?月(?:份)?")
-def _month_before_last(m, as_of):
+def month_before_last(m, as_of):
     day = as_of.replace(day=1) - relativedelta(months=2)
     return TimeWindow("month", m.group(0), year=day.year, month=day.month)
 

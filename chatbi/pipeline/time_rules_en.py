@@ -3,10 +3,8 @@ rules tried after the Chinese ones, in this order (timeparse.find_time)."""
 
 from __future__ import annotations
 
-from dateutil.relativedelta import relativedelta
-
 from chatbi.pipeline.rule_registry import rules_into
-from chatbi.pipeline.time_rules import EN_MONTH, MONTHS_EN, WORD_NUMBERS, TimeWindow
+from chatbi.pipeline.time_rules import EN_MONTH, MONTHS_EN, WORD_NUMBERS, TimeWindow, month_before_last
 
 EN_PATTERNS: list[tuple[str, callable]] = []
 rule = rules_into(EN_PATTERNS)
@@ -80,10 +78,7 @@ def _en_ordinal_quarter(m, as_of):
     return TimeWindow("quarter", m.group(0), year=int(m["y"]) if m["y"] else None, quarter=quarter)
 
 
-@rule(r"\b(?:the\s+)?month\s+before\s+last\b")
-def _en_month_before_last(m, as_of):
-    day = as_of.replace(day=1) - relativedelta(months=2)
-    return TimeWindow("month", m.group(0), year=day.year, month=day.month)
+rule(r"\b(?:the\s+)?month\s+before\s+last\b")(month_before_last)  # as 上上个月
 
 
 @rule(r"\b(?:this|current)\s+quarter\b|\bqtd\b|\bquarter[\s-]to[\s-]date\b")
