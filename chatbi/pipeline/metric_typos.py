@@ -85,6 +85,7 @@ def sounds_alike(said: str, meant: str) -> bool:
 ASPECT = set("了过着")
 COUNTERS = {w for w in MEASURE_WORDS if len(w) == 1}
 PARTICLES = set("的地得了着过和与及或跟同是在按各每个把被给对从到由向中里内且又")
+PERIOD_CHARS = set("年季月周天日")  # 哪个月销售额: the period ranked, no typo of 净销售额
 
 
 def _particle_of_another(window: str, at: int, payload: set[str], terms: dict[str, set[str]]) -> bool:
@@ -124,7 +125,7 @@ def typo_neighbours(chosen: list[Hit], text: str, terms: dict[str, set[str]], ta
                     continue
                 differ = [a for a, b in zip(window, term, strict=True) if a != b]
                 # 上海的销售额 is no typo of 净销售额: a particle or conjunction is said, not mistyped
-                if len(differ) == 1 and differ[0] not in PARTICLES and differ[0].isalnum():  # 、销售额: no 净销售额
+                if len(differ) == 1 and differ[0] not in PARTICLES | PERIOD_CHARS and differ[0].isalnum():  # 、销售额: no 净销售额
                     hit.payload = set(hit.payload) | payload
                     hit.start, hit.end, hit.text = min(start, hit.start), max(start + n, hit.end), window
                     for i in range(hit.start, hit.end):
