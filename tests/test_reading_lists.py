@@ -343,3 +343,18 @@ def test_a_value_with_no_row_ever_in_the_metrics_data_is_no_zero(ins):
         ORDER BY 1 LIMIT 1""").rows[0][0]
     answer = bi.ask(f"{holder}今年的保费", as_of=AS_OF)
     assert answer.status != "answered" or answer.rows[0][-1] not in (0, None), answer.message
+
+
+def test_a_value_seen_only_after_the_period_is_said_so_not_never(small_retail):
+    """上个月待发货的订单 was refused as 「待发货」 never in the data (hunt 8), while 本月 answered 182: the
+    status appears only after the period asked, and the refusal says that."""
+    bi, warehouse = small_retail
+    status, first = warehouse.execute("""SELECT order_status, min(order_date) FROM fact_order GROUP BY 1
+        ORDER BY 2 DESC LIMIT 1""").rows[0]
+    assert first > dt.date(2026, 10, 31), first  # the data has a status first seen in November
+    answer = bi.ask(f"上个月{status}的订单有多少", as_of=AS_OF)
+    assert answer.status == "refused" and "之后才出现" in answer.message, answer.message
+    now = bi.ask(f"本月{status}的订单有多少", as_of=AS_OF)
+    truth = warehouse.execute(f"""SELECT count(*) FROM fact_order WHERE order_status = '{status}'
+        AND order_date BETWEEN DATE '2026-11-01' AND DATE '2026-11-15'""").rows[0][0]
+    assert now.status == "answered" and now.rows[0][-1] == truth, now.message

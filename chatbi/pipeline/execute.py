@@ -86,8 +86,14 @@ class Executor:
         columns = [{"name": c.name, "kind": c.kind, "label": c.label_zh, "label_en": c.label_en, "format": c.format,
                     "metric": c.metric, **self._empty_names(c), **self._unit(c)} for c in compiled.columns]
         rows = [list(r) for r in result.rows]
-        if self._never_any(query, compiled, columns, rows, user, as_of):  # 南京博远运输有限公司的保费: 0?
+        if self._never_any(query, compiled, columns, rows, user, as_of, compiled.end or as_of):  # 南京博远…的保费: 0?
             names = "、".join(v for f in query.filters if f.op in ("=", "in") for v in f.values)
+            if not self._never_any(query, compiled, columns, rows, user, as_of, as_of):  # 上个月待发货的订单
+                return refuse(question, "never_in_data", f"「{names}」在所问时间及以前的数据里没有记录，只在之后才出现，"
+                              "0 不能说明什么；请问它出现之后的时间（如本月）。",
+                              f"'{names}' has no row in this metric's data up to the period asked, only after it, "
+                              "so 0 would say nothing; ask about a period after it appears (e.g. this month).",
+                              user, query.metrics, path=path)
             return refuse(question, "never_in_data", f"「{names}」在所问指标的数据里从来没有记录，0 不能说明什么"
                           "（它可能不是这个指标统计的对象）；请换个说法或确认名称。",
                           f"'{names}' has never had a row in this metric's data, so 0 would say nothing (it may "
@@ -263,9 +269,9 @@ class Executor:
         return answer
 
     def _never_any(self, query: SemanticQuery, compiled, columns: list[dict], rows: list, user: User,
-                   as_of: dt.date) -> bool:
+                   as_of: dt.date, until: dt.date) -> bool:
         """A single 0 (or nothing) for a filtered value: has the value any row in the metric's data at
-        all, up to the period's end? When not, 0 is no truth about it (a holder company filtered as an
+        all, up to ``until``? When not, 0 is no truth about it (a holder company filtered as an
         agent), and it is said so. Flows only: a balance's 0 is its value at one date."""
         catalog = self.ctx.catalog
         metric_at = [k for k, c in enumerate(columns) if c["kind"] == "metric"]
@@ -273,7 +279,7 @@ class Executor:
                 or (rows and any(rows[0][k] not in (0, None) for k in metric_at)) or any(
                     catalog.metrics[leaf].type == "period_end" for m in query.metrics for leaf in graph.leaf_metrics(catalog, m)):
             return False
-        ever = query.model_copy(update={"time_range": TimeRange(start=dt.date(1900, 1, 1), end=compiled.end or as_of),
+        ever = query.model_copy(update={"time_range": TimeRange(start=dt.date(1900, 1, 1), end=until),
                                         "comparisons": [], "having": [], "order_by": [], "limit": None})
         try:
             probe = compile_query(catalog, ever, dialect=self.ctx.dialect, user=user, as_of=as_of)
