@@ -258,6 +258,9 @@ class Decider:
                 ranked and model_metric == ranked[0] and (content or begun) or begins
                 or len(every) > 1 and common == {model_metric})
             inside = self._inside_metric_words(model_metric, match) if agreed else []
+            # 住了多少人, 收了多少钱: one verb's character is all the question says of its metric, and the
+            # model's pick (members who stayed, cash collected) is a guess among those it fits; asked
+            weak = bool(said) and not begins and all(len(w) == 1 and not w.isascii() for w in said)
             if agreed and len(common) > 1 and model_metric in common:
                 options = [model_metric, *(m for m in ranked if m in common and m != model_metric),
                            *sorted(common - {model_metric, *ranked})]
@@ -265,7 +268,7 @@ class Decider:
                                             "ambiguous_metric", "这个问题可能指以下几个指标，请选择：",
                                             "The question could mean any of these metrics; please pick one:",
                                             user, as_of)
-            if agreed and not risky and not inside and supported(self.catalog, self.ctx.vocabulary, model_metric, words_besides_end(self.ctx.vocabulary, match, model_metric, as_of), match.text):
+            if agreed and not risky and not inside and not weak and supported(self.catalog, self.ctx.vocabulary, model_metric, words_besides_end(self.ctx.vocabulary, match, model_metric, as_of), match.text):
                 metrics, path = [model_metric], "model"
                 match = metric_words_not_values(self.catalog, match, model_metric)  # 签收了多少件
             elif inside:  # 新增客户…: 客户 may be the metric's own word, not a breakdown by customer
