@@ -175,6 +175,15 @@ def test_the_counter_said_settles_which_metric_a_verb_begins(built, llm):
     assert answer.rows[0][-1] == expected
 
 
+@pytest.mark.model
+def test_one_verbs_character_is_no_evidence_for_the_models_metric(built, llm):
+    """上个月收了多少钱 was answered as cash collected from contract customers (hunt 8), half the money
+    the plain reading (revenue) gives: 收 alone fits several metrics, and the model's pick is offered."""
+    bi = ChatBI(load_catalog(CATALOG), connect(str(built)), backend=llm)
+    answer = bi.ask("上个月收了多少钱", as_of=AS_OF)
+    assert answer.status == "clarify" and len(answer.candidates) >= 2, answer.message
+
+
 @pytest.mark.parametrize("question", ["去年理赔了多少钱", "去年理赔花了多少钱", "how much did we pay out in claims last year"])
 def test_money_asked_of_a_count_offers_the_amounts_of_the_same_rows(bi, question):
     """The number of claims was shown for 多少钱: the amounts claimed and paid are offered instead."""
@@ -277,3 +286,13 @@ def test_the_fewest_within_each_city_says_it_ranks_those_with_data(bi):
     answer = bi.ask("上个月每个城市投诉件数最少的网点", as_of=AS_OF)
     assert answer.status == "answered" and "每组只排该期间有数据的网点" in answer.message, answer.message
     assert "只排" not in bi.ask("上个月每个城市投诉件数最多的网点", as_of=AS_OF).message
+
+
+@pytest.mark.parametrize("question", ["上个月增值费收入", "上个月的增值费收入是多少"])
+def test_a_metric_said_with_its_head_again_is_that_metric(bi, built, question):
+    """保价费收入 was asked back over 「保价费」 (hunt 8): 收入 after a metric one of whose names ends
+    so (增值收入) is that metric's head said again, not the company's revenue it is a population of."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["value_added_revenue"], answer.message
+    expected = one(built, f"SELECT SUM(s.value_added_fee) FROM fact_shipment s WHERE {OCTOBER}")[0][0]
+    assert float(answer.rows[0][-1]) == pytest.approx(float(expected))

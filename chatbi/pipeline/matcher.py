@@ -87,6 +87,7 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
         typo_neighbours(chosen, text, vocab.metric_terms, taken)
     name_tails(chosen, text, vocab.metric_terms)
     chosen = metrics_named_with_values(chosen, text, vocab.metric_terms)  # "delivered … parcels": deliveries
+    chosen = term_search.heads_said_again(chosen, text, vocab.metric_terms)  # 保价费收入: 保价费's
     chosen = per_entity_hits(chosen, text)
     chosen = sorted(chosen + state_event_hits(chosen, text, vocab.state_dimensions), key=lambda h: h.start)
     name_tails(chosen, text, vocab.dimension_terms)

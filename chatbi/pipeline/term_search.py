@@ -259,6 +259,19 @@ def population_metrics(chosen: list[Hit], text: str) -> set[int]:
             and not set(a.payload) & set(b.payload)}  # 已完成订单的订单数: the same metric, said twice
 
 
+def heads_said_again(chosen: list[Hit], text: str, terms: dict[str, set]) -> list[Hit]:
+    """保价费收入: a metric (保价费) right before a word that ends one of its own names (增值收入) is
+    said with its head, one metric; never the population of another (收入 of the company)."""
+    out = sorted(chosen, key=lambda h: h.start)
+    for a, b in zip(list(out), list(out)[1:], strict=False):
+        if a.kind == b.kind == "metric" and a.end == b.start and not a.text.isascii() and not (
+                set(a.payload) & set(b.payload)) and any(
+                t.endswith(b.text) and set(ids) == set(a.payload) for t, ids in terms.items()):
+            a.end, a.text = b.end, text[a.start:b.end]
+            out.remove(b)
+    return out
+
+
 def values_only(chosen: list[Hit], text: str, start: int, end: int) -> bool:
     """Nothing but values (and spaces, 的) between ``start`` and ``end``."""
     gap = list(text[start:end])
