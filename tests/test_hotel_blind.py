@@ -238,3 +238,12 @@ def test_this_weekend_of_a_metric_without_the_calendar_is_saturday_and_sunday(bi
     assert answer.status == "answered" and not answer.interpretation.filters, answer.message
     span = answer.interpretation.time_range
     assert (str(span.start), str(span.end)) == ("2026-11-14", "2026-11-15")
+
+
+def test_a_share_metric_asked_how_much_is_that_metric(bi):
+    """上个月会员间夜占比多少 was refused as a share without its whole (hunt 8): 占比 is the metric's own
+    name, and 多少 only asks its value."""
+    answer = bi.ask("上个月会员间夜占比多少", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["member_night_share"], answer.message
+    assert not answer.interpretation.comparisons
+    assert answer.rows == bi.ask("上个月会员间夜占比", as_of=AS_OF).rows

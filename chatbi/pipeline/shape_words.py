@@ -304,6 +304,9 @@ def share_spans(text: str) -> list[tuple[str, int, int]]:
         within = SHARE_WITHIN_EN.search(text, m.end())
         out.append(("share_of", *(within.span() if within else (m.end() - 2, m.end()))))
     for m in re.finditer(r"占(?![用线据领])[^，,。？?]{0,12}?(比例|百分比|比重|份额|几成|多少成|多少(?:的)?(?:比例|百分比|比重|份额)?)", text):  # 占…比例: the whole between
+        if text.startswith("占比", m.start()):  # 占比多少: one share word, none when a metric's name holds it (会员间夜占比)
+            out.append(("comparison", m.start(), m.end()))
+            continue
         out += [("share_of", m.start(), m.start() + 1), ("comparison", m.start(1), m.end(1))]
     return out
 
