@@ -130,3 +130,21 @@ def test_an_average_per_outlet_says_over_how_many_and_the_mean_over_all(bi, demo
         assert f"按全部 {len(counts)} 个渠道计（无数据的按 0）为 {sum(with_data) / len(counts):,.1f}户" in answer.message
     else:
         assert f"{len(with_data)} 个渠道的平均" in answer.message
+
+
+@pytest.mark.parametrize(("question", "offered"), [
+    ("上个月账龄一年以上的欠费", {"aging_bucket": ["12个月以上"]}),
+    ("上个月各账龄的欠费", None),
+])
+def test_a_dimension_the_metric_lacks_offers_the_metric_named_alike_that_has_it(bi, question, offered):
+    """账龄一年以上的欠费 was refused: 欠费 names 欠费金额, which has no 账龄 (hunt 8). 欠费余额 has it,
+    and its name holds the word said: it is offered, with the question's bucket."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "metric_without_dimension", answer.message
+    (choice,) = answer.candidates
+    query = choice.interpretation
+    assert query.metrics == ["arrears_balance"]
+    if offered:
+        assert {f.dimension: f.values for f in query.filters} == offered
+    else:
+        assert [g.dimension for g in query.group_by] == ["aging_bucket"]
