@@ -261,7 +261,10 @@ class Decider:
             inside = self._inside_metric_words(model_metric, match) if agreed else []
             # 住了多少人, 收了多少钱: one verb's character is all the question says of its metric, and the
             # model's pick (members who stayed, cash collected) is a guess among those it fits; asked
-            weak = bool(said) and not begins and all(len(w) == 1 and not w.isascii() for w in said)
+            # (10月底存款: 底 says the balance's end, nothing of which metric)
+            rest = words_besides_end(self.ctx.vocabulary, match, model_metric, as_of) if agreed else []
+            weak = not begins and any(w in rest for w in said) and all(
+                len(w) == 1 and not w.isascii() for w in said if w in rest)
             if agreed and len(common) > 1 and model_metric in common:
                 options = [model_metric, *(m for m in ranked if m in common and m != model_metric),
                            *sorted(common - {model_metric, *ranked})]
