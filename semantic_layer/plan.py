@@ -94,7 +94,7 @@ def _check_names(catalog: Catalog, query: SemanticQuery, role: RoleSpec | None) 
             raise NotAllowed("条件中的指标必须同时是查询的指标。",
                              f"The condition's metric {having.metric!r} must also be a queried metric.")
     known_columns = set(query.metrics) | {g.column for g in query.group_by}
-    computed = [*query.comparisons, *[f"{c}_prev" for c in query.comparisons if c != "share"]]
+    computed = [*query.comparisons, *[f"{c}{part}" for c in query.comparisons if c != "share" for part in ("_prev", "_change")]]
     computed += ["cumulative"] if query.cumulative else []
     known_columns |= {f"{m}__{c}" for m in query.metrics for c in computed}
     for order in query.order_by:

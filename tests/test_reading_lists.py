@@ -201,16 +201,18 @@ def test_a_bound_is_on_the_metric_it_is_said_of(small_retail, question, bounded)
     ("今年保单件数同比下降最少的分公司", "<", True), ("今年保单件数同比下降最多的分公司", "<", False),
     ("今年保费同比增长最多的3个险种", ">", True), ("今年保费同比增长最少的3个险种", ">", False),
 ])
-def test_the_most_or_least_change_is_offered_by_its_rate(ins, question, op, descending):
-    """下降最少: by the rate or by the amount of change? The rate is offered (it was refused): among
-    those that fell, the smallest fall first."""
+def test_the_most_or_least_change_is_offered_by_its_rate_and_its_amount(ins, question, op, descending):
+    """下降最少: by the rate or by the amount of change? Both are offered (it was refused, then only the
+    rate): among those that fell, the smallest fall first."""
     bi, _ = ins
     answer = bi.ask(question, as_of=AS_OF)
     assert answer.status == "clarify" and answer.reason == "rank_by_change", answer.message
-    (offered,) = [c.interpretation for c in answer.candidates]
-    metric = offered.metrics[0]
-    assert [(o.field, o.descending) for o in offered.order_by] == [(f"{metric}__yoy", descending)]
-    assert [(h.op, h.value, h.of) for h in offered.having] == [(op, 0.0, "yoy")]
+    by_rate, by_amount = [c.interpretation for c in answer.candidates]
+    metric = by_rate.metrics[0]
+    assert [(o.field, o.descending) for o in by_rate.order_by] == [(f"{metric}__yoy", descending)]
+    assert [(o.field, o.descending) for o in by_amount.order_by] == [(f"{metric}__yoy_change", descending)]
+    for offered in (by_rate, by_amount):
+        assert [(h.op, h.value, h.of) for h in offered.having] == [(op, 0.0, "yoy")]
     assert bi.ask("今年保单件数同比下降最快的3个分公司", as_of=AS_OF).status == "answered"  # the rate, said
 
 

@@ -83,6 +83,17 @@ SHAPES = {
                    SUM(CASE WHEN f.billing_month = '202608' THEN f.arrears_amount END) AS prev
             FROM {BILL} WHERE f.billing_month IN ('202608', '202609') GROUP BY 1) t
             WHERE CAST(cur - prev AS DOUBLE PRECISION) / ABS(prev) > 0.1"""),
+    "the 3 cities whose arrears fell most, by the amount (下降最多, 按变化量)": (
+        SemanticQuery(metrics=["arrears_amount"], group_by=[GroupBy(dimension="city")], comparisons=["mom"],
+                      having=[MetricFilter(metric="arrears_amount", op="<", value=0.0, of="mom")],
+                      order_by=[OrderBy(field="arrears_amount__mom_change", descending=False)], limit=3,
+                      time_range=SEPTEMBER),
+        f"""SELECT city, cur, prev, chg, g, place FROM (SELECT *, RANK() OVER (ORDER BY chg) AS place FROM (
+            SELECT city, cur, prev, cur - prev AS chg, CAST(cur - prev AS DOUBLE PRECISION) / ABS(prev) AS g FROM (
+            SELECT ci.city_name AS city, SUM(CASE WHEN f.billing_month = '202609' THEN f.arrears_amount END) AS cur,
+                   SUM(CASE WHEN f.billing_month = '202608' THEN f.arrears_amount END) AS prev
+            FROM {BILL} WHERE f.billing_month IN ('202608', '202609') GROUP BY 1) t WHERE cur < prev) u) v
+            WHERE place <= 3"""),
     "a balance against the start of the year (较年初)": (
         SemanticQuery(metrics=["active_subscribers"], group_by=[GroupBy(dimension="city")], comparisons=["ystart"],
                       time_range=SEPTEMBER),

@@ -8,13 +8,14 @@ from chatbi.pipeline import shape_words
 from chatbi.pipeline.matcher import Match
 from semantic_layer import MetricFilter, OrderBy
 
-RATE_OR_AMOUNT = ("rank_by_change", "是按变化的幅度（增长率）排吗？按变化的量排暂不支持。可以按增长率回答：",
-                  "Is the ranking by the rate of change? By the amount of change is not supported; by the rate:")
+RATE_OR_AMOUNT = ("rank_by_change", "是按增长率排，还是按变化的量排？请选择：",
+                  "Is the ranking by the rate of change or by the amount it changed? Please pick:")
 
 
-def rank_by_change(match: Match, metric: str, by_rate: bool = False):
-    """同比下降最多的2个地市: ranked by the change itself (most negative first, among those that fell);
-    增长率最高: by the change, highest first. (OrderBy, condition or None) or a problem to ask."""
+def rank_by_change(match: Match, metric: str, ranked_by: str | None = None):
+    """同比下降最多的2个地市: ranked by the change itself (most negative first, among those that fell),
+    by its rate or, ``ranked_by`` "amount", by how much it moved; 增长率最高: by the rate, highest
+    first. (OrderBy, condition or None) or a problem to ask."""
     compared = [c for c in ("mom", "yoy") if c in match.comparisons]
     if not compared:
         return None
@@ -22,10 +23,11 @@ def rank_by_change(match: Match, metric: str, by_rate: bool = False):
     direction = match.growth_direction
     one_way = direction in ("up", "down") and match.rank in ("asc", "desc") and len(compared) == 1 \
         and not match.thresholds
-    if one_way and by_rate:  # among those that fell: 下降最多 the largest fall first, 下降最少 the smallest
+    if one_way and ranked_by:  # among those that fell: 下降最多 the largest fall first, 下降最少 the smallest
         largest = match.rank == "desc"
         op, descending = ("<", not largest) if direction == "down" else (">", largest)
-        return OrderBy(field=field, descending=descending), MetricFilter(metric=metric, op=op, value=0.0, of=compared[0])
+        by = field if ranked_by == "rate" else f"{field}_change"
+        return OrderBy(field=by, descending=descending), MetricFilter(metric=metric, op=op, value=0.0, of=compared[0])
     said = change_ranked(match)  # the ranking word said of the change itself: 下降最快, 增长率最高
     if one_way and said == "amount":
         return RATE_OR_AMOUNT
@@ -60,7 +62,8 @@ def change_ranked(match: Match) -> str | None:
     for c_start, c_end, change in match.change_words:
         for r_start, r_end, rank in match.rank_words:
             if next_to(c_end, r_start) or next_to(r_end, c_start):
-                if any(w in rank for w in ("最快", "最慢", "fastest", "slowest")) or change not in (
+                # 增幅 / 降幅 / 涨幅 say the change's size as a rate (幅度)
+                if any(w in rank for w in ("最快", "最慢", "fastest", "slowest")) or change.endswith("幅") or change not in (
                         *shape_words.DECREASE, *shape_words.INCREASE):
                     return "rate"
                 return "amount"

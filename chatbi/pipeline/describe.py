@@ -65,8 +65,9 @@ def _describe_shape(catalog: Catalog, query: SemanticQuery) -> tuple[list[str], 
         en.append(f"{'highest' if high else 'lowest'} #{query.place}")
     elif query.order_by and not query.top_within:
         high = query.order_by[0].descending
-        zh.append(("最高" if high else "最低") + (f"的{query.limit}个" if query.limit else "在前"))
-        en.append(("highest" if high else "lowest") + (f" {query.limit}" if query.limit else " first"))
+        by_zh, by_en = _ranked_by(catalog, query.order_by[0].field)
+        zh.append(by_zh + ("最高" if high else "最低") + (f"的{query.limit}个" if query.limit else "在前"))
+        en.append(by_en + ("highest" if high else "lowest") + (f" {query.limit}" if query.limit else " first"))
     elif query.limit:
         zh.append(f"取{query.limit}名")
         en.append(f"first {query.limit}")
@@ -93,3 +94,16 @@ def having_words(catalog: Catalog, query: SemanticQuery) -> tuple[list[str], lis
         zh.append(f"{name.zh}{of_zh}{OPS[h.op][0]}{target_zh}")
         en.append(f"{name.en}{of_en} {OPS[h.op][1]} {target_en}")
     return zh, en
+
+
+def _ranked_by(catalog: Catalog, field: str) -> tuple[str, str]:
+    """按同比增长率 / 按同比变化量: what a ranking by the change orders (its rate or its amount); nothing
+    for a metric's own value."""
+    metric, _, column = field.partition("__")
+    kind, _, part = column.partition("_")
+    if kind not in ("mom", "yoy") or metric not in catalog.metrics:
+        return "", ""
+    name = catalog.metrics[metric].name
+    if part == "change":
+        return f"按{name.zh}{COMPARED[kind][0]}变化量", f"by {name.en} change {COMPARED[kind][1]}, "
+    return f"按{name.zh}{COMPARED[kind][0]}增长率", f"by {name.en} growth rate {COMPARED[kind][1]}, "

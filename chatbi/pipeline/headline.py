@@ -143,10 +143,17 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
     if by and columns[by[0]]["kind"] == "comparison" and len(dims) == 1 and rows[0][by[0]] is not None:
         # ranked by the change (同比下降最多): name the first place by its change, not by its value
         k, col, high = by[0], columns[by[0]], query.order_by[0].descending
-        change = f"{float(rows[0][k]) * 100:+.1f}%"
+        change = change_ = f"{float(rows[0][k]) * 100:+.1f}%"
+        metric = col["name"].split("__")[0]
+        if col["name"].endswith("_change") and metric in catalog.metrics:  # by how much it moved: its own unit
+            if catalog.metrics[metric].format == "percent":  # a rate moves in points
+                change, change_ = f"{float(rows[0][k]) * 100:+.2f}个百分点", f"{float(rows[0][k]) * 100:+.2f} points"
+            else:
+                sign = "+" if float(rows[0][k]) > 0 else ""
+                change, change_ = (sign + v for v in _value(catalog, metric, rows[0][k]))
         first = columns[dims[0]]
         zh += f"；{col['label']}{'最高' if high else '最低'}的是{key_text(first, rows[0][dims[0]])}（{change}）"
-        en += f"; {'highest' if high else 'lowest'} {col['label_en']}: {key_text(first, rows[0][dims[0]], 'en')} ({change})"
+        en += f"; {'highest' if high else 'lowest'} {col['label_en']}: {key_text(first, rows[0][dims[0]], 'en')} ({change_})"
     elif query.order_by and len(dims) == 1 and rows[0][i] is not None:  # a ranking: name the first place
         top, top_en = _value(catalog, c["metric"], rows[0][i])
         high = query.order_by[0].descending

@@ -78,8 +78,9 @@ def _each_said(match: Match, listed: list[str]) -> bool:
 
 
 def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.date,
-                group_by: list[str] | None = None, by_rate: bool = False) -> Draft:
-    """``by_rate``: 下降最多 / 下降最少 read by the rate of change, among those that moved that way."""
+                group_by: list[str] | None = None, ranked_by: str | None = None) -> Draft:
+    """``ranked_by``: 下降最多 / 下降最少 read by the "rate" of change or its "amount", among those that
+    moved that way."""
     if match.growth and not match.comparisons and match.time is not None and match.time.kind == "ytd" and all(
             catalog.metrics[leaf].type == "period_end" for m in metrics for leaf in graph.leaf_metrics(catalog, m)):
         match = dataclasses.replace(match, comparisons=["ystart"])  # 今年以来存款增加了多少: against last year's end
@@ -197,10 +198,11 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         return Draft(None, period, ("rank_speed", "最快和最慢请分开问，一次一个方向。",
                                     "Ask for the fastest and the slowest one at a time."))
     match = dataclasses.replace(match, rank=speed) if speed else match  # 结案最慢: the most days
-    by_change = rank_by_change(match, metrics[0], by_rate) if match.rank and match.growth else None
-    if by_change is RATE_OR_AMOUNT:  # 下降最多: by the rate (offered) or by the amount?
-        offered = build_query(catalog, match, metrics, as_of, group_by, by_rate=True).query
-        return Draft(None, period, RATE_OR_AMOUNT, [offered] if offered is not None else [])
+    by_change = rank_by_change(match, metrics[0], ranked_by) if match.rank and match.growth else None
+    if by_change is RATE_OR_AMOUNT:  # 下降最多: by the rate or by the amount? both offered
+        offered = [q for by in ("rate", "amount")
+                   if (q := build_query(catalog, match, metrics, as_of, group_by, ranked_by=by).query) is not None]
+        return Draft(None, period, RATE_OR_AMOUNT, offered)
     if by_change and isinstance(by_change[0], str):  # (code, zh, en): ask
         return Draft(None, period, by_change)
     if match.rank and limit is not None or match.rank and len(dims) > 1:
