@@ -243,7 +243,7 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
             select = select.select(exp.alias_(share, f"{m}__share"), copy=False)
     if query.cumulative:
         select = shapes.running_totals(plan, select, dims)
-    if query.top_within:
+    if query.top_within and not query.having:
         select = shapes.ranks_within(plan, select, timed)
     overall = None
     if shapes.needs_overall(plan):  # one more base over the whole scope, on the same periods
@@ -260,6 +260,8 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
     where = shapes.conditions(plan, parts)
     if where:  # conditions on computed values need the values named: one more layer
         final = exp.select("*").from_(select.subquery("r")).where(exp.and_(*where))
+    if query.top_within and query.having:
+        final = shapes.ranked_among_kept(plan, final, timed)
     if query.parts_summed and parts:  # 杭州或宁波占全省: the parts' values and shares, added up
         dims = [d for d in dims if d not in {f.dimension for f in parts}]
         keys = ([TIME_KEY] if timed else []) + dims

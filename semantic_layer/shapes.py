@@ -160,16 +160,28 @@ def running_totals(plan: QueryPlan, select: exp.Select, dims: list[str]) -> exp.
     return select
 
 
-def ranks_within(plan: QueryPlan, select: exp.Select, timed: bool) -> exp.Select:
+def ranks_within(plan: QueryPlan, select: exp.Select, timed: bool, table: str | None = "cur") -> exp.Select:
+    """Each row's place within its group; ``table`` None ranks the rows of a layer above the base
+    (whose period column is named after the grain)."""
     top = plan.query.top_within
-    partition = ([exp.column(TIME_KEY, "cur")] if timed else []) + [exp.column(d, "cur") for d in top.within]
+    period = exp.column(TIME_KEY, table) if table else exp.column(plan.grain)
+    partition = ([period] if timed else []) + [exp.column(d, table) for d in top.within]
     # a row with no customer (walk-ins) or no city is no customer of that city: it takes no place
-    named = [exp.column(d, "cur").is_(exp.null()).not_() for d in plan.dimension_columns()]
-    partition += [exp.column(d, "cur").is_(exp.null()) for d in plan.dimension_columns()]
+    named = [exp.column(d, table).is_(exp.null()).not_() for d in plan.dimension_columns()]
+    partition += [exp.column(d, table).is_(exp.null()) for d in plan.dimension_columns()]
     window = exp.Window(this=exp.Anonymous(this="RANK"), partition_by=partition,
-                        order=exp.Order(expressions=[exp.Ordered(this=exp.column(top.metric, "cur"),
+                        order=exp.Order(expressions=[exp.Ordered(this=exp.column(top.metric, table),
                                                                  desc=top.descending, nulls_first=False)]))
     return select.select(exp.alias_(exp.Case(ifs=[exp.If(this=exp.and_(*named), true=window)]), f"{top.metric}__rank"))
+
+
+def ranked_among_kept(plan: QueryPlan, kept: exp.Select, timed: bool) -> exp.Select:
+    """超过10万的门店中毛利率最高的2家: the places are taken among the rows the conditions kept, never
+    among all rows then cut (which drops a region whose top two fall under the bound)."""
+    top = plan.query.top_within
+    ranked = ranks_within(plan, exp.select("*").from_(kept.subquery("kept")), timed, table=None)
+    return exp.select("*").from_(ranked.subquery("ranked")).where(
+        exp.LTE(this=exp.column(f"{top.metric}__rank"), expression=exp.Literal.number(top.n)))
 
 
 def averages(plan: QueryPlan, select: exp.Select, overall: str | None, timed: bool) -> exp.Select:
@@ -198,7 +210,7 @@ def conditions(plan: QueryPlan, parts: list[Filter]) -> list[exp.Expression]:
         out.append(OPS[h.op](this=exp.column(h.column), expression=target))
         if h.against == "average":  # the rows with no city are not a city above (or below) the average
             out += [exp.column(d).is_(exp.null()).not_() for d in plan.dimension_columns()]
-    if query.top_within:
+    if query.top_within and not query.having:  # with conditions the places are taken after them
         out.append(exp.LTE(this=exp.column(f"{query.top_within.metric}__rank"),
                            expression=exp.Literal.number(query.top_within.n)))
     return out

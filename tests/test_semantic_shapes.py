@@ -70,6 +70,14 @@ SHAPES = {
         f"""SELECT city, channel, n, r FROM (SELECT ci.city_name AS city, ch.channel_name AS channel, COUNT(*) AS n,
             RANK() OVER (PARTITION BY ci.city_name ORDER BY COUNT(*) DESC) AS r FROM {ACT} WHERE {IN_QUARTER}
             GROUP BY 1, 2) t WHERE r <= 3"""),
+    "the fewest 2 outlets of each city among those over a bound (ranked after the bound)": (
+        SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="city"), GroupBy(dimension="channel")],
+                      having=[MetricFilter(metric="new_subscribers", op=">", value=60)],
+                      top_within=TopWithin(within=["city"], n=2, metric="new_subscribers", descending=False),
+                      time_range=QUARTER),
+        f"""SELECT city, channel, n, r FROM (SELECT city, channel, n, RANK() OVER (PARTITION BY city ORDER BY n) AS r
+            FROM (SELECT ci.city_name AS city, ch.channel_name AS channel, COUNT(*) AS n FROM {ACT}
+            WHERE {IN_QUARTER} GROUP BY 1, 2 HAVING COUNT(*) > 60) kept) t WHERE r <= 2"""),
     "threshold on a group total": (
         SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="city")],
                       having=[MetricFilter(metric="new_subscribers", op=">", value=600)], time_range=QUARTER),
