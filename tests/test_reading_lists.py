@@ -360,3 +360,12 @@ def test_a_value_seen_only_after_the_period_is_said_so_not_never(small_retail):
     truth = warehouse.execute(f"""SELECT count(*) FROM fact_order WHERE order_status = '{status}'
         AND order_date BETWEEN DATE '2026-11-01' AND DATE '2026-11-15'""").rows[0][0]
     assert now.status == "answered" and now.rows[0][-1] == truth, now.message
+
+
+@pytest.mark.parametrize("question", ["环比增长超过5%的城市有哪些", "超过100万的门店有哪些", "占比超过10%的品类有哪些"])
+def test_a_bound_or_change_of_no_metric_is_never_a_listing_of_everything(small_retail, question):
+    """环比增长超过5%的城市有哪些 listed all 25 cities as if each had grown (hunt 9): the condition
+    needs a metric, which is asked; no listing drops it."""
+    bi, _ = small_retail
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status != "answered", answer.message

@@ -195,7 +195,9 @@ class Decider:
                                  f"I could not place '{unknown}'. These are the queries I can answer exactly; "
                                  "please pick one:", user, as_of)
         # 排名前五的支行有哪些: a ranking of no metric, never a listing of every one of them
-        ranked = bool(match.rank_words or match.limit)
+        # 环比增长超过5%的城市有哪些, 超过100万的门店有哪些: a change or bound of no metric, never every
+        # city listed as if it had grown
+        ranked = bool(match.rank_words or match.limit or match.growth or match.comparisons or match.thresholds)
         listing = read_listing(self.catalog, match, as_of) if not metrics and match.listing and not ranked else None
         if listing is not None:
             draft = build_listing(self.catalog, listing.match, {d: len(v) for d, v in self.ctx.vocabulary.values.items()},
