@@ -86,6 +86,18 @@ def test_english_hundreds_and_thousands_multiply(said, digits):
     assert normalise_numbers(said) == digits
 
 
+@pytest.mark.parametrize(("said", "digits"), [
+    ("超过2十万", "超过200000"), ("超过5十户", "超过50户"), ("超过1百5十万", "超过1500000"), ("百分之5十", "50%"),
+    ("超过1万5的", "超过15000的"), ("超过3万5", "超过35000"), ("超过5千5", "超过5500"), ("超过1亿5的", "超过150000000的"),
+    ("超过五成五", "超过55%"), ("超过八成五", "超过85%"),
+    ("超过20万", "超过20万"), ("超过1.5万", "超过1.5万"), ("10月5日", "10月5日"), ("1千兆宽带", "1千兆宽带"),
+])
+def test_digits_mixed_with_chinese_multipliers_are_one_number(said, digits):
+    """2十万 was read 2100000 and 5十户 510 (hunt 9), answered with the wrong bound; 1万5 and 五成五 were
+    offered as 10000 and 50%. The number is read whole, as said in Chinese."""
+    assert normalise_numbers(said) == digits
+
+
 def test_a_brand_like_5g_after_top_is_not_a_count(bi):
     answer = bi.ask("头部5G", as_of=AS_OF)
     assert all(c.interpretation.limit != 5 for c in answer.candidates)

@@ -49,6 +49,23 @@ WAN_SHORTHAND = re.compile(r"(?<![a-z\d.])(\d+(?:\.\d+)?)\s*w(?![a-z])")
 CURRENCY_BEFORE = re.compile(r"(?:[¥￥]|(?<![a-z])(?:rmb|cny)\s*)(?=\d)", re.IGNORECASE)
 
 
+# digits mixed with Chinese multipliers, one digit before each: 2十万, 1百5十万, 5千5, 1万5, 1亿5
+MIXED_NUMBER = re.compile(r"(?<![\d.])(?:\d[十百千万亿]+)+\d?(?![\d.])")
+TENTHS_AND_MORE = re.compile(r"(?<![\d.])(\d)成(\d)(?![\d.%])")
+DIGITS_ZH = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
+
+
+def _all_chinese(m: re.Match) -> str:
+    """The numeral said all in Chinese, for cn2an to read whole; 20万 or 3万 (no digit after a
+    multiplier of its own, no 十百千) stay digits."""
+    said = m.group(0)
+    if not re.search(r"[十百千]|[万亿]\d", said):
+        return said
+    if re.search(r"[百千万亿]\d$", said):  # 1亿5 is 1亿5千万, 1万5 is 1万5千: the next unit down, unsaid
+        said += {"百": "十", "千": "百", "万": "千", "亿": "千万"}[said[-2]]
+    return "".join(DIGITS_ZH.get(ch, ch) for ch in said)
+
+
 def normalise_numbers(text: str) -> str:
     """Chinese numerals → digits (近十二个月 → 近12个月), leaving words like 千兆 and 一下 alone; English
     number words from two up likewise (last two weeks → last 2 weeks)."""
@@ -74,6 +91,7 @@ def normalise_numbers(text: str) -> str:
         if word in text:
             kept[f"\x00{i}\x00"] = word
             text = text.replace(word, f"\x00{i}\x00")
+    text = MIXED_NUMBER.sub(_all_chinese, text)  # 2十万 is 二十万 (200000), never 2 then 十万 (2100000)
     try:
         if CHINESE_NUMERAL.search(text):  # cn2an takes ~0.7 s to import: only when there is a numeral
             import cn2an
@@ -85,6 +103,7 @@ def normalise_numbers(text: str) -> str:
         pass
     for placeholder, word in kept.items():
         text = text.replace(placeholder, word)
+    text = TENTHS_AND_MORE.sub(lambda m: f"{m[1]}{m[2]}%", text)  # 五成五 (5成5): 55%
     # 千分之5 is 0.5%; 30w (chat shorthand for 万) is 30万
     text = PER_MILLE.sub(lambda m: f"{float(m[1]) / 10:g}%", text)
     text = WAN_SHORTHAND.sub(r"\1万", text)
