@@ -236,8 +236,9 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
                                    exp.alias_(growth, f"{m}__{kind}"), copy=False)
     if "share" in query.comparisons:
         for m in query.metrics:
+            within = [exp.column(d, "cur") for d in dims if d in query.share_scope]  # each city's own whole
             total = exp.Window(this=exp.Sum(this=exp.column(m, "cur")),
-                               partition_by=[exp.column(TIME_KEY, "cur")] if plan.grain else None)
+                               partition_by=([exp.column(TIME_KEY, "cur")] if plan.grain else []) + within or None)
             share = exp.Div(this=exp.cast(exp.column(m, "cur"), "DOUBLE"),
                             expression=exp.func("NULLIF", total, exp.Literal.number(0)))
             select = select.select(exp.alias_(share, f"{m}__share"), copy=False)
@@ -349,7 +350,9 @@ def output_columns(plan: QueryPlan, dims: list[str] | None = None) -> list[Outpu
     if "share" in query.comparisons:
         # the whole said in the label (占华北的比例), or "of all" when filters could be read as one
         whole = [v for f in query.filters if f.dimension in query.share_scope for v in f.values]
-        of_zh, of_en = ((f"占{'、'.join(whole)}", f" share of {', '.join(whole)}") if whole else
+        each = [catalog.dimensions[d].name for d in dims if d in query.share_scope]  # 各地市…中: each city's own
+        of_zh, of_en = ((f"占本{'、'.join(n.zh for n in each)}", f" share of its {', '.join(n.en for n in each)}") if each else
+                        (f"占{'、'.join(whole)}", f" share of {', '.join(whole)}") if whole else
                         ("占全部", " share of all") if query.filters else ("占比", " share"))
         for m in query.metrics:
             spec = catalog.metrics[m]

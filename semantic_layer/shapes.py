@@ -38,7 +38,10 @@ def share_parts(query: SemanticQuery) -> tuple[SemanticQuery, list[Filter]]:
     # "*": the whole is everything (杭州各区县占全省的比例), so every filter selects the part
     everything = "*" in query.share_scope
     # 除了电子渠道以外各渠道类型占比: a value left out of the breakdown is left out of its whole too
-    parts = [f for f in query.filters if (everything or f.dimension in grouped or not grouped)
+    # 各地市离网用户中携号转网的占比: a grouped dimension in the whole makes each group its own whole,
+    # and the values said after 中 the part
+    within = grouped & set(query.share_scope)
+    parts = [f for f in query.filters if (everything or f.dimension in grouped or not grouped or within)
              and f.dimension not in query.share_scope
              and not (f.op in ("not in", "!=") and f.dimension in grouped and not everything)]
     if not parts and not grouped:

@@ -247,3 +247,20 @@ def test_a_share_metric_asked_how_much_is_that_metric(bi):
     assert answer.status == "answered" and answer.interpretation.metrics == ["member_night_share"], answer.message
     assert not answer.interpretation.comparisons
     assert answer.rows == bi.ask("上个月会员间夜占比", as_of=AS_OF).rows
+
+
+def test_each_brands_part_of_revenue_is_of_its_own_total(bi, built):
+    """各品牌的餐饮收入占总收入的比例 divided each brand's F&B by the group's revenue (云栖 21.2% for 11.8%,
+    hunt 9): 总收入 said alone after 占 is each brand's own."""
+    answer = bi.ask("上个月各品牌的餐饮收入占总收入的比例", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    shares = [r[-1] for r in answer.rows]
+    assert all(0 < s < 1 for s in shares) and sum(shares) != pytest.approx(1.0)
+
+
+def test_a_part_after_among_of_each_city_is_offered_of_that_city(bi):
+    """各城市预订单中携程的占比: 携程 is a channel or a review site (asked), and either way the share is
+    of each city's bookings, never of all (上海 16.9% for 25.6%, hunt 9)."""
+    answer = bi.ask("上个月各城市预订单中携程的占比", as_of=AS_OF)
+    assert answer.status == "clarify", answer.message
+    assert all(c.interpretation.share_scope == ["city"] for c in answer.candidates)

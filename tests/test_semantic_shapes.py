@@ -64,6 +64,13 @@ SHAPES = {
                       comparisons=["share"], time_range=QUARTER),
         f"""SELECT ch.channel_type, COUNT(*), CAST(COUNT(*) AS DOUBLE PRECISION) / SUM(COUNT(*)) OVER ()
             FROM {ACT} WHERE {IN_QUARTER} AND ci.city_name = '杭州' GROUP BY 1"""),
+    "each city's part as a share of that city's own whole": (
+        SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="city")],
+                      filters=[Filter(dimension="channel_type", op="=", values=["自营厅"])],
+                      comparisons=["share"], share_scope=["city"], time_range=QUARTER),
+        f"""SELECT city, channel_type, n, share FROM (SELECT ci.city_name AS city, ch.channel_type, COUNT(*) AS n,
+            CAST(COUNT(*) AS DOUBLE PRECISION) / SUM(COUNT(*)) OVER (PARTITION BY ci.city_name) AS share
+            FROM {ACT} WHERE {IN_QUARTER} GROUP BY 1, 2) t WHERE channel_type = '自营厅'"""),
     "top 3 outlets within each city, ties kept": (
         SemanticQuery(metrics=["new_subscribers"], group_by=[GroupBy(dimension="city"), GroupBy(dimension="channel")],
                       top_within=TopWithin(within=["city"], n=3, metric="new_subscribers"), time_range=QUARTER),

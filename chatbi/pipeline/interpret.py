@@ -106,7 +106,8 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
         _, whole, dim, value = per
         match = dataclasses.replace(match, filters={**match.filters, dim: [value]} if dim else match.filters,
                                     comparisons=list(dict.fromkeys([*match.comparisons, "share"])),
-                                    share_scope=match.share_scope if dim else ["*", *match.share_scope])
+                                    # 各品牌的餐饮收入占总收入: of each brand's 总收入
+                                    share_scope=[*match.share_scope, *match.group_by] if dim else ["*", *match.share_scope])
         per, metrics = None, [whole]
     if isinstance(per, tuple):
         return Draft(None, None, per)
@@ -326,7 +327,7 @@ def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], 
                    for m in metrics)
     summable = additive or all(catalog.metrics[m].type == "period_end" and catalog.metrics[m].agg in ("sum", "count")
                                for m in metrics)  # a balance adds up across branches (never across periods)
-    shape: dict = {"share_scope": [d for d in match.share_scope if d in match.filters or d == "*"]}
+    shape: dict = {"share_scope": [d for d in match.share_scope if d in match.filters or d == "*" or d in dims]}
     # 杭州或宁波占全省, 不含杭州的占全省比例: the values said (or all but the one left out) are one part
     together = {d for d in [*match.summed, *match.excluded] if d not in dims and d not in shape["share_scope"]}
     shape["parts_summed"] = "share" in match.comparisons and bool(together) and summable

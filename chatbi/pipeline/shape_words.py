@@ -270,13 +270,34 @@ def share_of_everything(text: str, span: tuple[int, int] | None, hits: list) -> 
 _AMONG = re.compile(r"(?:当中|之中|里面|中|里)(?=[^占]*?(?:的)?(?:占比|比例|比重|百分比))")
 
 
-def whole_before_among(text: str, hits: list, filters: dict[str, list[str]]) -> list[str]:
+def whole_before_among(text: str, hits: list, filters: dict[str, list[str]], group_by: list[str] = ()) -> list[str]:
+    """The dimensions before 中 name the whole: a value's (杭州离网用户中…) or, grouped, each group's own
+    whole (各地市离网用户中携号转网的占比: of each city's)."""
     among = _AMONG.search(text)
     if among is None:
         return []
     before = {d for h in hits if h.kind == "value" and h.end <= among.start() for d, v in h.payload if v in filters.get(d, [])}
-    after = {d for h in hits if h.kind == "value" and h.start >= among.end() for d, v in h.payload if v in filters.get(d, [])}
+    before |= {d for h in hits if h.kind == "dimension" and h.end <= among.start() for d in h.payload if d in group_by}
+    # a value after 中 of two dimensions (携程: a channel or a review site) is the part whichever it is
+    after = {d for h in hits if h.kind == "value" and h.start >= among.end() for d, v in h.payload
+             if v in filters.get(d, []) or len({e for e, _ in h.payload}) > 1}
     return sorted(before - after) if after else []
+
+
+def whole_of_each_group(share_span: tuple[int, int] | None, hits: list, filters: dict[str, list[str]],
+                        group_by: list[str]) -> list[str]:
+    """各地市自营厅新增用户占新增用户的比例: the whole is the metric alone (no value said in it), so each
+    city's own; the values said before 占 (on dimensions not grouped) are the part. The grouped
+    dimensions, or nothing."""
+    if share_span is None or not group_by:
+        return []
+    start, end = share_span
+    inside = [h for h in hits if start <= h.start and h.end <= end]
+    if not any(h.kind == "metric" for h in inside) or any(h.kind in ("value", "dimension") for h in inside):
+        return []
+    parts = {d for h in hits if h.kind == "value" and h.end <= start for d, v in h.payload
+             if v in filters.get(d, []) and d not in group_by}
+    return sorted(group_by) if parts else []
 
 
 def said_in_the_whole(text: str, hits: list, filters: dict[str, list[str]]) -> list[str]:
