@@ -117,3 +117,24 @@ def test_the_month_ranked_is_no_typo_of_another_metric(small_retail):
         join fact_order o using (order_id) where o.order_status <> '已取消'
         and o.order_date between date '2026-01-01' and date '2026-10-31' group by 1 order by 2 limit 1""").rows
     assert str(answer.rows[0][0])[:7] == str(truth[0][0])[:7] and float(answer.rows[0][-1]) == pytest.approx(float(truth[0][1]))
+
+
+@pytest.mark.parametrize(("question", "within"), [
+    ("上个月每个大区销售额最高的2家社区店", "region_name"), ("上个月每个城市销售额最低的社区店", "city"),
+])
+def test_a_value_after_the_ranking_names_the_things_ranked_within_each_group(small_retail, question, within):
+    """每个大区销售额最高的2家社区店 ranked the regions by their 社区店 sales (hunt 9): the stores that are
+    社区店 are ranked, within each region."""
+    bi, warehouse = small_retail
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    n, order = (2, "DESC") if "最高" in question else (1, "ASC")
+    truth = warehouse.execute(f"""SELECT g, store_name, sales FROM (SELECT {within} AS g, s.store_name, sales,
+        RANK() OVER (PARTITION BY {within} ORDER BY sales {order}) AS r FROM (
+            SELECT r.region_name, s.city, s.store_name, SUM(l.sales_amount) AS sales FROM fact_order_line l
+            JOIN fact_order o USING (order_id) JOIN dim_store s USING (store_id) LEFT JOIN dim_region r USING (region_id)
+            WHERE o.order_status <> '已取消' AND s.store_type = '社区店'
+            AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' GROUP BY 1, 2, 3) s) t
+        WHERE r <= {n} AND g IS NOT NULL""").rows
+    shown = sorted((r[0], r[1], round(float(r[2]), 2)) for r in answer.rows)
+    assert shown == sorted((g, s, round(float(v), 2)) for g, s, v in truth)

@@ -151,10 +151,13 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
                                   "on its own, or together? Please pick:"),
                      [q for q in (each.query, together.query) if q is not None])
     dims += listed
-    if not dims and (match.thresholds or match.rank) and match.described:
-        # 订单数低于平均水平的社区店: a value named after the condition names the rows it selects (stores)
+    if (not dims or match.rank and match.rank_at is not None) and (match.thresholds or match.rank) and match.described:
+        # 订单数低于平均水平的社区店: a value named after the condition names the rows it selects (stores);
+        # 每个大区销售额最高的2家社区店: the stores are ranked within each region, never the regions
         entity = graph.entity_dimension(catalog, catalog.dimensions[match.described[0]].table)
-        dims = [entity] if entity and entity in graph.allowed_dimensions(catalog, metrics[0]) else []
+        if entity and entity not in dims and entity in graph.allowed_dimensions(catalog, metrics[0]):
+            match = dataclasses.replace(match, positions={**match.positions, entity: match.rank_at + 1}) if dims else match
+            dims = [*dims, entity]
     excluded = excluded_by_definition(catalog, metrics, filters, match.included)
     if excluded is not None:
         return Draft(None, None, excluded)
