@@ -138,3 +138,16 @@ def test_a_value_after_the_ranking_names_the_things_ranked_within_each_group(sma
         WHERE r <= {n} AND g IS NOT NULL""").rows
     shown = sorted((r[0], r[1], round(float(r[2]), 2)) for r in answer.rows)
     assert shown == sorted((g, s, round(float(v), 2)) for g, s, v in truth)
+
+
+def test_a_share_of_the_group_named_as_the_whole_is_of_each_groups_own(small_retail):
+    """每个大区销售额最高的门店占大区的比例 divided by the national total (上海徐汇旗舰店 5.7% for 20.4%,
+    hunt 9): the region named as the whole is each store's own region."""
+    bi, warehouse = small_retail
+    answer = bi.ask("上个月每个大区销售额最高的门店占大区的比例", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    totals = dict(warehouse.execute(f"SELECT region_name, SUM(sales) FROM ({OCTOBER_SALES_BY_REGION}) t GROUP BY 1").rows)
+    names = [c["name"] for c in answer.columns]
+    for row in answer.rows:
+        share = row[names.index("sales__share")]
+        assert share == pytest.approx(float(row[names.index("sales")]) / float(totals[row[0]]))

@@ -293,6 +293,10 @@ def whole_of_each_group(share_span: tuple[int, int] | None, hits: list, filters:
         return []
     start, end = share_span
     inside = [h for h in hits if start <= h.start and h.end <= end]
+    # 每个大区销售额最高的门店占大区的比例: a grouped dimension named as the whole is each group's own
+    named = sorted({d for h in inside if h.kind == "dimension" for d in h.payload if d in group_by})
+    if named:
+        return named
     if not any(h.kind == "metric" for h in inside) or any(h.kind in ("value", "dimension") for h in inside):
         return []
     parts = {d for h in hits if h.kind == "value" and h.end <= start for d, v in h.payload
