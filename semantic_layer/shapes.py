@@ -44,6 +44,9 @@ def share_parts(query: SemanticQuery) -> tuple[SemanticQuery, list[Filter]]:
     parts = [f for f in query.filters if (everything or f.dimension in grouped or not grouped or within)
              and f.dimension not in query.share_scope
              and not (f.op in ("not in", "!=") and f.dimension in grouped and not everything)]
+    if within and within == grouped and not parts:  # each row its own whole: every share 100%
+        raise NotAllowed("占比的整体和各行是同一个拆分，每行都会是 100%；请说明要看哪部分占比。",
+                         "The share's whole is the breakdown itself, so every row would be 100%; say which part.")
     if not parts and not grouped:
         raise NotAllowed("占比需要说明是谁占谁：请按某个维度拆分，或指出要看的部分（如某个地市）。",
                          "A share needs a breakdown or a part to compare with the whole (say, one city).")

@@ -389,3 +389,11 @@ def test_a_balances_growth_since_the_start_of_the_year_is_against_last_years_end
     answer = bi.ask("今年以来存款增加了多少", as_of=AS_OF)
     assert answer.status == "answered" and answer.interpretation.comparisons == ["ystart"], answer.message
     assert answer.rows == bi.ask("存款余额较年初增加了多少", as_of=AS_OF).rows
+
+
+def test_a_name_said_without_its_city_is_that_name(bi, built):
+    """西湖支行的存款余额 answered the whole 西湖区 (two sub-branches, hunt 9): 杭州西湖支行 said without
+    杭州 is that sub-branch, whose name no other has."""
+    answer = bi.ask("上月末西湖支行的存款余额", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [(f.dimension, f.values) for f in answer.interpretation.filters] == [("subbranch", ["杭州西湖支行"])]

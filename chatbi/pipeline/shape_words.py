@@ -294,8 +294,9 @@ def whole_of_each_group(share_span: tuple[int, int] | None, hits: list, filters:
     start, end = share_span
     inside = [h for h in hits if start <= h.start and h.end <= end]
     # 每个大区销售额最高的门店占大区的比例: a grouped dimension named as the whole is each group's own
+    # (the rows ranked or broken down are another dimension: 各支付方式占比 is of all)
     named = sorted({d for h in inside if h.kind == "dimension" for d in h.payload if d in group_by})
-    if named:
+    if named and len(named) < len(group_by):
         return named
     if not any(h.kind == "metric" for h in inside) or any(h.kind in ("value", "dimension") for h in inside):
         return []

@@ -18,6 +18,7 @@ from chatbi.cachefile import write_atomic
 from chatbi.pipeline.event_years import event_words, own_time_events, things_dated
 from chatbi.pipeline.metric_typos import interchangeable_characters
 from chatbi.pipeline.name_forms import short_dimension_forms
+from chatbi.pipeline.place_names import names_without_place
 from chatbi.pipeline.question_words import ABBREVIATIONS
 from chatbi.pipeline.spoken_numbers import join_digit_groups, normalise_numbers
 from metric_catalog import graph
@@ -228,6 +229,7 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
         for term in terms:
             for form in term_forms(term) if term else []:
                 vocab.metric_terms[form].add(mid)
+    live: dict[str, set[str]] = {}  # dimension → the names read from the warehouse
     for did, dim in catalog.dimensions.items():
         if dim.hidden:  # a key for row security or metric filters: never read from a question
             continue
@@ -241,6 +243,10 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
                     vocab.value_terms[form].add((did, value))
         if warehouse is not None and not dim.values:
             _add_live_values(vocab, catalog, did, dim, warehouse)
+            live[did] = set(vocab.values[did])
+    taken = {*vocab.value_terms, *vocab.metric_terms, *vocab.dimension_terms}
+    for rest, found in names_without_place(vocab.value_terms, live, taken).items():  # 西湖支行
+        vocab.value_terms[rest] |= found
     vocab.wholes = set(catalog.catalog.wholes)
     vocab.named_days = {normalise_numbers(normalise(term)): (p.month, p.day, p.days)
                         for p in catalog.catalog.calendar for term in p.terms}
