@@ -264,3 +264,14 @@ def test_a_part_after_among_of_each_city_is_offered_of_that_city(bi):
     answer = bi.ask("上个月各城市预订单中携程的占比", as_of=AS_OF)
     assert answer.status == "clarify", answer.message
     assert all(c.interpretation.share_scope == ["city"] for c in answer.candidates)
+
+
+def test_a_holiday_against_last_years_same_holiday_is_compared(bi):
+    """国庆期间的出租率和去年国庆对比 answered last year's 国庆 alone (hunt 9): 去年 before the holiday
+    said already is what this year's is compared with; both years are shown."""
+    answer = bi.ask("今年国庆和去年国庆的出租率对比", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.comparisons == ["yoy"], answer.message
+    both = bi.ask("国庆期间的出租率和去年国庆对比", as_of=AS_OF)
+    assert both.status == "answered" and len(both.rows) == 2, both.message
+    this_year, last_year = answer.rows[0][0], answer.rows[0][1]
+    assert sorted(r[-1] for r in both.rows) == sorted([this_year, last_year])

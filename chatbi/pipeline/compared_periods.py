@@ -29,6 +29,24 @@ def compared_with_last_year(text: str, match: TimeMatch) -> tuple[int, int] | No
     return (with_.start(), after.end()) if with_ and after else None
 
 
+def _last_years_same_thing(text: str, match: TimeMatch, matches: list[TimeMatch], as_of: dt.date) -> tuple[int, int] | None:
+    """国庆期间的出租率和去年国庆对比, 今年国庆和去年国庆…对比: last year said before a word the question
+    said already (a holiday of the catalog), with a word of comparing: last year's same thing is what
+    this year's is compared with (yoy), never the only period asked."""
+    if match.window.kind != "year" or match.window.year != as_of.year - 1 or not _COMPARED_ON.search(text):
+        return None
+    with_ = WITH_BEFORE.search(text[:match.start])
+    others = [t for t in matches if t is not match]
+    if with_ is None or any(t.window.kind != "this_year" for t in others):
+        return None
+    for size in range(6, 1, -1):
+        word = text[match.end:match.end + size]
+        if len(word) == size and not re.search(r"[的和与跟对比]", word) and word in text[:with_.start()]:
+            after = COMPARED_AFTER.match(text, match.end + size)
+            return with_.start(), (after.end() if after else match.end + size)
+    return None
+
+
 _COMPARED_ON = re.compile(r"\b(?:compare[ds]?|vs\.?|versus|against)\b|对比|相比|比较|比", re.I)
 
 
@@ -53,7 +71,7 @@ def compared_period(text: str, match: TimeMatch, matches: list[TimeMatch], as_of
     of comparing (10月和9月的平均房价对比, "ADR in October vs September"): the period before (mom) or a
     year before (yoy) the other one, which is the period asked."""
     span = compared_with_last_year(text, match) or same_day_last_year(text, match, matches, as_of) \
-        or _joined_to_a_period(text, match, matches)
+        or _joined_to_a_period(text, match, matches) or _last_years_same_thing(text, match, matches, as_of)
     if span:
         return (*span, "yoy")
     if (said := _last_months_same_days(text, match, matches)) is not None:
