@@ -37,10 +37,8 @@ def near_miss(text: str, terms: dict[str, set[str]], taken: list[bool],
                 continue
             window = text[i:i + n]
             differ = [i + k for k, (a, b) in enumerate(zip(window, term, strict=True)) if a != b]
-            # 预订单中携程的占比: 中 right after a name opens the part, no typo of 预订单数
             if len(differ) == 1 and not filler[differ[0]] and not window.isascii() \
                     and text[differ[0]] not in ASPECT \
-                    and not (differ[0] == i + n - 1 and text[differ[0]] == "中") \
                     and (sounds_alike(text[differ[0]], term[differ[0] - i]) or text[differ[0]] in PARTICLES
                          or {text[differ[0]], term[differ[0] - i]} <= COUNTERS  # 卖了多少部 of 卖了多少台
                          or any(frozenset((text[differ[0]], term[differ[0] - i])) in (interchangeable or {}).get(m, ())
