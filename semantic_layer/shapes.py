@@ -74,11 +74,33 @@ def per_period(query: SemanticQuery) -> SemanticQuery:
                                                  *query.group_by]})
 
 
+def adds_up(catalog, metric: str) -> bool:
+    """A sum or count of rows, or a derived metric that only adds and subtracts such ones (净销售额 =
+    销售额 − 退款额): its periods' values add up to the whole's, so it accumulates and averages."""
+    spec = catalog.metrics[metric]
+    if spec.type == "simple":
+        return spec.agg in ADDITIVE
+    if spec.type != "derived" or not spec.formula:
+        return False
+    import sqlglot
+
+    try:
+        tree = sqlglot.parse_one(spec.formula)
+    except sqlglot.errors.ParseError:
+        return False
+    for node in tree.walk():
+        if isinstance(node, exp.Column):
+            if node.name not in catalog.metrics or not adds_up(catalog, node.name):
+                return False
+        elif not isinstance(node, exp.Add | exp.Sub | exp.Paren | exp.Neg | exp.Identifier):
+            return False
+    return True
+
+
 def check(plan: QueryPlan, query: SemanticQuery) -> None:
     """Shapes that would give a number that is not what was asked are refused here."""
     catalog = plan.catalog
-    additive = {m: catalog.metrics[m].type == "simple" and catalog.metrics[m].agg in ADDITIVE
-                for m in query.metrics}
+    additive = {m: adds_up(catalog, m) for m in query.metrics}
     if query.cumulative:
         for m, ok in additive.items():
             if not ok:

@@ -369,3 +369,15 @@ def test_a_bound_or_change_of_no_metric_is_never_a_listing_of_everything(small_r
     bi, _ = small_retail
     answer = bi.ask(question, as_of=AS_OF)
     assert answer.status != "answered", answer.message
+
+
+def test_a_derived_metric_that_only_adds_and_subtracts_accumulates(small_retail):
+    """累计净销售额 was refused as not additive (hunt 9): 净销售额 = 销售额 − 退款额 adds up over months;
+    a ratio (客单价) still has no running total."""
+    bi, _ = small_retail
+    answer = bi.ask("今年每月累计净销售额", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    monthly = [r[1] for r in answer.rows]
+    running = [r[2] for r in answer.rows]
+    assert running == pytest.approx([sum(monthly[:k + 1]) for k in range(len(monthly))])
+    assert bi.ask("今年每月累计客单价", as_of=AS_OF).status != "answered"

@@ -35,6 +35,7 @@ from semantic_layer import (
     timegrain,
 )
 from semantic_layer.plan import available_through
+from semantic_layer.shapes import adds_up
 
 TREND_WINDOW = {"month": timeparse.TimeWindow("last_n_months", "trend", n=6),
                 "quarter": timeparse.TimeWindow("last_n_months", "trend", n=12),
@@ -326,8 +327,7 @@ def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], 
     """Conditions, running totals, averages per period: query fields, or (code, zh, en) when the
     words cannot be computed as said."""
     first = catalog.metrics[metrics[0]]
-    additive = all(catalog.metrics[m].type == "simple" and catalog.metrics[m].agg in ("sum", "count")
-                   for m in metrics)
+    additive = all(adds_up(catalog, m) for m in metrics)  # 净销售额 = 销售额 − 退款额 adds up too
     summable = additive or all(catalog.metrics[m].type == "period_end" and catalog.metrics[m].agg in ("sum", "count")
                                for m in metrics)  # a balance adds up across branches (never across periods)
     shape: dict = {"share_scope": [d for d in match.share_scope if d in match.filters or d == "*" or d in dims]}
