@@ -381,3 +381,13 @@ def test_a_derived_metric_that_only_adds_and_subtracts_accumulates(small_retail)
     running = [r[2] for r in answer.rows]
     assert running == pytest.approx([sum(monthly[:k + 1]) for k in range(len(monthly))])
     assert bi.ask("今年每月累计客单价", as_of=AS_OF).status != "answered"
+
+
+def test_the_things_said_before_their_metric_and_a_condition_are_counted(ins):
+    """代理人保费超过100万的有几个 was asked back over 「代理人」 and offered by product line (hunt 9): the
+    agents whose premium passes the bound are counted, as 今年保费超过100万的代理人有几个 is."""
+    bi, _ = ins
+    answer = bi.ask("今年代理人保费超过100万的有几个", as_of=AS_OF)
+    said_after = bi.ask("今年保费超过100万的代理人有几个", as_of=AS_OF)
+    assert answer.status == said_after.status == "answered", answer.message
+    assert [g.dimension for g in answer.interpretation.group_by] == ["agent"] and answer.rows == said_after.rows

@@ -234,6 +234,9 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
             grouped = grouped or any(c.kind == "threshold" and 0 <= c.start - h.end <= 1 for c in chosen) or (
                 (share_at is None or h.start < share_at) and h.start not in value_ends  # 女性客户…占比: 女's
                 and any(c.kind == "comparison" and c.payload == "share" for c in chosen))
+            # 代理人保费超过100万的有几个: the things whose metric a condition selects, then counted or listed
+            grouped = grouped or (h.end in metric_starts and any(c.kind == "threshold" and c.start > h.end for c in chosen)
+                                  and bool(re.search(r"的\s*(?:有|是)?\s*(?:几个|多少个|哪些|哪几个|哪几家|几家)", text[h.end:])))
             # "by city and channel type", 各省分产品类型: listed with a breakdown, or a term that says 各 itself
             grouped = grouped or grouped_end is not None and bool(LISTED.fullmatch(text[grouped_end:h.start])) \
                 or h.text.startswith(("各", "每"))
