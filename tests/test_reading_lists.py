@@ -391,3 +391,14 @@ def test_the_things_said_before_their_metric_and_a_condition_are_counted(ins):
     said_after = bi.ask("今年保费超过100万的代理人有几个", as_of=AS_OF)
     assert answer.status == said_after.status == "answered", answer.message
     assert [g.dimension for g in answer.interpretation.group_by] == ["agent"] and answer.rows == said_after.rows
+
+
+def test_an_average_metric_said_per_a_thing_offers_both_averages(ins):
+    """"average premium per agent" answered each agent's premium per policy (件均保费, 161 rows, hunt 9),
+    while the mean premium per agent (平均每个代理人的保费) is as likely: both are offered."""
+    bi, _ = ins
+    answer = bi.ask("average premium per agent this year", as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "average_or_per_thing", answer.message
+    each, averaged = (c.interpretation for c in answer.candidates)
+    assert each.metrics == ["avg_premium"] and [g.dimension for g in each.group_by] == ["agent"]
+    assert averaged.metrics == ["premium"] and averaged.average_per == "agent" and not averaged.group_by

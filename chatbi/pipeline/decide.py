@@ -38,7 +38,7 @@ from chatbi.pipeline.metric_evidence import (
 from chatbi.pipeline.question_words import FILLER, FUTURE, MEASURE_WORDS, NEGATION_BEFORE
 from chatbi.pipeline.replies import Replies
 from chatbi.pipeline.shared_values import shared_value
-from chatbi.pipeline.sibling_metrics import metrics_taking
+from chatbi.pipeline.sibling_metrics import other_readings
 from metric_catalog import graph
 from semantic_layer import SemanticQuery, User
 
@@ -292,14 +292,11 @@ class Decider:
                 drafts = led + self._drafts(match, [[m] for m in options if m in visible][:3], as_of)
                 return self.replies.clarify(question, drafts, "uncertain_metric", "我不确定你问的是哪个指标，请选择：",
                                      "I am not sure which metric you mean; please pick one:", user, as_of)
-        missing, siblings = metrics_taking(self.catalog, match, metrics, visible)
-        if siblings:  # 账龄一年以上的欠费: 欠费金额 has no 账龄, 欠费余额 has
-            name, dims = self.catalog.metrics[metrics[0]].name, [self.catalog.dimensions[d].name for d in missing]
-            return self.replies.clarify(
-                question, self._drafts(match, [[m] for m in siblings[:3]], as_of), "metric_without_dimension",
-                f"指标「{name.zh}」不能按「{'、'.join(d.zh for d in dims)}」拆分或筛选；以下指标可以，请选择：",
-                f"'{name.en}' cannot be split or filtered by {', '.join(d.en for d in dims)}; these can, please pick:",
-                user, as_of)
+        other = other_readings(self.catalog, match, metrics, visible)
+        if other:  # 账龄一年以上的欠费: 欠费余额 has 账龄; "average premium per agent": either average
+            code, zh, en, variants = other
+            drafts = [q for meant, ms in variants for q in self._drafts(meant, [ms], as_of)]
+            return self.replies.clarify(question, drafts, code, zh, en, user, as_of)
         draft = build_query(self.catalog, match, metrics, as_of)
         if draft.query is None:
             return self._draft_problem(question, draft, match, metrics, user, as_of)

@@ -28,6 +28,8 @@ REASONS = {
     "rank_without_dimension": ("排名没有说按什么排", "ranking without its subject"),
     "threshold_without_dimension": ("条件没有说对谁", "condition without its subject"),
     "rank_by_change": ("按变化排名的方式不明", "ranking by the change unclear"),
+    "average_or_per_thing": ("平均的口径不明", "which average is meant is unclear"),
+    "metric_without_dimension": ("该指标不能这样拆分", "the metric lacks that breakdown"),
     "change_unclear": ("变化的方向或口径不明", "change unclear"),
     "decline_band": ("下降幅度的区间不明", "decline band unclear"),
     "growth_base": ("增长没有基期", "growth without a base"),

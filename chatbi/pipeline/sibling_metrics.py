@@ -1,11 +1,59 @@
-"""Metrics that take what the question asks of another: 账龄一年以上的欠费 names 欠费金额 (欠费 is its
-synonym), which has no 账龄; 欠费余额, whose name holds the word said, has. Offered instead of a refusal."""
+"""Other readings offered instead of one the words do not settle: metrics that take what the question
+asks of another (账龄一年以上的欠费 names 欠费金额, which has no 账龄; 欠费余额, whose name holds the word
+said, has), and an average metric said "per" a thing ("average premium per agent": each agent's
+premium per policy, or the mean premium per agent)."""
 
 from __future__ import annotations
+
+import dataclasses
+import re
 
 from chatbi.pipeline.reading import Match
 from metric_catalog import graph
 from metric_catalog.model import Catalog
+from semantic_layer.shapes import adds_up
+
+PER_BEFORE = re.compile(r"^\s*(?:per|for each|每个|每一个|每)\s*$", re.I)
+AVERAGE_WORDS = ("average", "avg", "mean", "平均")
+
+
+def other_readings(catalog: Catalog, match: Match, metrics: list[str], visible: list[str]):
+    """(code, zh, en, [(match, metrics)]) to offer, or None when the reading is settled."""
+    missing, siblings = metrics_taking(catalog, match, metrics, visible)
+    if siblings:
+        name, dims = catalog.metrics[metrics[0]].name, [catalog.dimensions[d].name for d in missing]
+        return ("metric_without_dimension",
+                f"指标「{name.zh}」不能按「{'、'.join(d.zh for d in dims)}」拆分或筛选；以下指标可以，请选择：",
+                f"'{name.en}' cannot be split or filtered by {', '.join(d.en for d in dims)}; these can, please pick:",
+                [(match, [m]) for m in siblings[:3]])
+    per = _average_said_per(catalog, match, metrics, visible)
+    if per is None:
+        return None
+    dim, numerator = per
+    averaged = dataclasses.replace(match, group_by=[d for d in match.group_by if d != dim], average_per=dim)
+    thing = catalog.dimensions[dim].name
+    return ("average_or_per_thing", f"是每个{thing.zh}各自的「{catalog.metrics[metrics[0]].name.zh}」，还是平均每个"
+            f"{thing.zh}的「{catalog.metrics[numerator].name.zh}」？请选择：",
+            f"Each {thing.en}'s {catalog.metrics[metrics[0]].name.en}, or the {catalog.metrics[numerator].name.en} "
+            f"averaged per {thing.en}? Please pick:", [(match, metrics), (averaged, [numerator])])
+
+
+def _average_said_per(catalog: Catalog, match: Match, metrics: list[str], visible: list[str]) -> tuple[str, str] | None:
+    """(the dimension, the ratio's numerator) when a ratio named as an average ("average premium") is
+    said right before "per" a grouped thing whose mean of the numerator it may mean instead."""
+    if len(metrics) != 1 or match.average_per or catalog.metrics[metrics[0]].type != "ratio":
+        return None
+    numerator = catalog.metrics[metrics[0]].numerator
+    if not numerator or numerator not in visible or not adds_up(catalog, numerator):
+        return None
+    for h in match.metric_hits:
+        if set(h.payload) != {metrics[0]} or not h.text.lower().startswith(AVERAGE_WORDS):
+            continue
+        for dim in match.group_by:
+            at = match.positions.get(dim)
+            if at is not None and at > h.end and PER_BEFORE.match(match.text[h.end:at]):
+                return dim, numerator
+    return None
 
 
 def metrics_taking(catalog: Catalog, match: Match, metrics: list[str], visible: list[str]) -> tuple[list[str], list[str]]:
