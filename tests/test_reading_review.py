@@ -98,6 +98,17 @@ def test_digits_mixed_with_chinese_multipliers_are_one_number(said, digits):
     assert normalise_numbers(said) == digits
 
 
+@pytest.mark.parametrize(("said", "digits"), [
+    ("sales over 1bn", "sales over 1000000000"), ("over 2.5 billion", "over 2500000000"), ("over 3e5", "over 300000"),
+    ("over half a million", "over 500000"), ("over a million", "over 1 million"),
+    ("超过20多万", "超过二十多万"), ("超过20来万", "超过二十来万"), ("超过20万", "超过20万"),
+])
+def test_english_scales_are_numbers_and_approximate_amounts_no_bound(said, digits):
+    """"over 1bn" and 20多万 were offered as a bound of 1 and 20 (hunt 9): the scale is read; an amount said
+    approximately keeps its words (its digits in Chinese), so no bound reads them and it is asked."""
+    assert normalise_numbers(said) == digits
+
+
 def test_a_brand_like_5g_after_top_is_not_a_count(bi):
     answer = bi.ask("头部5G", as_of=AS_OF)
     assert all(c.interpretation.limit != 5 for c in answer.candidates)

@@ -37,6 +37,24 @@ def _scaled(n: str, scale: int, rest: str | None = None) -> str:
 
 
 APPROXIMATE = re.compile(r"一两|两三|三四|四五|五六|六七|七八|八九|三五|十几|几十|几百|几千|几万")
+APPROX_SCALED = re.compile(r"(?<![\d.])\d+\s*(?:来|多|余)\s*[万千百亿]")
+EN_BILLIONS = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:bn|billion)\b", re.IGNORECASE)
+EN_EXPONENT = re.compile(r"\b(\d+(?:\.\d+)?)e(\d{1,2})\b", re.IGNORECASE)
+EN_HALF_MILLION = re.compile(r"\bhalf\s+a\s+million\b", re.IGNORECASE)
+EN_A_MILLION = re.compile(r"\b(?:a|one)\s+million\b", re.IGNORECASE)
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def _digits_in_chinese(said: str) -> str:
+    """20多万 → 二十多万: an approximate amount keeps its words, and no bound reads its digits."""
+    if not re.search(r"\d", said):
+        return said
+    import cn2an
+
+    return re.sub(r"\d+", lambda m: cn2an.an2cn(m.group(0)), said)
 DIGIT_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
 
 
@@ -76,8 +94,13 @@ def normalise_numbers(text: str) -> str:
     text = EN_HUNDREDS.sub(lambda m: _scaled(m["n"], 100_000 if m["k"] else 100,
                                              str(int(m["rest"]) * (1000 if m["k"] else 1)) if m["rest"] else None), text)
     text = EN_THOUSANDS.sub(lambda m: _scaled(m["n"], 1000), text)
-    # 两三家, 三五个, 十几个: an approximate count is no number (两三 was read as 23); left as said, so asked
-    approximate = APPROXIMATE.findall(text)
+    text = EN_BILLIONS.sub(lambda m: _plain(float(m[1]) * 1e9), text)  # 1bn, 2.5 billion
+    text = EN_EXPONENT.sub(lambda m: _plain(float(m[1]) * 10 ** int(m[2])), text)  # 3e5
+    text = EN_HALF_MILLION.sub("500000", text)
+    text = EN_A_MILLION.sub("1 million", text)
+    # 两三家, 三五个, 十几个, 20多万, 20来万: an approximate count is no number (两三 was read as 23, 20多万
+    # as 20); left as said (its digits in Chinese, so no bound reads them), so asked
+    approximate = APPROXIMATE.findall(text) + APPROX_SCALED.findall(text)
     for i, said in enumerate(approximate):
         text = text.replace(said, f"\x02{i}\x02", 1)
     text = re.sub(r"(近|最近|过去)半年", r"\g<1>6个月", text)
@@ -108,7 +131,7 @@ def normalise_numbers(text: str) -> str:
     text = PER_MILLE.sub(lambda m: f"{float(m[1]) / 10:g}%", text)
     text = WAN_SHORTHAND.sub(r"\1万", text)
     for i, said in enumerate(approximate):
-        text = text.replace(f"\x02{i}\x02", said)
+        text = text.replace(f"\x02{i}\x02", _digits_in_chinese(said))
     # 25年, 26年10月, 25Q4: a year said short (never a span of years: 近25年, 超过25年, 25年以上)
     text = SHORT_YEAR.sub(r"20\g<yy>", text)
     return text
