@@ -402,3 +402,17 @@ def test_an_average_metric_said_per_a_thing_offers_both_averages(ins):
     each, averaged = (c.interpretation for c in answer.candidates)
     assert each.metrics == ["avg_premium"] and [g.dimension for g in each.group_by] == ["agent"]
     assert averaged.metrics == ["premium"] and averaged.average_per == "agent" and not averaged.group_by
+
+
+@pytest.mark.parametrize("question", ["上个月取消的订单占比", "what share of orders were cancelled last month"])
+def test_a_value_the_metric_leaves_out_offers_the_metric_named_alike_that_keeps_it(small_retail, question):
+    """取消的订单占比 was refused (订单数 leaves the cancelled out, hunt 9): 下单数 (全部订单数) counts every
+    order and is offered, its cancelled share the cancellation rate."""
+    bi, warehouse = small_retail
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "excluded_by_definition", answer.message
+    (choice,) = answer.candidates
+    shown = bi.run(choice.interpretation, as_of=AS_OF)
+    truth = warehouse.execute("""SELECT COUNT(*) FILTER (WHERE order_status = '已取消') * 1.0 / COUNT(*) FROM fact_order
+        WHERE order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'""").rows[0][0]
+    assert choice.interpretation.metrics == ["placed_orders"] and shown.rows[0][-1] == pytest.approx(float(truth))

@@ -51,6 +51,12 @@ def _left_out(catalog: Catalog, metrics: list[str], flt: Filter) -> str | None:
     return None
 
 
+def restricted_by_definition(catalog: Catalog, metric: str, dimension: str) -> bool:
+    """Does the metric's own definition filter ``dimension`` (取消订单数 is the cancelled ones)?"""
+    return any(dim == dimension for leaf in graph.leaf_metrics(catalog, metric)
+               for dim, _, _ in _definition_filters(catalog, leaf))
+
+
 def excluded_by_definition(catalog: Catalog, metrics: list[str], filters: list[Filter],
                            included: dict[str, list[str]] | None = None):
     """A filter the metric's own definition leaves out (订单数 counts no cancelled orders, so 已取消订单的

@@ -8,9 +8,11 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from chatbi.pipeline.definitions import excluded_by_definition, restricted_by_definition
 from chatbi.pipeline.reading import Match
 from metric_catalog import graph
 from metric_catalog.model import Catalog
+from semantic_layer import Filter
 from semantic_layer.shapes import adds_up
 
 PER_BEFORE = re.compile(r"^\s*(?:per|for each|每个|每一个|每)\s*$", re.I)
@@ -26,6 +28,12 @@ def other_readings(catalog: Catalog, match: Match, metrics: list[str], visible: 
                 f"指标「{name.zh}」不能按「{'、'.join(d.zh for d in dims)}」拆分或筛选；以下指标可以，请选择：",
                 f"'{name.en}' cannot be split or filtered by {', '.join(d.en for d in dims)}; these can, please pick:",
                 [(match, [m]) for m in siblings[:3]])
+    left_out = _metrics_keeping(catalog, match, metrics, visible)
+    if left_out:
+        problem, kept = left_out
+        return (problem[0], problem[1].removesuffix("请换一个指标。") + "以下指标含它们，请选择：",
+                problem[2].removesuffix("ask with another metric.") + "these include them, please pick:",
+                [(match, [m]) for m in kept[:3]])
     per = _average_said_per(catalog, match, metrics, visible)
     if per is None:
         return None
@@ -36,6 +44,26 @@ def other_readings(catalog: Catalog, match: Match, metrics: list[str], visible: 
             f"{thing.zh}的「{catalog.metrics[numerator].name.zh}」？请选择：",
             f"Each {thing.en}'s {catalog.metrics[metrics[0]].name.en}, or the {catalog.metrics[numerator].name.en} "
             f"averaged per {thing.en}? Please pick:", [(match, metrics), (averaged, [numerator])])
+
+
+def _metrics_keeping(catalog: Catalog, match: Match, metrics: list[str], visible: list[str]):
+    """上个月取消的订单占比: 订单数 leaves the cancelled out by definition; 下单数, named alike (全部订单数),
+    counts every order and is not itself restricted on the status: (the problem, those metrics)."""
+    filters = [Filter(dimension=d, op="in" if len(vs) > 1 else "=", values=vs) for d, vs in match.filters.items()]
+    problem = excluded_by_definition(catalog, metrics, filters) if len(metrics) == 1 and filters else None
+    if problem is None:
+        return None
+    words = {h.text.lower() for h in match.metric_hits if len(h.text) >= 2}
+    asked = {*match.filters, *match.group_by}
+
+    def fits(m: str) -> bool:
+        spec = catalog.metrics[m]
+        return m != metrics[0] and any(w in n.lower() for w in words for n in (spec.name.zh, spec.name.en, *spec.synonyms)) \
+            and asked <= set(graph.allowed_dimensions(catalog, m)) \
+            and not any(restricted_by_definition(catalog, m, d) for d in match.filters)
+
+    kept = [m for m in visible if fits(m)]
+    return (problem, kept) if kept else None
 
 
 def _average_said_per(catalog: Catalog, match: Match, metrics: list[str], visible: list[str]) -> tuple[str, str] | None:
