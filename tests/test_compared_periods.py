@@ -47,6 +47,8 @@ def value(bi, question):
     ("本月新增用户和上月同期比", "mom", "本月新增用户", "上月同期新增用户"),  # hunt 7
     ("10月末和9月末的在网用户数", "mom", "10月末在网用户数", "9月末在网用户数"),  # two month ends (hunt 8)
     ("今年国庆和去年国庆新增用户对比", "yoy", "今年国庆新增用户", "去年国庆新增用户"),
+    # the period said before its metric: was last year's year to date alone (hunt 10)
+    ("今年累计新增用户和去年同期累计对比", "yoy", "今年新增用户", "2025年1月1日到11月15日新增用户"),
 ])
 def test_two_periods_together_are_the_later_against_the_other(bi, question, kind, now, before):
     answer = bi.ask(question, as_of=AS_OF)
@@ -198,3 +200,19 @@ def test_a_fall_said_as_its_size_ranks_by_the_rate(bi):
     assert answer.interpretation.order_by[0].field == "new_subscribers__mom"
     rates = [r[-2] for r in answer.rows]
     assert rates == sorted(rates) and all(r < 0 for r in rates)
+
+
+@pytest.mark.parametrize("question", ["上年累计新增用户", "去年累计新增用户"])
+def test_last_years_running_total_is_last_year_not_this_years(bi, question):
+    # 年累计 inside 上年累计 read as this year to date: 2026's number for "last year" (hunt 10)
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and str(answer.interpretation.time_range.start) == "2025-01-01"
+    assert answer.rows[0][-1] == value(bi, "2025年新增用户")
+
+
+def test_same_period_last_year_running_total_asks_from_when_in_last_year(bi):
+    # was the same month to date of last year; 累计 there means from a start the question leaves open
+    answer = bi.ask("去年同期累计新增用户", as_of=AS_OF)
+    assert answer.status == "clarify" and answer.reason == "cumulative_needs_period"
+    assert {(str(c.interpretation.time_range.start), str(c.interpretation.time_range.end))
+            for c in answer.candidates} == {("2025-01-01", "2025-11-15")}

@@ -111,9 +111,9 @@ def _joined_to_a_period(text: str, match: TimeMatch, matches: list[TimeMatch]) -
     """今年和去年同期的新增用户: 去年同期 joined to the period said before it is that period's
     comparison, not the period itself moved a year back (which left this year's number out)."""
     with_ = WITH_BEFORE.search(text[:match.start])
+    # the period may be said before its metric (今年累计销售额和去年同期累计对比): any period said before 和
     if match.window.kind != "same_period_last_year" or not with_ or not any(
-            t.end == with_.start() or text[t.end:with_.start()].strip() in ("的", *PERIOD_ENDS) for t in matches
-            if t is not match):
+            t.end <= with_.start() and t.window.kind != "same_period_last_year" for t in matches if t is not match):
         return None
     after = COMPARED_AFTER.match(text, match.end)
     return with_.start(), after.end() if after else match.end

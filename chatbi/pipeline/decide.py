@@ -411,7 +411,8 @@ class Decider:
             zh, en = (f"「下降不到 {said.value:g}%」是只看下降的，还是也包括增长的？请选择：",
                       f"Does 'fell by less than {said.value:g}%' mean only the falls, or every rise too? Please pick:")
         elif code == "cumulative_needs_period":
-            this_year = timeparse.TimeWindow("this_year", "")
+            last_year = match.time is not None  # 去年同期累计: the same year to date, a year earlier
+            this_year = timeparse.TimeWindow("this_year", "", last_year=last_year)
             variants = [dataclasses.replace(match, time=this_year, cumulative=False),
                         dataclasses.replace(match, time=this_year, grain="month")]
         drafts = [q for m in variants for g in groups

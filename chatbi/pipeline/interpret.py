@@ -352,7 +352,7 @@ def _shape(catalog: Catalog, match: Match, metrics: list[str], dims: list[str], 
                     "and its change (say, year to date against last year).")
         if grain:
             shape["cumulative"] = True
-        elif match.time is None:
+        elif match.time is None or match.time.kind == "same_period_last_year":  # 去年同期累计: from when?
             return ("cumulative_needs_period", "累计从什么时候算起？请选择时间范围：",
                     "A running total from when? Please pick a period:")
         # 今年累计新增 with no breakdown by period is the period's total itself
