@@ -80,8 +80,10 @@ def _to_a_month_end(m, as_of):  # 截至10月累计, 今年截至9月的累计, 
 _TO_NOW = r"\s*(?:以来|至今|到现在|迄今|到目前为止|截至目前)"
 
 
-@rule(r"(?:(?P<q>本季度|这个季度|本季|当季)|(?P<mo>本月|这个月|当月)|(?P<w>本周|这周|这个星期|本星期))" + _TO_NOW)
-def _to_date(m, as_of):  # 本季度至今, 本月以来, 本周至今: the period so far
+_NO_COUNT = r"(?<![\d个一二三四五六七八九十两上下])"  # 月初 alone, never the tail of 3个月 / 上月
+@rule(r"(?:(?P<q>(?:本季度|这个季度|本季|当季)初?|" + _NO_COUNT + r"季度?初)|(?P<mo>(?:本月|这个月|当月)初?|" + _NO_COUNT +
+      r"月初)|(?P<w>本周|这周|这个星期|本星期|本周初|" + _NO_COUNT + r"周初))" + _TO_NOW)
+def _to_date(m, as_of):  # 本季度至今, 本月以来, 本周至今, 月初至今: the period so far
     return TimeWindow("this_quarter" if m["q"] else "this_month" if m["mo"] else "this_week", m.group(0))
 
 

@@ -195,7 +195,7 @@ def _zh_last_n_weeks(m, as_of):
     return TimeWindow("last_n_days", m.group(0), n=7 * int(m["n"] or 1))
 
 
-@rule(r"(?:今年|本年|当年|年初)(?:以来|至今|到现在|累计)|(?<![去上前])年累计|ytd|year[\s-]*to[\s-]*date|"
+@rule(r"(?:今年|本年|当年|年初)(?:以来|至今|到现在|累计)|(?<![去上前半])年累计|ytd|year[\s-]*to[\s-]*date|"
       r"\bsince\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:the|this)\s+year\b")
 def _ytd(m, as_of):
     return TimeWindow("ytd", m.group(0))
