@@ -216,3 +216,18 @@ def test_values_listed_are_summed_when_said(small_insurance):
     assert ins.ask("车险或杭州今年的保费", as_of=AS_OF).status != "answered"  # or across two dimensions
     answer = ins.ask("今年保费环比或同比增长的分公司", as_of=AS_OF)  # or between two changes: not computed
     assert answer.status == "refused" and "。。" not in answer.message, answer.message
+
+
+@pytest.mark.parametrize("question", ["gold会员的销售额", "sales of gold members"])
+def test_a_value_named_with_the_next_values_word_is_one_value(small_retail, question):
+    """金卡会员 is a synonym of 金卡: in "gold members" / gold会员 the 会员 after gold is part of its name;
+    it once added 客户类型=会员 and left out the gold-tier customers of other segments (hunt 10)."""
+    bi, warehouse = small_retail
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [(f.dimension, f.values) for f in answer.interpretation.filters] == [("member_level", ["金卡"])]
+    truth = warehouse.execute(
+        "select sum(l.sales_amount) from fact_order_line l join fact_order o using (order_id) join dim_customer c"
+        " using (customer_id) where c.member_level = '金卡' and o.order_status <> '已取消'"
+        " and o.order_date between date '2026-11-01' and date '2026-11-15'").rows[0][0]
+    assert answer.rows[0][0] == truth
