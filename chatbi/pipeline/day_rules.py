@@ -98,8 +98,9 @@ def _dotted_days(m, as_of):
 
 
 @rule(r"(?:(?P<y>\d{4})\s*年\s*|(?P<this>今年|本年)\s*|(?P<last>去年|上年)\s*)?"
-      r"(?:(?P<m>1[0-2]|0?[1-9])\s*月(?:份)?|(?P<cur>本月|这个月|当月)|(?P<prev>上个?月|上一个?月))\s*(?:的)?\s*(?P<x>上|中|下)旬")
-def _dekad(m, as_of):  # 10月上旬: days 1-10, 中旬 11-20, 下旬 21 to the month's end
+      r"(?:(?P<m>1[0-2]|0?[1-9])\s*月(?:份)?|(?P<cur>本月|这个月|当月)|(?P<prev>上个?月|上一个?月))\s*(?:的)?\s*"
+      r"(?:(?P<x>上|中|下)旬|(?P<h>上|下)半(?:个)?月|前\s*(?P<first>[1-9]|[12]\d)\s*天|(?:最后|后)\s*(?P<tail>[1-9]|[12]\d)\s*天)")
+def _dekad(m, as_of):  # 10月上旬: days 1-10, 中旬 11-20, 下旬 21 to the end; 上半月 1-15; 前10天; 最后3天
     if m["cur"] or m["prev"]:
         first = as_of.replace(day=1)
         if m["prev"]:
@@ -108,12 +109,25 @@ def _dekad(m, as_of):  # 10月上旬: days 1-10, 中旬 11-20, 下旬 21 to the 
     else:
         year, month = (int(m["y"]) if m["y"] else as_of.year if m["this"] else as_of.year - 1 if m["last"] else None,
                        int(m["m"]))
-    start_day = {"上": 1, "中": 11, "下": 21}[m["x"]]
-    next_month = dt.date(2024 if year is None else year, month, 1).replace(day=28) + dt.timedelta(days=4)
-    end_day = 10 if m["x"] == "上" else 20 if m["x"] == "中" else (next_month.replace(day=1) - dt.timedelta(days=1)).day
     if year is None:  # 10月上旬 without a year: its last occurrence begun by the reference date
-        return days_between(m.group(0), as_of, None, month, start_day, month, end_day)
-    return span(m.group(0), day(year, month, start_day), day(year, month, end_day))
+        begun = [y for y in (as_of.year, as_of.year - 1) if (part := _days_of(m, y, month)) and dt.date(y, month, part[0]) <= as_of]
+        year = begun[0] if begun else as_of.year
+    said = _days_of(m, year, month)
+    if said is None:
+        return None
+    return span(m.group(0), day(year, month, said[0]), day(year, month, said[1]))
+
+
+def _days_of(m, year: int, month: int) -> tuple[int, int] | None:
+    """The first and last day of the part of the month said (旬, 半月, 前N天, 最后N天)."""
+    days = ((dt.date(year, month, 28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)).day
+    if m["x"]:
+        return {"上": (1, 10), "中": (11, 20), "下": (21, days)}[m["x"]]
+    if m["h"]:
+        return (1, 15) if m["h"] == "上" else (16, days)
+    if m["first"]:  # 前30天 of a month: longer than some months, never read as the month's days
+        return (1, int(m["first"])) if int(m["first"]) <= 28 else None
+    return (days - int(m["tail"]) + 1, days) if int(m["tail"]) <= 28 else None
 
 
 @rule(r"(?:(?P<y>\d{4})\s*年\s*|(?P<this>今年|本年)\s*|(?P<last>去年|上年)\s*)?(?:的)?\s*第\s*(?P<w>[1-9]|[1-4]\d|5[0-3])\s*(?:周|星期)|"
