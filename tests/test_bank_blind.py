@@ -397,3 +397,15 @@ def test_a_name_said_without_its_city_is_that_name(bi, built):
     answer = bi.ask("上月末西湖支行的存款余额", as_of=AS_OF)
     assert answer.status == "answered", answer.message
     assert [(f.dimension, f.values) for f in answer.interpretation.filters] == [("subbranch", ["杭州西湖支行"])]
+
+
+@pytest.mark.parametrize(("question", "end", "before"), [
+    ("存款余额较上月末增加多少", "2026-10-31", "2026-09-30"),  # 末 was left unread (hunt 10)
+    ("9月末存款余额比上月底多了多少", "2026-09-30", "2026-08-31"),
+])
+def test_a_balance_against_last_month_end_is_the_month_ends_change(bi, built, question, end, before):
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.comparisons == ["mom"], answer.message
+    now, then = (one(built, f"SELECT SUM(balance) FROM fact_deposit_month WHERE month_end = DATE '{d}'")[0][0]
+                 for d in (end, before))
+    assert [round(float(v), 2) for v in answer.rows[0][:3]] == [round(float(v), 2) for v in (now, then, now - then)]

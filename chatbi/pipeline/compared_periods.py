@@ -93,6 +93,8 @@ def compared_period(text: str, match: TimeMatch, matches: list[TimeMatch], as_of
         return None
     if max(mine.end, other.end) > as_of:
         return None  # 10月和11月 on 15 November: half a month against a whole one (2026年 vs 2025年 too)
+    if other.start > mine.end and re.search(r"(?:比|较)\s*$", text[:others[0].start]):
+        return None  # 9月末余额比上月多了多少: 比上月 is against the month before 9月, not October
     length = relativedelta(other.end + dt.timedelta(days=1), other.start)
     year_before = (other.start - relativedelta(years=1), other.end - relativedelta(years=1))
     kind = "mom" if (mine.start, mine.end + dt.timedelta(days=1)) == (other.start - length, other.start) else \
