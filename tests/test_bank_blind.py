@@ -402,6 +402,7 @@ def test_a_name_said_without_its_city_is_that_name(bi, built):
 @pytest.mark.parametrize(("question", "end", "before"), [
     ("存款余额较上月末增加多少", "2026-10-31", "2026-09-30"),  # 末 was left unread (hunt 10)
     ("9月末存款余额比上月底多了多少", "2026-09-30", "2026-08-31"),
+    ("9月末存款余额较上月变动多少", "2026-09-30", "2026-08-31"),  # 变动: the change, either way
 ])
 def test_a_balance_against_last_month_end_is_the_month_ends_change(bi, built, question, end, before):
     answer = bi.ask(question, as_of=AS_OF)

@@ -71,6 +71,9 @@ def period(text: str, data_end: dt.date = AS_OF) -> tuple[dt.date, dt.date]:
     ("10月最后一天", D(2026, 10, 31), D(2026, 10, 31)),
     ("2月最后3天", D(2026, 2, 26), D(2026, 2, 28)),  # 2026 is no leap year
     ("2024年2月最后1天", D(2024, 2, 29), D(2024, 2, 29)),
+    ("本月截至昨天", D(2026, 11, 1), D(2026, 11, 14)),  # were two periods, 本月 and 昨天 (hunt 10)
+    ("截至昨天今年的", D(2026, 1, 1), D(2026, 11, 14)),
+    ("本周至昨天", D(2026, 11, 9), D(2026, 11, 14)),
     ("月初至今", D(2026, 11, 1), D(2026, 11, 15)),  # hunt 10: 今销售额 was read as a typo of 净销售额
     ("季初至今", D(2026, 10, 1), D(2026, 11, 15)),
     ("上半年累计", D(2026, 1, 1), D(2026, 6, 30)),  # 年累计 inside 半年累计 is no second period
@@ -93,3 +96,9 @@ def test_numbers_ranks_and_impossible_days_are_not_spans(text):
 def test_numbers_and_backward_spans_are_no_quarters(text):
     spans = [m for m in find_time(normalise_numbers(text.lower()), AS_OF) if m.end - m.start > 4]
     assert not spans, [text[m.start:m.end] for m in spans]
+
+
+def test_so_far_without_today_on_the_periods_first_day_is_no_span():
+    monday = dt.date(2026, 11, 9)
+    assert not any(m.window.kind == "date" for m in find_time("本周截至昨天", monday))
+    assert not any(m.window.kind == "date" for m in find_time("本月截至昨天", dt.date(2026, 11, 1)))

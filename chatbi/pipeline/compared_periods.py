@@ -127,7 +127,7 @@ _SUMMED_OR_SPLIT = re.compile(r"合计|总计|共计|一共|总共|加起来|累
 
 
 # periods a comparison with the one before can be said between: whole months, quarters, years
-UNIT_KINDS = {"date", "half", "month", "last_month", "quarter", "last_quarter", "year", "last_year", "this_month", "this_quarter",
+UNIT_KINDS = {"date", "half", "month", "month_range", "last_month", "quarter", "last_quarter", "year", "last_year", "this_month", "this_quarter",
               "this_week", "last_week", "yesterday", "today"}
 
 

@@ -68,10 +68,10 @@ GRAIN_WORDS = [
 WHOLE_SCOPES = ("全省", "全国", "全市", "全网", "全行", "全集团", "全区", "全公司", "全司")
 COMPARISON_WORDS = [("mom", None, ("环比", "比上期", "较上期", "vs previous", "period over period", "pop",
                                    "month over month", "month-on-month", "month on month", "mom")),
-                    ("mom", "month", ("比上月", "较上月", "比上月末", "较上月末", "比上月底", "较上月底", "vs last month", "compared with last month")),
-                    ("mom", "quarter", ("比上季度", "较上季度", "比上季末", "较上季末", "比上季度末", "较上季度末", "quarter over quarter", "quarter-on-quarter", "quarter on quarter", "qoq",
+                    ("mom", "month", ("月环比", "月度环比", "比上月", "较上月", "比上月末", "较上月末", "比上月底", "较上月底", "vs last month", "compared with last month")),
+                    ("mom", "quarter", ("季度环比", "季环比", "比上季度", "较上季度", "比上季末", "较上季末", "比上季度末", "较上季度末", "quarter over quarter", "quarter-on-quarter", "quarter on quarter", "qoq",
                                         "vs last quarter", "compared with last quarter")),
-                    ("mom", "week", ("比上周", "较上周", "比前1周", "比再前1周", "较前1周", "week over week", "week-on-week", "week on week", "wow", "vs last week",
+                    ("mom", "week", ("周环比", "比上周", "较上周", "比前1周", "比再前1周", "较前1周", "week over week", "week-on-week", "week on week", "wow", "vs last week",
                                      "compared with last week")),
                     ("yoy", None, ("同比", "比去年", "较去年", "year over year", "year-on-year", "year on year", "yoy",
                                    "vs last year",

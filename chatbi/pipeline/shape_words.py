@@ -115,7 +115,7 @@ def bound_said_as_comparison(text: str) -> str:
     text = _EN_THAN_LAST.sub(_said_in_english, text)
     return _BOUND_LAST.sub(lambda m: "比" + _WHEN.get(m["when"], m["when"]) +
                            ("多" if m["dir"] in ("超过", "超出", "高于", "多于", "大于") else "少"), text)
-GROWTH = ("增长率", "增速", "变化率", "变动率", "growth rate", "growth", "change rate", "% change", "percent change",
+GROWTH = ("增长率", "增速", "变化率", "变动率", "变化", "变动", "growth rate", "growth", "change rate", "% change", "percent change",
           *DECREASE, *INCREASE)
 LISTING = ("列出", "列一下", "列举", "罗列", "清单", "名单", "列表", "明细清单", "都有哪些", "有哪些", "list all", "list the",
            "list", "show all", "show me all", "what are the", "which are the", "enumerate")

@@ -80,6 +80,18 @@ def _to_a_month_end(m, as_of):  # 截至10月累计, 今年截至9月的累计, 
 _TO_NOW = r"\s*(?:以来|至今|到现在|迄今|到目前为止|截至目前)"
 
 
+_SO_FAR = r"(?:(?P<mo{g}>本月|这个月|当月)|(?P<q{g}>本季度|本季|这个季度|当季)|(?P<y{g}>今年|本年|当年)|(?P<w{g}>本周|这周))"
+
+
+@rule(_SO_FAR.format(g="a") + r"\s*(?:的)?\s*(?:截至|截止到?|截止至|至|到)\s*昨天(?:为止)?|"
+      r"(?:截至|截止到?|截止至)\s*昨天(?:为止)?\s*(?:的)?\s*" + _SO_FAR.format(g="b"))
+def _to_yesterday(m, as_of):  # 本月截至昨天, 截至昨天今年的: the period so far without today
+    start = (as_of.replace(day=1) if m["moa"] or m["mob"] else
+             as_of.replace(month=3 * ((as_of.month - 1) // 3) + 1, day=1) if m["qa"] or m["qb"] else
+             as_of.replace(month=1, day=1) if m["ya"] or m["yb"] else as_of - dt.timedelta(days=as_of.weekday()))
+    return span(m.group(0), start, as_of - dt.timedelta(days=1))  # None on the period's first day
+
+
 _NO_COUNT = r"(?<![\d个一二三四五六七八九十两上下])"  # 月初 alone, never the tail of 3个月 / 上月
 @rule(r"(?:(?P<q>(?:本季度|这个季度|本季|当季)初?|" + _NO_COUNT + r"季度?初)|(?P<mo>(?:本月|这个月|当月)初?|" + _NO_COUNT +
       r"月初)|(?P<w>本周|这周|这个星期|本星期|本周初|" + _NO_COUNT + r"周初))" + _TO_NOW)
