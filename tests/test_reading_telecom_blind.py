@@ -148,3 +148,13 @@ def test_a_dimension_the_metric_lacks_offers_the_metric_named_alike_that_has_it(
         assert {f.dimension: f.values for f in query.filters} == offered
     else:
         assert [g.dimension for g in query.group_by] == ["aging_bucket"]
+
+
+def test_a_value_before_a_metric_named_in_full_filters_it(bi, demo_warehouse):
+    """5G套餐的新增用户数 was 5G套餐 + 用户数 (a synonym of 新增用户数), the month-end count of 5G-plan
+    subscribers: 新增 dropped, 24 times the truth (hunt 10)."""
+    answer = bi.ask("上个月5G套餐的新增用户数", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["new_subscribers"], answer.message
+    truth = rows(demo_warehouse, """select count(*) from fact_activation a join dim_plan p using (plan_id)
+        where a.activation_date between date '2026-10-01' and date '2026-10-31' and p.plan_category = '5G套餐'""")
+    assert answer.rows[0][-1] == truth[0][0]

@@ -41,6 +41,8 @@ def supported(catalog: Catalog, vocab: Vocabulary, metric: str, residual: list[s
             return False  # 开房数 asks a count: 开房率 (the rate) shares its words, not its question
         if len(token) == 1 and not token.isascii() and token in chars:
             continue  # one character of its names; a 跌 or 含 says something the reading may not
+        if len(token) > 1 and token not in vocabulary and token in spec.description.zh + spec.description.en.lower():
+            return False  # 拒赔的赔案数: the definition speaks of 拒赔 (含未决、拒赔…): a part of it, asked alone
         if token.isascii():
             stem, noun = token.rstrip("s"), noun_start(token)
             if not any(w.startswith(stem[:4]) for w in words if len(stem) >= 3) \

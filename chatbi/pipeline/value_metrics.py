@@ -25,12 +25,16 @@ def metrics_named_with_values(chosen: list[Hit], text: str, metric_terms: dict[s
     for value in [h for h in chosen if h.kind == "value"]:
         for metric in [h for h in out if h.kind == "metric"]:
             first, second = sorted((value, metric), key=lambda h: h.start)
-            gap = text[first.end:second.start]
+            # other values between stay filters (在保的车险保单数: 在保保单数 of 车险)
+            gap = "".join(" " if any(o.kind == "value" and o.start <= i < o.end for o in chosen) else text[i]
+                          for i in range(first.end, second.start))
             # 5G套餐新增用户: a value right before its metric filters it (never 5G套餐用户数, another metric)
             if not _BETWEEN.match(gap) or first is value and not gap.strip():
                 continue
             # "cancelled parcels": the value with any name of the metric said (parcels → cancelled shipments)
-            names = {metric.text, *(t for t, ids in metric_terms.items() if ids & metric.payload)}
+            # but never a shorter name inside what was said: 5G套餐的新增用户数 is no 5G套餐 + 用户数 (新增 left out)
+            names = {metric.text, *(t for t, ids in metric_terms.items() if ids & metric.payload
+                                    and (metric.text.isascii() or t not in metric.text))}
             words = [pair for name in names for pair in ((value.text, name), (name, value.text))]
             named = set().union(*(metric_terms.get(f"{a} {b}".strip(), set()) | metric_terms.get(f"{a}{b}", set())
                                   for a, b in words))

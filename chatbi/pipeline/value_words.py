@@ -17,23 +17,12 @@ def nouns_of_values(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit
     out = list(chosen)
     for a, b in zip(values, values[1:], strict=False):
         word = b.text.strip().lower()
-        if not text[a.end:b.start].strip() and _names_with(a, b, vocab):
-            out[out.index(b)] = Hit("filler", b.text, b.start, b.end)  # gold members: 金卡会员, one value
-            continue
         if not word.isascii() or text[a.end:b.start].strip() or {d for d, _ in a.payload} & {d for d, _ in b.payload}:
             continue
         names = [t for t, dims in vocab.dimension_terms.items() if dims & {d for d, _ in a.payload}]
         if any(re.search(rf"\b{re.escape(word)}\b", t) for t in names):
             out[out.index(b)] = Hit("filler", b.text, b.start, b.end)
     return out
-
-
-def _names_with(a: Hit, b: Hit, vocab: Vocabulary) -> bool:
-    """gold 会员 / "gold members": the catalog names a's value with b's word after it (金卡会员 is a
-    synonym of 金卡), so b is part of a's name, not a second filter (客户类型 = 会员)."""
-    words = {b.text.strip().lower(), *(v.lower() for _, v in b.payload)}
-    names = {t for t, said in vocab.value_terms.items() if said & a.payload}
-    return any(f"{n}{w}" in names or f"{n} {w}" in names for n in names for w in words)
 
 
 PERIOD_NOUNS = {"月份": "month", "年份": "year", "季度": "quarter", "months": "month", "quarters": "quarter",
