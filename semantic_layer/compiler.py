@@ -353,7 +353,7 @@ def output_columns(plan: QueryPlan, dims: list[str] | None = None) -> list[Outpu
         each = [catalog.dimensions[d].name for d in dims if d in query.share_scope]  # 各地市…中: each city's own
         of_zh, of_en = ((f"占本{'、'.join(n.zh for n in each)}", f" share of its {', '.join(n.en for n in each)}") if each else
                         (f"占{'、'.join(whole)}", f" share of {', '.join(whole)}") if whole else
-                        ("占全部", " share of all") if query.filters else ("占比", " share"))
+                        ("占全部", " share of all") if query.filters or len(dims) > 1 else ("占比", " share"))
         for m in query.metrics:
             spec = catalog.metrics[m]
             cols.append(OutputColumn(f"{m}__share", "comparison", f"{spec.name.zh}{of_zh}", f"{spec.name.en}{of_en}",

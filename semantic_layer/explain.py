@@ -52,7 +52,12 @@ def explain(plan: QueryPlan) -> dict[str, str]:
     if groups_zh:
         zh.append(f"按{'、'.join(groups_zh)}分组")
         en.append(f"By {', '.join(groups_en)}")
+    each = [catalog.dimensions[g.dimension].name for g in query.group_by if g.dimension in query.share_scope]
     for c in query.comparisons:
+        if c == "share" and each:  # 各大区内各门店类型的占比: each row of its own group's whole
+            zh.append(f"对比：占本{'、'.join(n.zh for n in each)}的比例")
+            en.append(f"Compared: share of its {', '.join(n.en for n in each)}")
+            continue
         zh.append(f"对比：{COMPARISON[c][0]}")
         en.append(f"Compared: {COMPARISON[c][1]}")
     for h in query.having:

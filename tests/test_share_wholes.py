@@ -86,3 +86,27 @@ def test_a_breakdown_without_a_whole_said_stays_a_share_of_all(bi):
     """各渠道类型新增用户占比 (no 中, no whole after 占): each type's share of all, adding up to 100%."""
     answer = bi.ask("上个月各渠道类型新增用户占比", as_of=AS_OF)
     assert answer.status == "answered" and sum(r[-1] for r in answer.rows) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("question", ["上个月各地市内各渠道类型新增用户占比", "上个月各渠道类型新增用户在各地市中的占比",
+                                      "上个月每个地市里各渠道类型的新增用户占比"])
+def test_a_grouped_dimension_said_with_within_is_each_groups_whole(bi, demo_warehouse, question):
+    """各地市内 / 在各地市中: each city's own whole; the share was of the province's sign-ups, the whole
+    never named (杭州自营厅 as a share of everything, hunt 10)."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.share_scope == ["city"], answer.message
+    names = [c["name"] for c in answer.columns]
+    shown = {(r[names.index("city")], r[names.index("channel_type")]): r[names.index("new_subscribers__share")]
+             for r in answer.rows}
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        truth = {(c, t): v for c, t, v in con.execute(f"""SELECT ci.city_name, ch.channel_type, COUNT(*) * 1.0 /
+            SUM(COUNT(*)) OVER (PARTITION BY ci.city_name) FROM {ACT} WHERE {OCTOBER} GROUP BY 1, 2""").fetchall()}
+    assert shown.keys() == truth.keys() and all(shown[k] == pytest.approx(truth[k]) for k in truth)
+    assert "占本地市" in answer.columns[names.index("new_subscribers__share")]["label"]
+    assert "占本地市的比例" in answer.explanation["zh"]
+
+
+def test_a_share_broken_down_by_two_says_it_is_of_everything(bi):
+    answer = bi.ask("上个月各地市各渠道类型新增用户占比", as_of=AS_OF)
+    assert answer.status == "answered" and sum(r[-1] for r in answer.rows) == pytest.approx(1.0), answer.message
+    assert answer.columns[-1]["label"] == "新增用户数占全部"

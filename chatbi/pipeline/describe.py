@@ -41,7 +41,9 @@ OPS = {">": ("高于", "above"), ">=": ("不低于", "at least"), "<": ("低于"
 
 def _describe_shape(catalog: Catalog, query: SemanticQuery) -> tuple[list[str], list[str]]:
     whole = "、".join(v for f in query.filters if f.dimension in query.share_scope for v in f.values)
-    share = (f"占{whole}的比例", f"share of {whole}") if whole else ("占全部的比例", "share of all") if query.filters else None
+    # broken down by two or more, a share of everything says so (each row is no share of its group)
+    said_whole = query.filters or len([g for g in query.group_by if g.dimension != "metric_time"]) > 1
+    share = (f"占{whole}的比例", f"share of {whole}") if whole else ("占全部的比例", "share of all") if said_whole else None
     each = [catalog.dimensions[g.dimension].name for g in query.group_by if g.dimension in query.share_scope]
     if each:  # 各城市预订单中携程的占比: of each city's own
         share = (f"占每个{'、'.join(n.zh for n in each)}自身的比例", f"share of each {', '.join(n.en for n in each)}'s own")

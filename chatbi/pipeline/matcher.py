@@ -96,7 +96,8 @@ def match(question: str, vocab: Vocabulary, as_of: dt.date) -> Match:
     _interpret(chosen, text, result, as_of, vocab)
     result.weekend = weekend_of_the_catalog(result.time, vocab.value_terms)  # 这个周末 of a hotel: Fri, Sat nights
     if "share" in result.comparisons and not result.share_scope:  # 杭州离网用户中携号转网的占比: of 杭州's
-        result.share_scope = shape_words.whole_before_among(text, chosen, result.filters, result.group_by) or \
+        result.share_scope = shape_words.whole_said_within(text, chosen, result.group_by) or \
+            shape_words.whole_before_among(text, chosen, result.filters, result.group_by) or \
             shape_words.whole_of_each_group(result.share_span, chosen, result.filters, result.group_by)
     if not result.share_scope and shape_words.share_of_everything(text, result.share_span, chosen):
         result.share_scope = ["*"]  # 杭州各区县占全省的比例: of everything, not of 杭州

@@ -284,6 +284,17 @@ def whole_before_among(text: str, hits: list, filters: dict[str, list[str]], gro
     return sorted(before - after) if after else []
 
 
+_WITHIN = re.compile(r"\s*(?:内部|之内|以内|内|之中|当中|中|里面|里)")
+
+
+def whole_said_within(text: str, hits: list, group_by: list[str]) -> list[str]:
+    """各门店类型销售额在各大区中的占比, 每个分行内各网点类型的占比: a grouped dimension said with 内 / 中
+    after it is each group's own whole (the share was of everything, the whole never named)."""
+    named = sorted({d for h in hits if h.kind == "dimension" and _WITHIN.match(text, h.end)
+                    for d in h.payload if d in group_by})
+    return named if named and len(named) < len(group_by) else []
+
+
 def whole_of_each_group(share_span: tuple[int, int] | None, hits: list, filters: dict[str, list[str]],
                         group_by: list[str]) -> list[str]:
     """各地市自营厅新增用户占新增用户的比例: the whole is the metric alone (no value said in it), so each

@@ -393,5 +393,6 @@ def _add_live_values(vocab: Vocabulary, catalog: Catalog, did: str, dim, warehou
         value = str(value)
         vocab.values[did].add(value)
         for term in [value, *_short_forms(value)]:
-            if len(term) >= 2:
-                vocab.value_terms[normalise(term)].add((did, value))
+            if len(term) >= 2:  # 三里屯店 as the question reads it too (3里屯店: numerals become digits)
+                for form in {normalise(term), _TERM_NUMBERS.get(normalise(term))}:
+                    vocab.value_terms[form].add((did, value))
