@@ -275,3 +275,13 @@ def test_a_holiday_against_last_years_same_holiday_is_compared(bi):
     assert both.status == "answered" and len(both.rows) == 2, both.message
     this_year, last_year = answer.rows[0][0], answer.rows[0][1]
     assert sorted(r[-1] for r in both.rows) == sorted([this_year, last_year])
+
+
+def test_fewer_rows_than_the_top_asked_say_only_those_met_the_condition(bi):
+    """增长最快的3家 when only one hotel's ADR grew gave one row and did not say why (hunt 10)."""
+    answer = bi.ask("上个月平均房价同比增长最快的3家酒店", as_of=AS_OF)
+    every = bi.ask("上个月各酒店平均房价同比", as_of=AS_OF)
+    assert answer.status == every.status == "answered", (answer.message, every.message)
+    grew = [r for r in every.rows if r[-1] is not None and r[-1] > 0]
+    assert len(answer.rows) == min(3, len(grew))
+    assert (f"只有 {len(grew)} 个酒店同比增长，少于所问的 3 个" in answer.message) == (len(grew) < 3)

@@ -269,3 +269,18 @@ def test_a_name_read_from_the_warehouse_with_a_numeral_is_matched(small_retail, 
         f" using (store_id) where s.store_name = '{store}' and o.order_status <> '已取消'"
         " and o.order_date between date '2026-10-01' and date '2026-10-31'").rows[0][0]
     assert answer.rows[0][0] == truth
+
+
+@pytest.mark.parametrize(("question", "kept"), [("上个月销售额环比增加超过1万元的门店", "cur - prev > 10000"),
+                                                ("上个月销售额环比下降超过5000的门店", "cur - prev < -5000")])
+def test_a_change_bound_by_an_amount_is_on_the_amount_of_change(small_retail, question, kept):
+    """环比增加超过10万元 was refused as "100000 是百分比吗" (hunt 10): no rate moves by 100000%."""
+    bi, warehouse = small_retail
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    truth = {r[0] for r in warehouse.execute(f"""with m as (select s.store_name,
+        sum(case when o.order_date between date '2026-10-01' and date '2026-10-31' then l.sales_amount else 0 end) cur,
+        sum(case when o.order_date between date '2026-09-01' and date '2026-09-30' then l.sales_amount else 0 end) prev
+        from fact_order_line l join fact_order o using (order_id) join dim_store s using (store_id)
+        where o.order_status <> '已取消' group by 1) select store_name from m where {kept}""").rows}
+    assert truth and {r[0] for r in answer.rows} == truth

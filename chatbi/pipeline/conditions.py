@@ -81,6 +81,11 @@ def condition_of(catalog: Catalog, match: Match, metric: str, position: int, thr
                 f"'{spec.name.en}' is not a percentage; {threshold.value:g}% of what?")
     if threshold.value == 0 and (spec.format == "percent" or compared):  # 离网率为0: 0 is 0%, whatever the unit
         return MetricFilter(metric=metric, op=threshold.op, value=0.0, of=compared[0] if compared and match.growth else "value")
+    if compared and match.growth and spec.format != "percent" and threshold.value >= 1000 and threshold.op in (">", ">="):
+        # 环比增加超过10万元的门店: no rate goes up by 100000%; the amount it moved by (下降: below -10万)
+        down = match.growth_direction == "down"
+        return MetricFilter(metric=metric, op={">": "<", ">=": "<="}[threshold.op] if down else threshold.op,
+                            value=-threshold.value if down else threshold.value, of=f"{compared[0]}_change")
     if spec.format == "percent" or (compared and match.growth):
         return ("ambiguous_number", f"{threshold.value:g} 是百分比吗？请写成 {threshold.value:g}%。",
                 f"Is {threshold.value:g} a percentage? Please write {threshold.value:g}%.")

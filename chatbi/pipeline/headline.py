@@ -34,6 +34,24 @@ def headline(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dic
              truncated: bool = False) -> tuple[str, str]:
     """The answer in a sentence. ``truncated``: only the first rows came back, so a count of them is
     said as a lower bound, never as the total."""
+    zh, en = _sentence(catalog, query, compiled, columns, rows, truncated)
+    dims = [c for c in columns if c["kind"] == "dimension"]
+    if rows and query.limit and query.having and dims and len(rows) < query.limit and not truncated:
+        # 同比增长最快的3家 when only one grew: the rows missing are none that met the condition
+        label, label_en = dims[-1]["label"], dims[-1]["label_en"]
+        h = query.having[0]
+        moved = {"yoy": ("同比", "year on year"), "mom": ("环比", "on the previous period")}.get(h.of)
+        said = (f"{moved[0]}{'增长' if h.op.startswith('>') else '下降'}",
+                f"{'rose' if h.op.startswith('>') else 'fell'} {moved[1]}") if moved and h.value == 0 else \
+            ("满足条件", "met the condition")
+        zh = zh[:-1] + f"（只有 {len(rows)} 个{label}{said[0]}，少于所问的 {query.limit} 个）。"
+        en = en[:-1] + f" (only {len(rows)} {label_en if len(rows) == 1 else _plural(label_en)} {said[1]}, " \
+                       f"fewer than the {query.limit} asked)."
+    return zh, en
+
+
+def _sentence(catalog: Catalog, query: SemanticQuery, compiled, columns: list[dict], rows: list,
+              truncated: bool = False) -> tuple[str, str]:
     if compiled.start is not None and compiled.start == compiled.end:  # one day: 双11, yesterday
         rng = rng_en = str(compiled.start)
     else:

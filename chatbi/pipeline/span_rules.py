@@ -77,6 +77,12 @@ def _to_a_month_end(m, as_of):  # 截至10月累计, 今年截至9月的累计, 
     return TimeWindow("month_range", m.group(0), year=year, month=1, end_month=int(m["m"]))
 
 
+@rule(r"(?:截至|截止到?|截止至)\s*" + MONTH.format(g="") + r"(?:底|末)?\s*(?:为止)?\s*(?:的)?\s*" + _year("a") +
+      r"(?=\s*(?:的)?\s*累计)")
+def _to_a_month_end_of_a_year(m, as_of):  # 截至10月今年累计: the year said after the month
+    return TimeWindow("month_range", m.group(0), year=_said_year(m, "a", as_of), month=1, end_month=int(m["m"]))
+
+
 _TO_NOW = r"\s*(?:以来|至今|到现在|迄今|到目前为止|截至目前)"
 
 
