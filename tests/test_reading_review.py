@@ -284,3 +284,11 @@ def test_a_change_bound_by_an_amount_is_on_the_amount_of_change(small_retail, qu
         from fact_order_line l join fact_order o using (order_id) join dim_store s using (store_id)
         where o.order_status <> '已取消' group by 1) select store_name from m where {kept}""").rows}
     assert truth and {r[0] for r in answer.rows} == truth
+
+
+def test_an_average_said_in_the_other_word_order_is_the_catalogs_synonym(small_retail):
+    """每单平均销售额 is a synonym of 客单价; 平均每单销售额 was asked between 销售额 and 净销售额 (hunt 10)."""
+    bi, _ = small_retail
+    answer = bi.ask("上个月平均每单销售额", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.metrics == ["aov"], answer.message
+    assert answer.rows == bi.ask("上个月客单价", as_of=AS_OF).rows

@@ -218,6 +218,14 @@ class _NumeralForms:
 _TERM_NUMBERS = _NumeralForms()
 
 
+_EACH_AVERAGE = re.compile(r"每(.)平均|平均每(.)")
+
+
+def _average_swapped(term: str) -> str:
+    """每单平均销售额 as 平均每单销售额 and back: the same average, either word first."""
+    return _EACH_AVERAGE.sub(lambda m: f"平均每{m[1]}" if m[1] else f"每{m[2]}平均", term, count=1)
+
+
 def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
     vocab = Vocabulary()
     for mid, metric in catalog.metrics.items():
@@ -226,6 +234,7 @@ def build_vocabulary(catalog: Catalog, warehouse=None) -> Vocabulary:
         terms = [metric.name.zh, metric.name.en, mid.replace("_", " "), *metric.synonyms]
         if metric.type == "simple" and metric.agg == "avg":  # 平均考核得分: the mean it already is
             terms += [f"平均{t}" for t in terms if t and not t.isascii() and not t.startswith("平均")]
+        terms += [_average_swapped(t) for t in terms if t and _EACH_AVERAGE.search(t)]  # 每单平均 / 平均每单
         for term in terms:
             for form in term_forms(term) if term else []:
                 vocab.metric_terms[form].add(mid)
