@@ -51,6 +51,7 @@ def value(bi, question):
     ("今年累计新增用户和去年同期累计对比", "yoy", "今年新增用户", "2025年1月1日到11月15日新增用户"),
     # 比上月 after a month is against the month before it: was this month so far against October's half
     ("9月新增用户比上月增长多少", "mom", "9月新增用户", "8月新增用户"),
+    ("本月和去年同月的新增用户对比", "yoy", "本月新增用户", "去年同期新增用户"),  # were two periods (hunt 10)
     ("今年前10个月和去年前10个月的新增用户对比", "yoy", "今年前10个月新增用户", "去年前10个月新增用户"),  # two periods
     ("9月末在网用户数比上月底多了多少", "mom", "9月末在网用户数", "8月末在网用户数"),
 ])

@@ -273,7 +273,7 @@ def _bare_quarter(m, as_of):
     return TimeWindow("quarter", m.group(0), quarter=int(m["q"] or m["nth"] or m["n"]))
 
 
-@rule(r"去年同期|上年同期")
+@rule(r"去年同期|上年同期|去年同月|上年同月")
 def _same_period_last_year(m, as_of):
     return TimeWindow("same_period_last_year", m.group(0))
 
