@@ -292,3 +292,13 @@ def test_an_average_said_in_the_other_word_order_is_the_catalogs_synonym(small_r
     answer = bi.ask("上个月平均每单销售额", as_of=AS_OF)
     assert answer.status == "answered" and answer.interpretation.metrics == ["aov"], answer.message
     assert answer.rows == bi.ask("上个月客单价", as_of=AS_OF).rows
+
+
+def test_an_average_per_thing_refused_for_shared_names_names_the_catalogs_ratio_per_key(small_retail):
+    """平均每个客户的销售额 over customer names would merge namesakes; 人均消费 (销售额 ÷ 活跃客户数, by
+    customer id) is that figure, and the refusal now says so (hunt 10)."""
+    bi, _ = small_retail
+    answer = bi.ask("上个月平均每个客户的销售额", as_of=AS_OF)
+    assert answer.status == "refused" and answer.reason == "shared_names", answer.message
+    assert "「人均消费」（销售额 ÷ 活跃客户数）" in answer.message
+    assert answer.suggestions[0] == "今年各会员等级人均消费"

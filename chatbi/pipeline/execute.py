@@ -13,7 +13,7 @@ from chatbi.pipeline.data_span import BeforeData, DataSpans
 from chatbi.pipeline.headline import balances, headline, period_notes, stated_count
 from chatbi.pipeline.question_words import COMBINED
 from chatbi.pipeline.replies import Replies
-from chatbi.pipeline.shared_names import named_entities, names_of, refusal, shared_names_sql
+from chatbi.pipeline.shared_names import named_entities, names_of, ratios_per, refusal, shared_names_sql
 from chatbi.pipeline.sql_run import run_guarded_sql
 from chatbi.sqlguard import SqlRejected
 from chatbi.warehouse import WarehouseError
@@ -99,8 +99,9 @@ class Executor:
                           f"'{names}' has never had a row in this metric's data, so 0 would say nothing (it may "
                           "not be what the metric counts); rephrase or check the name.", user, query.metrics, path=path)
         shared = self._shared_names(query, columns, rows)  # 梁平 of two staff: their sum is neither's
-        if shared is not None:
-            return refuse(question, *shared, user, query.metrics, path=path)
+        if shared is not None:  # the ratios it names first among the suggestions
+            offered = [r for m in query.metrics for r in ratios_per(ctx.catalog, m, query.average_per)] if query.average_per else []
+            return refuse(question, *shared, user, offered + query.metrics, path=path)
         # the guard's LIMIT stops the rows at the cap, so a full cap is a cut result, never a total
         cut = result.truncated or len(rows) >= MAX_ROWS
         zh, en = headline(ctx.catalog, query, compiled, columns, rows, cut)
@@ -180,7 +181,9 @@ class Executor:
         catalog = self.ctx.catalog
         for dimension in named_entities(catalog, query):
             if dimension == query.average_per and not self.names_are_unique(dimension):
-                return refusal(catalog, dimension, [])  # 平均每个员工: over names, two 梁平 would be one
+                # 平均每个员工: over names, two 梁平 would be one; a ratio per key the catalog has is offered
+                instead = [r for m in query.metrics for r in ratios_per(catalog, m, dimension)]
+                return refusal(catalog, dimension, [], instead)
             names = names_of(query, dimension, columns, rows)
             if not names:
                 continue

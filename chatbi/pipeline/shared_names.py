@@ -55,11 +55,25 @@ def shared_names_sql(catalog: Catalog, dimension: str, names: list[str], dialect
     return select.sql(dialect=dialect)
 
 
-def refusal(catalog: Catalog, dimension: str, shared: list[str]) -> tuple[str, str, str]:
+def ratios_per(catalog: Catalog, metric: str, dimension: str) -> list[str]:
+    """The catalog's ratios of ``metric`` over a distinct count of the dimension's keys (人均消费: 销售额 ÷
+    活跃客户数 for 平均每个客户的销售额), counted by key, never by name."""
+    key = catalog.dimensions[dimension].key
+    return [mid for mid, m in catalog.metrics.items() if m.type == "ratio" and m.numerator == metric and not m.hidden
+            and (d := catalog.metrics.get(m.denominator)) is not None and d.agg == "count_distinct" and key and d.expr == key]
+
+
+def refusal(catalog: Catalog, dimension: str, shared: list[str], instead: list[str] = ()) -> tuple[str, str, str]:
     spec = catalog.dimensions[dimension]
     if not shared:  # an average over all of them: no name to quote
-        return ("shared_names", f"有些{spec.name.zh}同名，按名称分组求平均会把不同的{spec.name.zh}合在一起，数字不准确，因此不回答。",
-                f"Some {spec.name.en}s share a name; averaging by name would merge them, so the number would be wrong.")
+        named = [catalog.metrics[m] for m in instead]
+        zh = "".join(f"「{m.name.zh}」（{catalog.metrics[m.numerator].name.zh} ÷ {catalog.metrics[m.denominator].name.zh}）"
+                     for m in named)
+        en = ", ".join(f"'{m.name.en}'" for m in named)
+        return ("shared_names", f"有些{spec.name.zh}同名，按名称分组求平均会把不同的{spec.name.zh}合在一起，数字不准确，因此不回答"
+                + (f"；目录里按{spec.name.zh}计的{zh}可以直接问。" if named else "。"),
+                f"Some {spec.name.en}s share a name; averaging by name would merge them, so the number would be wrong"
+                + (f"; the catalog's {en}, counted per {spec.name.en}, can be asked directly." if named else "."))
     said_zh, said_en = "、".join(f"「{n}」" for n in shared[:SHOWN]), ", ".join(shared[:SHOWN])
     if len(shared) > SHOWN:
         said_zh, said_en = f"{said_zh}等 {len(shared)} 个名称", f"{said_en} and {len(shared) - SHOWN} more names"
