@@ -410,3 +410,16 @@ def test_a_balance_against_last_month_end_is_the_month_ends_change(bi, built, qu
     now, then = (one(built, f"SELECT SUM(balance) FROM fact_deposit_month WHERE month_end = DATE '{d}'")[0][0]
                  for d in (end, before))
     assert [round(float(v), 2) for v in answer.rows[0][:3]] == [round(float(v), 2) for v in (now, then, now - then)]
+
+
+def test_a_balance_before_the_sub_branch_opened_is_no_zero(bi, built):
+    """嘉兴秀洲社区支行 opened in March 2026: its 2025 year-end deposits were answered 0.00 (hunt 11)."""
+    rows_then = one(built, """SELECT COUNT(*) FROM fact_deposit_month d JOIN dim_subbranch s USING (subbranch_id)
+        WHERE s.subbranch_name = '嘉兴秀洲社区支行' AND d.month_end <= DATE '2025-12-31'""")[0][0]
+    assert rows_then == 0
+    answer = bi.ask("嘉兴秀洲社区支行2025年末的存款余额", as_of=AS_OF)
+    assert answer.status == "refused" and answer.reason == "never_in_data", answer.message
+    later = bi.ask("嘉兴秀洲社区支行上月末存款余额", as_of=AS_OF)
+    expected = one(built, """SELECT SUM(balance) FROM fact_deposit_month d JOIN dim_subbranch s USING (subbranch_id)
+        WHERE s.subbranch_name = '嘉兴秀洲社区支行' AND d.month_end = DATE '2026-10-31'""")[0][0]
+    assert later.status == "answered" and later.rows[0][-1] == expected

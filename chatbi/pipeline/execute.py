@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from dateutil.relativedelta import relativedelta
+
 from chatbi import progress
 from chatbi.pipeline.answer import ANSWERED, REFUSED, Answer, format_value, suggest_chart
 from chatbi.pipeline.context import PipelineContext
@@ -20,6 +22,7 @@ from chatbi.warehouse import WarehouseError
 from metric_catalog import graph
 from semantic_layer import (
     AccessDenied,
+    GroupBy,
     NoData,
     NotAllowed,
     SemanticError,
@@ -275,21 +278,25 @@ class Executor:
                    as_of: dt.date, until: dt.date) -> bool:
         """A single 0 (or nothing) for a filtered value: has the value any row in the metric's data at
         all, up to ``until``? When not, 0 is no truth about it (a holder company filtered as an
-        agent), and it is said so. Flows only: a balance's 0 is its value at one date."""
+        agent), and it is said so. A balance is read at each month end of the five years before (a
+        sub-branch's deposits before it opened: no row at any month end, not a balance of 0)."""
         catalog = self.ctx.catalog
         metric_at = [k for k, c in enumerate(columns) if c["kind"] == "metric"]
         if len(rows) > 1 or query.group_by or not metric_at or not any(f.op in ("=", "in") for f in query.filters) \
-                or (rows and any(rows[0][k] not in (0, None) for k in metric_at)) or any(
-                    catalog.metrics[leaf].type == "period_end" for m in query.metrics for leaf in graph.leaf_metrics(catalog, m)):
+                or (rows and any(rows[0][k] not in (0, None) for k in metric_at)):
             return False
-        ever = query.model_copy(update={"time_range": TimeRange(start=dt.date(1900, 1, 1), end=until),
-                                        "comparisons": [], "having": [], "order_by": [], "limit": None})
+        balance = any(catalog.metrics[leaf].type == "period_end" for m in query.metrics for leaf in graph.leaf_metrics(catalog, m))
+        ever = query.model_copy(update={
+            "time_range": TimeRange(start=(until - relativedelta(years=5)).replace(day=1) if balance else dt.date(1900, 1, 1),
+                                 end=until),
+            "group_by": [GroupBy(dimension="metric_time", grain="month")] if balance else [],
+            "comparisons": [], "having": [], "order_by": [], "limit": None})
         try:
             probe = compile_query(catalog, ever, dialect=self.ctx.dialect, user=user, as_of=as_of)
-            found = self.ctx.warehouse.execute(self.ctx.guard.check(probe.sql, user, max_rows=1).sql, max_rows=1).rows
+            found = self.ctx.warehouse.execute(self.ctx.guard.check(probe.sql, user, max_rows=100).sql, max_rows=100).rows
         except Exception:  # the probe only adds a caveat: any failure leaves the answer as it was
             return False
-        return not found or all(v in (0, None) for v in found[0])
+        return all(v in (0, None) for r in found for v in r[1 if balance else 0:])
 
     def offered_in_scope(self, question: str, answer: Answer, user: User) -> Answer:
         """A clarification never offers what the asker may not see (a city manager asking about
