@@ -216,18 +216,24 @@ def compile_query(catalog: Catalog, query: SemanticQuery, dialect: str = "duckdb
         for projection in select.expressions:
             if projection.alias == TIME_KEY:
                 projection.set("alias", exp.to_identifier(plan.grain))
-    for kind in [c for c in query.comparisons if c in PERIOD_COMPARISONS]:
+    kinds = [c for c in query.comparisons if c in PERIOD_COMPARISONS]
+    gone = shapes.gone_count_as_zero(plan, kinds, _keys_may_be_null(plan)) and not query.average_per
+    for kind in kinds:
         shift = timegrain.comparison_shift(kind, plan.grain, start, end)
         prev_start, prev_end = timegrain.compared_range(kind, plan.grain, start, end)
         prev_ctes, prev_base = _base(plan, prev_start, prev_end, f"{kind}_")
         ctes += prev_ctes
-        on = [exp.NullSafeEQ(this=exp.column(d, kind), expression=exp.column(d, "cur")) for d in dims]
+        on = [(exp.EQ if gone else exp.NullSafeEQ)(this=exp.column(d, kind), expression=exp.column(d, "cur")) for d in dims]
         if plan.grain:
             on.append(exp.EQ(this=exp.column(TIME_KEY, kind), expression=shift.sql(exp.column(TIME_KEY, "cur"), -1)))
         select = join(select, exp.alias_(exp.to_table(prev_base), kind, table=True),
-                      on=exp.and_(*on) if on else exp.true(), how="left")
+                      on=exp.and_(*on) if on else exp.true(), how="full" if gone else "left")
+        if gone:
+            shapes.keys_from_either(select, dims, query.metrics, kind)
         for m in query.metrics:
             cur, prev = exp.column(m, "cur"), exp.column(m, kind)
+            if gone:
+                cur = exp.func("COALESCE", cur, exp.Literal.number(0))
             growth = exp.Div(this=exp.cast(exp.Sub(this=cur, expression=prev), "DOUBLE"),
                              expression=exp.func("NULLIF", exp.Abs(this=prev), exp.Literal.number(0)))
             # the change itself too: 增加了多少, and of a ratio (不良率上升了多少) the points it moved

@@ -254,3 +254,25 @@ def _mean_of_groups(spec) -> bool:
 def needs_overall(plan: QueryPlan) -> bool:
     """Ratios and means compare with the overall value, which needs its own scan."""
     return any(h.against == "average" and not _mean_of_groups(plan.catalog.metrics[h.metric]) for h in plan.query.having)
+
+
+def gone_count_as_zero(plan: QueryPlan, kinds: list[str], keys_nullable: bool) -> bool:
+    """Whether a key with rows only in the compared period is a row, at 0, of the period asked: a
+    depot with 5 complaints last October and none this October fell by 100% (it was left out of
+    下降的网点有几个). Only for sums and counts, whose no-rows is 0 (never a balance or a ratio), one
+    comparison, no time buckets, and keys that are never NULL (PostgreSQL full joins only on =)."""
+    if len(kinds) != 1 or plan.grain or keys_nullable or not plan.dimension_columns():
+        return False
+    specs = [plan.catalog.metrics[m] for m in plan.query.metrics]
+    return all(s.type == "simple" and s.agg in ("sum", "count", "count_distinct") for s in specs)
+
+
+def keys_from_either(select: exp.Select, dims: list[str], metrics: list[str], kind: str) -> None:
+    """The key columns of a full join from whichever side has the row; the value asked at 0 when
+    only the compared period had one."""
+    for projection in select.expressions:
+        name = projection.alias
+        if name in dims:
+            projection.set("this", exp.func("COALESCE", exp.column(name, "cur"), exp.column(name, kind)))
+        elif name in metrics:
+            projection.set("this", exp.func("COALESCE", exp.column(name, "cur"), exp.Literal.number(0)))

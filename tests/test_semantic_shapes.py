@@ -181,6 +181,19 @@ SHAPES = {
 }
 
 
+# 宽带新装量同比下降的营业厅: an outlet with installs last September and none this one fell by 100%
+# (it was left out, hunt 11); the keys of either period, the value asked at 0 when only the other had rows
+INSTALLS = ("SELECT ch.channel_name AS k, COUNT(*) AS n FROM fact_broadband_install f JOIN dim_channel ch"
+            " ON ch.channel_id = f.channel_id WHERE CAST(f.install_date AS DATE) BETWEEN DATE '{0}-09-01' AND DATE '{0}-09-30'"
+            " GROUP BY 1")
+SHAPES["outlets whose installs fell year on year, to none too"] = (
+    SemanticQuery(metrics=["broadband_installs"], group_by=[GroupBy(dimension="channel")], time_range=SEPTEMBER,
+                  comparisons=["yoy"], having=[MetricFilter(metric="broadband_installs", op="<", value=0.0, of="yoy")]),
+    f"""SELECT COALESCE(c.k, p.k), COALESCE(c.n, 0), p.n, COALESCE(c.n, 0) - p.n,
+        CAST(COALESCE(c.n, 0) - p.n AS DOUBLE PRECISION) / p.n FROM ({INSTALLS.format(2026)}) c
+        FULL JOIN ({INSTALLS.format(2025)}) p ON c.k = p.k WHERE COALESCE(c.n, 0) < p.n""")
+
+
 def _rows(rows) -> list[tuple]:
     return sorted((tuple(number(v) for v in r) for r in rows), key=repr)
 
@@ -296,3 +309,9 @@ def test_a_top_n_shows_every_row_tied_at_the_cut(engines):
     rows = engines["duckdb"].execute(compile_query(CATALOG, query, as_of=AS_OF).sql).rows
     assert len(rows) > 5, "one day of outlet counts ties at place 5 in the test warehouse"
     assert rows[-1][1] == rows[4][1] and rows[-1][-1] <= 5
+
+
+def test_a_key_with_rows_only_in_the_compared_period_is_a_fall_to_zero(engines):
+    query, _ = SHAPES["outlets whose installs fell year on year, to none too"]
+    rows = engines["duckdb"].execute(compile_query(CATALOG, query, as_of=AS_OF).sql).rows
+    assert any(r[1] == 0 and r[-1] == -1.0 for r in rows), "the data needs an outlet that fell to none"
