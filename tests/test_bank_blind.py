@@ -423,3 +423,19 @@ def test_a_balance_before_the_sub_branch_opened_is_no_zero(bi, built):
     expected = one(built, """SELECT SUM(balance) FROM fact_deposit_month d JOIN dim_subbranch s USING (subbranch_id)
         WHERE s.subbranch_name = '嘉兴秀洲社区支行' AND d.month_end = DATE '2026-10-31'""")[0][0]
     assert later.status == "answered" and later.rows[0][-1] == expected
+
+
+def test_a_period_end_not_yet_come_is_not_the_last_month_end(bi):
+    """今年第四季度末的AUM余额 on 15 November was answered with 31 October's, as if Q4 had ended (hunt 11)."""
+    answer = bi.ask("今年第四季度末的AUM余额", as_of=AS_OF)
+    assert answer.status != "answered", answer.message
+    ended = bi.ask("第三季度末的AUM余额", as_of=AS_OF)
+    assert ended.status == "answered" and str(ended.interpretation.time_range.end) == "2026-09-30", ended.message
+
+
+def test_against_last_years_end_is_against_31_december(bi, built):
+    """比去年末 was read as year on year (October against October, hunt 11): it is the year's opening."""
+    answer = bi.ask("存款余额较去年末增加多少", as_of=AS_OF)
+    assert answer.status == "answered" and answer.interpretation.comparisons == ["ystart"], answer.message
+    opening = one(built, "SELECT SUM(balance) FROM fact_deposit_month WHERE month_end = DATE '2025-12-31'")[0][0]
+    assert round(float(answer.rows[0][1]), 2) == round(float(opening), 2)

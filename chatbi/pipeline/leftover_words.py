@@ -3,10 +3,12 @@ words a reading explains after all (the end of a period said of a balance)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from chatbi.pipeline.metric_typos import FILLER_PHRASES
 from chatbi.pipeline.question_words import FILLER, PUNCT, VAGUE_TIME
+from chatbi.pipeline.timeparse import AmbiguousTime, resolve
 from chatbi.pipeline.vocabulary import Vocabulary, term_forms
 
 
@@ -61,7 +63,17 @@ def balance_end(word: str, metric_hits: list, time, vocab: Vocabulary, as_of=Non
     if word == "outstanding":
         return time is None or time.kind not in RUNNING
     return time is not None and time.kind not in RUNNING and not (
-        time.kind == "year" and as_of is not None and time.year == as_of.year)
+        time.kind == "year" and as_of is not None and time.year == as_of.year) and _ended(time, as_of)
+
+
+def _ended(time, as_of) -> bool:
+    """第四季度末 on 15 November: that end has not come, so 末 is not the last month end of the data."""
+    if as_of is None:
+        return True
+    try:
+        return resolve(time, as_of, dt.date.max).end <= as_of
+    except (ValueError, AmbiguousTime):
+        return True
 
 
 def unknown_words(vocab: Vocabulary, residual: list[str]) -> list[str]:

@@ -78,7 +78,8 @@ COMPARISON_WORDS = [("mom", None, ("环比", "比上期", "较上期", "vs previ
                                    "compared with last year")),
                     # a balance against the year's opening (its 年初数: last 31 December's)
                     ("ystart", None, ("较年初", "比年初", "相比年初", "对比年初", "与年初相比", "和年初比", "跟年初比", "较上年末",
-                                      "比上年末", "vs the start of the year", "vs start of year",
+                                      "比上年末", "较去年末", "比去年末", "较去年底", "比去年底", "较上年底", "比上年底",
+                                      "相比去年末", "对比去年末", "和去年末比", "与去年末相比", "vs the start of the year", "vs start of year",
                                       "compared with the start of the year")),
                     ("share", None, ("占比", "份额", "比重", *(f"占{w}" for w in WHOLE_SCOPES), "share", "proportion",
                                       "percentage of total"))]
