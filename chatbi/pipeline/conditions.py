@@ -33,6 +33,12 @@ def condition_of(catalog: Catalog, match: Match, metric: str, position: int, thr
         return ("change_unclear", "问题里的变化方向不明确（如 增速下降、同时问环比和同比的升降），请分开问，或写成 增长率低于 -5%。",
                 "Which way the change goes is not clear (growth slowing, or two changes at once); ask one, "
                 "or say 'growth below -5%'.")
+    if match.growth and (len(match.metric_hits) > 1 or len({p for p, _ in match.thresholds}) > 1):
+        # 离网率环比上升且欠费率高于3%: which bound is on a change and which on a value is not read
+        # apart yet (the 3% was taken as 欠费率's growth and the rise dropped): asked apart, never guessed
+        return ("change_and_value", "问题里同时有变化（环比/同比升降）和其他条件，暂不支持一起筛选；请分开问（如 先问环比上升的地市，再看它们的欠费率）。",
+                "The question bounds both a change and another value; these cannot be combined yet. Ask them "
+                "apart (the cities whose rate rose, then their other values).")
     compared_both = {"mom", "yoy"} <= set(match.comparisons)
     if compared_both and match.growth and threshold.unit == "%":
         return ("change_unclear", "条件是对环比还是同比？请只保留一个。",

@@ -44,6 +44,7 @@ REASONS = {
     "share_scope": ("占比的整体不明", "share of what whole is unclear"),
     "share_of_another": ("一个值占另一个值的比例（不是部分占整体）", "one value against another, no share of a whole"),
     "rank_count_or_score": ("最好/最差按条数还是按评分", "best by the number of rows or by their score"),
+    "change_and_value": ("变化和数值一起作条件", "a change and a value bounded together"),
     "shared_names": ("按名称汇总会合并同名者", "names shared by several things"),
     "no_count": ("问个数，但只有金额", "a count asked of an amount"),
     "no_ratio": ("没有这两个指标的比值", "no ratio of those metrics"),
