@@ -110,3 +110,19 @@ def test_a_share_broken_down_by_two_says_it_is_of_everything(bi):
     answer = bi.ask("上个月各地市各渠道类型新增用户占比", as_of=AS_OF)
     assert answer.status == "answered" and sum(r[-1] for r in answer.rows) == pytest.approx(1.0), answer.message
     assert answer.columns[-1]["label"] == "新增用户数占全部"
+
+
+@pytest.mark.parametrize(("question", "part", "table", "when"), [
+    ("上个月离网用户中携号转网占比最高的地市", "f.churn_reason = '携号转网'",
+     "fact_churn f JOIN dim_channel ch ON ch.channel_id = f.channel_id JOIN dim_city ci ON ci.city_id = ch.city_id",
+     "f.churn_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+    ("上个月哪个地市的新增用户中自营厅占比最高", "ch.channel_type = '自营厅'", ACT, OCTOBER)])
+def test_ranked_by_a_share_is_by_each_groups_own_share(bi, demo_warehouse, question, part, table, when):
+    """占比最高的地市 ranked the cities by the part's count, and its share was of everything: the largest
+    city came first (杭州, fifth by share, hunt 11)."""
+    answer = bi.ask(question, as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        city, share = con.execute(f"""SELECT ci.city_name, SUM(CASE WHEN {part} THEN 1 ELSE 0 END) * 1.0 / COUNT(*)
+            FROM {table} WHERE {when} GROUP BY 1 ORDER BY 2 DESC LIMIT 1""").fetchone()
+    assert answer.rows[0][0] == city and answer.rows[0][-2] == pytest.approx(share)

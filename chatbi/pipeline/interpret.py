@@ -78,6 +78,11 @@ def _each_said(match: Match, listed: list[str]) -> bool:
     return bool(EACH_SAID.search(match.text)) or any(match.text[e:e + 1] == "各" for e in ends)
 
 
+SHARE_RANKED = re.compile(r"(?:占比|比例|比重|份额|百分比)\s*(?:的)?\s*(?:最高|最低|最大|最小|最多|最少|排名|排前|前\d|后\d)|"
+                          r"\b(?:share|proportion|percentage)\b[a-z ]{0,12}\b(?:highest|lowest|largest|smallest|top|bottom)\b|"
+                          r"\b(?:highest|lowest|largest|smallest|top|bottom)\b[a-z ]{0,12}\b(?:share|proportion|percentage)\b", re.I)
+
+
 def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.date,
                 group_by: list[str] | None = None, ranked_by: str | None = None) -> Draft:
     """``ranked_by``: 下降最多 / 下降最少 read by the "rate" of change or its "amount", among those that
@@ -239,7 +244,9 @@ def build_query(catalog: Catalog, match: Match, metrics: list[str], as_of: dt.da
             return Draft(None, period, ("rank_without_dimension",
                                         f"排名需要说明按什么排（{'、'.join(n.zh for n in options)}）。",
                                         f"A ranking needs to say what to rank ({', '.join(n.en for n in options)})."))
-        order = [by_change[0] if by_change else OrderBy(field=metrics[0], descending=direction == "desc")]
+        # 携号转网占比最高的地市: ranked by the share, not the count (the largest city came first)
+        field = f"{metrics[0]}__share" if "share" in match.comparisons and SHARE_RANKED.search(match.text) else metrics[0]
+        order = [by_change[0] if by_change else OrderBy(field=field, descending=direction == "desc")]
         limit = limit or (None if match.limit is None else match.limit)
     if top_within is not None:
         higher = first.direction != "lower_is_better"

@@ -281,6 +281,8 @@ def whole_before_among(text: str, hits: list, filters: dict[str, list[str]], gro
     # a value after 中 of two dimensions (携程: a channel or a review site) is the part whichever it is
     after = {d for h in hits if h.kind == "value" and h.start >= among.end() for d, v in h.payload
              if v in filters.get(d, []) or len({e for e, _ in h.payload}) > 1}
+    if after and not before and group_by:  # 离网用户中携号转网占比最高的地市: each city's own churners
+        return sorted(set(group_by) - {d for h in hits if h.kind == "value" and h.start >= among.end() for d, _ in h.payload})
     return sorted(before - after) if after else []
 
 
