@@ -302,3 +302,13 @@ def test_an_average_per_thing_refused_for_shared_names_names_the_catalogs_ratio_
     assert answer.status == "refused" and answer.reason == "shared_names", answer.message
     assert "「人均消费」（销售额 ÷ 活跃客户数）" in answer.message
     assert answer.suggestions[0] == "今年各会员等级人均消费"
+
+
+def test_a_value_word_inside_a_dimensions_name_is_that_dimension(small_retail):
+    """"by member tier": member is a word of member level's name, not the 会员 segment; the tier was
+    dropped and one members' number answered (hunt 11)."""
+    bi, _ = small_retail
+    answer = bi.ask("sales by member tier last month", as_of=AS_OF)
+    assert answer.status == "answered", answer.message
+    assert [g.dimension for g in answer.interpretation.group_by] == ["member_level"] and not answer.interpretation.filters
+    assert sorted(answer.rows) == sorted(bi.ask("上个月各会员等级的销售额", as_of=AS_OF).rows)

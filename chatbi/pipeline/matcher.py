@@ -219,7 +219,8 @@ def _interpret(chosen: list[Hit], text: str, result: Match, as_of: dt.date, voca
         elif h.kind == "unavailable":
             result.unavailable.append(h.payload)
         elif h.kind == "dimension":
-            before, after = text[max(0, h.start - 6):h.start], text[h.end:h.end + 6]
+            begin = next((f.start for f in chosen if f.kind == "filler" and f.end == len(text[:h.start].rstrip())), h.start)
+            before, after = text[max(0, begin - 6):begin], text[h.end:h.end + 6]  # "by member tier": by the tier
             grouped = before.endswith(GROUP_BEFORE) or after.lstrip().startswith(GROUP_AFTER) or ranked
             # "which Hangzhou depots …": values between; "20 million yuan of wealth products" is an amount of them
             grouped = grouped or any((0 <= h.start - end <= 4 or end <= h.start and term_search.values_only(chosen, text, end, h.start))

@@ -15,6 +15,12 @@ def nouns_of_values(chosen: list[Hit], text: str, vocab: Vocabulary) -> list[Hit
     business that motor is a value of (a word of that dimension's own names), not a second filter."""
     values = sorted((h for h in chosen if h.kind == "value"), key=lambda h: h.start)
     out = list(chosen)
+    for v in values:  # "by member tier": member is a word of member level's own name, no segment said
+        after = next((h for h in chosen if h.kind == "dimension" and h.start > v.end and not text[v.end:h.start].strip()), None)
+        word = v.text.strip().lower()
+        if after is not None and word.isascii() and not {d for d, _ in v.payload} & set(after.payload) and any(
+                re.search(rf"\b{re.escape(word)}\b", t) for t, dims in vocab.dimension_terms.items() if dims & set(after.payload)):
+            out[out.index(v)] = Hit("filler", v.text, v.start, v.end)
     for a, b in zip(values, values[1:], strict=False):
         word = b.text.strip().lower()
         if not word.isascii() or text[a.end:b.start].strip() or {d for d, _ in a.payload} & {d for d, _ in b.payload}:
