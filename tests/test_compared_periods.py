@@ -41,6 +41,7 @@ def value(bi, question):
     # the year said after the second (English order) dates both: H1 was this year's (hunt 9)
     ("H1 vs H2 2025 new subscribers", "mom", "2025年下半年新增用户", "2025年上半年新增用户"),
     ("Q2 vs Q3 2025 new subscribers", "mom", "2025年Q3新增用户", "2025年Q2新增用户"),
+    ("H1 vs H2 last year new subscribers", "mom", "2025年下半年新增用户", "2025年上半年新增用户"),  # hunt 11: H1 was 2026's
     ("September vs October 2025 new subscribers", "mom", "2025年10月新增用户", "2025年9月新增用户"),
     ("去年Q4和今年Q1新增用户对比", "mom", "2026年Q1新增用户", "2025年Q4新增用户"),
     ("上周和上上周新增用户对比", "mom", "上周新增用户", "上上周新增用户"),  # were two periods (hunt 6)

@@ -157,7 +157,7 @@ def years_shared(matches: list[TimeMatch], text: str, as_of: dt.date) -> list[Ti
 
 
 def _year_said_after(matches: list[TimeMatch], text: str) -> list[TimeMatch]:
-    """"H1 vs H2 2025", "Q2 vs Q3 2025": the year said after the last of two periods (the English
+    """"H1 vs H2 2025", "Q2 vs Q3 last year": the year said after the last of two periods (the English
     order) dates both; a bare year right after a part (q3 2025) is that part's."""
     out: list[TimeMatch] = []
     for t in matches:
@@ -170,7 +170,7 @@ def _year_said_after(matches: list[TimeMatch], text: str) -> list[TimeMatch]:
     for i in range(len(out) - 1, 0, -1):
         first, second = out[i - 1], out[i]
         if first.window.kind == second.window.kind in _PARTS - {"date"} and first.window.year is None \
-                and second.window.year and re.search(r"\d{4}$", text[second.start:second.end]) \
+                and second.window.year and re.search(r"(?:\d{4}|\b(?:last|this)\s+year)$", text[second.start:second.end]) \
                 and _BETWEEN_PARTS.fullmatch(text[first.end:second.start]):
             out[i - 1] = TimeMatch(replace(first.window, year=second.window.year), first.start, first.end)
     return out
