@@ -64,6 +64,9 @@ def period(text: str, data_end: dt.date = AS_OF) -> tuple[dt.date, dt.date]:
     ("截至10月累计", D(2026, 1, 1), D(2026, 10, 31)),  # 截至10月累计出账收入 offered October alone
     ("今年截至9月底的累计", D(2026, 1, 1), D(2026, 9, 30)),
     ("2025年截至6月为止", D(2025, 1, 1), D(2025, 6, 30)),
+    ("through september", D(2026, 1, 1), D(2026, 9, 30)),  # was September alone (hunt 11)
+    ("up to the end of october 2025", D(2025, 1, 1), D(2025, 10, 31)),
+    ("from july through september", D(2026, 7, 1), D(2026, 9, 30)),
     ("截至10月今年累计", D(2026, 1, 1), D(2026, 10, 31)),  # the year after the month (hunt 10: two periods)
     ("截至6月底去年的累计", D(2025, 1, 1), D(2025, 6, 30)),
     ("本季度至今", D(2026, 10, 1), D(2026, 11, 15)),  # hunt 5: 至今 was not read

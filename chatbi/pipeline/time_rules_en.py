@@ -56,6 +56,15 @@ def _en_month_range(m, as_of):
                       end_month=last) if first <= last else None
 
 
+# "premium through September", "up to the end of October": January to that month (a span said from
+# another month first is the range above)
+@rule(r"\b(?:through|thru|up\s+to|until|till)\s+(?:the\s+end\s+of\s+|end\s+of\s+)?" + EN_MONTH +
+      r"\b(?:,?\s+(?P<y>20\d{2})\b)?")
+def _en_to_a_month_end(m, as_of):
+    return TimeWindow("month_range", m.group(0), year=int(m["y"]) if m["y"] else None, month=1,
+                      end_month=MONTHS_EN[m.group(1)[:3]])
+
+
 @rule(r"\bsince\s+" + EN_MONTH + r"(?:\s+(?P<y>20\d{2}))?\b")
 def _en_since(m, as_of):
     month = MONTHS_EN[m.group(1)[:3]]
