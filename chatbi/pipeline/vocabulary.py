@@ -20,7 +20,7 @@ from chatbi.pipeline.metric_typos import interchangeable_characters
 from chatbi.pipeline.name_forms import short_dimension_forms
 from chatbi.pipeline.place_names import names_without_place
 from chatbi.pipeline.question_words import ABBREVIATIONS
-from chatbi.pipeline.spoken_numbers import join_digit_groups, normalise_numbers
+from chatbi.pipeline.spoken_numbers import CHINESE_NUMERAL, join_digit_groups, normalise_numbers
 from metric_catalog import graph
 from metric_catalog.model import Catalog
 
@@ -403,5 +403,7 @@ def _add_live_values(vocab: Vocabulary, catalog: Catalog, did: str, dim, warehou
         vocab.values[did].add(value)
         for term in [value, *_short_forms(value)]:
             if len(term) >= 2:  # 三里屯店 as the question reads it too (3里屯店: numerals become digits)
-                for form in {normalise(term), _TERM_NUMBERS.get(normalise(term))}:
-                    vocab.value_terms[form].add((did, value))
+                form = normalise(term)
+                vocab.value_terms[form].add((did, value))
+                if CHINESE_NUMERAL.search(form):
+                    vocab.value_terms[_TERM_NUMBERS.get(form)].add((did, value))
